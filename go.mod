@@ -1,0 +1,9 @@
+module github.com/simfuzz/simfuzz
+
+go 1.26
+
+require (
+	github.com/anishathalye/porcupine v1.3.1
+	github.com/stretchr/testify v1.12.1
+	pgregory.net/rapid v1.3.0
+)

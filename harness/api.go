@@ -1,0 +1,206 @@
+// Package harness is the deterministic simulated world that a distributed system runs in:
+// virtual time, one event queue, seeded random streams, node lifecycle, disks and clocks.
+//
+// This file is the contract between the world and a system under test. A system sees only
+// these interfaces: no simulator type appears in them, so the same node code can run on a
+// real runtime (TCP, files, wall clock, one goroutine per node serialising callbacks).
+package harness
+
+import (
+	"errors"
+	"time"
+
+	"github.com/simfuzz/simfuzz/model"
+)
+
+// NodeID names an endpoint of the network: a server node or a client. The user chooses IDs;
+// every call of the world accepts them.
+type NodeID string
+
+// Op, Result and Outcome are the workload vocabulary (see package model), re-exported so that a
+// system under test depends on the harness API alone, never on the checker.
+type (
+	Op      = model.Op
+	Result  = model.Result
+	Outcome = model.Outcome
+)
+
+// Env is everything a node may touch. Every callback a node receives runs on its own Env and
+// never concurrently with another callback of the same world.
+type Env interface {
+	// ID is the node's own name.
+	ID() NodeID
+	// Now is the node's local clock, which may be skewed and drift against other nodes'.
+	Now() time.Time
+	// After calls f once d has passed on the node's local clock, unless the timer is stopped
+	// or the node crashes or stops first.
+	After(d time.Duration, f func()) Timer
+	// Send puts msg on the network towards to. It may be lost, delayed, duplicated,
+	// reordered or corrupted; the receiver must treat msg as read-only.
+	Send(to NodeID, msg []byte)
+	// Rand is the node's own seeded random stream.
+	Rand() Rand
+	// Disk is the node's durable storage; it survives crashes up to its last Sync.
+	Disk() Disk
+	// Dial opens an ordered, reliable stream to another node. The stream breaks, and both
+	// ends are told through StreamHandler.Closed, when either end crashes or the path between
+	// them is partitioned.
+	Dial(to NodeID, h StreamHandler) Stream
+	// Logf writes a line to the trace, stamped with virtual time and the node's ID.
+	Logf(format string, args ...any)
+}
+
+// Rand is a seeded random source. *math/rand/v2.Rand satisfies it.
+type Rand interface {
+	Uint64() uint64
+	IntN(n int) int
+	Float64() float64
+}
+
+// Timer is a handle on a pending Env.After call. The zero Timer is valid and stops nothing.
+type Timer struct {
+	id uint64
+	s  TimerStopper
+}
+
+// TimerStopper is implemented by a runtime that hands out Timers.
+type TimerStopper interface {
+	// StopTimer cancels timer id and reports whether it had not fired yet.
+	StopTimer(id uint64) bool
+}
+
+// NewTimer makes a Timer for a runtime; systems never call it.
+func NewTimer(s TimerStopper, id uint64) Timer { return Timer{id: id, s: s} }
+
+// Stop cancels the timer; it reports whether the timer had been pending.
+func (t Timer) Stop() bool {
+	if t.s == nil {
+		return false
+	}
+	return t.s.StopTimer(t.id)
+}
+
+// ErrNotExist is returned by Disk.ReadFile, Rename and Remove for a missing file.
+var ErrNotExist = errors.New("disk: file does not exist")
+
+// Disk is a node's durable storage: named files written in memory and made durable by Sync.
+// A crash keeps exactly what was synced (optionally a torn prefix of later writes). Reads may
+// be corrupted by a fault; a node is expected to detect that with its own checksums.
+type Disk interface {
+	// ReadFile returns a copy of the file's current contents.
+	ReadFile(name string) ([]byte, error)
+	// WriteFile replaces the file's contents (creating it).
+	WriteFile(name string, data []byte) error
+	// Append adds data at the end of the file (creating it).
+	Append(name string, data []byte) error
+	// Truncate cuts the file to size bytes.
+	Truncate(name string, size int) error
+	// Rename atomically replaces newName with oldName.
+	Rename(oldName, newName string) error
+	// Remove deletes the file.
+	Remove(name string) error
+	// List returns the file names in sorted order.
+	List() []string
+	// Sync makes every earlier write durable, then calls done (later, on virtual time). A
+	// non-nil error means the writes are not known to be durable. done is not called if the
+	// node crashes first.
+	Sync(done func(err error))
+}
+
+// StreamHandler receives the events of one stream end.
+type StreamHandler interface {
+	// Data delivers the next chunk written by the peer, in order.
+	Data(s Stream, p []byte)
+	// Closed reports that the stream ended: nil for a Close by either end, otherwise why it
+	// broke (the peer crashed, the path was partitioned).
+	Closed(s Stream, err error)
+}
+
+// Stream is one end of an ordered, reliable, connection-like channel.
+type Stream interface {
+	// Peer is the node at the other end.
+	Peer() NodeID
+	// Write sends p to the peer; it fails once the stream is closed or broken.
+	Write(p []byte) error
+	// Close ends the stream for both ends.
+	Close()
+}
+
+// StreamAcceptor is implemented by a node that accepts streams dialed to it. A node that
+// does not implement it refuses every stream (the dialer's handler is told ErrRefused).
+type StreamAcceptor interface {
+	Accept(s Stream) StreamHandler
+}
+
+// Node is a running instance of the system under test on one endpoint. The world calls its
+// methods one at a time; a node never blocks, never starts goroutines, never reads the wall
+// clock and never uses a global random source.
+type Node interface {
+	// HandleMessage delivers a datagram sent by from.
+	HandleMessage(from NodeID, msg []byte)
+}
+
+// Stopper is implemented by a node that wants to hear of a graceful stop. After Stop returns
+// the node receives nothing more; its disk keeps whatever it synced.
+type Stopper interface {
+	Stop()
+}
+
+// Boot is what a node learns when it is created or re-created after a restart.
+type Boot struct {
+	// Peers are the initial voting members of the cluster, the same list for every node
+	// started with the cluster. A node added later by a membership change gets an empty list
+	// and waits to be told its configuration.
+	Peers []NodeID
+}
+
+// System builds the nodes and clients of a system under test.
+type System interface {
+	// NewNode creates the node env.ID(), recovering from env.Disk() what an earlier
+	// incarnation made durable. An error (for example a corrupted record found on recovery)
+	// leaves the node down and is reported by the world.
+	NewNode(env Env, boot Boot) (Node, error)
+	// NewClient creates a client endpoint that talks to the given servers.
+	NewClient(env Env, servers []NodeID) (Client, error)
+}
+
+// Client is a client endpoint. It runs one operation at a time (closed loop).
+type Client interface {
+	Node
+	// Invoke starts op; done is called exactly once with the outcome, on virtual time. The
+	// client reports Outcome.Unknown when it cannot know whether a write took effect.
+	Invoke(op Op, done func(Outcome))
+}
+
+// Admin is implemented by a Client that can change cluster membership.
+type Admin interface {
+	// AddVoter asks the cluster to add id as a voter; RemoveVoter to remove it. done gets nil
+	// once the change is committed, or an error saying why it was not (it may still happen).
+	AddVoter(id NodeID, done func(error))
+	RemoveVoter(id NodeID, done func(error))
+}
+
+// Invariants is implemented by a System that can check its own safety invariants. The world
+// calls CheckAfterEvent after every event that ran code of node id; it must be cheap.
+type Invariants interface {
+	CheckAfterEvent(id NodeID) error
+}
+
+// Converger is implemented by a System that can tell whether its replicas agree, for the
+// liveness phase: nil when every live replica has applied the same state.
+type Converger interface {
+	Converged(live []NodeID) error
+}
+
+// LifecycleObserver is implemented by a System that tracks its nodes (for invariants): the
+// world tells it when a node's incarnation ends by crash or stop.
+type LifecycleObserver interface {
+	NodeDown(id NodeID)
+}
+
+// Annotator is implemented by the simulated Env (a real runtime may ignore it). A node calls
+// Annotate for a notable moment, such as becoming leader, so that reports and the HTML view
+// can show it on the timeline next to the faults.
+type Annotator interface {
+	Annotate(text string)
+}
