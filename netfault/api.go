@@ -19,8 +19,9 @@ type LinkConfig struct {
 	// SpikeRate is the chance that a message gets an extra delay, uniform in (0, SpikeMax].
 	SpikeRate float64
 	SpikeMax  time.Duration
-	// Loss, Duplicate and Corrupt are per-message probabilities. A corrupted message has
-	// one byte flipped; a duplicate is delivered twice, each copy with its own latency.
+	// Loss, Duplicate and Corrupt are per-message probabilities for datagrams. A corrupted
+	// message has one bit of a copy of its payload flipped; a duplicate is delivered twice,
+	// each copy with its own latency.
 	Loss, Duplicate, Corrupt float64
 	// Reorder allows a later message to overtake an earlier one on this link. When false
 	// the link is FIFO: a message is never delivered before one sent earlier on the link.

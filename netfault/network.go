@@ -1,71 +1,147 @@
 package netfault
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+)
 
-// Network holds every link's configuration and every fault currently in force.
-// SKELETON: the method set below is the contract with package harness; bodies to be written.
+// Network holds every link's configuration and every fault currently in force. It is a
+// single-threaded, sans-IO state machine: every method must be called from the world's one
+// goroutine, and the same sequence of calls on a Network made with the same seed gives the
+// same decisions.
+//
+// Payloads are never mutated by the network. A delivery may share its payload slice with the
+// sender (the common, allocation-free case), so neither sender nor receiver may write to a
+// payload after Send. Duplicated and corrupted messages get their own copy.
 type Network struct {
-	rng *rand.Rand
-	cfg Config
+	rng    *rand.Rand
+	filter Filter
+	def    LinkConfig
+	stats  Stats
+
+	names []string
+	// links is a flat n*n matrix indexed by from*n+to, re-laid out when an endpoint is added.
+	links []link
+
+	// group is each endpoint's partition group; 0 is the group of endpoints named in no
+	// group of the last Partition call. Reachable compares two ints, so it stays O(1).
+	group    []int32
+	isolated []bool
+	clogged  []bool
+	// held keeps clogged messages in the order they arrived; Unclog releases them in order.
+	held []Message
 }
 
-// New makes a network whose random choices come from rng alone.
-func New(rng *rand.Rand, cfg Config) *Network { return &Network{rng: rng, cfg: cfg} }
+// link is the state of one directed link.
+type link struct {
+	cfg LinkConfig
+	// lastAt is the latest delivery time scheduled on the link (any message); a FIFO link
+	// never schedules before it.
+	lastAt int64
+	// streamLastAt is the same for stream chunks alone: streams stay FIFO on a link that
+	// lets datagrams reorder.
+	streamLastAt int64
+	cut          bool
+	clogged      bool
+	// broken lists the streams on this link that lost a chunk; every later chunk of such a
+	// stream is dropped at arrival, so a receiver only ever sees a prefix of a stream.
+	broken []uint64
+}
+
+// New makes a network whose random choices come from rng alone. Every link, present and
+// future, starts as cfg.Default. It panics on a nil rng or an invalid cfg (caller bugs: the
+// harness validates user input with Config.Validate first).
+func New(rng *rand.Rand, cfg Config) *Network {
+	if rng == nil {
+		panic("netfault: New with a nil *rand.Rand")
+	}
+	mustValid("New", cfg.Default)
+	return &Network{rng: rng, def: cfg.Default}
+}
 
 // AddEndpoint registers a new endpoint (node or client); name is for messages and errors.
-func (n *Network) AddEndpoint(name string) Endpoint { panic("unimplemented") }
+// Its links in both directions take the current default config. It is in partition group 0
+// (with the endpoints named in no group), not isolated and not clogged. Cost is O(n^2) for
+// re-laying out the link matrix: endpoints are added at setup, not per message.
+func (n *Network) AddEndpoint(name string) Endpoint {
+	old := len(n.names)
+	size := old + 1
+	links := make([]link, size*size)
+	for from := range size {
+		for to := range size {
+			if from < old && to < old {
+				links[from*size+to] = n.links[from*old+to]
+			} else {
+				links[from*size+to] = link{cfg: n.def}
+			}
+		}
+	}
+	n.links = links
+	n.names = append(n.names, name)
+	n.group = append(n.group, 0)
+	n.isolated = append(n.isolated, false)
+	n.clogged = append(n.clogged, false)
+	return Endpoint(old)
+}
 
-// Name returns the name an endpoint was registered with.
-func (n *Network) Name(e Endpoint) string { panic("unimplemented") }
+// Endpoints returns how many endpoints have been added; they are 0 .. Endpoints()-1.
+func (n *Network) Endpoints() int { return len(n.names) }
 
-// SetLink sets the configuration of the directed link from -> to.
-func (n *Network) SetLink(from, to Endpoint, c LinkConfig) { panic("unimplemented") }
+// Name returns the name an endpoint was registered with. It panics on an unknown endpoint.
+func (n *Network) Name(e Endpoint) string {
+	n.mustKnow("Name", e)
+	return n.names[e]
+}
+
+// SetLink sets the configuration of the directed link from -> to. It panics on an unknown
+// endpoint or an invalid config (validate user input with LinkConfig.Validate first). The
+// link's FIFO history is kept, so a link made FIFO again never delivers before a message it
+// already scheduled.
+func (n *Network) SetLink(from, to Endpoint, c LinkConfig) {
+	mustValid("SetLink", c)
+	n.linkOf("SetLink", from, to).cfg = c
+}
 
 // Link returns the configuration of the directed link from -> to.
-func (n *Network) Link(from, to Endpoint) LinkConfig { panic("unimplemented") }
-
-// SetAllLinks sets every link, present and future, to c.
-func (n *Network) SetAllLinks(c LinkConfig) { panic("unimplemented") }
-
-// Partition splits endpoints into groups that cannot reach each other (both directions).
-// Endpoints named in no group form one more group of their own.
-func (n *Network) Partition(groups ...[]Endpoint) { panic("unimplemented") }
-
-// Cut blocks the direction from -> to only (a one-way partition).
-func (n *Network) Cut(from, to Endpoint) { panic("unimplemented") }
-
-// Isolate cuts e off from every other endpoint in both directions.
-func (n *Network) Isolate(e Endpoint) { panic("unimplemented") }
-
-// Heal removes every partition, cut and isolation (not clogs, not link settings).
-func (n *Network) Heal() { panic("unimplemented") }
-
-// Reachable reports whether a message from -> to would currently pass the partitions.
-func (n *Network) Reachable(from, to Endpoint) bool { panic("unimplemented") }
-
-// Clog holds every message to or from e until Unclog. ClogLink does so for one direction.
-func (n *Network) Clog(e Endpoint)            { panic("unimplemented") }
-func (n *Network) ClogLink(from, to Endpoint) { panic("unimplemented") }
-
-// Unclog lifts a clog and appends the held messages that may now move to out, in the order
-// they were held, each due at now. Messages still blocked by another clog stay held.
-func (n *Network) Unclog(now int64, e Endpoint, out []Delivery) []Delivery {
-	panic("unimplemented")
-}
-func (n *Network) UnclogLink(now int64, from, to Endpoint, out []Delivery) []Delivery {
-	panic("unimplemented")
+func (n *Network) Link(from, to Endpoint) LinkConfig {
+	return n.linkOf("Link", from, to).cfg
 }
 
-// SetFilter installs (or, with nil, removes) the per-message hook.
-func (n *Network) SetFilter(f Filter) { panic("unimplemented") }
+// Default returns the config that endpoints added from now on get.
+func (n *Network) Default() LinkConfig { return n.def }
 
-// Send decides the fate of m sent at now and appends zero (lost, filtered, partitioned),
-// one, or two (duplicated) deliveries to out.
-func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery { panic("unimplemented") }
+// SetAllLinks sets every link, present and future, to c: it replaces the default and every
+// per-link setting. It panics on an invalid config.
+func (n *Network) SetAllLinks(c LinkConfig) {
+	mustValid("SetAllLinks", c)
+	n.def = c
+	for i := range n.links {
+		n.links[i].cfg = c
+	}
+}
 
-// Arrive is called when a delivery falls due. A partition made after the send still stops
-// the message (Drop); a clog holds it (Hold, kept inside the network).
-func (n *Network) Arrive(now int64, m Message) Verdict { panic("unimplemented") }
+// SetFilter installs (or, with nil, removes) the per-message hook. See Send for when it
+// runs.
+func (n *Network) SetFilter(f Filter) { n.filter = f }
 
-// DropHeld discards every held message to or from e (e crashed) and returns how many.
-func (n *Network) DropHeld(e Endpoint) int { panic("unimplemented") }
+// Stats returns the counters accumulated since New.
+func (n *Network) Stats() Stats { return n.stats }
+
+// Known reports whether e was handed out by AddEndpoint; the harness can use it to reject
+// bad user input before calling a method that would panic.
+func (n *Network) Known(e Endpoint) bool { return uint(e) < uint(len(n.names)) }
+
+func (n *Network) mustKnow(where string, e Endpoint) {
+	if !n.Known(e) {
+		panic(fmt.Sprintf("netfault: %s: unknown endpoint %d (have %d)",
+			where, e, len(n.names)))
+	}
+}
+
+// linkOf returns the state of from -> to, panicking with the caller's name on an unknown
+// endpoint.
+func (n *Network) linkOf(where string, from, to Endpoint) *link {
+	n.mustKnow(where, from)
+	n.mustKnow(where, to)
+	return &n.links[n.index(from, to)]
+}

@@ -1,0 +1,183 @@
+package netfault
+
+import (
+	"bytes"
+	"slices"
+	"time"
+)
+
+// Send decides the fate of m sent at now and appends zero (lost, filtered, partitioned),
+// one, or two (duplicated) deliveries to out. It sets m.SentAt = now. It panics on an
+// unknown endpoint. Apart from appending to out, and copying the payload of a duplicated
+// or corrupted datagram, it does not allocate.
+//
+// Decisions, in this order:
+//  1. Partition (Reachable at send time). A datagram is gone. A stream chunk breaks its
+//     stream: it is still returned as a delivery, at the latency the link draws, and Arrive
+//     answers Drop for it, so the receiver side learns of the break when the chunk would
+//     have arrived. The filter is not consulted.
+//  2. The filter hook, if set: Drop discards the message (a stream chunk breaks its stream
+//     as in 1), Delay is added to the drawn latency (negative counts as 0), a non-nil
+//     Payload replaces the payload.
+//  3. Datagrams only (Stream == 0): Loss, then Corrupt (one random bit of a copy of a
+//     non-empty payload flips), then Duplicate (a second delivery with its own latency and
+//     its own copy of the payload, corrupted or not).
+//  4. Latency: uniform in [LatencyMin, LatencyMax], plus with chance SpikeRate a spike
+//     uniform in (0, SpikeMax]. If the link is FIFO (!Reorder) a delivery is never earlier
+//     than the latest one already scheduled on the link; stream chunks are FIFO per link
+//     even when Reorder is set. Ties (equal At) must be handled in the order the deliveries
+//     were returned, which the world's (time, sequence) event order does.
+func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
+	l := n.linkOf("Send", m.From, m.To)
+	m.SentAt = now
+	n.stats.Sent++
+	if !n.reachable(l, m.From, m.To) {
+		n.stats.PartitionedAtSend++
+		return n.lostAtSend(now, l, m, out)
+	}
+	var extra time.Duration
+	if n.filter != nil {
+		act := n.filter(m)
+		if act.Drop {
+			n.stats.Filtered++
+			return n.lostAtSend(now, l, m, out)
+		}
+		extra = max(act.Delay, 0)
+		if act.Payload != nil {
+			m.Payload = act.Payload
+		}
+	}
+	if m.Stream != 0 {
+		return append(out, Delivery{At: n.schedule(now, l, extra, true), Msg: m})
+	}
+	return n.sendDatagram(now, l, m, extra, out)
+}
+
+// lostAtSend handles a message stopped at send time: a datagram vanishes; a stream chunk
+// marks its stream broken and still travels, so that its Arrive reports the break.
+func (n *Network) lostAtSend(now int64, l *link, m Message, out []Delivery) []Delivery {
+	if m.Stream == 0 {
+		return out
+	}
+	l.breakStream(m.Stream)
+	return append(out, Delivery{At: n.schedule(now, l, 0, true), Msg: m})
+}
+
+// sendDatagram applies the link's datagram faults: loss, corruption, duplication.
+func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duration,
+	out []Delivery) []Delivery {
+	c := &l.cfg
+	if n.chance(c.Loss) {
+		n.stats.Lost++
+		return out
+	}
+	if len(m.Payload) > 0 && n.chance(c.Corrupt) {
+		m.Payload = n.flipBit(m.Payload)
+		n.stats.Corrupted++
+	}
+	out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
+	if n.chance(c.Duplicate) {
+		n.stats.Duplicated++
+		dup := m
+		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
+		// not change what the other copy's receiver reads.
+		dup.Payload = bytes.Clone(m.Payload)
+		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: dup})
+	}
+	return out
+}
+
+// schedule draws the delivery time of one message on l and records it for FIFO ordering.
+func (n *Network) schedule(now int64, l *link, extra time.Duration, stream bool) int64 {
+	at := now + int64(n.latency(&l.cfg)+extra)
+	if !l.cfg.Reorder {
+		at = max(at, l.lastAt)
+	}
+	if stream {
+		at = max(at, l.streamLastAt)
+		l.streamLastAt = at
+	}
+	l.lastAt = max(l.lastAt, at)
+	return at
+}
+
+// latency draws one base latency plus an optional spike.
+func (n *Network) latency(c *LinkConfig) time.Duration {
+	d := c.LatencyMin
+	if span := c.LatencyMax - c.LatencyMin; span > 0 {
+		d += time.Duration(n.rng.Int64N(int64(span) + 1))
+	}
+	if c.SpikeMax > 0 && n.chance(c.SpikeRate) {
+		d += 1 + time.Duration(n.rng.Int64N(int64(c.SpikeMax)))
+		n.stats.Spiked++
+	}
+	return d
+}
+
+// chance reports true with probability p. It draws nothing when p == 0, so a link with a
+// fault switched off consumes no randomness for it.
+func (n *Network) chance(p float64) bool {
+	return p > 0 && n.rng.Float64() < p
+}
+
+// flipBit returns a copy of p with one uniformly chosen bit flipped; p is left untouched.
+func (n *Network) flipBit(p []byte) []byte {
+	c := bytes.Clone(p)
+	bit := n.rng.IntN(len(c) * 8)
+	c[bit/8] ^= 1 << (bit % 8)
+	return c
+}
+
+// Arrive is called when a delivery falls due, with the delivery's message. In this order:
+//   - a chunk of a broken stream (one that already lost a chunk on this link, at send, at
+//     arrival or by DropHeld) answers Drop, so a receiver only ever sees a stream prefix;
+//   - if from -> to is not Reachable now, Drop: a partition made after the send still stops
+//     the message, and a stream chunk breaks its stream;
+//   - if the sender, the receiver or the link from -> to is clogged, Hold: the network keeps
+//     the message and hands it back from Unclog, UnclogLink or UnclogAll;
+//   - else Deliver: hand the message to its receiver now.
+//
+// now is not used by today's rules; it is part of the contract so that rules that depend
+// on time need no signature change. Arrive never draws randomness.
+func (n *Network) Arrive(now int64, m Message) Verdict {
+	l := n.linkOf("Arrive", m.From, m.To)
+	if m.Stream != 0 && l.isBroken(m.Stream) {
+		n.stats.DroppedAtArrival++
+		return Drop
+	}
+	if !n.reachable(l, m.From, m.To) {
+		if m.Stream != 0 {
+			l.breakStream(m.Stream)
+		}
+		n.stats.DroppedAtArrival++
+		return Drop
+	}
+	if n.blocked(l, m.From, m.To) {
+		n.held = append(n.held, m)
+		n.stats.Held++
+		return Hold
+	}
+	return Deliver
+}
+
+// StreamBroken reports whether stream lost a chunk on from -> to, so that every later chunk
+// of it on that link will be dropped at arrival.
+func (n *Network) StreamBroken(from, to Endpoint, stream uint64) bool {
+	return n.linkOf("StreamBroken", from, to).isBroken(stream)
+}
+
+// reachable is Reachable with the link already looked up.
+func (n *Network) reachable(l *link, from, to Endpoint) bool {
+	if from == to {
+		return true
+	}
+	return !l.cut && n.group[from] == n.group[to] && !n.isolated[from] && !n.isolated[to]
+}
+
+func (l *link) isBroken(stream uint64) bool { return slices.Contains(l.broken, stream) }
+
+func (l *link) breakStream(stream uint64) {
+	if !l.isBroken(stream) {
+		l.broken = append(l.broken, stream)
+	}
+}
