@@ -1,0 +1,195 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// Verdict is the outcome of checking one history against the KV model.
+type Verdict struct {
+	// Ok is porcupine.Ok or porcupine.Illegal, never porcupine.Unknown: the check has no
+	// timeout, because a verdict that depends on machine speed would make a shrunk failure
+	// unreproducible. A malformed history (Err set) is Illegal.
+	Ok porcupine.CheckResult
+	// Info is porcupine's linearization data for the HTML view; zero when Err is set.
+	Info porcupine.LinearizationInfo
+	// IllegalKeys are the keys proven not linearizable, sorted; IllegalOps counts each
+	// one's operations, index for index. Not necessarily every illegal key: see
+	// UndecidedKeys.
+	IllegalKeys []string
+	IllegalOps  []int
+	// UndecidedKeys are keys whose search was abandoned, sorted: once some key is proven
+	// illegal, a key that needs more search effort than that proof took is not pursued,
+	// since deciding it can cost exponential time and the verdict is already known.
+	UndecidedKeys []string
+	// Err is set when the history is malformed (see Validate); nothing was checked.
+	Err error
+	// Ops and Keys count the operations and distinct keys of the history.
+	Ops, Keys int
+	// verbose records that Info was computed, so WriteHTML can tell a zero Verdict apart.
+	verbose bool
+}
+
+// Linearizable reports whether the history passed.
+func (v Verdict) Linearizable() bool { return v.Ok == porcupine.Ok && v.Err == nil }
+
+// Message is a one-line summary that depends only on the history, never on timings or
+// paths, so it can be given to t.Fatalf and compared when rapid replays a shrunk failure.
+func (v Verdict) Message() string {
+	switch {
+	case v.Err != nil:
+		return "malformed history: " + v.Err.Error()
+	case v.Linearizable():
+		return fmt.Sprintf("linearizable: %d operations over %d keys", v.Ops, v.Keys)
+	}
+	parts := make([]string, len(v.IllegalKeys))
+	for i, k := range v.IllegalKeys {
+		parts[i] = fmt.Sprintf("%q (%d ops)", k, v.IllegalOps[i])
+	}
+	msg := fmt.Sprintf("not linearizable: %d operations over %d keys; illegal keys: %s",
+		v.Ops, v.Keys, strings.Join(parts, ", "))
+	if len(v.UndecidedKeys) > 0 {
+		msg += fmt.Sprintf("; keys left undecided: %d", len(v.UndecidedKeys))
+	}
+	return msg
+}
+
+// Check decides whether a history is linearizable under the KV model, names the keys that
+// fail and keeps what the HTML view needs. It validates the history first (see Validate).
+//
+// Porcupine cannot be asked to stop at a deterministic point, so Check bounds the search
+// of each key by a number of model steps, deterministic where a timeout is not: it checks
+// every key with a small step budget and multiplies the budget until either every key is
+// linearizable or at least one is proven illegal. The result therefore depends only on
+// the history. CheckOk is the cheaper pass/fail form.
+func Check(history []Operation) Verdict {
+	v := Verdict{Ops: len(history)}
+	if err := Validate(history); err != nil {
+		v.Ok, v.Err = porcupine.Illegal, err
+		return v
+	}
+	keys, counts := keyCounts(history)
+	v.Keys = len(keys)
+	ops := ToPorcupine(history)
+	for budget := firstStepBudget; ; budget *= stepBudgetGrowth {
+		if v.checkWithin(ops, keys, counts, budget) {
+			return v
+		}
+	}
+}
+
+// Step budgets per key for Check: the first one covers the histories of the standard
+// workload (a few hundred steps per key); growth trades repeated work against overshoot.
+const (
+	firstStepBudget  = 1 << 14
+	stepBudgetGrowth = 8
+)
+
+// stepBudget counts the model steps one key may still take. Each key's partition runs in
+// its own porcupine goroutine, so each stepBudget is touched by one goroutine only.
+type stepBudget struct {
+	left    int
+	tripped bool
+}
+
+// budgetedModel is KVModel whose Step fails once its key's budget is spent. Failing steps
+// make porcupine backtrack to the end of the search quickly, and a search that tripped
+// its budget proves nothing. The map is only read while porcupine runs.
+func budgetedModel(budgets map[string]*stepBudget) porcupine.Model {
+	m := KVModel()
+	m.Step = func(state, input, output any) (bool, any) {
+		b := budgets[input.(Op).Key]
+		if b.left == 0 {
+			b.tripped = true
+			return false, state
+		}
+		b.left--
+		return step(state, input, output)
+	}
+	return m
+}
+
+// checkWithin runs one verbose check of every key with the given budget and reports
+// whether it decided the history; if so it fills in the verdict.
+func (v *Verdict) checkWithin(ops []porcupine.Operation, keys []string, counts []int,
+	budget int) bool {
+	budgets := make(map[string]*stepBudget, len(keys))
+	for _, k := range keys {
+		budgets[k] = &stepBudget{left: budget}
+	}
+	result, info := porcupine.CheckOperationsVerbose(budgetedModel(budgets), ops, 0)
+	if result == porcupine.Unknown {
+		panic("model.Check: porcupine returned Unknown without a timeout")
+	}
+	if result == porcupine.Ok {
+		v.Ok, v.Info, v.verbose = porcupine.Ok, info, true
+		return true
+	}
+	complete := completeKeys(&info, len(keys), counts)
+	var illegal, illegalOps []int
+	var undecided []string
+	for p, k := range keys {
+		switch {
+		case complete[p]:
+		case budgets[k].tripped:
+			undecided = append(undecided, k)
+		default:
+			illegal = append(illegal, p)
+			illegalOps = append(illegalOps, counts[p])
+		}
+	}
+	if len(illegal) == 0 {
+		return false
+	}
+	v.Ok, v.Info, v.verbose = porcupine.Illegal, info, true
+	v.UndecidedKeys, v.IllegalOps = undecided, illegalOps
+	for _, p := range illegal {
+		v.IllegalKeys = append(v.IllegalKeys, keys[p])
+	}
+	return true
+}
+
+// CheckOk reports whether a history is valid and linearizable. It is porcupine's plain
+// check: no visualisation data, keys checked in parallel, and it stops at whichever key
+// is first proven illegal. Its answer always equals Check(history).Linearizable().
+func CheckOk(history []Operation) bool {
+	if Validate(history) != nil {
+		return false
+	}
+	return porcupine.CheckOperations(KVModel(), ToPorcupine(history))
+}
+
+// keyCounts returns the distinct keys in sorted order (the order of the model's
+// partitions) and the number of operations on each.
+func keyCounts(history []Operation) ([]string, []int) {
+	count := make(map[string]int)
+	for _, o := range history {
+		count[o.Op.Key]++
+	}
+	keys := sortedKeys(count)
+	counts := make([]int, len(keys))
+	for i, k := range keys {
+		counts[i] = count[k]
+	}
+	return keys, counts
+}
+
+// completeKeys reports for each partition whether porcupine found a linearization of all
+// its operations: it returns the longest partial linearizations per partition, and a
+// partition is linearizable exactly when one of them covers every operation.
+func completeKeys(info *porcupine.LinearizationInfo, keys int, counts []int) []bool {
+	partials := info.PartialLinearizations()
+	if len(partials) != keys {
+		panic(fmt.Sprintf("model.Check: porcupine returned %d partitions for %d keys",
+			len(partials), keys))
+	}
+	complete := make([]bool, keys)
+	for p, lins := range partials {
+		for _, lin := range lins {
+			complete[p] = complete[p] || len(lin) == counts[p]
+		}
+	}
+	return complete
+}
