@@ -1,0 +1,75 @@
+package harness
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// env is the Env of one incarnation of one node or client. Once the incarnation ends its
+// env goes inert: timers and sends from it are ignored, so a leaked closure of a crashed
+// node cannot act.
+type env struct {
+	w   *World
+	n   *node
+	inc uint32
+	rng *rand.Rand
+}
+
+var (
+	_ Env       = (*env)(nil)
+	_ Annotator = (*env)(nil)
+)
+
+func (e *env) live() bool { return e.n.inc == e.inc && e.n.up }
+
+// ID implements Env.
+func (e *env) ID() NodeID { return e.n.id }
+
+// Now implements Env: the epoch plus the node's local clock (skew and drift applied).
+func (e *env) Now() time.Time {
+	return e.w.epoch.Add(time.Duration(e.n.clock.local(e.w.now)))
+}
+
+// After implements Env. d is measured on the node's clock, so drift stretches or shrinks it
+// on virtual time; skew does not matter to a duration.
+func (e *env) After(d time.Duration, f func()) Timer {
+	if f == nil || !e.live() {
+		return Timer{}
+	}
+	w := e.w
+	id := w.timers.alloc()
+	at := addSat(w.now, time.Duration(e.n.clock.toGlobal(int64(d))))
+	w.q.push(event{at: at, kind: evTimer, fn: f, id: id, node: e.n.idx, inc: e.inc})
+	return NewTimer(w, id)
+}
+
+// Send implements Env. The world copies msg, so the sender may reuse its buffer.
+func (e *env) Send(to NodeID, msg []byte) {
+	if e.live() {
+		e.w.sendDatagram(e.n, to, msg)
+	}
+}
+
+// Rand implements Env with the incarnation's own PCG stream.
+func (e *env) Rand() Rand { return e.rng }
+
+// Disk implements Env; the disk outlives incarnations.
+func (e *env) Disk() Disk { return e.n.disk }
+
+// Dial implements Env; see stream.go.
+func (e *env) Dial(to NodeID, h StreamHandler) Stream { return e.w.dial(e, to, h) }
+
+// Logf implements Env: the line goes to the trace (and Options.Logf).
+func (e *env) Logf(format string, args ...any) {
+	if e.live() {
+		e.w.emitNode(KindLog, e.n, 0, fmt.Sprintf(format, args...))
+	}
+}
+
+// Annotate implements Annotator: the note goes to the trace and to World.Annotations.
+func (e *env) Annotate(text string) {
+	if e.live() {
+		e.w.annotateKind(KindNote, e.n.id, text)
+	}
+}

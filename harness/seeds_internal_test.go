@@ -1,0 +1,97 @@
+package harness
+
+import (
+	"testing"
+	"time"
+)
+
+// quietSys is a system whose nodes tick on a timer and do nothing else.
+type quietSys struct{}
+
+type quietNode struct{}
+
+func (quietSys) NewNode(env Env, _ Boot) (Node, error) {
+	var tick func()
+	tick = func() { env.After(time.Duration(1+env.Rand().IntN(9))*time.Millisecond, tick) }
+	tick()
+	return quietNode{}, nil
+}
+
+func (quietSys) NewClient(Env, []NodeID) (Client, error) { return nil, nil }
+
+func (quietNode) HandleMessage(NodeID, []byte) {}
+
+func quietWorld(t *testing.T, seed uint64) *World {
+	w, err := NewWorld(quietSys{}, Options{Seed: seed, RecordTrace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddNode("n1", Boot{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RunFor(100 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestCompareTracked(t *testing.T) {
+	a, b, c := quietWorld(t, 1), quietWorld(t, 1), quietWorld(t, 2)
+	if msg := compareTracked([]*World{a}, []*World{b}); msg != "" {
+		t.Fatalf("equal runs reported as different: %s", msg)
+	}
+	msg := compareTracked([]*World{a}, []*World{c})
+	for _, want := range []string{"world 0: trace hash", "traces differ at event"} {
+		if !contains(msg, want) {
+			t.Fatalf("message %q lacks %q", msg, want)
+		}
+	}
+	if msg := compareTracked([]*World{a}, nil); !contains(msg, "tracked 1 and 0 worlds") {
+		t.Fatalf("got %q", msg)
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTimerTableReusesSlots(t *testing.T) {
+	var tt timerTable
+	a := tt.alloc()
+	if !tt.stop(a) || tt.stop(a) {
+		t.Fatal("a timer stops exactly once")
+	}
+	tt.release(a)
+	b := tt.alloc()
+	if b>>32 != a>>32 || b == a {
+		t.Fatalf("slot not reused with a new generation: %x then %x", a, b)
+	}
+	if tt.live(a) || !tt.live(b) {
+		t.Fatal("an old handle must not see the new timer")
+	}
+}
+
+func TestQueueOrder(t *testing.T) {
+	var q eventQueue
+	ats := []int64{5, 1, 3, 1, 9, 0, 3, 7, 2, 2}
+	for i, at := range ats {
+		q.push(event{at: at, id: uint64(i)})
+	}
+	var prev event
+	for i := 0; q.len() > 0; i++ {
+		var e event
+		q.pop(&e)
+		if i > 0 && before(&e, &prev) {
+			t.Fatalf("popped (%d,%d) after (%d,%d)", e.at, e.seq, prev.at, prev.seq)
+		}
+		if i > 0 && e.at == prev.at && e.id < prev.id {
+			t.Fatalf("equal times must keep push order: %d after %d", e.id, prev.id)
+		}
+		prev = e
+	}
+}

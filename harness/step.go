@@ -1,0 +1,232 @@
+package harness
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/simfuzz/simfuzz/netfault"
+)
+
+// Step runs the next event. progressed is false when the queue is empty or the run has
+// stopped; err is the *InvariantError or *NodePanicError that stopped it, returned again by
+// every later call.
+func (w *World) Step() (progressed bool, err error) {
+	if w.fail != nil {
+		return false, w.fail
+	}
+	if w.q.len() == 0 {
+		return false, nil
+	}
+	w.step()
+	return true, w.fail
+}
+
+// RunFor runs every event due within d of virtual time, then sets the clock to now+d.
+func (w *World) RunFor(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("harness: RunFor(%v): negative duration", d)
+	}
+	end := addSat(w.now, d)
+	for w.fail == nil && w.q.len() > 0 && w.q.peekAt() <= end {
+		w.step()
+	}
+	if w.fail != nil {
+		return w.fail
+	}
+	w.now = max(w.now, end)
+	return nil
+}
+
+// RunUntil runs events until cond (checked before each event) holds. It fails with a
+// *TimeLimitError once limit of virtual time has passed, a *DeadlockError if the queue runs
+// dry, or the error that stopped the run.
+func (w *World) RunUntil(cond func() bool, limit time.Duration) error {
+	if cond == nil {
+		return errors.New("harness: RunUntil with a nil condition")
+	}
+	if limit < 0 {
+		return fmt.Errorf("harness: RunUntil: negative limit %v", limit)
+	}
+	end := addSat(w.now, limit)
+	for {
+		switch {
+		case w.fail != nil:
+			return w.fail
+		case cond():
+			return nil
+		case w.q.len() == 0:
+			return &DeadlockError{At: w.Now(), Paused: w.pausedNodes(),
+				Held: w.net.HeldCount()}
+		case w.q.peekAt() > end:
+			w.now = max(w.now, end)
+			return &TimeLimitError{Limit: limit, At: w.Now()}
+		}
+		w.step()
+	}
+}
+
+func (w *World) pausedNodes() []NodeID {
+	var out []NodeID
+	for _, n := range w.nodes {
+		if n.up && n.paused {
+			out = append(out, n.id)
+		}
+	}
+	return out
+}
+
+// step pops and runs one event. A panic anywhere in it is a found bug: it is recovered and
+// becomes the *NodePanicError that stops the run.
+func (w *World) step() {
+	defer w.recoverStep()
+	var e event
+	w.q.pop(&e)
+	w.now = max(w.now, e.at)
+	w.stats.Events++
+	switch e.kind {
+	case evAction:
+		w.emitNode(KindAction, nil, 0, "")
+		e.fn()
+	case evTimer:
+		w.runTimer(&e)
+	case evDeliver:
+		if e.msg.Stream != 0 {
+			w.runChunk(&e)
+		} else {
+			w.runDatagram(&e)
+		}
+	case evSync:
+		w.runSync(&e)
+	case evStreamClosed:
+		w.runStreamClosed(&e)
+	default:
+		panic(fmt.Sprintf("harness: event of unknown kind %d", e.kind))
+	}
+}
+
+func (w *World) recoverStep() {
+	if r := recover(); r != nil {
+		w.panicked(r)
+	}
+}
+
+// skip counts an event that turned out stale instead of as an executed one.
+func (w *World) skip() {
+	w.stats.Events--
+	w.stats.Stale++
+}
+
+// due returns the target of a node event, or nil after skipping a stale event or holding
+// the event of a paused node until Resume.
+func (w *World) due(e *event) *node {
+	n := w.nodes[e.node]
+	if e.inc != n.inc || !n.up {
+		w.skip()
+		return nil
+	}
+	if n.paused {
+		w.hold(n, e)
+		return nil
+	}
+	return n
+}
+
+// hold keeps a due event of paused node n for Resume; it runs (and counts) then.
+func (w *World) hold(n *node, e *event) {
+	n.held = append(n.held, *e)
+	w.stats.Events--
+}
+
+// leave ends a stretch of node code: the System's invariants are checked after every event
+// that ran code of a server node.
+func (w *World) leave(n *node) {
+	w.cur = -1
+	if w.inv == nil || n.client || w.fail != nil {
+		return
+	}
+	if err := w.inv.CheckAfterEvent(n.id); err != nil {
+		w.fail = &InvariantError{Node: n.id, At: w.Now(), Err: err}
+	}
+}
+
+func (w *World) runTimer(e *event) {
+	n := w.nodes[e.node]
+	if !w.timers.live(e.id) || e.inc != n.inc || !n.up {
+		w.timers.release(e.id)
+		w.skip()
+		return
+	}
+	if n.paused {
+		w.hold(n, e)
+		return
+	}
+	w.timers.release(e.id)
+	w.stats.Timers++
+	w.emitNode(KindTimer, n, 0, "")
+	w.cur = n.idx
+	e.fn()
+	w.leave(n)
+}
+
+func (w *World) runSync(e *event) {
+	n := w.due(e)
+	if n == nil {
+		return
+	}
+	done, err := n.disk.completeSync()
+	var aux uint8
+	if err != nil {
+		aux = 1
+		w.stats.SyncFailures++
+	} else {
+		w.stats.Syncs++
+	}
+	w.emitNode(KindSync, n, aux, "")
+	w.cur = n.idx
+	if done != nil {
+		done(err)
+	}
+	w.leave(n)
+}
+
+func (w *World) runDatagram(e *event) {
+	m := &e.msg
+	n := w.nodes[e.node]
+	if e.flags&evArrived == 0 {
+		switch w.net.Arrive(w.now, *m) {
+		case netfault.Drop:
+			w.stats.DroppedNet++
+			w.emitMsg(KindDrop, n, m, dropNetwork)
+			return
+		case netfault.Hold:
+			w.stats.Held++
+			w.emitMsg(KindHold, n, m, holdClog)
+			return
+		}
+		e.flags |= evArrived
+	}
+	if !n.up {
+		w.stats.DroppedDown++
+		w.emitMsg(KindDrop, n, m, dropDown)
+		return
+	}
+	if n.paused {
+		w.emitMsg(KindHold, n, m, holdPause)
+		w.hold(n, e)
+		return
+	}
+	w.stats.Delivered++
+	w.emitMsg(KindRecv, n, m, 0)
+	w.cur = n.idx
+	n.impl.HandleMessage(w.nodes[m.From].id, m.Payload)
+	w.leave(n)
+}
+
+// emitMsg records an event about message m at its receiver n.
+func (w *World) emitMsg(kind EventKind, n *node, m *netfault.Message, aux uint8) {
+	r := rec{at: w.now, kind: kind, node: n.idx, inc: n.inc, peer: int32(m.From),
+		stream: m.Stream, n: int32(len(m.Payload)), sum: hashBytes(fnvOffset, m.Payload),
+		aux: aux}
+	w.emit(&r)
+}
