@@ -1,0 +1,114 @@
+package generators
+
+import (
+	"slices"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"pgregory.net/rapid"
+)
+
+// drawFaults draws the fault schedule from the enabled kinds, sorted by time.
+func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.Fault {
+	if len(sw.kinds) == 0 || o.MaxFaults == 0 {
+		return nil
+	}
+	n := rapid.IntRange(0, o.MaxFaults).Draw(t, "faults")
+	faults := make([]harness.Fault, n)
+	for i := range faults {
+		faults[i] = drawFault(t, sw.pick(t), s)
+	}
+	slices.SortStableFunc(faults, func(a, b harness.Fault) int {
+		return int(time.Duration(a.At - b.At).Milliseconds())
+	})
+	return faults
+}
+
+func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Fault {
+	safety := time.Duration(s.Safety)
+	f := harness.Fault{Kind: k,
+		At:  drawDuration(t, "fault.at", 0, safety, 10*time.Millisecond),
+		For: drawDuration(t, "fault.for", 0, 3*time.Second, 50*time.Millisecond),
+	}
+	nodes := s.Cluster.Nodes
+	switch k {
+	case harness.FaultCrash, harness.FaultStop, harness.FaultPause, harness.FaultIsolate,
+		harness.FaultClog:
+		f.Node = drawTarget(t, nodes)
+		f.Torn = k == harness.FaultCrash && rapid.Bool().Draw(t, "torn")
+	case harness.FaultPartition:
+		f.Groups = drawSplit(t, nodes)
+	case harness.FaultCut, harness.FaultClogLink, harness.FaultLink:
+		f.Node, f.Peer = drawPair(t, nodes)
+		if k == harness.FaultLink {
+			f.Link = drawBadLink(t, s.Network)
+		}
+	case harness.FaultClock:
+		f.Node = rapid.SampledFrom(nodes).Draw(t, "fault.node")
+		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
+		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
+	case harness.FaultDisk:
+		f.Node = rapid.SampledFrom(nodes).Draw(t, "fault.node")
+		f.Disk = drawBadDisk(t, s.Disk)
+	case harness.FaultAddVoter:
+		f.Node, f.For = s.Cluster.Spares[0], 0
+	case harness.FaultRemoveVoter:
+		f.Node = drawTarget(t, append(slices.Clone(nodes), s.Cluster.Spares...))
+		f.For = 0
+	}
+	return f
+}
+
+// drawTarget picks a node, or the leader of the moment (which is where bugs hide).
+func drawTarget(t *rapid.T, nodes []harness.NodeID) harness.NodeID {
+	if rapid.IntRange(0, 3).Draw(t, "fault.at_leader") == 3 {
+		return harness.LeaderTarget
+	}
+	return rapid.SampledFrom(nodes).Draw(t, "fault.node")
+}
+
+func drawPair(t *rapid.T, nodes []harness.NodeID) (harness.NodeID, harness.NodeID) {
+	if len(nodes) < 2 {
+		return nodes[0], nodes[0]
+	}
+	i := rapid.IntRange(0, len(nodes)-1).Draw(t, "fault.from")
+	j := rapid.IntRange(0, len(nodes)-2).Draw(t, "fault.to")
+	if j >= i {
+		j++
+	}
+	return nodes[i], nodes[j]
+}
+
+// drawSplit assigns each node to one of two sides; an empty side makes no partition, so the
+// first node is pinned to side 0.
+func drawSplit(t *rapid.T, nodes []harness.NodeID) [][]harness.NodeID {
+	groups := [][]harness.NodeID{{nodes[0]}, nil}
+	for _, id := range nodes[1:] {
+		side := 0
+		if rapid.Bool().Draw(t, "fault.side") {
+			side = 1
+		}
+		groups[side] = append(groups[side], id)
+	}
+	return groups
+}
+
+func drawBadLink(t *rapid.T, base harness.NetworkConfig) *harness.NetworkConfig {
+	l := base
+	if rapid.Bool().Draw(t, "link.slow") {
+		l.LatencyMin = harness.Duration(20 * time.Millisecond)
+		l.LatencyMax = drawDuration(t, "link.latency", 20*time.Millisecond,
+			300*time.Millisecond, 10*time.Millisecond)
+	}
+	l.Loss = rapid.SampledFrom([]float64{0.1, 0.3, 0.6}).Draw(t, "link.loss")
+	return &l
+}
+
+func drawBadDisk(t *rapid.T, base harness.DiskConfig) *harness.DiskConfig {
+	d := base
+	d.SyncLatencyMax = drawDuration(t, "disk.sync_latency", time.Duration(base.SyncLatencyMin),
+		200*time.Millisecond, time.Millisecond)
+	d.SyncFailRate = rapid.SampledFrom([]float64{0, 0.1, 0.5}).Draw(t, "disk.sync_fail_rate")
+	d.ReadCorruptRate = rapid.SampledFrom([]float64{0, 0.01}).Draw(t, "disk.read_corrupt")
+	return &d
+}

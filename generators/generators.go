@@ -1,0 +1,141 @@
+// Package generators draws whole Scenarios with rapid: the cluster, the network and disk
+// settings, the client workload and the fault schedule. Every choice is drawn so that rapid
+// shrinks towards the simplest scenario: fewer clients, fewer operations, fewer keys, fewer
+// fault kinds, fewer faults, gentler network settings.
+//
+// Fault schedules use swarm testing: each scenario first draws which fault kinds are on and
+// how often each strikes, so that some runs hammer one kind hard instead of every run getting
+// a thin mix of everything.
+package generators
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"pgregory.net/rapid"
+)
+
+// Options bounds what the generator draws. The zero value is not valid; use Default.
+type Options struct {
+	// Nodes are the cluster sizes to choose from; the first is the simplest.
+	Nodes []int
+	// MaxClients (at most 5) and MaxOps (per client) bound the workload.
+	MaxClients, MaxOps int
+	// MaxKeys bounds the key space: few keys mean contention, which finds bugs.
+	MaxKeys int
+	// SafetyMin and SafetyMax bound the safety phase; Liveness is the liveness bound.
+	SafetyMin, SafetyMax, Liveness time.Duration
+	// MaxFaults bounds the schedule; Kinds lists the fault kinds swarm testing may enable.
+	MaxFaults int
+	Kinds     []harness.FaultKind
+}
+
+// Default returns the options the properties and campaigns use.
+func Default() Options {
+	return Options{
+		Nodes: []int{3, 5}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
+		SafetyMin: 3 * time.Second, SafetyMax: 15 * time.Second, Liveness: 20 * time.Second,
+		MaxFaults: 12, Kinds: GeneratedKinds(),
+	}
+}
+
+// GeneratedKinds are the fault kinds a generated scenario may contain. Restart, resume, heal
+// and unclog are not drawn on their own: they are the undo of a fault with a duration.
+func GeneratedKinds() []harness.FaultKind {
+	return []harness.FaultKind{harness.FaultCrash, harness.FaultStop, harness.FaultPause,
+		harness.FaultPartition, harness.FaultCut, harness.FaultIsolate, harness.FaultClog,
+		harness.FaultClogLink, harness.FaultLink, harness.FaultClock, harness.FaultDisk,
+		harness.FaultAddVoter, harness.FaultRemoveVoter}
+}
+
+// Validate reports options that cannot produce a valid scenario.
+func (o Options) Validate() error {
+	switch {
+	case len(o.Nodes) == 0:
+		return fmt.Errorf("generators: Nodes is empty")
+	case o.MaxClients < 1 || o.MaxClients > 5:
+		return fmt.Errorf("generators: MaxClients %d is outside [1, 5]", o.MaxClients)
+	case o.MaxOps < 1 || o.MaxKeys < 1:
+		return fmt.Errorf("generators: MaxOps and MaxKeys must be at least 1")
+	case o.SafetyMin <= 0 || o.SafetyMax < o.SafetyMin || o.Liveness <= 0:
+		return fmt.Errorf("generators: phase bounds [%v, %v], liveness %v are invalid",
+			o.SafetyMin, o.SafetyMax, o.Liveness)
+	case o.MaxFaults < 0:
+		return fmt.Errorf("generators: MaxFaults is negative")
+	}
+	for _, n := range o.Nodes {
+		if n < 1 || n > 9 {
+			return fmt.Errorf("generators: cluster size %d is outside [1, 9]", n)
+		}
+	}
+	return nil
+}
+
+// Scenario returns a generator of whole scenarios within o. It panics on invalid options,
+// since those are a programming error of the caller (check with Validate first).
+func Scenario(o Options) *rapid.Generator[harness.Scenario] {
+	if err := o.Validate(); err != nil {
+		panic(err)
+	}
+	return rapid.Custom(func(t *rapid.T) harness.Scenario { return draw(t, o) })
+}
+
+func draw(t *rapid.T, o Options) harness.Scenario {
+	n := rapid.SampledFrom(o.Nodes).Draw(t, "nodes")
+	s := harness.Scenario{
+		Version:  harness.ScenarioVersion,
+		Seed:     rapid.Uint64().Draw(t, "seed"),
+		Cluster:  harness.ClusterConfig{Nodes: nodeIDs(1, n)},
+		Network:  drawNetwork(t),
+		Disk:     drawDisk(t),
+		Safety:   drawDuration(t, "safety", o.SafetyMin, o.SafetyMax, 100*time.Millisecond),
+		Liveness: harness.Duration(o.Liveness),
+	}
+	sw := drawSwarm(t, o.Kinds)
+	if sw.on(harness.FaultAddVoter) {
+		s.Cluster.Spares = nodeIDs(n+1, 1)
+	}
+	s.Clients = drawClients(t, o)
+	s.Faults = drawFaults(t, o, sw, s)
+	s.Note = "generated; swarm: " + sw.String()
+	return s
+}
+
+func nodeIDs(first, count int) []harness.NodeID {
+	ids := make([]harness.NodeID, count)
+	for i := range ids {
+		ids[i] = harness.NodeID(fmt.Sprintf("n%d", first+i))
+	}
+	return ids
+}
+
+// drawDuration draws a duration in [lo, hi] on a grid of step, shrinking towards lo.
+func drawDuration(t *rapid.T, label string, lo, hi, step time.Duration) harness.Duration {
+	k := rapid.IntRange(0, int((hi-lo)/step)).Draw(t, label)
+	return harness.Duration(lo + time.Duration(k)*step)
+}
+
+// drawNetwork starts from the standard benchmark's network and lets swarm choices raise
+// loss, duplication and corruption; every draw shrinks to the gentlest value.
+func drawNetwork(t *rapid.T) harness.NetworkConfig {
+	return harness.NetworkConfig{
+		LatencyMin: harness.Duration(time.Millisecond),
+		LatencyMax: harness.Duration(time.Millisecond) + drawDuration(t, "jitter", 0,
+			10*time.Millisecond, 500*time.Microsecond),
+		SpikeRate: rapid.SampledFrom([]float64{0, 0.01, 0.05}).Draw(t, "spike_rate"),
+		SpikeMax:  harness.Duration(50 * time.Millisecond),
+		Loss:      rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05}).Draw(t, "loss"),
+		Duplicate: rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05}).Draw(t, "duplicate"),
+		Corrupt:   rapid.SampledFrom([]float64{0, 0.001, 0.01}).Draw(t, "corrupt"),
+		Reorder:   rapid.Bool().Draw(t, "reorder"),
+	}
+}
+
+func drawDisk(t *rapid.T) harness.DiskConfig {
+	return harness.DiskConfig{
+		SyncLatencyMin: harness.Duration(200 * time.Microsecond),
+		SyncLatencyMax: harness.Duration(2 * time.Millisecond),
+		SyncFailRate:   rapid.SampledFrom([]float64{0, 0.001, 0.01}).Draw(t, "sync_fail_rate"),
+	}
+}

@@ -1,0 +1,79 @@
+package generators_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// Every generated scenario must be valid and survive a JSON round trip unchanged: the
+// regression files are that JSON.
+func TestGeneratedScenariosAreValidAndRoundTrip(t *testing.T) {
+	gen := generators.Scenario(generators.Default())
+	rapid.Check(t, func(t *rapid.T) {
+		s := gen.Draw(t, "scenario")
+		if err := s.Validate(); err != nil {
+			t.Fatalf("generated scenario is invalid: %v", err)
+		}
+		var buf bytes.Buffer
+		if err := harness.EncodeScenario(&buf, s); err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		back, err := harness.DecodeScenario(&buf)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		require.Equal(t, s, back)
+	})
+}
+
+// Swarm testing must give both fault-free runs and runs with every kind of the vocabulary.
+func TestSwarmCoversEveryKind(t *testing.T) {
+	gen := generators.Scenario(generators.Default())
+	seen := map[harness.FaultKind]int{}
+	faultFree := 0
+	for seed := range 300 {
+		s := gen.Example(seed)
+		if len(s.Faults) == 0 {
+			faultFree++
+		}
+		for _, f := range s.Faults {
+			seen[f.Kind]++
+		}
+	}
+	require.Positive(t, faultFree, "no fault-free scenario in 300")
+	for _, k := range generators.GeneratedKinds() {
+		require.Positive(t, seen[k], "fault kind %s never generated in 300 scenarios", k)
+	}
+}
+
+// Bounds of Options are respected.
+func TestBounds(t *testing.T) {
+	o := generators.Default()
+	o.MaxClients, o.MaxOps, o.MaxKeys, o.MaxFaults = 2, 3, 1, 2
+	gen := generators.Scenario(o)
+	rapid.Check(t, func(t *rapid.T) {
+		s := gen.Draw(t, "scenario")
+		require.LessOrEqual(t, len(s.Clients), 2)
+		require.LessOrEqual(t, len(s.Faults), 2)
+		for _, c := range s.Clients {
+			require.LessOrEqual(t, len(c.Ops), 3)
+			for _, op := range c.Ops {
+				require.Equal(t, "k0", op.Key)
+			}
+		}
+	})
+}
+
+func TestInvalidOptions(t *testing.T) {
+	o := generators.Default()
+	o.MaxClients = 9
+	require.ErrorContains(t, o.Validate(), "MaxClients")
+	o = generators.Default()
+	o.Nodes = nil
+	require.ErrorContains(t, o.Validate(), "Nodes")
+}

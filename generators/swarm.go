@@ -1,0 +1,64 @@
+package generators
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"pgregory.net/rapid"
+)
+
+// swarm is the per-scenario choice of enabled fault kinds and their weights.
+type swarm struct {
+	kinds   []harness.FaultKind
+	weights []int
+}
+
+// drawSwarm enables each kind with an independent coin and gives it a weight in 1..4. The
+// coins shrink to "off", so a shrunk scenario keeps only the kinds its failure needs.
+func drawSwarm(t *rapid.T, kinds []harness.FaultKind) swarm {
+	var sw swarm
+	for _, k := range kinds {
+		if rapid.Bool().Draw(t, "swarm."+string(k)) {
+			sw.kinds = append(sw.kinds, k)
+			sw.weights = append(sw.weights, rapid.IntRange(1, 4).Draw(t, "weight."+string(k)))
+		}
+	}
+	return sw
+}
+
+func (sw swarm) on(k harness.FaultKind) bool {
+	for _, x := range sw.kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// pick draws an enabled kind with probability proportional to its weight.
+func (sw swarm) pick(t *rapid.T) harness.FaultKind {
+	total := 0
+	for _, w := range sw.weights {
+		total += w
+	}
+	p := rapid.IntRange(0, total-1).Draw(t, "fault.kind")
+	for i, w := range sw.weights {
+		if p < w {
+			return sw.kinds[i]
+		}
+		p -= w
+	}
+	panic("generators: swarm weights out of range")
+}
+
+func (sw swarm) String() string {
+	if len(sw.kinds) == 0 {
+		return "no faults"
+	}
+	parts := make([]string, len(sw.kinds))
+	for i, k := range sw.kinds {
+		parts[i] = fmt.Sprintf("%s×%d", k, sw.weights[i])
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,96 @@
+package harness
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// FormatScenario renders a scenario for a person: the setup on a few lines, then one line
+// per client operation and one per fault, in time order of the schedule.
+func FormatScenario(s Scenario) string {
+	var b strings.Builder
+	n := s.Network
+	fmt.Fprintf(&b, "seed %d; nodes %v", s.Seed, s.Cluster.Nodes)
+	if len(s.Cluster.Spares) > 0 {
+		fmt.Fprintf(&b, " spares %v", s.Cluster.Spares)
+	}
+	fmt.Fprintf(&b, "; safety %v, liveness bound %v\n", time.Duration(s.Safety),
+		time.Duration(s.Liveness))
+	fmt.Fprintf(&b, "network: latency %v-%v, spikes %.3g up to %v, loss %.3g, dup %.3g, "+
+		"corrupt %.3g, reorder %v\n", time.Duration(n.LatencyMin), time.Duration(n.LatencyMax),
+		n.SpikeRate, time.Duration(n.SpikeMax), n.Loss, n.Duplicate, n.Corrupt, n.Reorder)
+	d := s.Disk
+	fmt.Fprintf(&b, "disk: sync %v-%v, sync failures %.3g, read corruption %.3g\n",
+		time.Duration(d.SyncLatencyMin), time.Duration(d.SyncLatencyMax), d.SyncFailRate,
+		d.ReadCorruptRate)
+	if s.Note != "" {
+		fmt.Fprintf(&b, "note: %s\n", s.Note)
+	}
+	ops := 0
+	for _, c := range s.Clients {
+		ops += len(c.Ops)
+	}
+	fmt.Fprintf(&b, "%d operations:\n", ops)
+	for _, c := range s.Clients {
+		for i, op := range c.Ops {
+			fmt.Fprintf(&b, "  %s[%d] %v\n", c.ID, i, op)
+		}
+	}
+	fmt.Fprintf(&b, "%d faults:\n", len(s.Faults))
+	for _, f := range s.Faults {
+		fmt.Fprintf(&b, "  %v\n", f)
+	}
+	return b.String()
+}
+
+// Size is the measure of a scenario that shrinking reduces: operations and faults.
+func (s Scenario) Size() (ops, faults int) {
+	for _, c := range s.Clients {
+		ops += len(c.Ops)
+	}
+	return ops, len(s.Faults)
+}
+
+// Report is everything a person needs to understand and reproduce one failure.
+type Report struct {
+	Scenario     Scenario
+	Result       *RunResult
+	Repro        string // one-line command that reproduces the failure
+	ScenarioPath string // where the scenario JSON was saved, if it was
+	HTMLPath     string // where the porcupine view was written, if it was
+}
+
+// String renders the report: verdict, repro, minimal scenario, files, trace tail.
+func (r Report) String() string {
+	var b strings.Builder
+	res := r.Result
+	if res.Failure != nil {
+		fmt.Fprintf(&b, "FAILURE (%s): %s\n", res.Failure.Class, res.Failure.Message)
+	} else {
+		b.WriteString("PASS\n")
+	}
+	ops, faults := r.Scenario.Size()
+	fmt.Fprintf(&b, "seed %d, %d operations, %d faults, %d events, %v simulated, "+
+		"trace hash %016x\n", r.Scenario.Seed, ops, faults, res.Events, res.SimTime,
+		res.TraceHash)
+	if r.Repro != "" {
+		fmt.Fprintf(&b, "repro: %s\n", r.Repro)
+	}
+	if r.ScenarioPath != "" {
+		fmt.Fprintf(&b, "scenario: %s\n", r.ScenarioPath)
+	}
+	if r.HTMLPath != "" {
+		fmt.Fprintf(&b, "history view: %s\n", r.HTMLPath)
+	}
+	b.WriteString("--- scenario\n")
+	b.WriteString(FormatScenario(r.Scenario))
+	if len(res.TraceTail) > 0 {
+		fmt.Fprintf(&b, "--- last %d trace lines\n", len(res.TraceTail))
+		for _, l := range res.TraceTail {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

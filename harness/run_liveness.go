@@ -1,0 +1,126 @@
+package harness
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// healAll ends every fault: the network heals and unclogs, links and disks return to the
+// scenario defaults (with sync failures and read corruption off), paused nodes resume and
+// down nodes restart. Clock skew stays: a correct system tolerates it.
+func (r *runner) healAll() {
+	w := r.w
+	w.annotate("", "liveness phase: all faults healed")
+	w.Heal()
+	for _, id := range sortedKeys(r.cloggedNodes) {
+		r.note(Fault{Kind: FaultUnclog, Node: id}, w.Unclog(id))
+	}
+	for _, l := range r.cloggedLinks {
+		_ = w.UnclogLink(l[0], l[1]) // already unclogged by its own undo is fine
+	}
+	_ = w.SetAllLinks(r.s.Network.Link())
+	disk := r.s.Disk
+	disk.SyncFailRate, disk.ReadCorruptRate = 0, 0
+	for _, id := range w.Nodes() {
+		if isServer(r.s, id) {
+			r.note(Fault{Kind: FaultDisk, Node: id}, w.SetDiskFaults(id, disk.Faults()))
+		}
+		if w.Paused(id) {
+			r.note(Fault{Kind: FaultResume, Node: id}, w.Resume(id))
+		}
+		if !w.Up(id) {
+			r.note(Fault{Kind: FaultRestart, Node: id}, w.Restart(id))
+		}
+	}
+}
+
+func isServer(s Scenario, id NodeID) bool {
+	return slices.Contains(s.Cluster.Nodes, id) || slices.Contains(s.Cluster.Spares, id)
+}
+
+func sortedKeys(m map[NodeID]bool) []NodeID {
+	keys := make([]NodeID, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// liveness waits, within the scenario's bound, for every pending operation to finish, then
+// for a probe write to be acknowledged, then for the replicas to converge.
+func (r *runner) liveness() (*Failure, error) {
+	deadline := r.w.Now() + time.Duration(r.s.Liveness)
+	idle := func() bool {
+		for _, c := range r.clients {
+			if !c.idle() {
+				return false
+			}
+		}
+		return true
+	}
+	if f, err := r.waitFor(idle, deadline); f != nil || err != nil {
+		return r.livenessFailure(f, err, r.pendingOps)
+	}
+	if f, err := r.probe(deadline); f != nil || err != nil {
+		return f, err
+	}
+	conv, ok := r.sys.(Converger)
+	if !ok {
+		return nil, nil
+	}
+	var last error
+	converged := func() bool { last = conv.Converged(r.upServers()); return last == nil }
+	if f, err := r.waitFor(converged, deadline); f != nil || err != nil {
+		return r.livenessFailure(f, err, func() string {
+			return fmt.Sprintf("replicas did not converge: %v", last)
+		})
+	}
+	return nil, nil
+}
+
+// waitFor runs the world until cond holds or the deadline passes.
+func (r *runner) waitFor(cond func() bool, deadline time.Duration) (*Failure, error) {
+	limit := deadline - r.w.Now()
+	if limit < 0 {
+		limit = 0
+	}
+	return classify(r.w.RunUntil(cond, limit))
+}
+
+// livenessFailure turns a time limit or deadlock into a liveness failure described by what.
+func (r *runner) livenessFailure(f *Failure, err error, what func() string) (*Failure, error) {
+	if f != nil {
+		return f, nil
+	}
+	var tl *TimeLimitError
+	var dl *DeadlockError
+	if errors.As(err, &tl) || errors.As(err, &dl) {
+		return &Failure{Class: ClassLiveness, Message: fmt.Sprintf("%s within %v of healing",
+			what(), time.Duration(r.s.Liveness))}, nil
+	}
+	return nil, err
+}
+
+func (r *runner) pendingOps() string {
+	for _, c := range r.clients {
+		if !c.idle() {
+			i := c.next - 1
+			op, _ := c.script.Ops[i].Op()
+			return describeOp(c.script.ID, i, op) + " did not complete"
+		}
+	}
+	return "an operation did not complete"
+}
+
+func (r *runner) upServers() []NodeID {
+	var up []NodeID
+	for _, id := range r.w.Nodes() {
+		if isServer(r.s, id) && r.w.Up(id) {
+			up = append(up, id)
+		}
+	}
+	return up
+}

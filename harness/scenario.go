@@ -1,0 +1,102 @@
+package harness
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/simfuzz/simfuzz/netfault"
+)
+
+// ScenarioVersion is the version of the scenario file format this build writes and reads.
+// A file with a newer version is refused rather than half-understood.
+const ScenarioVersion = 1
+
+// Scenario is one whole run, generated or hand-written: the cluster, the network and disk
+// settings, what each client does, which faults happen when, and how long each phase lasts.
+// It is the unit that rapid shrinks and that testdata/regressions/ stores as JSON.
+type Scenario struct {
+	Version int    `json:"version"`
+	Seed    uint64 `json:"seed"`
+	// Note says where the scenario came from (a property, a campaign seed, a person).
+	Note    string         `json:"note,omitempty"`
+	Cluster ClusterConfig  `json:"cluster"`
+	Network NetworkConfig  `json:"network"`
+	Disk    DiskConfig     `json:"disk"`
+	Clients []ClientScript `json:"clients"`
+	Faults  []Fault        `json:"faults"`
+	// Safety is how long faults may happen; Liveness bounds the quiet phase after it, in which
+	// every fault is healed, every node is up, pending operations must finish, a probe write
+	// must be acknowledged and the replicas must converge.
+	Safety   Duration `json:"safety"`
+	Liveness Duration `json:"liveness"`
+}
+
+// ClusterConfig names the servers. Nodes start as the initial voters; Spares exist but start
+// only when an add-voter fault brings them in.
+type ClusterConfig struct {
+	Nodes  []NodeID `json:"nodes"`
+	Spares []NodeID `json:"spares,omitempty"`
+}
+
+// NetworkConfig is the default for every link; faults can change single links later.
+type NetworkConfig struct {
+	LatencyMin Duration `json:"latency_min"`
+	LatencyMax Duration `json:"latency_max"`
+	SpikeRate  float64  `json:"spike_rate,omitempty"`
+	SpikeMax   Duration `json:"spike_max,omitempty"`
+	Loss       float64  `json:"loss,omitempty"`
+	Duplicate  float64  `json:"duplicate,omitempty"`
+	Corrupt    float64  `json:"corrupt,omitempty"`
+	Reorder    bool     `json:"reorder,omitempty"`
+}
+
+// Link converts the scenario form into the network's.
+func (c NetworkConfig) Link() netfault.LinkConfig {
+	return netfault.LinkConfig{
+		LatencyMin: time.Duration(c.LatencyMin), LatencyMax: time.Duration(c.LatencyMax),
+		SpikeRate: c.SpikeRate, SpikeMax: time.Duration(c.SpikeMax),
+		Loss: c.Loss, Duplicate: c.Duplicate, Corrupt: c.Corrupt, Reorder: c.Reorder,
+	}
+}
+
+// DiskConfig is the default disk behaviour of every node.
+type DiskConfig struct {
+	SyncLatencyMin  Duration `json:"sync_latency_min"`
+	SyncLatencyMax  Duration `json:"sync_latency_max"`
+	SyncFailRate    float64  `json:"sync_fail_rate,omitempty"`
+	ReadCorruptRate float64  `json:"read_corrupt_rate,omitempty"`
+}
+
+// Faults converts the scenario form into the world's.
+func (c DiskConfig) Faults() DiskFaults {
+	return DiskFaults{
+		SyncLatencyMin: time.Duration(c.SyncLatencyMin),
+		SyncLatencyMax: time.Duration(c.SyncLatencyMax),
+		SyncFailRate:   c.SyncFailRate, ReadCorruptRate: c.ReadCorruptRate,
+	}
+}
+
+// ClientScript is one closed-loop client: it runs Ops in order, waiting Think after each
+// completes (successfully, failed or unknown) before it starts the next.
+type ClientScript struct {
+	ID  NodeID     `json:"id"`
+	Ops []ClientOp `json:"ops"`
+}
+
+// ClientOp is one operation and the think time before it.
+type ClientOp struct {
+	Think  Duration `json:"think,omitempty"`
+	Kind   string   `json:"kind"`
+	Key    string   `json:"key"`
+	Value  string   `json:"value,omitempty"`
+	Expect string   `json:"expect,omitempty"`
+}
+
+// String renders the op on one line for reports.
+func (o ClientOp) String() string {
+	op, err := o.Op()
+	if err != nil {
+		return fmt.Sprintf("invalid op (%v)", err)
+	}
+	return fmt.Sprintf("after %v: %v", time.Duration(o.Think), op)
+}

@@ -1,0 +1,130 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/simfuzz/simfuzz/model"
+)
+
+// Duration is a time.Duration written in scenario files as a readable string ("1.5s",
+// "250ms"). A bare number is read as nanoseconds so that machine-made files also load.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads a duration string such as "1.5s" or a number of nanoseconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("bad duration %q (want e.g. \"250ms\" or \"1.5s\")", s)
+		}
+		*d = Duration(v)
+		return nil
+	}
+	v, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("bad duration %s (want a string such as \"250ms\")", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Op converts the scenario form into the workload vocabulary.
+func (o ClientOp) Op() (Op, error) {
+	k, err := model.ParseKind(o.Kind)
+	if err != nil {
+		return Op{}, err
+	}
+	return Op{Kind: k, Key: o.Key, Value: o.Value, Expect: o.Expect}, nil
+}
+
+// EncodeScenario writes s as indented JSON with the current version stamped in.
+func EncodeScenario(w io.Writer, s Scenario) error {
+	s.Version = ScenarioVersion
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// DecodeScenario reads and validates one scenario. Every error names the field or the
+// problem: an unknown field, a wrong type, a newer version, an invalid value.
+func DecodeScenario(r io.Reader) (Scenario, error) {
+	var s Scenario
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Scenario{}, describeJSONError(err)
+	}
+	if dec.More() {
+		return Scenario{}, errors.New("scenario: trailing data after the JSON object")
+	}
+	if s.Version > ScenarioVersion {
+		return Scenario{}, fmt.Errorf("scenario: version %d is newer than this simfuzz reads "+
+			"(%d); upgrade simfuzz", s.Version, ScenarioVersion)
+	}
+	if s.Version < 1 {
+		return Scenario{}, fmt.Errorf("scenario: field \"version\" is %d, want %d",
+			s.Version, ScenarioVersion)
+	}
+	if err := s.Validate(); err != nil {
+		return Scenario{}, err
+	}
+	return s, nil
+}
+
+// LoadScenario reads a scenario file; errors carry the path.
+func LoadScenario(path string) (Scenario, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Scenario{}, err
+	}
+	s, err := DecodeScenario(bytes.NewReader(b))
+	if err != nil {
+		return Scenario{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// SaveScenario writes a scenario file.
+func SaveScenario(path string, s Scenario) error {
+	var buf bytes.Buffer
+	if err := EncodeScenario(&buf, s); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+func describeJSONError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return fmt.Errorf("scenario: field %q: cannot use JSON %s as %v", te.Field, te.Value,
+			te.Type)
+	case errors.As(err, &se):
+		return fmt.Errorf("scenario: malformed JSON at byte %d: %v", se.Offset, err)
+	case errors.Is(err, io.EOF):
+		return errors.New("scenario: empty file")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("scenario: malformed JSON: the file ends inside a value")
+	}
+	return fmt.Errorf("scenario: %v", err)
+}

@@ -1,0 +1,202 @@
+package harness
+
+import (
+	"fmt"
+	"time"
+)
+
+// Limits on a scenario, so that a typo cannot ask for a run that never ends.
+const (
+	MaxScenarioNodes   = 16
+	MaxScenarioClients = 16
+	MaxScenarioOps     = 10000
+	MaxScenarioFaults  = 1000
+	MaxPhase           = time.Hour
+)
+
+// Validate checks a scenario and returns an error naming the first bad field, e.g.
+// `faults[3].node: unknown node "n9"`.
+func (s *Scenario) Validate() error {
+	ids, err := s.validateCluster()
+	if err != nil {
+		return err
+	}
+	if err := s.Network.Link().Validate(); err != nil {
+		return fmt.Errorf("scenario: network: %v", err)
+	}
+	if err := s.Disk.validate("disk"); err != nil {
+		return err
+	}
+	if err := s.validateClients(ids); err != nil {
+		return err
+	}
+	if err := s.validatePhases(); err != nil {
+		return err
+	}
+	for i := range s.Faults {
+		if err := s.Faults[i].validate(ids, time.Duration(s.Safety)); err != nil {
+			return fmt.Errorf("scenario: faults[%d].%v", i, err)
+		}
+	}
+	return nil
+}
+
+func (s *Scenario) validateCluster() (map[NodeID]bool, error) {
+	if len(s.Cluster.Nodes) == 0 {
+		return nil, fmt.Errorf("scenario: cluster.nodes is empty")
+	}
+	if n := len(s.Cluster.Nodes) + len(s.Cluster.Spares); n > MaxScenarioNodes {
+		return nil, fmt.Errorf("scenario: cluster has %d nodes, at most %d", n, MaxScenarioNodes)
+	}
+	ids := map[NodeID]bool{}
+	for _, part := range []struct {
+		field string
+		list  []NodeID
+	}{{"nodes", s.Cluster.Nodes}, {"spares", s.Cluster.Spares}} {
+		for i, id := range part.list {
+			if err := checkID(id, ids); err != nil {
+				return nil, fmt.Errorf("scenario: cluster.%s[%d]: %v", part.field, i, err)
+			}
+			ids[id] = true
+		}
+	}
+	return ids, nil
+}
+
+func checkID(id NodeID, seen map[NodeID]bool) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("empty id")
+	case id == LeaderTarget:
+		return fmt.Errorf("%q is reserved", id)
+	case seen[id]:
+		return fmt.Errorf("duplicate id %q", id)
+	}
+	return nil
+}
+
+func (c DiskConfig) validate(field string) error {
+	switch {
+	case c.SyncLatencyMin < 0 || c.SyncLatencyMax < c.SyncLatencyMin:
+		return fmt.Errorf("scenario: %s: sync latency range [%v, %v] is invalid", field,
+			time.Duration(c.SyncLatencyMin), time.Duration(c.SyncLatencyMax))
+	case c.SyncFailRate < 0 || c.SyncFailRate > 1:
+		return fmt.Errorf("scenario: %s.sync_fail_rate %v is outside [0, 1]", field,
+			c.SyncFailRate)
+	case c.ReadCorruptRate < 0 || c.ReadCorruptRate > 1:
+		return fmt.Errorf("scenario: %s.read_corrupt_rate %v is outside [0, 1]", field,
+			c.ReadCorruptRate)
+	}
+	return nil
+}
+
+func (s *Scenario) validateClients(ids map[NodeID]bool) error {
+	if len(s.Clients) > MaxScenarioClients {
+		return fmt.Errorf("scenario: %d clients, at most %d", len(s.Clients), MaxScenarioClients)
+	}
+	total := 0
+	for i, c := range s.Clients {
+		if err := checkID(c.ID, ids); err != nil {
+			return fmt.Errorf("scenario: clients[%d].id: %v", i, err)
+		}
+		ids[c.ID] = true
+		for j, op := range c.Ops {
+			if _, err := op.Op(); err != nil {
+				return fmt.Errorf("scenario: clients[%d].ops[%d].kind: %v", i, j, err)
+			}
+			if op.Think < 0 {
+				return fmt.Errorf("scenario: clients[%d].ops[%d].think is negative", i, j)
+			}
+		}
+		total += len(c.Ops)
+	}
+	if total > MaxScenarioOps {
+		return fmt.Errorf("scenario: %d operations, at most %d", total, MaxScenarioOps)
+	}
+	return nil
+}
+
+func (s *Scenario) validatePhases() error {
+	for _, p := range []struct {
+		name string
+		d    Duration
+	}{{"safety", s.Safety}, {"liveness", s.Liveness}} {
+		if p.d <= 0 || time.Duration(p.d) > MaxPhase {
+			return fmt.Errorf("scenario: %s phase %v must be in (0, %v]", p.name,
+				time.Duration(p.d), MaxPhase)
+		}
+	}
+	if len(s.Faults) > MaxScenarioFaults {
+		return fmt.Errorf("scenario: %d faults, at most %d", len(s.Faults), MaxScenarioFaults)
+	}
+	return nil
+}
+
+func (f *Fault) validate(ids map[NodeID]bool, safety time.Duration) error {
+	need, ok := faultNeeds[f.Kind]
+	if !ok {
+		return fmt.Errorf("kind: unknown fault kind %q", f.Kind)
+	}
+	if f.At < 0 || time.Duration(f.At) > safety {
+		return fmt.Errorf("at: %v is outside the safety phase [0, %v]", time.Duration(f.At),
+			safety)
+	}
+	if f.For < 0 {
+		return fmt.Errorf("for: negative duration")
+	}
+	known := func(field string, id NodeID, leaderOK bool) error {
+		if ids[id] || (leaderOK && id == LeaderTarget) {
+			return nil
+		}
+		return fmt.Errorf("%s: unknown node %q", field, id)
+	}
+	var err error
+	switch need {
+	case "node":
+		err = known("node", f.Node, true)
+	case "link":
+		if err = known("node", f.Node, true); err == nil {
+			err = known("peer", f.Peer, false)
+		}
+	case "groups":
+		err = validateGroups(f.Groups, known)
+	}
+	if err != nil {
+		return err
+	}
+	return f.validateSettings()
+}
+
+func (f *Fault) validateSettings() error {
+	if f.Kind == FaultLink && f.Link == nil {
+		return fmt.Errorf("link: a link fault needs link settings")
+	}
+	if f.Link != nil {
+		if err := f.Link.Link().Validate(); err != nil {
+			return fmt.Errorf("link: %v", err)
+		}
+	}
+	if f.Kind == FaultDisk && f.Disk == nil {
+		return fmt.Errorf("disk: a disk fault needs disk settings")
+	}
+	if f.Disk != nil {
+		if err := f.Disk.validate("disk"); err != nil {
+			return err
+		}
+	}
+	if f.DriftPPM < -500000 || f.DriftPPM > 500000 {
+		return fmt.Errorf("drift_ppm: %d is outside [-500000, 500000]", f.DriftPPM)
+	}
+	return nil
+}
+
+func validateGroups(groups [][]NodeID, known func(string, NodeID, bool) error) error {
+	for i, g := range groups {
+		for j, id := range g {
+			if err := known(fmt.Sprintf("groups[%d][%d]", i, j), id, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package harness
+
+import "slices"
+
+// Shrink reduces a failing scenario by structure, without rapid: it removes faults, clients
+// and operations in ever smaller chunks (delta debugging), then tries gentler settings, and
+// keeps each change for which fails still reports true. It stops when a whole pass changes
+// nothing or after maxRuns calls of fails. The result is never larger than s.
+//
+// Properties under `go test` shrink with rapid instead; this serves campaigns, which draw
+// scenarios from plain seeds, and also polishes a rapid result further.
+func Shrink(s Scenario, fails func(Scenario) bool, maxRuns int) (Scenario, int) {
+	sh := &shrinker{fails: fails, budget: maxRuns}
+	for sh.budget > 0 {
+		before := sh.runs
+		s = sh.pass(s)
+		if sh.runs == before || !sh.progressed {
+			break
+		}
+		sh.progressed = false
+	}
+	return s, sh.runs
+}
+
+type shrinker struct {
+	fails      func(Scenario) bool
+	budget     int
+	runs       int
+	progressed bool
+}
+
+// try runs one candidate and reports whether it still fails.
+func (sh *shrinker) try(c Scenario) bool {
+	if sh.budget <= 0 || c.Validate() != nil {
+		return false
+	}
+	sh.budget--
+	sh.runs++
+	if sh.fails(c) {
+		sh.progressed = true
+		return true
+	}
+	return false
+}
+
+func (sh *shrinker) pass(s Scenario) Scenario {
+	s = cloneClients(s) // the caller's scenario shares its slices: never write through them
+	s.Faults = shrinkList(s.Faults, func(fs []Fault) bool {
+		c := s
+		c.Faults = fs
+		return sh.try(c)
+	})
+	s = sh.dropClients(s)
+	for i := range s.Clients {
+		s.Clients[i].Ops = shrinkList(s.Clients[i].Ops, func(ops []ClientOp) bool {
+			c := cloneClients(s)
+			c.Clients[i].Ops = ops
+			return sh.try(c)
+		})
+	}
+	s = sh.simplify(s)
+	return s
+}
+
+func (sh *shrinker) dropClients(s Scenario) Scenario {
+	for i := len(s.Clients) - 1; i >= 0 && len(s.Clients) > 1; i-- {
+		c := cloneClients(s)
+		c.Clients = slices.Delete(c.Clients, i, i+1)
+		if sh.try(c) {
+			s = c
+		}
+	}
+	return s
+}
+
+func cloneClients(s Scenario) Scenario {
+	s.Clients = slices.Clone(s.Clients)
+	return s
+}
+
+// simplify tries gentler settings one at a time: no loss, duplication, corruption, spikes,
+// reordering or sync failures; no think time; faults that last until the liveness phase
+// turned into shorter ones are not tried (they change timing more than they simplify).
+func (sh *shrinker) simplify(s Scenario) Scenario {
+	edits := []func(*Scenario){
+		func(c *Scenario) { c.Network.Loss = 0 },
+		func(c *Scenario) { c.Network.Duplicate = 0 },
+		func(c *Scenario) { c.Network.Corrupt = 0 },
+		func(c *Scenario) { c.Network.SpikeRate = 0 },
+		func(c *Scenario) { c.Network.Reorder = false },
+		func(c *Scenario) { c.Disk.SyncFailRate = 0 },
+		func(c *Scenario) { c.Disk.ReadCorruptRate = 0 },
+		func(c *Scenario) { c.Cluster.Spares = nil },
+		func(c *Scenario) { c.Safety = shorterSafety(*c) },
+	}
+	for _, edit := range edits {
+		c := s
+		c.Cluster.Spares = slices.Clone(s.Cluster.Spares)
+		edit(&c)
+		if !equalScenario(c, s) && sh.try(c) {
+			s = c
+		}
+	}
+	return s
+}
+
+// shorterSafety halves the safety phase, but never below the last fault.
+func shorterSafety(s Scenario) Duration {
+	d := s.Safety / 2
+	for _, f := range s.Faults {
+		d = max(d, f.At)
+	}
+	return d
+}
+
+func equalScenario(a, b Scenario) bool {
+	return a.Network == b.Network && a.Disk == b.Disk && a.Safety == b.Safety &&
+		slices.Equal(a.Cluster.Spares, b.Cluster.Spares)
+}
+
+// shrinkList removes chunks of xs, halving the chunk size down to single elements, keeping
+// each removal that still fails. stillFails receives a fresh slice it may keep.
+func shrinkList[E any](xs []E, stillFails func([]E) bool) []E {
+	for chunk := len(xs) / 2; chunk >= 1; chunk /= 2 {
+		for start := 0; start+chunk <= len(xs); {
+			c := slices.Concat(xs[:start], xs[start+chunk:])
+			if stillFails(c) {
+				xs = c
+				continue
+			}
+			start += chunk
+		}
+	}
+	if len(xs) == 1 && stillFails(nil) {
+		return nil
+	}
+	return xs
+}
