@@ -95,10 +95,8 @@ type runner struct {
 	clients []*clientDriver
 	admin   Client
 	history []model.Operation
-	// clogged links and nodes, so the liveness phase can unclog exactly those.
-	cloggedNodes map[NodeID]bool
-	cloggedLinks [][2]NodeID
-	stopIssuing  bool
+	// stopIssuing is set when the safety phase ends: clients start no new operations.
+	stopIssuing bool
 }
 
 func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
@@ -114,7 +112,7 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{s: s, sys: sys, opts: opts, w: w, cloggedNodes: map[NodeID]bool{}}
+	r := &runner{s: s, sys: sys, opts: opts, w: w}
 	for _, id := range s.Cluster.Nodes {
 		if err := w.AddNode(id, Boot{Peers: s.Cluster.Nodes}); err != nil {
 			return nil, err

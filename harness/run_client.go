@@ -30,13 +30,17 @@ func (d *clientDriver) start() {
 	d.pending = true
 	d.since = d.r.w.Now()
 	call := d.since
-	d.c.Invoke(op, func(out Outcome) {
-		if !d.pending {
-			panic("harness: client " + string(d.script.ID) + " completed an operation twice")
-		}
-		d.pending = false
-		d.r.record(d.index, op, call, out)
-		d.scheduleNext()
+	// Exec runs Invoke as the client's own code, so a panic in it is blamed on the client.
+	// Its error, if any, has already stopped the run and is reported from there.
+	_ = d.r.w.Exec(d.script.ID, func() {
+		d.c.Invoke(op, func(out Outcome) {
+			if !d.pending {
+				panic("harness: client " + string(d.script.ID) + " completed an op twice")
+			}
+			d.pending = false
+			d.r.record(d.index, op, call, out)
+			d.scheduleNext()
+		})
 	})
 }
 

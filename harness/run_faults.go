@@ -73,13 +73,10 @@ func (r *runner) applySettings(f Fault) error {
 	w := r.w
 	switch f.Kind {
 	case FaultClog:
-		r.cloggedNodes[f.Node] = true
 		return w.Clog(f.Node)
 	case FaultClogLink:
-		r.cloggedLinks = append(r.cloggedLinks, [2]NodeID{f.Node, f.Peer})
 		return w.ClogLink(f.Node, f.Peer)
 	case FaultUnclog:
-		delete(r.cloggedNodes, f.Node)
 		return w.Unclog(f.Node)
 	case FaultUnclogLink:
 		return w.UnclogLink(f.Node, f.Peer)
@@ -109,7 +106,6 @@ func (r *runner) undo(f Fault) error {
 		w.Heal()
 		return nil
 	case FaultClog:
-		delete(r.cloggedNodes, f.Node)
 		return w.Unclog(f.Node)
 	case FaultClogLink:
 		return w.UnclogLink(f.Node, f.Peer)

@@ -14,13 +14,8 @@ func (r *runner) healAll() {
 	w := r.w
 	w.annotate("", "liveness phase: all faults healed")
 	w.Heal()
-	for _, id := range sortedKeys(r.cloggedNodes) {
-		r.note(Fault{Kind: FaultUnclog, Node: id}, w.Unclog(id))
-	}
-	for _, l := range r.cloggedLinks {
-		_ = w.UnclogLink(l[0], l[1]) // already unclogged by its own undo is fine
-	}
-	_ = w.SetAllLinks(r.s.Network.Link())
+	w.UnclogAll()
+	r.note(Fault{Kind: FaultLink}, w.SetAllLinks(r.s.Network.Link()))
 	disk := r.s.Disk
 	disk.SyncFailRate, disk.ReadCorruptRate = 0, 0
 	for _, id := range w.Nodes() {
@@ -40,14 +35,6 @@ func isServer(s Scenario, id NodeID) bool {
 	return slices.Contains(s.Cluster.Nodes, id) || slices.Contains(s.Cluster.Spares, id)
 }
 
-func sortedKeys(m map[NodeID]bool) []NodeID {
-	keys := make([]NodeID, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // liveness waits, within the scenario's bound, for every pending operation to finish, then
 // for a probe write to be acknowledged, then for the replicas to converge.

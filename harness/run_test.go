@@ -1,0 +1,197 @@
+package harness_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/model"
+	"github.com/stretchr/testify/require"
+)
+
+// toyKV is a deliberately simple system for testing the runner: the first server holds the
+// whole store in memory (a crash loses it), clients send it requests and wait for replies.
+type toyKV struct {
+	dropKey string // the server ignores requests for this key (a liveness bug)
+}
+
+type toyReq struct {
+	ID int
+	Op model.Op
+}
+
+type toyResp struct {
+	ID     int
+	Result model.Result
+}
+
+type toyServer struct {
+	env   harness.Env
+	store map[string]string
+	drop  string
+}
+
+func (s *toyKV) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
+	return &toyServer{env: env, store: map[string]string{}, drop: s.dropKey}, nil
+}
+
+func (s *toyKV) NewClient(env harness.Env, servers []harness.NodeID) (harness.Client, error) {
+	return &toyClient{env: env, server: servers[0]}, nil
+}
+
+func (n *toyServer) HandleMessage(from harness.NodeID, msg []byte) {
+	var req toyReq
+	if json.Unmarshal(msg, &req) != nil || req.Op.Key == n.drop {
+		return
+	}
+	v, ok := n.store[req.Op.Key]
+	v, ok, res := model.Apply(v, ok, req.Op)
+	if ok {
+		n.store[req.Op.Key] = v
+	} else {
+		delete(n.store, req.Op.Key)
+	}
+	b, _ := json.Marshal(toyResp{ID: req.ID, Result: res})
+	n.env.Send(from, b)
+}
+
+type toyClient struct {
+	env    harness.Env
+	server harness.NodeID
+	id     int
+	done   func(harness.Outcome)
+	timer  harness.Timer
+}
+
+func (c *toyClient) Invoke(op harness.Op, done func(harness.Outcome)) {
+	c.id++
+	c.done = done
+	b, _ := json.Marshal(toyReq{ID: c.id, Op: op})
+	c.env.Send(c.server, b)
+	id := c.id
+	c.timer = c.env.After(time.Second, func() { c.finish(id, harness.Outcome{Unknown: true}) })
+}
+
+func (c *toyClient) HandleMessage(_ harness.NodeID, msg []byte) {
+	var r toyResp
+	if json.Unmarshal(msg, &r) == nil {
+		c.finish(r.ID, harness.Outcome{Result: r.Result})
+	}
+}
+
+func (c *toyClient) finish(id int, out harness.Outcome) {
+	if id != c.id || c.done == nil {
+		return
+	}
+	c.timer.Stop()
+	done := c.done
+	c.done = nil
+	done(out)
+}
+
+func toyScenario() harness.Scenario {
+	s := validScenario()
+	s.Faults = nil
+	s.Clients = []harness.ClientScript{{ID: "c1", Ops: []harness.ClientOp{
+		{Kind: "put", Key: "k1", Value: "v1"},
+		{Think: harness.Duration(500 * time.Millisecond), Kind: "get", Key: "k1"},
+	}}}
+	return s
+}
+
+func TestRunPassesACorrectHistory(t *testing.T) {
+	res, err := harness.Run(toyScenario(), &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure)
+	require.True(t, res.Verdict.Linearizable())
+	require.Len(t, res.History, 3, "two client ops and the liveness probe")
+	require.Equal(t, "v1", res.History[1].Outcome.Result.Value)
+	require.Positive(t, res.Events)
+}
+
+// A crash of the only server between the put and the get loses the write: the harness
+// must report a linearizability failure with a deterministic message.
+func TestRunFindsALostWrite(t *testing.T) {
+	s := toyScenario()
+	s.Faults = []harness.Fault{{At: harness.Duration(200 * time.Millisecond),
+		Kind: harness.FaultCrash, Node: "n1", For: harness.Duration(100 * time.Millisecond)}}
+	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLinearizability, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, `"k1"`)
+	again, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Equal(t, res.Failure.Message, again.Failure.Message)
+	require.Equal(t, res.TraceHash, again.TraceHash)
+	notes := harness.Notes(res.Annotations)
+	require.True(t, strings.HasPrefix(notes[0].Text, "n1: crash"), notes[0].Text)
+	require.Equal(t, "node", notes[0].Tag)
+}
+
+// A server that never answers the probe key fails the liveness phase.
+func TestRunReportsLiveness(t *testing.T) {
+	res, err := harness.Run(toyScenario(), &toyKV{dropKey: harness.ProbeKey},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, "probe write")
+}
+
+// Faults on a node the world cannot act on are skipped and annotated, not fatal.
+func TestRunSkipsImpossibleFaults(t *testing.T) {
+	s := toyScenario()
+	s.Faults = []harness.Fault{{Kind: harness.FaultRestart, Node: "n2"}}
+	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure)
+	found := false
+	for _, a := range res.Annotations {
+		found = found || strings.HasPrefix(a.Text, "skipped restart")
+	}
+	require.True(t, found, "expected a 'skipped restart' annotation: %v", res.Annotations)
+}
+
+func TestRunRejectsInvalidScenario(t *testing.T) {
+	s := toyScenario()
+	s.Safety = 0
+	_, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.ErrorContains(t, err, "safety phase")
+}
+
+func TestReportShowsEverything(t *testing.T) {
+	s := toyScenario()
+	s.Faults = []harness.Fault{{At: harness.Duration(200 * time.Millisecond),
+		Kind: harness.FaultCrash, Node: "n1", For: harness.Duration(100 * time.Millisecond)}}
+	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	text := harness.Report{Scenario: s, Result: res, Repro: "simfuzz replay x.json"}.String()
+	for _, want := range []string{"FAILURE (linearizability)", "repro: simfuzz replay x.json",
+		"2 operations:", "c1[0] after 0s: put(k1, \"v1\")", "1 faults:",
+		"at 200ms crash n1 for 100ms", "trace lines"} {
+		require.Contains(t, text, want)
+	}
+}
+
+func TestWriteArtifacts(t *testing.T) {
+	s := toyScenario()
+	s.Faults = []harness.Fault{{At: harness.Duration(200 * time.Millisecond),
+		Kind: harness.FaultCrash, Node: "n1", For: harness.Duration(100 * time.Millisecond)}}
+	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	a, err := harness.WriteArtifacts(t.TempDir(), harness.Report{Scenario: s, Result: res})
+	require.NoError(t, err)
+	back, err := harness.LoadScenario(a.Scenario)
+	require.NoError(t, err)
+	require.Equal(t, s.Faults, back.Faults)
+	html, err := os.ReadFile(a.HTML)
+	require.NoError(t, err)
+	require.Contains(t, string(html), "n1: crash")
+	report, err := os.ReadFile(a.Report)
+	require.NoError(t, err)
+	require.Contains(t, string(report), "history view: "+a.HTML)
+}
