@@ -1,0 +1,125 @@
+package raft
+
+import (
+	"fmt"
+	"slices"
+)
+
+// applyCommitted applies every committed entry not yet applied, in order, and answers the
+// clients waiting for them.
+func (n *Node) applyCommitted() {
+	for n.applied < n.r.commit && !n.stopped {
+		i := n.applied + 1
+		n.applyEntry(n.r.log.entry(i))
+		n.applied = i
+	}
+}
+
+func (n *Node) applyEntry(ent *Entry) {
+	if ent.Type != entryCommand {
+		n.server.settle(n, ent, nil, nil)
+		return
+	}
+	cmd, err := decodeCommand(ent.Data)
+	if err != nil {
+		n.fail(fmt.Errorf("committed entry %d: %w", ent.Index, err))
+		return
+	}
+	res := n.kv.applyCommand(&cmd)
+	n.server.settle(n, ent, &cmd, &res)
+}
+
+// maybeSnapshot starts a snapshot of the applied state once SnapshotThreshold entries have
+// been applied since the last one.
+func (n *Node) maybeSnapshot() {
+	r := n.r
+	if n.snapBusy || r.installing || n.applied < r.log.snapIndex+n.cfg.SnapshotThreshold {
+		return
+	}
+	index := n.applied
+	term, ok := r.log.term(index)
+	if !ok {
+		panic(fmt.Sprintf("raft %s: applied index %d not in the log", r.id, index))
+	}
+	voters := slices.Clone(r.log.votersAt(index))
+	ref := &snapshotRef{index: index, term: term, voters: voters,
+		data: encodeSnapshot(index, term, voters, n.kv)}
+	n.stats.SnapshotsTaken++
+	n.saveSnapshot(ref, func() {
+		n.r.SnapshotSaved(ref)
+		if err := n.rotateWAL(); err != nil {
+			n.fail(err)
+		}
+	})
+}
+
+// saveSnapshot makes ref the durable snapshot crash-safely: write a temporary file, sync,
+// rename it over the old snapshot, sync; then run done.
+func (n *Node) saveSnapshot(ref *snapshotRef, done func()) {
+	n.snapBusy = true
+	frame := appendFrame(nil, func(e *encoder) { e.buf = append(e.buf, ref.data...) })
+	if err := n.disk.WriteFile(snapTmpFile, frame); err != nil {
+		n.fail(fmt.Errorf("writing %s: %w", snapTmpFile, err))
+		return
+	}
+	n.dur.wroteOther()
+	n.dur.afterSync(func() {
+		if err := n.disk.Rename(snapTmpFile, snapFile); err != nil {
+			n.fail(fmt.Errorf("renaming %s: %w", snapTmpFile, err))
+			return
+		}
+		n.dur.wroteOther()
+		n.dur.afterSync(func() {
+			n.snapBusy = false
+			done()
+		})
+		n.requestSync()
+	})
+	n.requestSync()
+}
+
+// startInstall persists a snapshot received from the leader, then restores it.
+func (n *Node) startInstall() {
+	req := n.r.install
+	n.r.install = nil
+	if n.snapBusy {
+		n.r.InstallSnapshotFailed() // our own snapshot is being written; the leader resends
+		return
+	}
+	ref, kv, err := decodeSnapshot(req.data)
+	if err != nil {
+		n.stats.DroppedMessages++
+		n.r.InstallSnapshotFailed()
+		return
+	}
+	n.saveSnapshot(ref, func() {
+		n.tick()
+		if !n.r.InstallSnapshotDone(ref, req.from) {
+			return
+		}
+		n.kv, n.applied = kv, ref.index
+		n.stats.SnapshotsInstalled++
+		n.server.dropBelow(n, ref.index)
+		if err := n.rotateWAL(); err != nil {
+			n.fail(err)
+		}
+	})
+}
+
+// rotateWAL starts a new WAL segment holding the whole state outside the snapshot and
+// removes the older segments once it is durable.
+func (n *Node) rotateWAL() error {
+	r := n.r
+	old, err := n.wal.rotate(r.term, r.vote, r.log)
+	if err != nil {
+		return err
+	}
+	r.hsDirty = false
+	r.log.unstable = r.log.lastIndex() + 1
+	n.dur.wrote(r.log.lastIndex(), r.log.lastTerm())
+	if len(old) > 0 {
+		n.dur.afterSync(func() { n.wal.remove(old) })
+	}
+	n.requestSync()
+	return nil
+}

@@ -1,0 +1,256 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Client is a client endpoint of the key-value store. It runs one operation at a time (and,
+// independently, one membership change), finds the leader through redirect hints, retries with
+// bounded backoff, and reports Outcome{Unknown: true} when the operation timeout passes
+// without an answer. Writes carry (nonce, sequence number) so that the servers apply a
+// retried write once; reads go through ReadIndex at the leader.
+type Client struct {
+	env     harness.Env
+	cfg     *Config
+	servers []harness.NodeID
+	// leader indexes servers: the server tried first.
+	leader int
+	nonce  uint64
+	seq    uint64
+	op     *rpc
+	admin  *rpc
+	stats  ClientStats
+	// in is the reused decoded response.
+	in message
+}
+
+// ClientStats counts a client's traffic.
+type ClientStats struct {
+	Attempts, Redirects, Timeouts, Unknown uint64
+}
+
+var (
+	_ harness.Client = (*Client)(nil)
+	_ harness.Admin  = (*Client)(nil)
+)
+
+func newClient(env harness.Env, servers []harness.NodeID, cfg *Config) (*Client, error) {
+	if len(servers) == 0 {
+		return nil, errors.New("raft: a client needs at least one server")
+	}
+	c := &Client{env: env, cfg: cfg, servers: slices.Clone(servers)}
+	// The nonce tells this incarnation's sequence numbers from those of an earlier client
+	// with the same name, so that the servers' sessions never confuse the two.
+	c.nonce = env.Rand().Uint64()
+	c.leader = env.Rand().IntN(len(c.servers))
+	return c, nil
+}
+
+// Stats returns the client's counters.
+func (c *Client) Stats() ClientStats { return c.stats }
+
+// Invoke starts op; done is called exactly once, on virtual time.
+func (c *Client) Invoke(op harness.Op, done func(harness.Outcome)) {
+	if c.op != nil || !validKind(op) {
+		c.env.Logf("raft client: refusing %v (busy=%v, kind valid=%v)", op, c.op != nil,
+			validKind(op))
+		c.env.After(0, func() { done(harness.Outcome{Unknown: true}) })
+		return
+	}
+	c.seq++
+	c.op = c.startRPC(&message{Type: msgClientReq, Seq: c.seq, Nonce: c.nonce, Op: op},
+		func(m *message, err error) {
+			c.op = nil
+			if err != nil {
+				c.stats.Unknown++
+				done(harness.Outcome{Unknown: true})
+				return
+			}
+			done(harness.Outcome{Result: m.Result})
+		})
+}
+
+// AddVoter asks the cluster to add id as a voter; done gets nil once the change committed.
+func (c *Client) AddVoter(id harness.NodeID, done func(error)) {
+	c.adminCall(adminAdd, id, done)
+}
+
+// RemoveVoter asks the cluster to remove voter id; done gets nil once the change committed.
+func (c *Client) RemoveVoter(id harness.NodeID, done func(error)) {
+	c.adminCall(adminRemove, id, done)
+}
+
+// TransferLeadership asks the leader to hand leadership to id; done gets nil once the leader
+// started the transfer (it completes, or is abandoned, within an election timeout).
+func (c *Client) TransferLeadership(id harness.NodeID, done func(error)) {
+	c.adminCall(adminTransfer, id, done)
+}
+
+func (c *Client) adminCall(action adminAction, id harness.NodeID, done func(error)) {
+	if c.admin != nil {
+		c.env.After(0, func() { done(errors.New("raft client: a membership change is running")) })
+		return
+	}
+	c.seq++
+	req := &message{Type: msgAdminReq, Seq: c.seq, Target: id, Action: action}
+	c.admin = c.startRPC(req, func(_ *message, err error) {
+		c.admin = nil
+		if err != nil {
+			err = fmt.Errorf("raft client: %v %s: %w", action, id, err)
+		}
+		done(err)
+	})
+}
+
+func (a adminAction) String() string {
+	switch a {
+	case adminAdd:
+		return "add voter"
+	case adminRemove:
+		return "remove voter"
+	case adminTransfer:
+		return "transfer leadership to"
+	}
+	return fmt.Sprintf("adminAction(%d)", uint8(a))
+}
+
+// HandleMessage delivers a server's response.
+func (c *Client) HandleMessage(from harness.NodeID, frame []byte) {
+	m := &c.in
+	if err := decodeMessageInto(frame, m); err != nil {
+		return
+	}
+	switch {
+	case m.Type == msgClientResp && c.op != nil && m.Seq == c.op.seq:
+		c.op.response(from, m)
+	case m.Type == msgAdminResp && c.admin != nil && m.Seq == c.admin.seq:
+		c.admin.response(from, m)
+	}
+}
+
+// errTimedOut is the cause of an operation that ran out of time.
+var errTimedOut = errors.New("no answer within the operation timeout; it may still take effect")
+
+// rpc is one request being retried until it is answered or its time runs out.
+type rpc struct {
+	c       *Client
+	seq     uint64
+	frame   []byte
+	finish  func(m *message, err error)
+	target  harness.NodeID
+	backoff time.Duration
+	// redirects counts consecutive hints followed without an answer, to stop hint loops.
+	redirects                     int
+	attemptTimer, retry, deadline harness.Timer
+	done                          bool
+}
+
+func (c *Client) startRPC(req *message, finish func(*message, error)) *rpc {
+	p := &rpc{c: c, seq: req.Seq, frame: encodeMessage(req), finish: finish,
+		backoff: c.cfg.RetryBackoffMin}
+	p.deadline = c.env.After(c.cfg.OperationTimeout, p.timedOut)
+	p.attempt()
+	return p
+}
+
+func (p *rpc) attempt() {
+	if p.done {
+		return
+	}
+	c := p.c
+	p.target = c.servers[c.leader]
+	c.stats.Attempts++
+	c.env.Send(p.target, p.frame)
+	p.attemptTimer.Stop()
+	p.attemptTimer = c.env.After(c.cfg.AttemptTimeout, p.attemptTimedOut)
+}
+
+// attemptTimedOut moves on to the next server: the one asked may be down or cut off.
+func (p *rpc) attemptTimedOut() {
+	if p.done {
+		return
+	}
+	p.c.stats.Timeouts++
+	p.c.nextServer()
+	p.redirects = 0
+	p.attempt()
+}
+
+func (p *rpc) timedOut() {
+	if !p.done {
+		p.end(nil, errTimedOut)
+	}
+}
+
+func (p *rpc) end(m *message, err error) {
+	p.done = true
+	p.attemptTimer.Stop()
+	p.retry.Stop()
+	p.deadline.Stop()
+	p.finish(m, err)
+}
+
+func (p *rpc) response(from harness.NodeID, m *message) {
+	if p.done {
+		return
+	}
+	switch m.Status {
+	case statusOK:
+		p.end(m, nil)
+	case statusFailed:
+		p.end(m, errors.New(m.Text))
+	case statusNotLeader:
+		p.notLeader(from, m.Leader)
+	case statusRetry:
+		p.attemptTimer.Stop()
+		p.retryLater()
+	}
+}
+
+// notLeader follows the server's hint at once, or tries the next server after a backoff when
+// there is no useful hint (an election is under way).
+func (p *rpc) notLeader(from, hint harness.NodeID) {
+	if from != p.target {
+		return // a late answer from a server we no longer wait for
+	}
+	p.attemptTimer.Stop()
+	c := p.c
+	if hint != "" && hint != from && p.redirects < 2*len(c.servers) {
+		c.stats.Redirects++
+		p.redirects++
+		c.setLeader(hint)
+		p.attempt()
+		return
+	}
+	p.redirects = 0
+	c.nextServer()
+	p.retryLater()
+}
+
+// retryLater attempts again after the backoff, which doubles up to RetryBackoffMax; the wait
+// is jittered so that clients do not retry in lockstep.
+func (p *rpc) retryLater() {
+	c := p.c
+	wait := p.backoff/2 + time.Duration(c.env.Rand().Uint64()%uint64(p.backoff/2+1))
+	p.backoff = min(2*p.backoff, c.cfg.RetryBackoffMax)
+	p.retry.Stop()
+	p.retry = c.env.After(wait, p.attempt)
+}
+
+func (c *Client) nextServer() { c.leader = (c.leader + 1) % len(c.servers) }
+
+// setLeader points the client at id, learning it as a server if it is new (added by a
+// membership change after the client was created).
+func (c *Client) setLeader(id harness.NodeID) {
+	if i := slices.Index(c.servers, id); i >= 0 {
+		c.leader = i
+		return
+	}
+	c.servers = append(c.servers, id)
+	c.leader = len(c.servers) - 1
+}

@@ -1,0 +1,286 @@
+package raft
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Role is a node's role in the current term.
+type Role uint8
+
+// The roles. PreCandidate is a follower running a PreVote trial election.
+const (
+	Follower Role = iota
+	PreCandidate
+	Candidate
+	Leader
+)
+
+var roleNames = [...]string{"follower", "pre-candidate", "candidate", "leader"}
+
+func (r Role) String() string {
+	if int(r) < len(roleNames) {
+		return roleNames[r]
+	}
+	return fmt.Sprintf("role(%d)", uint8(r))
+}
+
+// outMsg is a message the core wants sent (by value: the outbox is reused, so sending
+// allocates nothing until the adapter encodes it).
+type outMsg struct {
+	to harness.NodeID
+	m  message
+}
+
+// raft is the sans-IO consensus core. The adapter sets now, calls one input method (Step,
+// Tick, Persisted, Propose, ...) and then drains the outputs: msgs, the hard-state and log
+// watermarks (hsDirty, log.unstable), commit, readyReads, droppedReads, install and notes.
+type raft struct {
+	id  harness.NodeID
+	cfg *Config
+	rng harness.Rand
+	now time.Time
+
+	// Persistent state (Figure 2), written by the adapter before dependent messages leave.
+	term    uint64
+	vote    harness.NodeID
+	hsDirty bool
+	log     *raftLog
+	// stable is the last index known durable on this node's own disk.
+	stable uint64
+
+	commit uint64
+	role   Role
+	lead   harness.NodeID
+	voters []harness.NodeID
+
+	electionDeadline time.Time
+	// leaderContact is when this node last heard from a leader (a leader: when it last
+	// confirmed a quorum); the CheckQuorum lease is measured from it.
+	leaderContact time.Time
+	votes         []voteRecord
+
+	// Leader state.
+	prs              []*progress
+	heartbeatDue     time.Time
+	quorumCheckDue   time.Time
+	transferTarget   harness.NodeID
+	transferDeadline time.Time
+	readSeq          uint64
+	reads            []readRequest
+	waitingReads     []readCtx
+
+	// snapshot is the latest durable snapshot, sent to followers that fell behind it.
+	snapshot *snapshotRef
+	// installing is set while the adapter persists a snapshot received from a leader.
+	installing bool
+
+	// Outputs.
+	msgs         []outMsg
+	readyReads   []readRequest
+	droppedReads []readCtx
+	install      *installRequest
+	notes        []string
+}
+
+// voteRecord is one (pre-)vote response, kept per voter.
+type voteRecord struct {
+	from    harness.NodeID
+	granted bool
+}
+
+// newRaft makes a core from recovered state (term, vote and log from the disk).
+func newRaft(id harness.NodeID, cfg *Config, rng harness.Rand, now time.Time,
+	term uint64, vote harness.NodeID, log *raftLog) *raft {
+	r := &raft{id: id, cfg: cfg, rng: rng, now: now, term: term, vote: vote, log: log}
+	r.commit = log.snapIndex
+	r.voters = log.voters()
+	r.resetElectionTimer()
+	return r
+}
+
+// Step is the input for a consensus message from another node.
+func (r *raft) Step(from harness.NodeID, m *message) {
+	if !m.Type.isRaft() || from == r.id {
+		return
+	}
+	if !r.stepTerm(from, m) {
+		return
+	}
+	switch m.Type {
+	case msgPreVote, msgVote:
+		r.handleVoteRequest(from, m)
+	case msgPreVoteResp, msgVoteResp:
+		r.handleVoteResponse(from, m)
+	case msgApp:
+		r.handleAppend(from, m)
+	case msgAppResp:
+		r.handleAppendResponse(from, m)
+	case msgSnap:
+		r.handleSnapshot(from, m)
+	case msgTimeoutNow:
+		r.handleTimeoutNow(from, m)
+	}
+}
+
+// stepTerm applies the term rules of Figure 2 (a higher term makes us a follower, a lower
+// one is answered or ignored) with the PreVote and lease exceptions. It reports whether the
+// message should be handled further.
+func (r *raft) stepTerm(from harness.NodeID, m *message) bool {
+	switch {
+	case m.Term > r.term:
+		return r.stepHigherTerm(from, m)
+	case m.Term < r.term:
+		r.respondStale(from, m)
+		return false
+	}
+	return true
+}
+
+func (r *raft) stepHigherTerm(from harness.NodeID, m *message) bool {
+	switch m.Type {
+	case msgPreVote, msgVote:
+		if r.inLease() && !m.Transfer {
+			// We hear from a live leader: a campaign now can only be disruptive (§9.6).
+			return false
+		}
+		if m.Type == msgPreVote {
+			return true // a pre-vote request never changes our term
+		}
+	case msgPreVoteResp:
+		if !m.Reject {
+			// A grant for our proposed term: counted, the term moves only once we win.
+			return r.role == PreCandidate && m.Term == r.term+1
+		}
+		// A rejection from a node in a later term: adopt its term (below).
+	}
+	lead := harness.NodeID("")
+	if m.Type == msgApp || m.Type == msgSnap || m.Type == msgTimeoutNow {
+		lead = from
+	}
+	r.becomeFollower(m.Term, lead)
+	return true
+}
+
+// respondStale answers a message from an older term so that its sender learns ours: a stale
+// leader steps down, a stale (pre-)candidate gives up.
+func (r *raft) respondStale(from harness.NodeID, m *message) {
+	switch m.Type {
+	case msgApp, msgSnap:
+		r.send(from, &message{Type: msgAppResp, Term: r.term, Reject: true})
+	case msgPreVote:
+		r.send(from, &message{Type: msgPreVoteResp, Term: r.term, Reject: true})
+	case msgVote:
+		r.send(from, &message{Type: msgVoteResp, Term: r.term, Reject: true})
+	}
+}
+
+// inLease reports whether this node has heard from a leader within the election timeout
+// (CheckQuorum only); such a node ignores vote requests.
+func (r *raft) inLease() bool {
+	return r.cfg.CheckQuorum && r.lead != "" &&
+		r.now.Sub(r.leaderContact) < r.cfg.ElectionTimeout
+}
+
+func (r *raft) send(to harness.NodeID, m *message) {
+	r.msgs = append(r.msgs, outMsg{to: to, m: *m})
+}
+
+func (r *raft) note(format string, args ...any) {
+	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+}
+
+// setTerm moves to a newer term, forgetting the vote; the adapter persists it.
+func (r *raft) setTerm(term uint64) {
+	if term > r.term {
+		r.term, r.vote, r.hsDirty = term, "", true
+	}
+}
+
+// becomeFollower switches to follower in term (which may be the current one).
+func (r *raft) becomeFollower(term uint64, lead harness.NodeID) {
+	wasLeader := r.role == Leader
+	r.setTerm(term)
+	r.role, r.lead = Follower, lead
+	r.votes = r.votes[:0]
+	r.resetElectionTimer()
+	if lead != "" {
+		r.leaderContact = r.now
+	}
+	if wasLeader {
+		r.clearLeaderState()
+		r.note("%s stepped down in term %d", r.id, r.term)
+	}
+}
+
+func (r *raft) clearLeaderState() {
+	r.prs = nil
+	r.transferTarget = ""
+	for _, rd := range r.reads {
+		r.droppedReads = append(r.droppedReads, rd.ctx)
+	}
+	r.droppedReads = append(r.droppedReads, r.waitingReads...)
+	r.reads, r.waitingReads = nil, nil
+}
+
+// resetElectionTimer draws a new election deadline in [ET, 2*ET) from now.
+func (r *raft) resetElectionTimer() {
+	et := r.cfg.ElectionTimeout
+	r.electionDeadline = r.now.Add(et + time.Duration(r.rng.Uint64()%uint64(et)))
+}
+
+// Tick is the input for the passing of time: it acts on every deadline that is due.
+func (r *raft) Tick() {
+	if r.role != Leader {
+		if !r.now.Before(r.electionDeadline) {
+			r.electionTimeout()
+		}
+		return
+	}
+	if r.cfg.CheckQuorum && !r.now.Before(r.quorumCheckDue) {
+		r.checkQuorum()
+		if r.role != Leader {
+			return
+		}
+	}
+	if r.transferTarget != "" && !r.now.Before(r.transferDeadline) {
+		r.note("%s: leadership transfer to %s timed out", r.id, r.transferTarget)
+		r.transferTarget = ""
+	}
+	if !r.now.Before(r.heartbeatDue) {
+		r.heartbeatDue = r.now.Add(r.cfg.HeartbeatInterval)
+		r.broadcastHeartbeat()
+	}
+}
+
+// nextDeadline is the earliest time at which Tick has work to do.
+func (r *raft) nextDeadline() time.Time {
+	if r.role != Leader {
+		return r.electionDeadline
+	}
+	next := r.heartbeatDue
+	if r.cfg.CheckQuorum && r.quorumCheckDue.Before(next) {
+		next = r.quorumCheckDue
+	}
+	if r.transferTarget != "" && r.transferDeadline.Before(next) {
+		next = r.transferDeadline
+	}
+	return next
+}
+
+func (r *raft) isVoter(id harness.NodeID) bool {
+	_, ok := slices.BinarySearch(r.voters, id)
+	return ok
+}
+
+func (r *raft) progress(id harness.NodeID) *progress {
+	for _, pr := range r.prs {
+		if pr.id == id {
+			return pr
+		}
+	}
+	return nil
+}

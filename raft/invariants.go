@@ -1,0 +1,282 @@
+package raft
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Invariant names, as reported in Violation.Invariant.
+const (
+	ElectionSafety     = "ElectionSafety"
+	LogMatching        = "LogMatching"
+	LeaderAppendOnly   = "LeaderAppendOnly"
+	LeaderCompleteness = "LeaderCompleteness"
+	StateMachineSafety = "StateMachineSafety"
+)
+
+// Violation is a broken Raft safety invariant (Figure 3 of the Raft paper). Its message is
+// deterministic (node IDs, terms and indexes only) so that a shrinker can confirm it.
+type Violation struct {
+	Invariant string
+	Detail    string
+}
+
+func (v *Violation) Error() string {
+	return fmt.Sprintf("raft invariant %s violated: %s", v.Invariant, v.Detail)
+}
+
+func violation(inv, format string, args ...any) *Violation {
+	return &Violation{Invariant: inv, Detail: fmt.Sprintf(format, args...)}
+}
+
+type entryKey struct{ index, term uint64 }
+
+// entryGhost is what every log holding entry (index, term) must agree on: the term of the
+// entry before it and a hash of its content. By induction on the index, agreement on both
+// for every entry means logs that share an entry share the whole prefix (Log Matching).
+type entryGhost struct{ prevTerm, hash uint64 }
+
+// ghost is the history of the whole run, across node incarnations: who led each term, every
+// (index, term) ever appended anywhere, and the term of every index ever committed or applied.
+type ghost struct {
+	leaders   map[uint64]harness.NodeID
+	entries   map[entryKey]entryGhost
+	committed []uint64
+	applied   []uint64
+	watches   map[harness.NodeID]*watch
+	ids       []harness.NodeID
+}
+
+// watch holds how far the checks have seen one node incarnation.
+type watch struct {
+	n *Node
+	// leaderTerm is the term in which the node was last seen leading, leaderLast its last
+	// index at that check (a leader never removes entries: Leader Append-Only).
+	leaderTerm, leaderLast uint64
+	commit, applied        uint64
+}
+
+func newGhost() *ghost {
+	return &ghost{leaders: map[uint64]harness.NodeID{}, entries: map[entryKey]entryGhost{},
+		watches: map[harness.NodeID]*watch{}}
+}
+
+func (g *ghost) watch(id harness.NodeID, n *Node) {
+	if _, ok := g.watches[id]; !ok {
+		i, _ := slices.BinarySearch(g.ids, id)
+		g.ids = slices.Insert(g.ids, i, id)
+	}
+	g.watches[id] = &watch{n: n, commit: n.r.commit, applied: n.applied}
+}
+
+func (g *ghost) unwatch(id harness.NodeID) {
+	if i, ok := slices.BinarySearch(g.ids, id); ok {
+		g.ids = slices.Delete(g.ids, i, i+1)
+	}
+	delete(g.watches, id)
+}
+
+// rewatch makes the next check of id revisit its whole state.
+func (g *ghost) rewatch(id harness.NodeID) {
+	w := g.watches[id]
+	if w == nil {
+		return
+	}
+	r := w.n.r
+	r.log.dirty = r.log.firstIndex()
+	w.leaderTerm, w.commit, w.applied = 0, r.log.snapIndex, r.log.snapIndex
+}
+
+func (g *ghost) check(id harness.NodeID) error {
+	w := g.watches[id]
+	if w == nil || w.n.failure != nil {
+		return nil
+	}
+	if err := g.checkLeader(id, w); err != nil {
+		return err
+	}
+	if err := g.checkLog(id, w); err != nil {
+		return err
+	}
+	if err := g.checkCommit(id, w); err != nil {
+		return err
+	}
+	return g.checkApplied(id, w)
+}
+
+// checkLeader: at most one leader per term (Election Safety); a leader's log holds every
+// committed entry (Leader Completeness) and never loses entries (Leader Append-Only).
+func (g *ghost) checkLeader(id harness.NodeID, w *watch) error {
+	r := w.n.r
+	if r.role != Leader {
+		return nil
+	}
+	if w.leaderTerm == r.term {
+		if r.log.dirty <= w.leaderLast {
+			return violation(LeaderAppendOnly, "leader %s of term %d changed its log at index "+
+				"%d (last was %d)", id, r.term, r.log.dirty, w.leaderLast)
+		}
+		w.leaderLast = r.log.lastIndex()
+		return nil
+	}
+	if other, ok := g.leaders[r.term]; ok && other != id {
+		return violation(ElectionSafety, "%s and %s both leader in term %d", other, id, r.term)
+	}
+	g.leaders[r.term] = id
+	w.leaderTerm, w.leaderLast = r.term, r.log.lastIndex()
+	for i := r.log.snapIndex; i < uint64(len(g.committed)); i++ {
+		if err := g.leaderHolds(id, r, i, g.committed[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaderHolds checks that leader r holds committed entry (i, t) (t == 0: unknown).
+func (g *ghost) leaderHolds(id harness.NodeID, r *raft, i, t uint64) error {
+	if t == 0 || i < r.log.snapIndex || t > r.term {
+		return nil
+	}
+	if lt, ok := r.log.term(i); !ok || lt != t {
+		return violation(LeaderCompleteness, "leader %s of term %d lacks committed entry "+
+			"%d@%d (has term %d)", id, r.term, i, t, lt)
+	}
+	return nil
+}
+
+// checkLog records or compares every entry appended since the last check (Log Matching).
+func (g *ghost) checkLog(id harness.NodeID, w *watch) error {
+	l := w.n.r.log
+	for i := max(l.dirty, l.firstIndex()); i <= l.lastIndex(); i++ {
+		e := l.entry(i)
+		prev, _ := l.term(i - 1)
+		k, eg := entryKey{i, e.Term}, entryGhost{prevTerm: prev, hash: entryHash(e)}
+		old, seen := g.entries[k]
+		if !seen {
+			g.entries[k] = eg
+			continue
+		}
+		if old != eg {
+			return violation(LogMatching, "%s holds entry %d@%d after term %d with hash %x; "+
+				"another log has it after term %d with hash %x", id, i, e.Term, prev, eg.hash,
+				old.prevTerm, old.hash)
+		}
+	}
+	l.dirty = l.lastIndex() + 1
+	return nil
+}
+
+// checkCommit records newly committed entries: no two nodes commit different entries at an
+// index, and every current leader of a later term holds them (Leader Completeness).
+func (g *ghost) checkCommit(id harness.NodeID, w *watch) error {
+	r := w.n.r
+	from := w.commit + 1
+	w.commit = max(w.commit, r.commit)
+	if r.commit < from {
+		return nil
+	}
+	for i := max(from, r.log.snapIndex); i <= r.commit; i++ {
+		t, _ := r.log.term(i)
+		g.committed = grow(g.committed, i)
+		switch ct := g.committed[i]; {
+		case ct == t:
+			continue
+		case ct != 0:
+			return violation(StateMachineSafety, "%s committed %d@%d, but %d@%d was committed",
+				id, i, t, i, ct)
+		}
+		g.committed[i] = t
+		if err := g.leadersHold(i, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *ghost) leadersHold(i, t uint64) error {
+	for _, lid := range g.ids {
+		lw := g.watches[lid]
+		if lw.n.r.role == Leader && lw.n.failure == nil {
+			if err := g.leaderHolds(lid, lw.n.r, i, t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkApplied records newly applied entries: every node applies the same entry at an index
+// (State Machine Safety; equal terms mean equal entries, by the Log Matching record).
+func (g *ghost) checkApplied(id harness.NodeID, w *watch) error {
+	n := w.n
+	from := w.applied + 1
+	w.applied = max(w.applied, n.applied)
+	for i := max(from, n.r.log.firstIndex()); i <= n.applied; i++ {
+		t, _ := n.r.log.term(i)
+		g.applied = grow(g.applied, i)
+		if at := g.applied[i]; at != 0 && at != t {
+			return violation(StateMachineSafety, "%s applied %d@%d, but %d@%d was applied",
+				id, i, t, i, at)
+		}
+		g.applied[i] = t
+	}
+	return nil
+}
+
+func grow(s []uint64, i uint64) []uint64 {
+	if i < uint64(len(s)) {
+		return s
+	}
+	return append(s, make([]uint64, i+1-uint64(len(s)))...)
+}
+
+// entryHash is FNV-1a over an entry's type and data.
+func entryHash(e *Entry) uint64 {
+	h := uint64(14695981039346656037)
+	h = (h ^ uint64(e.Type)) * 1099511628211
+	for _, b := range e.Data {
+		h = (h ^ uint64(b)) * 1099511628211
+	}
+	return h
+}
+
+// Converged reports nil when every live voter (of the configuration of the most advanced
+// live node) has applied the latest commit index and holds the same state.
+func (s *System) Converged(live []harness.NodeID) error {
+	var nodes []*Node
+	for _, id := range live {
+		if n := s.nodes[id]; n != nil && n.failure == nil && !n.stopped {
+			nodes = append(nodes, n)
+		}
+	}
+	if len(nodes) == 0 {
+		return nil
+	}
+	ref := nodes[0]
+	for _, n := range nodes[1:] {
+		if n.applied > ref.applied || (n.applied == ref.applied && n.r.commit > ref.r.commit) {
+			ref = n
+		}
+	}
+	maxCommit := ref.r.commit
+	want := ref.kv.digest()
+	for _, n := range nodes {
+		maxCommit = max(maxCommit, n.r.commit)
+	}
+	for _, n := range nodes {
+		if !slices.Contains(ref.r.voters, n.r.id) {
+			continue
+		}
+		if n.applied != maxCommit {
+			return fmt.Errorf("raft: %s applied %d of %d committed entries", n.r.id, n.applied,
+				maxCommit)
+		}
+		if n.kv.digest() != want {
+			return fmt.Errorf("raft: %s and %s applied index %d but hold different states",
+				n.r.id, ref.r.id, n.applied)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package raft
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// The operation kinds of harness.Op (package model's Kind values, which raft may not import;
+// kv_test.go checks the mapping through Kind.String).
+const (
+	kindGet    = 1
+	kindPut    = 2
+	kindAppend = 3
+	kindCAS    = 4
+	kindDelete = 5
+)
+
+func validKind(op harness.Op) bool { return op.Kind >= kindGet && op.Kind <= kindDelete }
+
+func isWrite(op harness.Op) bool { return op.Kind != kindGet }
+
+// applyOp is the reference semantics of one operation on one key (model.Apply's documented
+// behaviour): cas compares against the current value with a missing key read as "".
+func applyOp(value string, present bool, op harness.Op) (string, bool, harness.Result) {
+	switch op.Kind {
+	case kindGet:
+		return value, present, harness.Result{Value: value, Found: present}
+	case kindPut:
+		return op.Value, true, harness.Result{}
+	case kindAppend:
+		return value + op.Value, true, harness.Result{}
+	case kindCAS:
+		if value == op.Expect {
+			return op.Value, true, harness.Result{OK: true}
+		}
+		return value, present, harness.Result{}
+	case kindDelete:
+		return "", false, harness.Result{}
+	}
+	panic(fmt.Sprintf("raft: applyOp with invalid kind %d (requests are validated)", op.Kind))
+}
+
+func encodeOp(e *encoder, op harness.Op) {
+	e.u8(uint8(op.Kind))
+	e.str(op.Key)
+	e.str(op.Value)
+	e.str(op.Expect)
+}
+
+func decodeOp(d *decoder) harness.Op {
+	var op harness.Op
+	setKind(&op.Kind, d.u8())
+	op.Key, op.Value, op.Expect = d.str(), d.str(), d.str()
+	if d.err == nil && !validKind(op) {
+		d.fail(fmt.Errorf("invalid operation kind %d", op.Kind))
+	}
+	return op
+}
+
+// setKind stores b into harness.Op's Kind field; the type parameter is inferred, so raft need
+// not import package model to name the type.
+func setKind[K ~uint8](k *K, b uint8) { *k = K(b) }
+
+// sessionKey names one client incarnation: the client's endpoint and the random nonce it
+// drew at creation, so that a re-created client never collides with its predecessor.
+type sessionKey struct {
+	client harness.NodeID
+	nonce  uint64
+}
+
+// session is the last write applied for a client and its result, for deduplication.
+type session struct {
+	seq    uint64
+	result harness.Result
+}
+
+// command is a decoded client write as stored in a log entry.
+type command struct {
+	key sessionKey
+	seq uint64
+	op  harness.Op
+}
+
+func encodeCommand(c *command) []byte {
+	e := encoder{buf: make([]byte, 0, 24+len(c.key.client)+len(c.op.Key)+len(c.op.Value)+
+		len(c.op.Expect))}
+	e.str(string(c.key.client))
+	e.uvarint(c.key.nonce)
+	e.uvarint(c.seq)
+	encodeOp(&e, c.op)
+	return e.buf
+}
+
+func decodeCommand(data []byte) (command, error) {
+	d := decoder{buf: data}
+	c := command{key: sessionKey{client: harness.NodeID(d.str()), nonce: d.uvarint()}}
+	c.seq = d.uvarint()
+	c.op = decodeOp(&d)
+	if err := d.done(); err != nil {
+		return command{}, fmt.Errorf("command entry: %w", err)
+	}
+	return c, nil
+}
+
+// kvStore is the replicated state machine: the key-value map plus the client session table.
+type kvStore struct {
+	data     map[string]string
+	sessions map[sessionKey]session
+}
+
+func newKVStore() *kvStore {
+	return &kvStore{data: map[string]string{}, sessions: map[sessionKey]session{}}
+}
+
+// dedup is the exactly-once rule: a command whose sequence number the session has already
+// applied must not apply again. It returns the cached result for a retry of the latest write
+// and reports stale for an older one (its client has long moved on).
+func (kv *kvStore) dedup(c *command) (cached harness.Result, dup bool) {
+	s, ok := kv.sessions[c.key]
+	if !ok || c.seq > s.seq {
+		return harness.Result{}, false
+	}
+	return s.result, true
+}
+
+// applyCommand applies one committed write (exactly once per client sequence number).
+func (kv *kvStore) applyCommand(c *command) harness.Result {
+	if cached, dup := kv.dedup(c); dup {
+		return cached
+	}
+	value, present := kv.data[c.op.Key]
+	value, present, res := applyOp(value, present, c.op)
+	if present {
+		kv.data[c.op.Key] = value
+	} else {
+		delete(kv.data, c.op.Key)
+	}
+	kv.sessions[c.key] = session{seq: c.seq, result: res}
+	return res
+}
+
+// read serves a get from the current state.
+func (kv *kvStore) read(key string) harness.Result {
+	v, ok := kv.data[key]
+	return harness.Result{Value: v, Found: ok}
+}
+
+// encode renders the state with sorted keys, so equal states encode equally.
+func (kv *kvStore) encode(e *encoder) {
+	keys := make([]string, 0, len(kv.data))
+	for k := range kv.data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	e.uvarint(uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		e.str(kv.data[k])
+	}
+	sks := make([]sessionKey, 0, len(kv.sessions))
+	for sk := range kv.sessions {
+		sks = append(sks, sk)
+	}
+	slices.SortFunc(sks, func(a, b sessionKey) int {
+		return cmp.Or(cmp.Compare(a.client, b.client), cmp.Compare(a.nonce, b.nonce))
+	})
+	e.uvarint(uint64(len(sks)))
+	for _, sk := range sks {
+		s := kv.sessions[sk]
+		e.str(string(sk.client))
+		e.uvarint(sk.nonce)
+		e.uvarint(s.seq)
+		e.str(s.result.Value)
+		e.boolean(s.result.Found)
+		e.boolean(s.result.OK)
+	}
+}
+
+func decodeKVStore(d *decoder) *kvStore {
+	kv := newKVStore()
+	n := d.count(2)
+	for i := 0; i < n && d.err == nil; i++ {
+		k := d.str()
+		kv.data[k] = d.str()
+	}
+	n = d.count(5)
+	for i := 0; i < n && d.err == nil; i++ {
+		sk := sessionKey{client: harness.NodeID(d.str()), nonce: d.uvarint()}
+		s := session{seq: d.uvarint()}
+		s.result.Value = d.str()
+		s.result.Found, s.result.OK = d.boolean(), d.boolean()
+		kv.sessions[sk] = s
+	}
+	return kv
+}
+
+// digest is a hash of the whole state, for convergence checks.
+func (kv *kvStore) digest() uint64 {
+	e := encoder{}
+	kv.encode(&e)
+	h := fnv.New64a()
+	h.Write(e.buf)
+	return h.Sum64()
+}

@@ -1,0 +1,86 @@
+package raft
+
+import (
+	"testing"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/stretchr/testify/require"
+)
+
+func TestKindConstantsMatchTheVocabulary(t *testing.T) {
+	for kind, name := range map[int]string{kindGet: "get", kindPut: "put",
+		kindAppend: "append", kindCAS: "cas", kindDelete: "delete"} {
+		var op harness.Op
+		setKind(&op.Kind, uint8(kind))
+		require.Equal(t, name, op.Kind.String())
+	}
+}
+
+func TestApplyOpSemantics(t *testing.T) {
+	kv := newKVStore()
+	seq := uint64(0)
+	do := func(op harness.Op) harness.Result {
+		seq++
+		return kv.applyCommand(&command{key: sessionKey{client: "c", nonce: 1}, seq: seq,
+			op: op})
+	}
+	require.Equal(t, harness.Result{}, do(appendOp("k", "a")))
+	require.Equal(t, harness.Result{Value: "a", Found: true}, kv.read("k"))
+	cas := func(expect, value string) harness.Op {
+		return harness.Op{Kind: kindCAS, Key: "k", Expect: expect, Value: value}
+	}
+	require.Equal(t, harness.Result{}, do(cas("x", "b")), "cas against the wrong value fails")
+	require.Equal(t, harness.Result{OK: true}, do(cas("a", "b")))
+	require.Equal(t, harness.Result{}, do(harness.Op{Kind: kindDelete, Key: "k"}))
+	require.Equal(t, harness.Result{}, kv.read("k"))
+	require.Equal(t, harness.Result{OK: true}, do(cas("", "c")), "a missing key reads as \"\"")
+	require.Equal(t, harness.Result{Value: "c", Found: true}, kv.read("k"))
+	require.Equal(t, harness.Result{}, do(put("k", "d")))
+	require.Equal(t, harness.Result{Value: "d", Found: true}, kv.read("k"))
+}
+
+func TestSessionsApplyARetryOnce(t *testing.T) {
+	kv := newKVStore()
+	c := &command{key: sessionKey{client: "c1", nonce: 7}, seq: 1,
+		op: harness.Op{Kind: kindCAS, Key: "k", Expect: "", Value: "v"}}
+	require.Equal(t, harness.Result{OK: true}, kv.applyCommand(c))
+	require.Equal(t, harness.Result{OK: true}, kv.applyCommand(c),
+		"a retry gets the first result, not a failed cas")
+	other := &command{key: sessionKey{client: "c1", nonce: 8}, seq: 1, op: appendOp("k", "x")}
+	kv.applyCommand(other)
+	require.Equal(t, "vx", kv.read("k").Value, "another incarnation has its own session")
+	stale := &command{key: sessionKey{client: "c1", nonce: 8}, seq: 1, op: appendOp("k", "x")}
+	kv.applyCommand(&command{key: stale.key, seq: 2, op: appendOp("k", "y")})
+	kv.applyCommand(stale)
+	require.Equal(t, "vxy", kv.read("k").Value, "an older sequence number never applies")
+}
+
+func TestKVStoreEncodingRoundTrip(t *testing.T) {
+	kv := newKVStore()
+	for i, k := range []string{"b", "a", "c"} {
+		kv.applyCommand(&command{key: sessionKey{client: harness.NodeID(k), nonce: 1},
+			seq: uint64(i + 1), op: put(k, "v"+k)})
+	}
+	data := encodeSnapshot(9, 3, []harness.NodeID{"n1", "n2"}, kv)
+	ref, back, err := decodeSnapshot(data)
+	require.NoError(t, err)
+	require.Equal(t, uint64(9), ref.index)
+	require.Equal(t, uint64(3), ref.term)
+	require.Equal(t, []harness.NodeID{"n1", "n2"}, ref.voters)
+	require.Equal(t, kv.data, back.data)
+	require.Equal(t, kv.sessions, back.sessions)
+	require.Equal(t, kv.digest(), back.digest())
+	_, _, err = decodeSnapshot(data[:len(data)-1])
+	require.Error(t, err)
+}
+
+func TestCommandEncodingRejectsBadKinds(t *testing.T) {
+	c := &command{key: sessionKey{client: "c", nonce: 2}, seq: 5, op: put("k", "v")}
+	back, err := decodeCommand(encodeCommand(c))
+	require.NoError(t, err)
+	require.Equal(t, *c, back)
+	bad := *c
+	setKind(&bad.op.Kind, 9)
+	_, err = decodeCommand(encodeCommand(&bad))
+	require.ErrorContains(t, err, "invalid operation kind 9")
+}

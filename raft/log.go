@@ -1,0 +1,209 @@
+package raft
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// confRecord is a config entry present in the log.
+type confRecord struct {
+	index  uint64
+	voters []harness.NodeID
+}
+
+// raftLog is a node's in-memory log: the entries after the last snapshot, the membership
+// configurations they carry, and two watermarks: unstable (the first index the disk writer has
+// not been handed yet) and dirty (the lowest index changed since the invariant checker last
+// looked, so that checks only visit what changed).
+type raftLog struct {
+	snapIndex, snapTerm uint64
+	// baseVoters is the configuration in force at snapIndex (from the snapshot, or the boot
+	// peers when there is none).
+	baseVoters []harness.NodeID
+	entries    []Entry
+	confs      []confRecord
+	unstable   uint64
+	dirty      uint64
+}
+
+func newRaftLog(voters []harness.NodeID) *raftLog {
+	return &raftLog{baseVoters: voters, unstable: 1, dirty: 1}
+}
+
+func (l *raftLog) firstIndex() uint64 { return l.snapIndex + 1 }
+
+func (l *raftLog) lastIndex() uint64 { return l.snapIndex + uint64(len(l.entries)) }
+
+func (l *raftLog) lastTerm() uint64 {
+	if len(l.entries) == 0 {
+		return l.snapTerm
+	}
+	return l.entries[len(l.entries)-1].Term
+}
+
+// term returns the term of entry i; ok is false when i is compacted away or beyond the end.
+func (l *raftLog) term(i uint64) (t uint64, ok bool) {
+	switch {
+	case i == l.snapIndex:
+		return l.snapTerm, true
+	case i < l.snapIndex || i > l.lastIndex():
+		return 0, false
+	}
+	return l.entries[i-l.snapIndex-1].Term, true
+}
+
+// matchTerm is the AppendEntries consistency check: the log holds an entry at i with term t.
+func (l *raftLog) matchTerm(i, t uint64) bool {
+	lt, ok := l.term(i)
+	return ok && lt == t
+}
+
+// entry returns entry i, which must be in memory.
+func (l *raftLog) entry(i uint64) *Entry {
+	if i <= l.snapIndex || i > l.lastIndex() {
+		panic(fmt.Sprintf("raft log: entry %d outside [%d, %d]", i, l.firstIndex(),
+			l.lastIndex()))
+	}
+	return &l.entries[i-l.snapIndex-1]
+}
+
+// slice returns entries [lo, hi) (sharing memory; callers encode them at once).
+func (l *raftLog) slice(lo, hi uint64) []Entry {
+	if lo <= l.snapIndex || hi > l.lastIndex()+1 || lo > hi {
+		panic(fmt.Sprintf("raft log: slice [%d, %d) outside [%d, %d]", lo, hi,
+			l.firstIndex(), l.lastIndex()))
+	}
+	return l.entries[lo-l.snapIndex-1 : hi-l.snapIndex-1]
+}
+
+// append adds entries that must start right after the last one.
+func (l *raftLog) append(ents ...Entry) {
+	if len(ents) == 0 {
+		return
+	}
+	if ents[0].Index != l.lastIndex()+1 {
+		panic(fmt.Sprintf("raft log: append at %d after last %d", ents[0].Index, l.lastIndex()))
+	}
+	l.markChanged(ents[0].Index)
+	for i := range ents {
+		l.entries = append(l.entries, ents[i])
+		if ents[i].Type == entryConfig {
+			l.addConf(&ents[i])
+		}
+	}
+}
+
+func (l *raftLog) addConf(ent *Entry) {
+	voters, err := parseConfig(ent.Data)
+	if err != nil {
+		// Entries are checksummed on the wire and on disk; a leader never writes a bad one.
+		panic(fmt.Sprintf("raft log: config entry %d: %v", ent.Index, err))
+	}
+	l.confs = append(l.confs, confRecord{index: ent.Index, voters: voters})
+}
+
+// truncateFrom removes entries i and later (a follower's conflicting suffix).
+func (l *raftLog) truncateFrom(i uint64) {
+	if i <= l.snapIndex || i > l.lastIndex() {
+		panic(fmt.Sprintf("raft log: truncate from %d outside [%d, %d]", i, l.firstIndex(),
+			l.lastIndex()))
+	}
+	clear(l.entries[i-l.snapIndex-1:])
+	l.entries = l.entries[:i-l.snapIndex-1]
+	for len(l.confs) > 0 && l.confs[len(l.confs)-1].index >= i {
+		l.confs = l.confs[:len(l.confs)-1]
+	}
+	l.markChanged(i)
+}
+
+func (l *raftLog) markChanged(i uint64) {
+	l.unstable = min(l.unstable, i)
+	l.dirty = min(l.dirty, i)
+}
+
+// compact drops entries up to and including i, which a durable snapshot now covers.
+func (l *raftLog) compact(i uint64) {
+	if i <= l.snapIndex {
+		return
+	}
+	t, ok := l.term(i)
+	if !ok {
+		panic(fmt.Sprintf("raft log: compact to %d beyond last %d", i, l.lastIndex()))
+	}
+	l.baseVoters = l.votersAt(i)
+	l.entries = slices.Clone(l.entries[i-l.snapIndex:])
+	n := 0
+	for n < len(l.confs) && l.confs[n].index <= i {
+		n++
+	}
+	l.confs = slices.Clone(l.confs[n:])
+	l.snapIndex, l.snapTerm = i, t
+	l.unstable = max(l.unstable, i+1)
+	l.dirty = max(l.dirty, i+1)
+}
+
+// reset discards the whole log for an installed snapshot that ends at (i, t).
+func (l *raftLog) reset(i, t uint64, voters []harness.NodeID) {
+	l.entries = nil
+	l.confs = nil
+	l.snapIndex, l.snapTerm, l.baseVoters = i, t, voters
+	l.unstable, l.dirty = i+1, i+1
+}
+
+// voters is the configuration in force: the latest config entry in the log, else the base.
+func (l *raftLog) voters() []harness.NodeID {
+	if n := len(l.confs); n > 0 {
+		return l.confs[n-1].voters
+	}
+	return l.baseVoters
+}
+
+// votersAt is the configuration in force at index i (the latest config entry at or before i).
+func (l *raftLog) votersAt(i uint64) []harness.NodeID {
+	for k := len(l.confs) - 1; k >= 0; k-- {
+		if l.confs[k].index <= i {
+			return l.confs[k].voters
+		}
+	}
+	return l.baseVoters
+}
+
+// configIndex is the index of the latest config entry in the log, or 0 if there is none.
+func (l *raftLog) configIndex() uint64 {
+	if n := len(l.confs); n > 0 {
+		return l.confs[n-1].index
+	}
+	return 0
+}
+
+// firstIndexOfTerm returns the first index in [lo, i] whose entry has term t, where entry i
+// has term t: the follower's conflict hint.
+func (l *raftLog) firstIndexOfTerm(i, t, lo uint64) uint64 {
+	lo = max(lo, l.firstIndex())
+	for i > lo {
+		if pt, ok := l.term(i - 1); !ok || pt != t {
+			break
+		}
+		i--
+	}
+	return i
+}
+
+// lastIndexOfTerm returns the last index whose entry has term t, or 0 if the log holds none:
+// the leader's use of the conflict hint.
+func (l *raftLog) lastIndexOfTerm(t uint64) uint64 {
+	for i := len(l.entries) - 1; i >= 0; i-- {
+		switch et := l.entries[i].Term; {
+		case et == t:
+			return l.entries[i].Index
+		case et < t:
+			return 0
+		}
+	}
+	if l.snapTerm == t {
+		return l.snapIndex
+	}
+	return 0
+}

@@ -1,0 +1,319 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// msgType names a message. The zero value is invalid so that a forgotten type is caught.
+type msgType uint8
+
+const (
+	msgPreVote msgType = iota + 1
+	msgPreVoteResp
+	msgVote
+	msgVoteResp
+	msgApp
+	msgAppResp
+	msgSnap
+	msgTimeoutNow
+	msgClientReq
+	msgClientResp
+	msgAdminReq
+	msgAdminResp
+	msgTypeEnd
+)
+
+var msgTypeNames = [...]string{
+	msgPreVote: "PreVote", msgPreVoteResp: "PreVoteResp", msgVote: "Vote",
+	msgVoteResp: "VoteResp", msgApp: "App", msgAppResp: "AppResp", msgSnap: "Snap",
+	msgTimeoutNow: "TimeoutNow", msgClientReq: "ClientReq", msgClientResp: "ClientResp",
+	msgAdminReq: "AdminReq", msgAdminResp: "AdminResp",
+}
+
+func (t msgType) String() string {
+	if t >= msgPreVote && t < msgTypeEnd {
+		return msgTypeNames[t]
+	}
+	return fmt.Sprintf("msgType(%d)", uint8(t))
+}
+
+// isRaft reports whether t is a consensus message (the others are client traffic).
+func (t msgType) isRaft() bool { return t >= msgPreVote && t <= msgTimeoutNow }
+
+// status is a server's answer to a client or admin request.
+type status uint8
+
+const (
+	statusOK status = iota + 1
+	// statusNotLeader: try the server named in Leader, or another one if it is empty.
+	statusNotLeader
+	// statusRetry: this server leads but cannot take the request now (no-op not committed,
+	// a configuration change pending, a leadership transfer, a full queue); retry later.
+	statusRetry
+	// statusFailed: the request is invalid and retrying will not help; Text says why.
+	statusFailed
+)
+
+// adminAction is what an admin request asks for.
+type adminAction uint8
+
+const (
+	adminAdd adminAction = iota + 1
+	adminRemove
+	adminTransfer
+)
+
+// message is the one in-memory form of every message; each type uses a subset of the fields
+// (see encodeBody). The sender is not encoded: the network names it.
+type message struct {
+	Type msgType
+	Term uint64
+
+	// Vote requests: the candidate's last log position; Transfer marks a campaign started
+	// by TimeoutNow, which followers honour even while they hear from a leader.
+	LastIndex, LastTerm uint64
+	Transfer            bool
+	// Responses: Reject for a refused vote or a failed AppendEntries consistency check.
+	Reject bool
+
+	// AppendEntries and InstallSnapshot (PrevIndex/PrevTerm = the snapshot's last entry).
+	PrevIndex, PrevTerm, Commit uint64
+	// ReadID is the leader's latest ReadIndex round when the message was sent; the response
+	// echoes it so that one ack confirms every read up to it.
+	ReadID  uint64
+	Entries []Entry
+	Snap    []byte
+
+	// AppendEntries response: Index is the match index on success and the rejected
+	// PrevIndex on failure; HintIndex/HintTerm are the fast-backup conflict hint.
+	Index, HintIndex, HintTerm uint64
+
+	// Client and admin traffic.
+	Seq, Nonce uint64
+	Op         harness.Op
+	Result     harness.Result
+	Status     status
+	Leader     harness.NodeID
+	Target     harness.NodeID
+	Action     adminAction
+	Text       string
+}
+
+const msgVersion = 1
+
+// encodeMessage renders m as one frame: version, type, body, CRC-32C of all before it.
+func encodeMessage(m *message) []byte {
+	return appendMessage(make([]byte, 0, 32+len(m.Snap)+entriesSize(m.Entries)), m)
+}
+
+// appendMessage appends m's frame to buf.
+func appendMessage(buf []byte, m *message) []byte {
+	start := len(buf)
+	e := encoder{buf: buf}
+	e.u8(msgVersion)
+	e.u8(uint8(m.Type))
+	e.uvarint(m.Term)
+	encodeBody(&e, m)
+	e.u32(checksum(e.buf[start:]))
+	return e.buf
+}
+
+func entriesSize(ents []Entry) int {
+	n := 0
+	for i := range ents {
+		n += 24 + len(ents[i].Data)
+	}
+	return n
+}
+
+var errChecksum = errors.New("checksum mismatch")
+
+// decodeMessage parses a frame into a new message (see decodeMessageInto).
+func decodeMessage(frame []byte) (*message, error) {
+	m := &message{}
+	if err := decodeMessageInto(frame, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// decodeMessageInto parses a frame into m, reusing m's entry slice. It returns an error
+// (never panics) for any truncated or corrupted frame. The result never aliases frame:
+// strings are copied and entry and snapshot data are copied into one fresh buffer, so the
+// network may reuse its buffer and the log may keep the entries.
+func decodeMessageInto(frame []byte, m *message) error {
+	*m = message{Entries: m.Entries[:0]}
+	if len(frame) < 7 {
+		return errTruncated
+	}
+	body, sum := frame[:len(frame)-4], frame[len(frame)-4:]
+	d := decoder{buf: sum}
+	if checksum(body) != d.u32() {
+		return errChecksum
+	}
+	d = decoder{buf: body}
+	if v := d.u8(); v != msgVersion {
+		return fmt.Errorf("unknown message version %d", v)
+	}
+	m.Type = msgType(d.u8())
+	if m.Type < msgPreVote || m.Type >= msgTypeEnd {
+		return fmt.Errorf("unknown message type %d", m.Type)
+	}
+	m.Term = d.uvarint()
+	decodeBody(&d, m)
+	if err := d.done(); err != nil {
+		return fmt.Errorf("%v message: %w", m.Type, err)
+	}
+	m.detach()
+	return nil
+}
+
+// detach copies the entry and snapshot data out of the frame they alias.
+func (m *message) detach() {
+	if len(m.Snap) > 0 {
+		m.Snap = append([]byte(nil), m.Snap...)
+	}
+	size := 0
+	for i := range m.Entries {
+		size += len(m.Entries[i].Data)
+	}
+	if size == 0 {
+		return
+	}
+	buf := make([]byte, 0, size)
+	for i := range m.Entries {
+		e := &m.Entries[i]
+		start := len(buf)
+		buf = append(buf, e.Data...)
+		e.Data = buf[start:len(buf):len(buf)]
+	}
+}
+
+func encodeBody(e *encoder, m *message) {
+	switch m.Type {
+	case msgPreVote, msgVote:
+		e.uvarint(m.LastIndex)
+		e.uvarint(m.LastTerm)
+		e.boolean(m.Transfer)
+	case msgPreVoteResp, msgVoteResp:
+		e.boolean(m.Reject)
+	case msgApp:
+		encodeApp(e, m)
+	case msgAppResp:
+		e.boolean(m.Reject)
+		e.uvarint(m.Index)
+		e.uvarint(m.HintIndex)
+		e.uvarint(m.HintTerm)
+		e.uvarint(m.ReadID)
+	case msgSnap:
+		e.uvarint(m.PrevIndex)
+		e.uvarint(m.PrevTerm)
+		e.bytes(m.Snap)
+	case msgTimeoutNow:
+	default:
+		encodeClientBody(e, m)
+	}
+}
+
+func encodeApp(e *encoder, m *message) {
+	e.uvarint(m.PrevIndex)
+	e.uvarint(m.PrevTerm)
+	e.uvarint(m.Commit)
+	e.uvarint(m.ReadID)
+	e.uvarint(uint64(len(m.Entries)))
+	for i := range m.Entries {
+		encodeEntry(e, &m.Entries[i])
+	}
+}
+
+func decodeBody(d *decoder, m *message) {
+	switch m.Type {
+	case msgPreVote, msgVote:
+		m.LastIndex, m.LastTerm, m.Transfer = d.uvarint(), d.uvarint(), d.boolean()
+	case msgPreVoteResp, msgVoteResp:
+		m.Reject = d.boolean()
+	case msgApp:
+		decodeApp(d, m)
+	case msgAppResp:
+		m.Reject = d.boolean()
+		m.Index, m.HintIndex, m.HintTerm, m.ReadID = d.uvarint(), d.uvarint(), d.uvarint(),
+			d.uvarint()
+	case msgSnap:
+		m.PrevIndex, m.PrevTerm = d.uvarint(), d.uvarint()
+		m.Snap = d.raw()
+	case msgTimeoutNow:
+	default:
+		decodeClientBody(d, m)
+	}
+}
+
+func decodeApp(d *decoder, m *message) {
+	m.PrevIndex, m.PrevTerm, m.Commit, m.ReadID = d.uvarint(), d.uvarint(), d.uvarint(),
+		d.uvarint()
+	n := d.count(4)
+	for i := 0; i < n && d.err == nil; i++ {
+		ent := decodeEntry(d)
+		if d.err == nil && ent.Index != m.PrevIndex+uint64(i)+1 {
+			d.fail(fmt.Errorf("entry %d has index %d, want %d", i, ent.Index,
+				m.PrevIndex+uint64(i)+1))
+		}
+		m.Entries = append(m.Entries, ent)
+	}
+}
+
+func encodeClientBody(e *encoder, m *message) {
+	e.uvarint(m.Seq)
+	switch m.Type {
+	case msgClientReq:
+		e.uvarint(m.Nonce)
+		encodeOp(e, m.Op)
+	case msgClientResp:
+		e.u8(uint8(m.Status))
+		e.str(string(m.Leader))
+		e.str(m.Result.Value)
+		e.boolean(m.Result.Found)
+		e.boolean(m.Result.OK)
+	case msgAdminReq:
+		e.str(string(m.Target))
+		e.u8(uint8(m.Action))
+	case msgAdminResp:
+		e.u8(uint8(m.Status))
+		e.str(string(m.Leader))
+		e.str(m.Text)
+	}
+}
+
+func decodeClientBody(d *decoder, m *message) {
+	m.Seq = d.uvarint()
+	switch m.Type {
+	case msgClientReq:
+		m.Nonce = d.uvarint()
+		m.Op = decodeOp(d)
+	case msgClientResp:
+		m.Status = decodeStatus(d)
+		m.Leader = harness.NodeID(d.str())
+		m.Result.Value = d.str()
+		m.Result.Found, m.Result.OK = d.boolean(), d.boolean()
+	case msgAdminReq:
+		m.Target = harness.NodeID(d.str())
+		m.Action = adminAction(d.u8())
+		if d.err == nil && (m.Action < adminAdd || m.Action > adminTransfer) {
+			d.fail(fmt.Errorf("invalid admin action %d", m.Action))
+		}
+	case msgAdminResp:
+		m.Status = decodeStatus(d)
+		m.Leader = harness.NodeID(d.str())
+		m.Text = d.str()
+	}
+}
+
+func decodeStatus(d *decoder) status {
+	s := status(d.u8())
+	if d.err == nil && (s < statusOK || s > statusFailed) {
+		d.fail(fmt.Errorf("invalid status %d", s))
+	}
+	return s
+}

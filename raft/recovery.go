@@ -1,0 +1,219 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+const (
+	snapFile    = "snap"
+	snapTmpFile = "snap.tmp"
+)
+
+// recovered is the durable state of a node found on its disk.
+type recovered struct {
+	term uint64
+	vote harness.NodeID
+	log  *raftLog
+	snap *snapshotRef
+	kv   *kvStore
+	segs []uint64
+}
+
+// CorruptionError reports a disk record that failed its checksum or could not be parsed.
+// NewNode returns it and uses none of the data: a replica with a damaged log must not vote or
+// serve, or it could forget what it promised.
+type CorruptionError struct {
+	File   string
+	Offset int
+	Err    error
+}
+
+func (e *CorruptionError) Error() string {
+	return fmt.Sprintf("raft: corrupted record in %s at offset %d: %v", e.File, e.Offset, e.Err)
+}
+
+func (e *CorruptionError) Unwrap() error { return e.Err }
+
+// recoveryAttempts is how often recovery reads the disk before it believes a checksum
+// failure: a read can be corrupted in transit (a flipped bit in the copy) while the stored
+// bytes are fine, and a second read tells the two apart.
+const recoveryAttempts = 3
+
+// recoverWithRetry runs recoverDisk again after a corruption error, and reports the error
+// only when every attempt finds one. No data from a failed attempt is kept.
+func recoverWithRetry(disk harness.Disk, boot []harness.NodeID) (*recovered, error) {
+	var err error
+	for range recoveryAttempts {
+		var rec *recovered
+		if rec, err = recoverDisk(disk, boot); err == nil {
+			return rec, nil
+		}
+		var ce *CorruptionError
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+// recoverDisk reads the snapshot and the write-ahead log. boot is the voter set to assume
+// when the disk holds no configuration.
+func recoverDisk(disk harness.Disk, boot []harness.NodeID) (*recovered, error) {
+	rec := &recovered{kv: newKVStore()}
+	var segs []uint64
+	for _, name := range disk.List() {
+		if n, ok := parseSegName(name); ok {
+			segs = append(segs, n)
+		} else if name == snapTmpFile {
+			// An unfinished snapshot write; the previous snapshot (if any) is intact.
+			_ = disk.Remove(snapTmpFile)
+		}
+	}
+	slices.Sort(segs)
+	rec.segs = segs
+	if err := rec.loadSnapshot(disk); err != nil {
+		return nil, err
+	}
+	raw := newRaftLog(boot)
+	for _, n := range segs {
+		if err := rec.replaySegment(disk, segName(n), raw); err != nil {
+			return nil, err
+		}
+	}
+	if err := rec.reconcile(raw); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func (rec *recovered) loadSnapshot(disk harness.Disk) error {
+	data, err := disk.ReadFile(snapFile)
+	if errors.Is(err, harness.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("raft: reading %s: %w", snapFile, err)
+	}
+	payload, size, err := readFrame(data)
+	if err == nil && size != len(data) {
+		err = fmt.Errorf("%d bytes after the snapshot frame", len(data)-size)
+	}
+	if err != nil {
+		// The snapshot is renamed into place only once complete, so even a short frame is
+		// damage, not a torn write.
+		return &CorruptionError{File: snapFile, Offset: 0, Err: err}
+	}
+	snap, kv, err := decodeSnapshot(append([]byte(nil), payload...))
+	if err != nil {
+		return &CorruptionError{File: snapFile, Offset: frameHeader, Err: err}
+	}
+	rec.snap, rec.kv = snap, kv
+	return nil
+}
+
+// replaySegment applies one segment's records to raw. A frame cut short ends the segment (a
+// torn write at a crash); the next segment, if any, starts with the complete state again.
+func (rec *recovered) replaySegment(disk harness.Disk, name string, raw *raftLog) error {
+	data, err := disk.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("raft: reading %s: %w", name, err)
+	}
+	for off := 0; off < len(data); {
+		payload, size, err := readFrame(data[off:])
+		if errors.Is(err, errTorn) {
+			return nil
+		}
+		if err == nil {
+			err = rec.applyRecord(append([]byte(nil), payload...), raw)
+		}
+		if err != nil {
+			return &CorruptionError{File: name, Offset: off, Err: err}
+		}
+		off += size
+	}
+	return nil
+}
+
+func (rec *recovered) applyRecord(payload []byte, raw *raftLog) error {
+	d := decoder{buf: payload}
+	switch typ := d.u8(); typ {
+	case recHardState:
+		term, vote := d.uvarint(), harness.NodeID(d.str())
+		if err := d.done(); err != nil {
+			return err
+		}
+		rec.term, rec.vote = term, vote
+	case recEntry:
+		ent := decodeEntry(&d)
+		if err := d.done(); err != nil {
+			return err
+		}
+		return replayEntry(raw, ent)
+	case recBase:
+		index, term, voters := d.uvarint(), d.uvarint(), decodeVoters(&d)
+		if err := d.done(); err != nil {
+			return err
+		}
+		rebase(raw, index, term, voters)
+	default:
+		return fmt.Errorf("unknown record type %d", typ)
+	}
+	return nil
+}
+
+func replayEntry(raw *raftLog, ent Entry) error {
+	switch {
+	case ent.Index <= raw.snapIndex:
+		return nil // covered by the base
+	case ent.Index > raw.lastIndex()+1:
+		return fmt.Errorf("entry %d leaves a gap after %d", ent.Index, raw.lastIndex())
+	case ent.Index <= raw.lastIndex():
+		raw.truncateFrom(ent.Index)
+	}
+	if ent.Type == entryConfig {
+		if _, err := parseConfig(ent.Data); err != nil {
+			return err
+		}
+	}
+	raw.append(ent)
+	return nil
+}
+
+// rebase applies a snapshot boundary to a log: the InstallSnapshot rule, used both for a
+// base record and for a snapshot newer than the log's base.
+func rebase(l *raftLog, index, term uint64, voters []harness.NodeID) {
+	if index >= l.snapIndex && l.matchTerm(index, term) {
+		l.compact(index)
+		l.baseVoters = voters
+		return
+	}
+	l.reset(index, term, voters)
+}
+
+// reconcile combines the replayed log with the snapshot file.
+func (rec *recovered) reconcile(raw *raftLog) error {
+	s := rec.snap
+	switch {
+	case s == nil && raw.snapIndex > 0:
+		return &CorruptionError{File: snapFile, Err: fmt.Errorf(
+			"missing, but the log starts after index %d", raw.snapIndex)}
+	case s == nil:
+	case s.index < raw.snapIndex:
+		return &CorruptionError{File: snapFile, Err: fmt.Errorf(
+			"ends at %d, before the log's base %d", s.index, raw.snapIndex)}
+	case s.index == raw.snapIndex && s.term != raw.snapTerm:
+		return &CorruptionError{File: snapFile, Err: fmt.Errorf(
+			"ends at %d@%d, the log's base is %d@%d", s.index, s.term, raw.snapIndex,
+			raw.snapTerm)}
+	default:
+		// Crashed after the snapshot became durable, before the new segment did.
+		rebase(raw, s.index, s.term, s.voters)
+	}
+	raw.unstable, raw.dirty = raw.lastIndex()+1, raw.firstIndex()
+	rec.log = raw
+	return nil
+}

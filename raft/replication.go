@@ -1,0 +1,240 @@
+package raft
+
+import (
+	"fmt"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Propose is the leader's input for a client write: append it in the current term and send
+// it out. It returns the entry's index, or why the write was not appended.
+func (r *raft) Propose(data []byte) (uint64, status) {
+	switch {
+	case r.role != Leader:
+		return 0, statusNotLeader
+	case r.transferTarget != "":
+		return 0, statusRetry
+	}
+	index := r.appendLocal(Entry{Type: entryCommand, Data: data})
+	r.broadcastAppend()
+	return index, statusOK
+}
+
+// appendLocal appends entries at the leader's log in the current term. The leader counts its
+// own copy only once the adapter reports it durable (Persisted).
+func (r *raft) appendLocal(ents ...Entry) uint64 {
+	last := r.log.lastIndex()
+	conf := false
+	for i := range ents {
+		ents[i].Index, ents[i].Term = last+1+uint64(i), r.term
+		conf = conf || ents[i].Type == entryConfig
+	}
+	r.log.append(ents...)
+	if conf {
+		r.syncConfig()
+	}
+	r.maybeCommit() // (commits nothing new while the leader's own copy is not yet durable)
+	return r.log.lastIndex()
+}
+
+// broadcastAppend sends new entries to every follower that may receive them now.
+func (r *raft) broadcastAppend() {
+	for _, pr := range r.prs {
+		r.sendAppend(pr, false)
+	}
+}
+
+// broadcastHeartbeat sends every follower an AppendEntries even if it has nothing new: it
+// asserts leadership, carries the commit index and the latest ReadIndex round, and probes
+// followers whose position is unknown.
+func (r *raft) broadcastHeartbeat() {
+	for _, pr := range r.prs {
+		r.sendAppend(pr, true)
+	}
+	r.checkReads()
+}
+
+// sendAppend sends pr what it lacks: entries from pr.next (bounded by MaxEntriesPerAppend
+// and the in-flight limit), or a snapshot when those entries are compacted away. With
+// heartbeat it sends even when there is nothing new or the follower is paused.
+func (r *raft) sendAppend(pr *progress, heartbeat bool) {
+	if pr.state == stateSnapshot {
+		if heartbeat && !r.now.Before(pr.snapResendAt) {
+			r.sendSnapshot(pr)
+		}
+		return
+	}
+	prev := pr.next - 1
+	prevTerm, ok := r.log.term(prev)
+	if !ok {
+		r.sendSnapshot(pr)
+		return
+	}
+	var ents []Entry
+	if last := r.log.lastIndex(); pr.next <= last && !pr.paused(r.cfg.MaxInflightAppends) {
+		hi := min(last+1, pr.next+uint64(r.cfg.MaxEntriesPerAppend))
+		ents = r.log.slice(pr.next, hi)
+	}
+	if len(ents) == 0 && !heartbeat {
+		return
+	}
+	if len(ents) > 0 {
+		pr.sent(ents[len(ents)-1].Index)
+	}
+	r.send(pr.id, &message{Type: msgApp, Term: r.term, PrevIndex: prev, PrevTerm: prevTerm,
+		Commit: r.commit, ReadID: r.readSeq, Entries: ents})
+}
+
+// handleAppend is the AppendEntries receiver of Figure 2.
+func (r *raft) handleAppend(from harness.NodeID, m *message) {
+	if r.role == Leader {
+		// Two leaders in one term would break Election Safety; never follow the other one.
+		r.note("%s: AppendEntries from %s in own term %d ignored", r.id, from, r.term)
+		return
+	}
+	r.hearFromLeader(from)
+	if r.installing {
+		return // busy persisting a snapshot; the leader retries
+	}
+	resp := &message{Type: msgAppResp, Term: r.term, ReadID: m.ReadID}
+	switch {
+	case m.PrevIndex < r.commit:
+		// Everything up to commit is committed and so matches the leader.
+		resp.Index = r.commit
+	case !r.log.matchTerm(m.PrevIndex, m.PrevTerm):
+		resp.Reject, resp.Index = true, m.PrevIndex
+		resp.HintIndex, resp.HintTerm = r.conflictHint(m.PrevIndex)
+	default:
+		lastNew := m.PrevIndex + uint64(len(m.Entries))
+		r.appendFromLeader(m.Entries)
+		r.commitTo(min(m.Commit, lastNew))
+		resp.Index = lastNew
+	}
+	r.send(from, resp)
+}
+
+// hearFromLeader records contact with the current term's leader.
+func (r *raft) hearFromLeader(from harness.NodeID) {
+	if r.role != Follower || r.lead != from {
+		r.becomeFollower(r.term, from)
+		return
+	}
+	r.leaderContact = r.now
+	r.resetElectionTimer()
+}
+
+// appendFromLeader merges entries that follow a matching entry: entries already present with
+// the same term are kept (a stale or duplicated AppendEntries must never truncate), and only
+// from the first conflicting entry on is the log replaced.
+func (r *raft) appendFromLeader(ents []Entry) {
+	for i := range ents {
+		e := &ents[i]
+		if e.Index <= r.log.snapIndex {
+			continue
+		}
+		t, ok := r.log.term(e.Index)
+		if ok && t == e.Term {
+			continue
+		}
+		if ok {
+			r.truncateConflict(e.Index)
+		}
+		r.log.append(ents[i:]...)
+		if hasConfig(ents[i:]) {
+			r.syncConfig()
+		}
+		return
+	}
+}
+
+// truncateConflict drops the log suffix from i, which conflicts with the leader's log.
+func (r *raft) truncateConflict(i uint64) {
+	if i <= r.commit {
+		panic(fmt.Sprintf("raft %s: leader's entry %d conflicts with committed entry (commit %d)",
+			r.id, i, r.commit))
+	}
+	conf := r.log.configIndex() >= i
+	r.log.truncateFrom(i)
+	r.stable = min(r.stable, i-1)
+	if conf {
+		r.syncConfig()
+	}
+}
+
+func hasConfig(ents []Entry) bool {
+	for i := range ents {
+		if ents[i].Type == entryConfig {
+			return true
+		}
+	}
+	return false
+}
+
+// conflictHint is the fast log backup: where the leader should try next after a failed
+// consistency check at prev. A short log asks for the entry after its last; a conflicting
+// entry names its term and the first index of that term, so the leader skips the whole term.
+func (r *raft) conflictHint(prev uint64) (hintIndex, hintTerm uint64) {
+	if prev > r.log.lastIndex() {
+		return r.log.lastIndex() + 1, 0
+	}
+	t, _ := r.log.term(prev)
+	return r.log.firstIndexOfTerm(prev, t, r.commit+1), t
+}
+
+// handleAppendResponse is the leader's side: advance or back off the follower's progress,
+// commit what a quorum holds, and confirm reads.
+func (r *raft) handleAppendResponse(from harness.NodeID, m *message) {
+	pr := r.progress(from)
+	if r.role != Leader || pr == nil {
+		return
+	}
+	pr.recentActive = true
+	pr.readAck = max(pr.readAck, m.ReadID)
+	if m.Reject {
+		r.handleReject(pr, m)
+	} else {
+		r.handleAck(pr, m.Index)
+	}
+	r.checkReads()
+}
+
+func (r *raft) handleAck(pr *progress, index uint64) {
+	if index > r.log.lastIndex() {
+		return // acknowledges entries we do not have: a response to a former term's leader
+	}
+	grew := pr.acked(index)
+	switch {
+	case pr.state == stateProbe:
+		pr.becomeReplicate()
+	case pr.state == stateSnapshot && pr.match >= pr.snapIndex:
+		pr.becomeReplicate()
+	}
+	if grew && r.maybeCommit() && r.role != Leader {
+		return
+	}
+	r.sendAppend(pr, false)
+	if pr.id == r.transferTarget && pr.match == r.log.lastIndex() {
+		r.send(pr.id, &message{Type: msgTimeoutNow, Term: r.term})
+	}
+}
+
+// handleReject backs pr off after a failed consistency check, using the follower's hint.
+func (r *raft) handleReject(pr *progress, m *message) {
+	switch {
+	case pr.state == stateSnapshot:
+		return
+	case pr.state == stateReplicate && m.Index <= pr.match:
+		return // stale: about entries the follower has since acknowledged
+	case pr.state == stateProbe && m.Index != pr.next-1:
+		return // stale: not about our latest probe
+	}
+	next := m.HintIndex
+	if m.HintTerm > 0 {
+		if i := r.log.lastIndexOfTerm(m.HintTerm); i > 0 {
+			next = i + 1
+		}
+	}
+	pr.next = max(min(next, m.Index), pr.match+1)
+	pr.becomeProbe()
+	r.sendAppend(pr, false)
+}

@@ -1,0 +1,122 @@
+package raft
+
+import (
+	"fmt"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// snapshotRef is a durable snapshot: the last entry it covers, the configuration in force
+// there, and its encoded form (state machine included), ready to send.
+type snapshotRef struct {
+	index, term uint64
+	voters      []harness.NodeID
+	data        []byte
+}
+
+// installRequest asks the adapter to persist and restore a snapshot sent by a leader.
+type installRequest struct {
+	from harness.NodeID
+	data []byte
+}
+
+const snapshotVersion = 1
+
+// encodeSnapshot renders a snapshot: version, last index and term, voters, state machine.
+func encodeSnapshot(index, term uint64, voters []harness.NodeID, kv *kvStore) []byte {
+	e := encoder{}
+	e.u8(snapshotVersion)
+	e.uvarint(index)
+	e.uvarint(term)
+	encodeVoters(&e, voters)
+	kv.encode(&e)
+	return e.buf
+}
+
+// decodeSnapshot parses a snapshot; the state machine is rebuilt from a copy of data.
+func decodeSnapshot(data []byte) (*snapshotRef, *kvStore, error) {
+	d := decoder{buf: data}
+	if v := d.u8(); d.err == nil && v != snapshotVersion {
+		return nil, nil, fmt.Errorf("snapshot: unknown version %d", v)
+	}
+	ref := &snapshotRef{index: d.uvarint(), term: d.uvarint(), data: data}
+	ref.voters = decodeVoters(&d)
+	kv := decodeKVStore(&d)
+	if err := d.done(); err != nil {
+		return nil, nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return ref, kv, nil
+}
+
+// sendSnapshot sends pr the latest snapshot because the entries it needs are compacted.
+func (r *raft) sendSnapshot(pr *progress) {
+	s := r.snapshot
+	if s == nil {
+		panic(fmt.Sprintf("raft %s: log compacted to %d but no snapshot to send", r.id,
+			r.log.snapIndex))
+	}
+	pr.becomeSnapshot(s.index, r.now.Add(r.cfg.ElectionTimeout))
+	r.send(pr.id, &message{Type: msgSnap, Term: r.term, PrevIndex: s.index, PrevTerm: s.term,
+		Snap: s.data})
+}
+
+// handleSnapshot is the InstallSnapshot receiver. A snapshot the log already covers is
+// answered at once; one whose last entry the log holds with the same term only advances
+// commit and keeps the entries after it; otherwise the adapter persists it and the log is
+// discarded (InstallSnapshotDone).
+func (r *raft) handleSnapshot(from harness.NodeID, m *message) {
+	if r.role == Leader {
+		return
+	}
+	r.hearFromLeader(from)
+	if r.installing {
+		return
+	}
+	resp := &message{Type: msgAppResp, Term: r.term}
+	switch {
+	case m.PrevIndex <= r.commit:
+		resp.Index = r.commit
+	case r.log.matchTerm(m.PrevIndex, m.PrevTerm):
+		r.commitTo(m.PrevIndex)
+		resp.Index = m.PrevIndex
+	default:
+		r.installing = true
+		r.install = &installRequest{from: from, data: m.Snap}
+		return
+	}
+	r.send(from, resp)
+}
+
+// InstallSnapshotDone is the input after the adapter made an installed snapshot durable and
+// is about to restore the state machine from it: the log restarts after the snapshot. It
+// reports false (restore nothing) when the log already committed past the snapshot.
+func (r *raft) InstallSnapshotDone(ref *snapshotRef, from harness.NodeID) bool {
+	r.installing = false
+	if ref.index <= r.commit {
+		return false
+	}
+	r.log.reset(ref.index, ref.term, ref.voters)
+	r.snapshot = ref
+	r.commit, r.stable = ref.index, ref.index
+	r.syncConfig()
+	to := r.lead
+	if to == "" {
+		to = from
+	}
+	r.send(to, &message{Type: msgAppResp, Term: r.term, Index: ref.index})
+	return true
+}
+
+// InstallSnapshotFailed is the input when the adapter could not use a received snapshot.
+func (r *raft) InstallSnapshotFailed() { r.installing = false }
+
+// SnapshotSaved is the input after the adapter made its own snapshot durable: the log drops
+// the entries the snapshot covers.
+func (r *raft) SnapshotSaved(ref *snapshotRef) {
+	if ref.index <= r.log.snapIndex {
+		return
+	}
+	r.snapshot = ref
+	r.log.compact(ref.index)
+	r.stable = max(r.stable, ref.index)
+}

@@ -1,0 +1,33 @@
+package raft
+
+import (
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// NodeStatus is a snapshot of a node's state, for tests, properties and reports.
+type NodeStatus struct {
+	ID     harness.NodeID
+	Role   Role
+	Term   uint64
+	Leader harness.NodeID
+	// Commit, Applied and LastIndex are log indexes; SnapshotIndex is the last entry the
+	// durable snapshot covers.
+	Commit, Applied, LastIndex, SnapshotIndex uint64
+	// Voters is the configuration in force on this node (sorted).
+	Voters []harness.NodeID
+	// Failed is the error that stopped the node, if any.
+	Failed error
+}
+
+// Status reports the node's current state.
+func (n *Node) Status() NodeStatus {
+	r := n.r
+	return NodeStatus{ID: r.id, Role: r.role, Term: r.term, Leader: r.lead, Commit: r.commit,
+		Applied: n.applied, LastIndex: r.log.lastIndex(), SnapshotIndex: r.log.snapIndex,
+		Voters: slices.Clone(r.voters), Failed: n.failure}
+}
+
+// Stats returns the node's counters.
+func (n *Node) Stats() NodeStats { return n.stats }

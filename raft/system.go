@@ -1,0 +1,102 @@
+package raft
+
+import (
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// System is the Raft key-value store as a harness.System. It also implements
+// harness.Invariants (Election Safety, Log Matching, Leader Append-Only, Leader Completeness,
+// State Machine Safety, checked incrementally after every event against ghost state that
+// outlives node incarnations), harness.Converger and harness.LifecycleObserver.
+type System struct {
+	cfg   Config
+	nodes map[harness.NodeID]*Node
+	ghost *ghost
+}
+
+var (
+	_ harness.System            = (*System)(nil)
+	_ harness.Invariants        = (*System)(nil)
+	_ harness.Converger         = (*System)(nil)
+	_ harness.LifecycleObserver = (*System)(nil)
+)
+
+// NewSystem validates cfg and returns a system with no nodes yet.
+func NewSystem(cfg Config) (*System, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &System{cfg: cfg, nodes: map[harness.NodeID]*Node{}, ghost: newGhost()}, nil
+}
+
+// Config returns the configuration the system was made with.
+func (s *System) Config() Config { return s.cfg }
+
+// NewNode creates (or, after a crash, re-creates) node env.ID() from its disk. A corrupted
+// disk record yields a *CorruptionError naming the file and offset.
+func (s *System) NewNode(env harness.Env, boot harness.Boot) (harness.Node, error) {
+	n, err := newNode(env, boot, &s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.nodes[env.ID()] = n
+	s.ghost.watch(env.ID(), n)
+	return n, nil
+}
+
+// NewClient creates a client endpoint that talks to servers.
+func (s *System) NewClient(env harness.Env, servers []harness.NodeID) (harness.Client, error) {
+	return newClient(env, servers, &s.cfg)
+}
+
+// NodeDown forgets the ended incarnation of id; the ghost state keeps what it did.
+func (s *System) NodeDown(id harness.NodeID) {
+	delete(s.nodes, id)
+	s.ghost.unwatch(id)
+}
+
+// Node returns the running incarnation of id, or nil.
+func (s *System) Node(id harness.NodeID) *Node { return s.nodes[id] }
+
+// NodeIDs returns the IDs of the running incarnations, sorted.
+func (s *System) NodeIDs() []harness.NodeID {
+	ids := make([]harness.NodeID, 0, len(s.nodes))
+	for id := range s.nodes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Leader returns the running node that is leader in the highest term, or "" if none is.
+func (s *System) Leader() harness.NodeID {
+	var best harness.NodeID
+	var bestTerm uint64
+	for _, id := range s.NodeIDs() {
+		n := s.nodes[id]
+		if n.r.role == Leader && !n.stopped && n.r.term >= bestTerm {
+			best, bestTerm = id, n.r.term
+		}
+	}
+	return best
+}
+
+// CheckAfterEvent checks the safety invariants for what node id changed since its last
+// check; the cost is proportional to that change, not to the log.
+func (s *System) CheckAfterEvent(id harness.NodeID) error {
+	return s.ghost.check(id)
+}
+
+// CheckAll re-checks every running node from scratch against the ghost state (for the end
+// of a run, or a property that wants a full sweep).
+func (s *System) CheckAll() error {
+	for _, id := range s.NodeIDs() {
+		s.ghost.rewatch(id)
+		if err := s.ghost.check(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+package raft
+
+import (
+	"fmt"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// TransferLeadership is the leader's input for handing leadership to target (§3.10): stop
+// taking proposals, bring target's log up to date, then send it TimeoutNow so that it starts
+// an election at once. The transfer is abandoned after an election timeout.
+func (r *raft) TransferLeadership(target harness.NodeID) (status, string) {
+	switch {
+	case r.role != Leader:
+		return statusNotLeader, ""
+	case target == r.id:
+		return statusOK, ""
+	case !r.isVoter(target):
+		return statusFailed, fmt.Sprintf("%s is not a voter", target)
+	}
+	pr := r.progress(target)
+	r.transferTarget = target
+	r.transferDeadline = r.now.Add(r.cfg.ElectionTimeout)
+	r.note("%s transferring leadership to %s in term %d", r.id, target, r.term)
+	if pr.match == r.log.lastIndex() {
+		r.send(target, &message{Type: msgTimeoutNow, Term: r.term})
+	} else {
+		r.sendAppend(pr, false)
+	}
+	return statusOK, ""
+}
+
+// handleTimeoutNow starts an election at once, as the leader asked.
+func (r *raft) handleTimeoutNow(from harness.NodeID, _ *message) {
+	if r.role == Leader || !r.canCampaign() || r.installing {
+		return
+	}
+	r.note("%s got TimeoutNow from %s in term %d", r.id, from, r.term)
+	r.campaign(campaignTransfer)
+}

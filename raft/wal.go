@@ -1,0 +1,161 @@
+package raft
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// The write-ahead log is a sequence of segment files "wal-<16 hex digits>", replayed in order.
+// Each holds records:
+//
+//	hardState(term, vote)   the latest record wins
+//	entry(index, term, ...) replaces any entry at index or later, then appends
+//	base(index, term, voters) the log now starts after a snapshot ending at (index, term):
+//	                        a matching entry there keeps what follows, otherwise all goes
+//
+// After every snapshot (own or installed) a new segment is started holding the whole state
+// that is not in the snapshot (hardState, base, the remaining entries), and the older segments
+// are removed once that is synced, so a segment never needs rewriting.
+//
+// Every record is framed as len(u32) crc(len)(u32) crc(payload)(u32) payload. A frame cut
+// short at the end of the last segment is a torn write from a crash and is dropped; any other
+// bad frame is corruption, reported with the file and offset.
+
+const (
+	recHardState uint8 = iota + 1
+	recEntry
+	recBase
+)
+
+const frameHeader = 12
+
+// appendFrame appends one framed record whose payload fill writes.
+func appendFrame(buf []byte, fill func(e *encoder)) []byte {
+	start := len(buf)
+	e := encoder{buf: append(buf, make([]byte, frameHeader)...)}
+	fill(&e)
+	payload := e.buf[start+frameHeader:]
+	hdr := e.buf[start : start+frameHeader]
+	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(hdr[4:], checksum(hdr[0:4]))
+	binary.LittleEndian.PutUint32(hdr[8:], checksum(payload))
+	return e.buf
+}
+
+var errTorn = errors.New("torn frame")
+
+// readFrame parses the frame at the start of data and returns its payload and total size.
+// errTorn means data ends inside the frame; any other error means corruption.
+func readFrame(data []byte) (payload []byte, size int, err error) {
+	if len(data) < frameHeader {
+		return nil, 0, errTorn
+	}
+	n := binary.LittleEndian.Uint32(data[0:])
+	if checksum(data[0:4]) != binary.LittleEndian.Uint32(data[4:]) {
+		return nil, 0, errors.New("frame length checksum mismatch")
+	}
+	if uint64(n) > maxFieldLen {
+		return nil, 0, fmt.Errorf("frame length %d too large", n)
+	}
+	if uint64(len(data)-frameHeader) < uint64(n) {
+		return nil, 0, errTorn
+	}
+	payload = data[frameHeader : frameHeader+int(n)]
+	if checksum(payload) != binary.LittleEndian.Uint32(data[8:]) {
+		return nil, 0, errors.New("frame payload checksum mismatch")
+	}
+	return payload, frameHeader + int(n), nil
+}
+
+func appendHardState(buf []byte, term uint64, vote harness.NodeID) []byte {
+	return appendFrame(buf, func(e *encoder) {
+		e.u8(recHardState)
+		e.uvarint(term)
+		e.str(string(vote))
+	})
+}
+
+func appendEntryRecord(buf []byte, ent *Entry) []byte {
+	return appendFrame(buf, func(e *encoder) {
+		e.u8(recEntry)
+		encodeEntry(e, ent)
+	})
+}
+
+func appendBase(buf []byte, index, term uint64, voters []harness.NodeID) []byte {
+	return appendFrame(buf, func(e *encoder) {
+		e.u8(recBase)
+		e.uvarint(index)
+		e.uvarint(term)
+		encodeVoters(e, voters)
+	})
+}
+
+const segPrefix = "wal-"
+
+func segName(n uint64) string { return fmt.Sprintf("%s%016x", segPrefix, n) }
+
+func parseSegName(name string) (uint64, bool) {
+	hex, ok := strings.CutPrefix(name, segPrefix)
+	if !ok || len(hex) != 16 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(hex, 16, 64)
+	return n, err == nil
+}
+
+// wal appends records to the current segment and starts new ones.
+type wal struct {
+	disk harness.Disk
+	// segs are the segment numbers on disk, ascending; the last is the one written to, and
+	// cur is its name.
+	segs []uint64
+	cur  string
+	// buf is reused for every write: a Disk does not keep the slice it is given (the
+	// simulated one copies it, a real one writes it out), like an io.Writer.
+	buf []byte
+}
+
+func (w *wal) current() string { return w.cur }
+
+// append writes buf (whole frames) to the current segment.
+func (w *wal) append(buf []byte) error {
+	if err := w.disk.Append(w.current(), buf); err != nil {
+		return fmt.Errorf("wal append to %s: %w", w.current(), err)
+	}
+	return nil
+}
+
+// rotate starts a new segment holding the complete state outside the snapshot at the log's
+// base, and returns the older segments, to be removed once the new one is synced.
+func (w *wal) rotate(term uint64, vote harness.NodeID, log *raftLog) ([]uint64, error) {
+	old := w.segs
+	next := uint64(1)
+	if len(old) > 0 {
+		next = old[len(old)-1] + 1
+	}
+	buf := appendHardState(w.buf[:0], term, vote)
+	buf = appendBase(buf, log.snapIndex, log.snapTerm, log.baseVoters)
+	for i := range log.entries {
+		buf = appendEntryRecord(buf, &log.entries[i])
+	}
+	w.buf = buf
+	w.segs, w.cur = []uint64{next}, segName(next)
+	if err := w.append(buf); err != nil {
+		return nil, err
+	}
+	return old, nil
+}
+
+// remove deletes segments that a newer segment has superseded.
+func (w *wal) remove(segs []uint64) {
+	for _, n := range segs {
+		// A failed removal only leaves an old segment that replay supersedes anyway.
+		_ = w.disk.Remove(segName(n))
+	}
+}
