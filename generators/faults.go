@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -13,14 +14,9 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 	if len(sw.kinds) == 0 || o.MaxFaults == 0 {
 		return nil
 	}
-	n := rapid.IntRange(0, o.MaxFaults).Draw(t, "faults")
-	faults := make([]harness.Fault, n)
-	for i := range faults {
-		faults[i] = drawFault(t, sw.pick(t), s)
-	}
-	slices.SortStableFunc(faults, func(a, b harness.Fault) int {
-		return int(time.Duration(a.At - b.At).Milliseconds())
-	})
+	gen := rapid.Custom(func(t *rapid.T) harness.Fault { return drawFault(t, sw.pick(t), s) })
+	faults := rapid.SliceOfN(gen, 0, o.MaxFaults).Draw(t, "faults")
+	slices.SortStableFunc(faults, func(a, b harness.Fault) int { return cmp.Compare(a.At, b.At) })
 	return faults
 }
 
@@ -79,8 +75,9 @@ func drawPair(t *rapid.T, nodes []harness.NodeID) (harness.NodeID, harness.NodeI
 	return nodes[i], nodes[j]
 }
 
-// drawSplit assigns each node to one of two sides; an empty side makes no partition, so the
-// first node is pinned to side 0.
+// drawSplit assigns each node to one of two sides. An empty side would make no partition,
+// so the first node is pinned to side 0 and, if no other node chose side 1, the last one
+// goes there (the shrunk form: one node cut off from the rest).
 func drawSplit(t *rapid.T, nodes []harness.NodeID) [][]harness.NodeID {
 	groups := [][]harness.NodeID{{nodes[0]}, nil}
 	for _, id := range nodes[1:] {
@@ -89,6 +86,10 @@ func drawSplit(t *rapid.T, nodes []harness.NodeID) [][]harness.NodeID {
 			side = 1
 		}
 		groups[side] = append(groups[side], id)
+	}
+	if len(groups[1]) == 0 && len(groups[0]) > 1 {
+		last := len(groups[0]) - 1
+		groups[1], groups[0] = groups[0][last:], groups[0][:last]
 	}
 	return groups
 }

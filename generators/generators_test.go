@@ -77,3 +77,17 @@ func TestInvalidOptions(t *testing.T) {
 	o.Nodes = nil
 	require.ErrorContains(t, o.Validate(), "Nodes")
 }
+
+// A generated partition always has two non-empty sides: an empty side is no fault at all.
+func TestPartitionsSplitTheCluster(t *testing.T) {
+	gen := generators.Scenario(generators.Default())
+	rapid.Check(t, func(t *rapid.T) {
+		for _, f := range gen.Draw(t, "scenario").Faults {
+			if f.Kind == harness.FaultPartition {
+				require.Len(t, f.Groups, 2)
+				require.NotEmpty(t, f.Groups[0])
+				require.NotEmpty(t, f.Groups[1])
+			}
+		}
+	})
+}

@@ -8,27 +8,27 @@ import (
 	"pgregory.net/rapid"
 )
 
-// drawClients draws 1..MaxClients closed-loop clients over a small key space. Written values
-// are unique (client and position), which keeps porcupine fast and reports readable; cas
-// expectations are drawn from values written earlier so that some cas operations succeed.
+// drawClients draws 1..MaxClients closed-loop clients over a small key space. Clients and
+// their operations are drawn as rapid slices, so the shrinker can delete any one of them,
+// not only the last. Written values are unique (client and position) and assigned after
+// the draw, which keeps porcupine fast and reports readable.
 func drawClients(t *rapid.T, o Options) []harness.ClientScript {
-	nc := rapid.IntRange(1, o.MaxClients).Draw(t, "clients")
 	keys := rapid.IntRange(1, o.MaxKeys).Draw(t, "keys")
+	ops := rapid.SliceOfN(opGen(keys), 1, o.MaxOps)
+	clients := rapid.SliceOfN(ops, 1, o.MaxClients).Draw(t, "clients")
+	scripts := make([]harness.ClientScript, len(clients))
 	var written []string
-	clients := make([]harness.ClientScript, nc)
-	for i := range clients {
+	for i, list := range clients {
 		id := harness.NodeID(fmt.Sprintf("c%d", i+1))
-		nops := rapid.IntRange(1, o.MaxOps).Draw(t, fmt.Sprintf("%s.ops", id))
-		ops := make([]harness.ClientOp, nops)
-		for j := range ops {
-			ops[j] = drawOp(t, keys, fmt.Sprintf("%s.%d", id, j), &written)
+		for j := range list {
+			fillValues(&list[j], fmt.Sprintf("%s.%d", id, j), &written)
 		}
-		clients[i] = harness.ClientScript{ID: id, Ops: ops}
+		scripts[i] = harness.ClientScript{ID: id, Ops: list}
 	}
-	return clients
+	return scripts
 }
 
-// opKinds maps a draw in [0, 100) to a kind: half reads, like the standard benchmark.
+// opKind maps a draw in [0, 100) to a kind: half reads, like the standard benchmark.
 func opKind(p int) string {
 	switch {
 	case p < 50:
@@ -43,26 +43,37 @@ func opKind(p int) string {
 	return "delete"
 }
 
-func drawOp(t *rapid.T, keys int, value string, written *[]string) harness.ClientOp {
-	op := harness.ClientOp{
-		Think: drawDuration(t, "think", 0, 90*time.Millisecond, time.Millisecond),
-		Kind:  opKind(rapid.IntRange(0, 99).Draw(t, "kind")),
-		Key:   fmt.Sprintf("k%d", rapid.IntRange(0, keys-1).Draw(t, "key")),
-	}
+// opGen draws one operation. For a cas, Expect temporarily holds how far back in the
+// written values to look ("0": a missing key), resolved by fillValues.
+func opGen(keys int) *rapid.Generator[harness.ClientOp] {
+	return rapid.Custom(func(t *rapid.T) harness.ClientOp {
+		op := harness.ClientOp{
+			Think: drawDuration(t, "think", 0, 90*time.Millisecond, time.Millisecond),
+			Kind:  opKind(rapid.IntRange(0, 99).Draw(t, "kind")),
+			Key:   fmt.Sprintf("k%d", rapid.IntRange(0, keys-1).Draw(t, "key")),
+		}
+		if op.Kind == "cas" {
+			op.Expect = fmt.Sprint(rapid.IntRange(0, 8).Draw(t, "expect_back"))
+		}
+		return op
+	})
+}
+
+// fillValues gives a write its unique value and resolves a cas expectation to a value
+// written earlier (or "" when it looks back past the start).
+func fillValues(op *harness.ClientOp, value string, written *[]string) {
 	switch op.Kind {
 	case "put", "append":
 		op.Value = value
 		*written = append(*written, value)
 	case "cas":
-		op.Value = value
-		if n := len(*written); n > 0 {
-			// Index 0 is "" (a missing key); shrinking heads there.
-			i := rapid.IntRange(0, n).Draw(t, "expect")
-			if i > 0 {
-				op.Expect = (*written)[n-i]
-			}
+		back := 0
+		fmt.Sscan(op.Expect, &back)
+		op.Expect = ""
+		if n := len(*written); back > 0 && back <= n {
+			op.Expect = (*written)[n-back]
 		}
+		op.Value = value
 		*written = append(*written, value)
 	}
-	return op
 }

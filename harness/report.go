@@ -1,9 +1,13 @@
 package harness
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/simfuzz/simfuzz/model"
 )
 
 // FormatScenario renders a scenario for a person: the setup on a few lines, then one line
@@ -85,6 +89,7 @@ func (r Report) String() string {
 	}
 	b.WriteString("--- scenario\n")
 	b.WriteString(FormatScenario(r.Scenario))
+	writeIllegalHistory(&b, r.Scenario, res)
 	if len(res.TraceTail) > 0 {
 		fmt.Fprintf(&b, "--- last %d trace lines\n", len(res.TraceTail))
 		for _, l := range res.TraceTail {
@@ -93,4 +98,37 @@ func (r Report) String() string {
 		}
 	}
 	return b.String()
+}
+
+// writeIllegalHistory lists, for a linearizability failure, the operations on the keys that
+// failed, in call order, with their times and results: usually enough to see the anomaly
+// without opening the HTML view.
+func writeIllegalHistory(b *strings.Builder, s Scenario, res *RunResult) {
+	keys := res.Verdict.IllegalKeys
+	if len(keys) == 0 {
+		return
+	}
+	ops := slices.Clone(res.History)
+	slices.SortStableFunc(ops, func(x, y model.Operation) int {
+		return cmp.Compare(x.Call, y.Call)
+	})
+	fmt.Fprintf(b, "--- history of the non-linearizable keys %v\n", keys)
+	for _, op := range ops {
+		if !slices.Contains(keys, op.Op.Key) {
+			continue
+		}
+		ret := "never (outcome unknown)"
+		if !op.Outcome.Unknown {
+			ret = time.Duration(op.Return).String()
+		}
+		fmt.Fprintf(b, "  %-6s [%v, %s] %s\n", clientName(s, op.ClientID),
+			time.Duration(op.Call), ret, model.DescribeOperation(op.Op, op.Outcome))
+	}
+}
+
+func clientName(s Scenario, i int) NodeID {
+	if i < len(s.Clients) {
+		return s.Clients[i].ID
+	}
+	return ProbeClient
 }

@@ -35,7 +35,6 @@ func isServer(s Scenario, id NodeID) bool {
 	return slices.Contains(s.Cluster.Nodes, id) || slices.Contains(s.Cluster.Spares, id)
 }
 
-
 // liveness waits, within the scenario's bound, for every pending operation to finish, then
 // for a probe write to be acknowledged, then for the replicas to converge.
 func (r *runner) liveness() (*Failure, error) {
