@@ -1,0 +1,47 @@
+# simfuzz make targets. `make setup` once, `make run` for a campaign, `make test` for tests.
+GO       ?= go
+FUZZTIME ?= 60s
+SEEDS    ?= 200
+
+.PHONY: setup build run test ci property regressions fuzz bench mutants campaign
+
+setup:
+	$(GO) mod download
+	$(GO) build -o bin/simfuzz ./cmd/simfuzz
+
+build:
+	$(GO) build -o bin/simfuzz ./cmd/simfuzz
+
+# The main job: a campaign against the built-in Raft KV.
+run: build
+	./bin/simfuzz run
+
+# The tests: formatting, vet, every package's tests (what the README and CI call).
+test:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+property:
+	$(GO) test -count=1 -run Property ./...
+
+regressions:
+	$(GO) test -count=1 -run Regressions ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz=FuzzScenario -fuzztime=$(FUZZTIME) ./fuzz
+
+campaign: build
+	./bin/simfuzz run --seeds $(SEEDS)
+
+bench:
+	$(GO) test -run "^$$" -bench . -benchmem ./netfault ./harness ./model ./raft
+	$(GO) run ./cmd/simfuzz bench
+
+mutants:
+	$(GO) run ./cmd/mutants
+
+# What CI runs: the tests, then a short smoke campaign of the built command.
+ci: test
+	$(GO) build -o bin/simfuzz ./cmd/simfuzz
+	./bin/simfuzz run --seeds 200 --out $${TMPDIR:-/tmp}/simfuzz-ci

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// row is the measurement of one mutant.
+type row struct {
+	name          string
+	detected      bool
+	class         string
+	seeds         int
+	seconds       float64
+	ops, faults   int
+	note          string
+	regressions   int // committed regressions for this mutant
+	regressionsOK int // of those, how many fail on the mutant as they must
+}
+
+func (r row) progressLine() string {
+	if r.detected {
+		return fmt.Sprintf("mutant %s: detected (%s) after %d seeds, %.1f s", r.name, r.class,
+			r.seeds, r.seconds)
+	}
+	return fmt.Sprintf("mutant %s: NOT detected (%s)", r.name, r.note)
+}
+
+// runMutant applies one patch to a scratch copy and measures the campaign against it.
+func runMutant(patch string, o options) row {
+	r := row{name: mutantName(patch)}
+	scratch, err := os.MkdirTemp("", "simfuzz-mutant-"+r.name+"-")
+	if err != nil {
+		r.note = err.Error()
+		return r
+	}
+	if o.keep {
+		r.note = "scratch " + scratch + "; "
+	} else {
+		defer os.RemoveAll(scratch)
+	}
+	if err := prepare(patch, scratch); err != nil {
+		r.note += err.Error()
+		return r
+	}
+	bin := filepath.Join(scratch, "bin", "simfuzz")
+	r = campaign(r, bin, scratch, o)
+	return checkRegressions(r, bin, o.regress)
+}
+
+// prepare copies the tree, applies the patch and builds simfuzz in scratch.
+func prepare(patch, scratch string) error {
+	if err := copyTree(".", scratch); err != nil {
+		return fmt.Errorf("copy: %v", err)
+	}
+	abs, err := filepath.Abs(patch)
+	if err != nil {
+		return err
+	}
+	if out, err := command(scratch, "git", "apply", abs); err != nil {
+		return fmt.Errorf("patch does not apply: %v: %s", err, out)
+	}
+	if out, err := command(scratch, "go", "build", "-o", "bin/simfuzz",
+		"./cmd/simfuzz"); err != nil {
+		return fmt.Errorf("mutant does not build: %v: %s", err, out)
+	}
+	return nil
+}
+
+func command(dir, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return strings.TrimSpace(string(out)), err
+}
+
+// copyTree copies the source files of the module (no .git, no build output).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			if rel == ".git" || rel == "bin" || strings.HasPrefix(d.Name(), "simfuzz-out") {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+}
+
+// summary is the part of `simfuzz run --json` this tool reads.
+type summary struct {
+	Seeds    int `json:"seeds"`
+	Failures []struct {
+		Class             string  `json:"class"`
+		Ops               int     `json:"ops"`
+		Faults            int     `json:"faults"`
+		FoundAfterSeeds   int     `json:"found_after_seeds"`
+		FoundAfterSeconds float64 `json:"found_after_seconds"`
+		Message           string  `json:"message"`
+	} `json:"failures"`
+}
+
+// campaign runs the mutant's simfuzz until its first failure or the budget.
+func campaign(r row, bin, scratch string, o options) row {
+	cmd := exec.Command(bin, "run", "--json", "--max-failures", "1",
+		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(), "--jobs", fmt.Sprint(o.jobs),
+		"--out", filepath.Join(scratch, "out"))
+	cmd.Dir = scratch
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	timer := timeLimit(cmd, o.budget)
+	err := cmd.Run()
+	timer.Stop()
+	var sum summary
+	if jerr := json.Unmarshal(stdout.Bytes(), &sum); jerr != nil {
+		r.note += fmt.Sprintf("campaign failed: %v %v: %s", err, jerr, lastLine(stderr.String()))
+		return r
+	}
+	if len(sum.Failures) == 0 {
+		r.note += fmt.Sprintf("no failure in %d seeds", sum.Seeds)
+		return r
+	}
+	f := sum.Failures[0]
+	r.detected, r.class = true, f.Class
+	r.seeds, r.seconds = f.FoundAfterSeeds, f.FoundAfterSeconds
+	r.ops, r.faults = f.Ops, f.Faults
+	return r
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// checkRegressions replays the committed regressions of this mutant on it: each must fail.
+func checkRegressions(r row, bin, dir string) row {
+	files, _ := filepath.Glob(filepath.Join(dir, "mutant-"+r.name+"*.json"))
+	for _, f := range files {
+		abs, _ := filepath.Abs(f)
+		r.regressions++
+		cmd := exec.Command(bin, "replay", "--trace", "0", "--html", os.DevNull, abs)
+		if err := cmd.Run(); err != nil {
+			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+				r.regressionsOK++
+			}
+		}
+	}
+	if r.regressions > 0 {
+		r.note += fmt.Sprintf("%d/%d regressions fail on the mutant", r.regressionsOK,
+			r.regressions)
+	}
+	return r
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/stretchr/testify/require"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := mainCode(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	cases := map[string][]string{
+		"no command":         {},
+		"unknown command":    {"launch"},
+		"unknown flag":       {"run", "--sedes", "3"},
+		"bad shard":          {"run", "--shard", "3/2"},
+		"shard syntax":       {"run", "--shard", "half"},
+		"negative time":      {"run", "--time", "-1s"},
+		"bad jobs":           {"run", "--jobs", "0"},
+		"stray argument":     {"run", "extra"},
+		"replay nothing":     {"replay"},
+		"replay two files":   {"replay", "a.json", "b.json"},
+		"replay file + seed": {"replay", "--seed", "3", "a.json"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := run(t, args...)
+			require.Equal(t, 2, code, stderr)
+			require.NotEmpty(t, stderr)
+		})
+	}
+}
+
+func TestRunJSONSummary(t *testing.T) {
+	code, out, stderr := run(t, "run", "--seeds", "6", "--jobs", "2", "--json",
+		"--out", t.TempDir())
+	require.Contains(t, []int{0, 1}, code, stderr)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum), out)
+	for _, field := range []string{"seeds", "failures", "events", "sim_seconds",
+		"wall_seconds", "compression", "failures_by_class"} {
+		require.Contains(t, sum, field)
+	}
+	require.EqualValues(t, 6, sum["seeds"])
+	require.Positive(t, sum["events"])
+	require.Positive(t, sum["sim_seconds"])
+}
+
+// Shards of one campaign run disjoint seeds that together cover the range.
+func TestShardsAreDisjoint(t *testing.T) {
+	seen := map[uint64]int{}
+	for i := range 3 {
+		sh, err := parseShard(strings.Join([]string{string(rune('0' + i)), "3"}, "/"))
+		require.NoError(t, err)
+		for k := range 4 {
+			seen[sh.seed(10, k)]++
+		}
+	}
+	require.Len(t, seen, 12)
+	for s := uint64(10); s < 22; s++ {
+		require.Equal(t, 1, seen[s], "seed %d", s)
+	}
+}
+
+func TestReplayFileAndDeterminism(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := run(t, "replay", "--seed", "4", "--html", filepath.Join(dir, "v.html"))
+	require.Contains(t, []int{0, 1}, code)
+	require.FileExists(t, filepath.Join(dir, "v.html"))
+	require.Contains(t, out, "--- scenario")
+
+	path := filepath.Join(dir, "s.json")
+	require.NoError(t, harness.SaveScenario(path, fuzz.ScenarioForSeed(4, generators.Default())))
+	code, out, stderr := run(t, "replay", "--check-determinism", path)
+	require.Contains(t, []int{0, 1}, code, stderr)
+	require.Contains(t, out, "determinism: two runs, same trace hash")
+	require.FileExists(t, filepath.Join(dir, "s.html"))
+}
+
+func TestReplayRejectsMalformedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{"version": 1, "sede": 3}`), 0o644))
+	code, _, stderr := run(t, "replay", path)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, `unknown field "sede"`)
+}

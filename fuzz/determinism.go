@@ -1,0 +1,42 @@
+package fuzz
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Deterministic is a Check that reruns the scenario and fails unless the trace hash, the
+// event count and the history are identical. On a mismatch it reruns both with full traces
+// to name the first differing event.
+func Deterministic(s harness.Scenario, first *harness.RunResult) *harness.Failure {
+	second, err := Run(s, harness.RunOptions{})
+	if err != nil {
+		return &harness.Failure{Class: ClassNondeterminism, Message: "second run: " + err.Error()}
+	}
+	if first.TraceHash == second.TraceHash && first.Events == second.Events &&
+		reflect.DeepEqual(first.History, second.History) {
+		return nil
+	}
+	return &harness.Failure{Class: ClassNondeterminism, Message: describeNondeterminism(s)}
+}
+
+// ClassNondeterminism is the failure of the determinism property: a bug in the harness or
+// in the system's use of the Env, never acceptable.
+const ClassNondeterminism harness.FailureClass = "nondeterminism"
+
+func describeNondeterminism(s harness.Scenario) string {
+	opts := harness.RunOptions{RecordTrace: true}
+	a, errA := Run(s, opts)
+	b, errB := Run(s, opts)
+	if errA != nil || errB != nil {
+		return fmt.Sprintf("runs differ; reruns failed: %v / %v", errA, errB)
+	}
+	i, same := harness.DiffTraces(a.Trace, b.Trace)
+	if same {
+		return "histories differ although traces are equal"
+	}
+	return fmt.Sprintf("traces differ first at event %d: %s", i,
+		harness.DescribeTraceDiff(a.Trace, b.Trace))
+}

@@ -1,0 +1,36 @@
+package fuzz_test
+
+import (
+	"testing"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"pgregory.net/rapid"
+)
+
+// The four properties of the product. Each draws whole scenarios (cluster, workload, swarm
+// fault schedule), runs them on the simulated world and checks one class of failure; rapid
+// shrinks any failure to a minimal scenario.
+
+func TestPropertyLinearizability(t *testing.T) {
+	rapid.Check(t, fuzz.Property(t.Name(), generators.Default(),
+		fuzz.FailsWith(harness.ClassLinearizability)))
+}
+
+func TestPropertyInvariants(t *testing.T) {
+	rapid.Check(t, fuzz.Property(t.Name(), generators.Default(),
+		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic)))
+}
+
+func TestPropertyLiveness(t *testing.T) {
+	rapid.Check(t, fuzz.Property(t.Name(), generators.Default(),
+		fuzz.FailsWith(harness.ClassLiveness)))
+}
+
+// One scenario run twice must give the same trace hash and the same history.
+func TestPropertyDeterminism(t *testing.T) {
+	o := generators.Default()
+	o.SafetyMax = 5e9
+	rapid.Check(t, fuzz.Property(t.Name(), o, fuzz.Deterministic))
+}
