@@ -46,6 +46,14 @@ func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Faul
 	case harness.FaultDisk:
 		f.Node = rapid.SampledFrom(nodes).Draw(t, "fault.node")
 		f.Disk = drawBadDisk(t, s.Disk)
+	case harness.FaultCrashStorm:
+		f.Node = ""
+		if rapid.Bool().Draw(t, "storm.targeted") {
+			f.Node = drawTarget(t, nodes)
+		}
+		f.Rate = rapid.SampledFrom([]float64{0.01, 0.05, 0.2}).Draw(t, "storm.rate")
+		f.Torn = rapid.Bool().Draw(t, "torn")
+		f.For = max(f.For, harness.Duration(100*time.Millisecond))
 	case harness.FaultAddVoter:
 		f.Node, f.For = s.Cluster.Spares[0], 0
 	case harness.FaultRemoveVoter:
@@ -79,6 +87,9 @@ func drawPair(t *rapid.T, nodes []harness.NodeID) (harness.NodeID, harness.NodeI
 // so the first node is pinned to side 0 and, if no other node chose side 1, the last one
 // goes there (the shrunk form: one node cut off from the rest).
 func drawSplit(t *rapid.T, nodes []harness.NodeID) [][]harness.NodeID {
+	if len(nodes) == 1 {
+		return [][]harness.NodeID{{nodes[0]}}
+	}
 	groups := [][]harness.NodeID{{nodes[0]}, nil}
 	for _, id := range nodes[1:] {
 		side := 0

@@ -34,7 +34,7 @@ type Options struct {
 // Default returns the options the properties and campaigns use.
 func Default() Options {
 	return Options{
-		Nodes: []int{3, 5}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
+		Nodes: []int{3, 5, 1}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
 		SafetyMin: 3 * time.Second, SafetyMax: 15 * time.Second, Liveness: 20 * time.Second,
 		MaxFaults: 12, Kinds: GeneratedKinds(),
 	}
@@ -46,7 +46,7 @@ func GeneratedKinds() []harness.FaultKind {
 	return []harness.FaultKind{harness.FaultCrash, harness.FaultStop, harness.FaultPause,
 		harness.FaultPartition, harness.FaultCut, harness.FaultIsolate, harness.FaultClog,
 		harness.FaultClogLink, harness.FaultLink, harness.FaultClock, harness.FaultDisk,
-		harness.FaultAddVoter, harness.FaultRemoveVoter}
+		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm}
 }
 
 // Validate reports options that cannot produce a valid scenario.

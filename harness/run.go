@@ -97,6 +97,7 @@ type runner struct {
 	history []model.Operation
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
+	storms      *storms
 }
 
 func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {

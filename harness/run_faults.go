@@ -9,6 +9,10 @@ import (
 // scheduleFault arranges for f (and its undo, when f.For > 0) to happen at f.At.
 func (r *runner) scheduleFault(f Fault) {
 	r.w.At(time.Duration(f.At), func() {
+		if f.Kind == FaultCrashStorm {
+			r.note(f, r.startStorm(f))
+			return
+		}
 		target, ok := r.resolve(f.Node)
 		if !ok {
 			r.w.annotate("", fmt.Sprintf("skipped %s: no leader", f.Kind))
@@ -90,6 +94,8 @@ func (r *runner) applySettings(f Fault) error {
 		return r.addVoter(f.Node)
 	case FaultRemoveVoter:
 		return r.changeVoter(f.Node, false)
+	case FaultCrashStorm:
+		return r.startStorm(f)
 	}
 	return fmt.Errorf("unknown fault kind %q", f.Kind)
 }

@@ -13,6 +13,9 @@ import (
 func (r *runner) healAll() {
 	w := r.w
 	w.annotate("", "liveness phase: all faults healed")
+	if r.storms != nil {
+		r.storms.active = nil
+	}
 	w.Heal()
 	w.UnclogAll()
 	r.note(Fault{Kind: FaultLink}, w.SetAllLinks(r.s.Network.Link()))

@@ -195,3 +195,35 @@ func TestWriteArtifacts(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(report), "history view: "+a.HTML)
 }
+
+// A crash storm with rate 1 crashes its target right after the target's first event, at
+// the same virtual time, and restarts it later; the run stays deterministic.
+func TestCrashStorm(t *testing.T) {
+	s := toyScenario()
+	s.Faults = []harness.Fault{{At: harness.Duration(100 * time.Millisecond),
+		Kind: harness.FaultCrashStorm, Node: "n1", Rate: 1,
+		For: harness.Duration(time.Second)}}
+	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{RecordTrace: true})
+	require.NoError(t, err)
+	var crashes, restarts []time.Duration
+	for _, a := range res.Annotations {
+		switch {
+		case a.Node == "n1" && a.Text == "crash":
+			crashes = append(crashes, a.At)
+		case a.Node == "n1" && a.Text == "restart":
+			restarts = append(restarts, a.At)
+		}
+	}
+	require.NotEmpty(t, crashes, "the storm crashed nothing: %v", res.Annotations)
+	require.NotEmpty(t, restarts)
+	for _, c := range crashes {
+		require.GreaterOrEqual(t, c, 100*time.Millisecond)
+		require.Less(t, c, 1100*time.Millisecond)
+	}
+	again, err := harness.Run(s, &toyKV{}, harness.RunOptions{RecordTrace: true})
+	require.NoError(t, err)
+	require.Equal(t, res.TraceHash, again.TraceHash)
+
+	s.Faults[0].Rate = 0
+	require.ErrorContains(t, s.Validate(), "rate")
+}

@@ -31,6 +31,11 @@ const (
 	FaultDisk        FaultKind = "disk"         // Node gets Disk settings
 	FaultAddVoter    FaultKind = "add-voter"    // Node (a spare) started and added
 	FaultRemoveVoter FaultKind = "remove-voter" // Node removed from the configuration
+	// FaultCrashStorm: for For, after every event of a server node (Node only, the leader
+	// for LeaderTarget, any for ""), crash it with probability Rate and restart it after a
+	// random delay. A storm crash lands right after a node's handler returned, before its
+	// pending syncs: the window where "reply before sync" bugs live.
+	FaultCrashStorm FaultKind = "crash-storm"
 )
 
 // LeaderTarget in Fault.Node means "whichever node leads when the fault fires"; it needs a
@@ -48,7 +53,7 @@ var faultNeeds = map[FaultKind]string{
 	FaultResume: "node", FaultPartition: "groups", FaultCut: "link", FaultIsolate: "node",
 	FaultHeal: "", FaultClog: "node", FaultClogLink: "link", FaultUnclog: "node",
 	FaultUnclogLink: "link", FaultLink: "link", FaultClock: "node", FaultDisk: "node",
-	FaultAddVoter: "node", FaultRemoveVoter: "node",
+	FaultAddVoter: "node", FaultRemoveVoter: "node", FaultCrashStorm: "storm",
 }
 
 // FaultKinds lists the vocabulary in a fixed order.
@@ -56,7 +61,7 @@ func FaultKinds() []FaultKind {
 	return []FaultKind{FaultCrash, FaultRestart, FaultStop, FaultPause, FaultResume,
 		FaultPartition, FaultCut, FaultIsolate, FaultHeal, FaultClog, FaultClogLink,
 		FaultUnclog, FaultUnclogLink, FaultLink, FaultClock, FaultDisk, FaultAddVoter,
-		FaultRemoveVoter}
+		FaultRemoveVoter, FaultCrashStorm}
 }
 
 // Fault is one scheduled fault. Which fields matter depends on Kind (see the constants).
@@ -72,6 +77,7 @@ type Fault struct {
 	Disk     *DiskConfig    `json:"disk,omitempty"`
 	Skew     Duration       `json:"skew,omitempty"`
 	DriftPPM int64          `json:"drift_ppm,omitempty"`
+	Rate     float64        `json:"rate,omitempty"`
 }
 
 // String renders the fault on one line for reports, e.g. "at 1.2s crash n2 for 800ms".
@@ -81,6 +87,12 @@ func (f Fault) String() string {
 	switch faultNeeds[f.Kind] {
 	case "node":
 		fmt.Fprintf(&b, " %s", f.Node)
+	case "storm":
+		target := f.Node
+		if target == "" {
+			target = "any node"
+		}
+		fmt.Fprintf(&b, " %s rate %.3g per event", target, f.Rate)
 	case "link":
 		fmt.Fprintf(&b, " %s->%s", f.Node, f.Peer)
 	case "groups":

@@ -160,6 +160,16 @@ func (f *Fault) validate(ids map[NodeID]bool, safety time.Duration) error {
 		}
 	case "groups":
 		err = validateGroups(f.Groups, known)
+	case "storm":
+		if f.Node != "" {
+			err = known("node", f.Node, true)
+		}
+		if err == nil && (f.Rate <= 0 || f.Rate > 1) {
+			err = fmt.Errorf("rate: %v is outside (0, 1]", f.Rate)
+		}
+		if err == nil && f.For <= 0 {
+			err = fmt.Errorf("for: a crash storm needs a duration")
+		}
 	}
 	if err != nil {
 		return err

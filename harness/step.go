@@ -142,11 +142,20 @@ func (w *World) hold(n *node, e *event) {
 // that ran code of a server node.
 func (w *World) leave(n *node) {
 	w.cur = -1
+	defer w.afterServerEvent(n)
 	if w.inv == nil || n.client || w.fail != nil {
 		return
 	}
 	if err := w.inv.CheckAfterEvent(n.id); err != nil {
 		w.fail = &InvariantError{Node: n.id, At: w.Now(), Err: err}
+	}
+}
+
+// afterServerEvent runs the harness's after-event hook (crash storms) once a server node's
+// event is over and its invariants held.
+func (w *World) afterServerEvent(n *node) {
+	if w.afterEvent != nil && !n.client && w.fail == nil {
+		w.afterEvent(n.id)
 	}
 }
 

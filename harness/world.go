@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/simfuzz/simfuzz/netfault"
@@ -74,11 +75,13 @@ type Stats struct {
 // single-threaded: every method must be called from one goroutine, and nothing in it
 // depends on wall time, goroutine scheduling or map order.
 type World struct {
-	sys   System
-	inv   Invariants
-	life  LifecycleObserver
-	opts  Options
-	epoch time.Time
+	sys System
+	inv Invariants
+	// afterEvent, if set, runs after every event that ran server-node code.
+	afterEvent func(NodeID)
+	life       LifecycleObserver
+	opts       Options
+	epoch      time.Time
 
 	now int64
 	q   eventQueue
@@ -177,3 +180,12 @@ func addSat(t int64, d time.Duration) int64 {
 	}
 	return t + int64(d)
 }
+
+// SetAfterEvent installs a hook that runs after every event that ran code of a server node
+// (not a client), once its invariants held. The harness uses it for crash storms: a crash
+// scheduled from here lands right after a node's reply and before its pending syncs.
+func (w *World) SetAfterEvent(f func(id NodeID)) { w.afterEvent = f }
+
+// Rand returns a fresh random stream of the world's seed for a harness component; each
+// name gives an independent stream, so a new user leaves every other stream untouched.
+func (w *World) Rand(name string) *rand.Rand { return w.newRand("harness/" + name) }

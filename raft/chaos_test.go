@@ -79,6 +79,8 @@ func genFault(rng *rand.Rand, kind harness.FaultKind, nodes, all []harness.NodeI
 	switch kind {
 	case harness.FaultCrash:
 		f.Torn = rng.IntN(2) == 0
+	case harness.FaultCrashStorm:
+		f.Rate, f.Torn = []float64{0.01, 0.05, 0.2}[rng.IntN(3)], rng.IntN(2) == 0
 	case harness.FaultPartition:
 		perm := rng.Perm(len(nodes))
 		cut := 1 + rng.IntN(len(nodes)-1)

@@ -147,9 +147,18 @@ func (g *ghost) leaderHolds(id harness.NodeID, r *raft, i, t uint64) error {
 }
 
 // checkLog records or compares every entry appended since the last check (Log Matching).
+//
+// A leader's entries past its own durable index are private until they reach a follower or
+// its disk: a single-node leader that crashes before syncing its term may lead the same term
+// again after restart and append different entries there, which no one could have seen.
+// Followers record every entry they hold, so everything that left a leader is checked.
 func (g *ghost) checkLog(id harness.NodeID, w *watch) error {
-	l := w.n.r.log
+	r := w.n.r
+	l := r.log
 	for i := max(l.dirty, l.firstIndex()); i <= l.lastIndex(); i++ {
+		if r.role == Leader && i > r.stable {
+			break
+		}
 		e := l.entry(i)
 		prev, _ := l.term(i - 1)
 		k, eg := entryKey{i, e.Term}, entryGhost{prevTerm: prev, hash: entryHash(e)}
