@@ -39,6 +39,7 @@ func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Faul
 		if k == harness.FaultLink {
 			f.Link = drawBadLink(t, s.Network)
 		}
+		f.Persist = k == harness.FaultCut && rapid.Bool().Draw(t, "fault.persist")
 	case harness.FaultClock:
 		f.Node = rapid.SampledFrom(nodes).Draw(t, "fault.node")
 		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)

@@ -40,6 +40,22 @@ func Default() Options {
 	}
 }
 
+// StabilityWindow is how long generated scenarios watch the leader after the liveness phase.
+const StabilityWindow = 5 * time.Second
+
+// onePersistent keeps the persist flag on the first persistent cut only (a scenario may
+// hold one) and reports whether there was one.
+func onePersistent(faults []harness.Fault) bool {
+	found := false
+	for i := range faults {
+		if faults[i].Persist {
+			faults[i].Persist = !found
+			found = true
+		}
+	}
+	return found
+}
+
 // GeneratedKinds are the fault kinds a generated scenario may contain. Restart, resume, heal
 // and unclog are not drawn on their own: they are the undo of a fault with a duration.
 func GeneratedKinds() []harness.FaultKind {
@@ -98,6 +114,9 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 	}
 	s.Clients = drawClients(t, o)
 	s.Faults = drawFaults(t, o, sw, s)
+	if onePersistent(s.Faults) || rapid.Bool().Draw(t, "stability") {
+		s.Stability = harness.Duration(StabilityWindow)
+	}
 	s.Note = "generated; swarm: " + sw.String()
 	return s
 }

@@ -56,18 +56,16 @@ func (r *runner) liveness() (*Failure, error) {
 	if f, err := r.probe(deadline); f != nil || err != nil {
 		return f, err
 	}
-	conv, ok := r.sys.(Converger)
-	if !ok {
-		return nil, nil
+	if conv, ok := r.sys.(Converger); ok {
+		var last error
+		converged := func() bool { last = conv.Converged(r.upServers()); return last == nil }
+		if f, err := r.waitFor(converged, deadline); f != nil || err != nil {
+			return r.livenessFailure(f, err, func() string {
+				return fmt.Sprintf("replicas did not converge: %v", last)
+			})
+		}
 	}
-	var last error
-	converged := func() bool { last = conv.Converged(r.upServers()); return last == nil }
-	if f, err := r.waitFor(converged, deadline); f != nil || err != nil {
-		return r.livenessFailure(f, err, func() string {
-			return fmt.Sprintf("replicas did not converge: %v", last)
-		})
-	}
-	return nil, nil
+	return r.stability()
 }
 
 // waitFor runs the world until cond holds or the deadline passes.

@@ -227,3 +227,40 @@ func TestCrashStorm(t *testing.T) {
 	s.Faults[0].Rate = 0
 	require.ErrorContains(t, s.Validate(), "rate")
 }
+
+// leaderKV is the toy KV with a leader that the test scripts: stable, or flapping every
+// flapEvery samples.
+type leaderKV struct {
+	toyKV
+	flapEvery, calls int
+}
+
+func (s *leaderKV) Leader() harness.NodeID {
+	s.calls++
+	if s.flapEvery > 0 && (s.calls/s.flapEvery)%2 == 1 {
+		return ""
+	}
+	return "n1"
+}
+
+func TestStabilityWindow(t *testing.T) {
+	s := toyScenario()
+	s.Stability = harness.Duration(time.Second)
+	s.Faults = []harness.Fault{{At: harness.Duration(time.Second), Kind: harness.FaultCut,
+		Node: "n2", Peer: "n3", Persist: true}}
+	res, err := harness.Run(s, &leaderKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "a stable leader must pass")
+	require.GreaterOrEqual(t, res.SimTime, time.Duration(s.Safety+s.Stability))
+
+	res, err = harness.Run(s, &leaderKV{flapEvery: 10}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, "stability window")
+
+	s.Faults[0].Kind = harness.FaultCrash
+	require.ErrorContains(t, s.Validate(), "only a cut can persist")
+	s.Faults[0].Kind, s.Stability = harness.FaultCut, 0
+	require.ErrorContains(t, s.Validate(), "needs a stability window")
+}

@@ -29,6 +29,11 @@ type Scenario struct {
 	// must be acknowledged and the replicas must converge.
 	Safety   Duration `json:"safety"`
 	Liveness Duration `json:"liveness"`
+	// Stability, when set, follows a passed liveness phase: the persistent faults (a cut
+	// link a correct system must tolerate) are applied again and, for that long, the
+	// leader must stay put (see LeaderReporter). It catches leaders deposed over and over
+	// by a partially connected node.
+	Stability Duration `json:"stability,omitempty"`
 }
 
 // ClusterConfig names the servers. Nodes start as the initial voters; Spares exist but start

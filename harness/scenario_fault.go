@@ -78,6 +78,9 @@ type Fault struct {
 	Skew     Duration       `json:"skew,omitempty"`
 	DriftPPM int64          `json:"drift_ppm,omitempty"`
 	Rate     float64        `json:"rate,omitempty"`
+	// Persist keeps a cut through the stability window after the liveness phase. Only a
+	// single cut may persist: one cut link always leaves a connected majority.
+	Persist bool `json:"persist,omitempty"`
 }
 
 // String renders the fault on one line for reports, e.g. "at 1.2s crash n2 for 800ms".
@@ -104,6 +107,9 @@ func (f Fault) String() string {
 	}
 	if f.Torn {
 		b.WriteString(" torn")
+	}
+	if f.Persist {
+		b.WriteString(" persistent")
 	}
 	if f.Link != nil {
 		l := f.Link

@@ -38,6 +38,32 @@ func (s *Scenario) Validate() error {
 			return fmt.Errorf("scenario: faults[%d].%v", i, err)
 		}
 	}
+	return s.validatePersistent()
+}
+
+// validatePersistent allows at most one persistent fault, a cut, and only with a stability
+// window to hold it in.
+func (s *Scenario) validatePersistent() error {
+	n := 0
+	for i, f := range s.Faults {
+		if !f.Persist {
+			continue
+		}
+		n++
+		switch {
+		case f.Kind != FaultCut:
+			return fmt.Errorf("scenario: faults[%d].persist: only a cut can persist, not %s",
+				i, f.Kind)
+		case n > 1:
+			return fmt.Errorf("scenario: faults[%d].persist: at most one fault may persist", i)
+		case s.Stability <= 0:
+			return fmt.Errorf("scenario: faults[%d].persist: needs a stability window", i)
+		}
+	}
+	if s.Stability < 0 || time.Duration(s.Stability) > MaxPhase {
+		return fmt.Errorf("scenario: stability %v must be in [0, %v]",
+			time.Duration(s.Stability), MaxPhase)
+	}
 	return nil
 }
 

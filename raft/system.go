@@ -70,17 +70,28 @@ func (s *System) NodeIDs() []harness.NodeID {
 	return ids
 }
 
-// Leader returns the running node that is leader in the highest term, or "" if none is.
+// Leader returns the leader of the highest term any running node has reached, or "" when
+// that term has no leader (an election is under way): the harness contract of
+// harness.LeaderReporter, which crash targeting and the stability check rely on.
 func (s *System) Leader() harness.NodeID {
-	var best harness.NodeID
-	var bestTerm uint64
+	var leader harness.NodeID
+	var maxTerm uint64
 	for _, id := range s.NodeIDs() {
 		n := s.nodes[id]
-		if n.r.role == Leader && !n.stopped && n.r.term >= bestTerm {
-			best, bestTerm = id, n.r.term
+		if n.stopped {
+			continue
+		}
+		switch {
+		case n.r.term > maxTerm:
+			maxTerm, leader = n.r.term, ""
+			if n.r.role == Leader {
+				leader = id
+			}
+		case n.r.term == maxTerm && n.r.role == Leader:
+			leader = id
 		}
 	}
-	return best
+	return leader
 }
 
 // CheckAfterEvent checks the safety invariants for what node id changed since its last
