@@ -12,7 +12,7 @@ import (
 
 // Run runs s against a fresh instance of the built-in system.
 func Run(s harness.Scenario, opts harness.RunOptions) (*harness.RunResult, error) {
-	sys, err := NewSystem()
+	sys, err := NewSystemFor(s.System)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func FuzzScenario(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(bytes.Repeat([]byte{0x5a}, 64))
 	f.Add(bytes.Repeat([]byte{0xff, 0x01}, 128))
-	f.Fuzz(rapid.MakeFuzz(fuzz.Property("FuzzScenario", generators.Default(),
+	f.Fuzz(rapid.MakeFuzz(fuzz.Property("FuzzScenario", fuzz.Options(),
 		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic,
 			harness.ClassLinearizability, harness.ClassLiveness))))
 }

@@ -14,8 +14,13 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 	if len(sw.kinds) == 0 || o.MaxFaults == 0 {
 		return nil
 	}
-	gen := rapid.Custom(func(t *rapid.T) harness.Fault { return drawFault(t, sw.pick(t), s) })
-	faults := rapid.SliceOfN(gen, 0, o.MaxFaults).Draw(t, "faults")
+	gen := rapid.Custom(func(t *rapid.T) []harness.Fault {
+		return drawFaultGroup(t, sw.pick(t), s)
+	})
+	var faults []harness.Fault
+	for _, group := range rapid.SliceOfN(gen, 0, o.MaxFaults).Draw(t, "faults") {
+		faults = append(faults, group...)
+	}
 	slices.SortStableFunc(faults, func(a, b harness.Fault) int { return cmp.Compare(a.At, b.At) })
 	return faults
 }

@@ -26,9 +26,19 @@ type Options struct {
 	MaxKeys int
 	// SafetyMin and SafetyMax bound the safety phase; Liveness is the liveness bound.
 	SafetyMin, SafetyMax, Liveness time.Duration
-	// MaxFaults bounds the schedule; Kinds lists the fault kinds swarm testing may enable.
+	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to 4 faults);
+	// Kinds lists the fault kinds and patterns swarm testing may enable.
 	MaxFaults int
 	Kinds     []harness.FaultKind
+	// Knobs are settings of the system under test to vary; each knob's first value is its
+	// default and the one shrinking heads to.
+	Knobs []Knob
+}
+
+// Knob is one system setting and the values a scenario may give it.
+type Knob struct {
+	Name   string
+	Values []int64
 }
 
 // Default returns the options the properties and campaigns use.
@@ -62,7 +72,8 @@ func GeneratedKinds() []harness.FaultKind {
 	return []harness.FaultKind{harness.FaultCrash, harness.FaultStop, harness.FaultPause,
 		harness.FaultPartition, harness.FaultCut, harness.FaultIsolate, harness.FaultClog,
 		harness.FaultClogLink, harness.FaultLink, harness.FaultClock, harness.FaultDisk,
-		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm}
+		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm,
+		PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm}
 }
 
 // Validate reports options that cannot produce a valid scenario.
@@ -112,6 +123,7 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 	if sw.on(harness.FaultAddVoter) {
 		s.Cluster.Spares = nodeIDs(n+1, 1)
 	}
+	s.System = drawKnobs(t, o.Knobs)
 	s.Clients = drawClients(t, o)
 	s.Faults = drawFaults(t, o, sw, s)
 	if onePersistent(s.Faults) || rapid.Bool().Draw(t, "stability") {
@@ -145,7 +157,7 @@ func drawNetwork(t *rapid.T) harness.NetworkConfig {
 		SpikeRate: rapid.SampledFrom([]float64{0, 0.01, 0.05}).Draw(t, "spike_rate"),
 		SpikeMax:  harness.Duration(50 * time.Millisecond),
 		Loss:      rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05}).Draw(t, "loss"),
-		Duplicate: rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05}).Draw(t, "duplicate"),
+		Duplicate: rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05, 0.3}).Draw(t, "duplicate"),
 		Corrupt:   rapid.SampledFrom([]float64{0, 0.001, 0.01}).Draw(t, "corrupt"),
 		Reorder:   rapid.Bool().Draw(t, "reorder"),
 	}
@@ -157,4 +169,21 @@ func drawDisk(t *rapid.T) harness.DiskConfig {
 		SyncLatencyMax: harness.Duration(2 * time.Millisecond),
 		SyncFailRate:   rapid.SampledFrom([]float64{0, 0.001, 0.01}).Draw(t, "sync_fail_rate"),
 	}
+}
+
+// drawKnobs gives each knob a value; the default (first) value is left out of the map, so
+// a scenario lists only what it changes.
+func drawKnobs(t *rapid.T, knobs []Knob) map[string]int64 {
+	var m map[string]int64
+	for _, k := range knobs {
+		i := rapid.IntRange(0, len(k.Values)-1).Draw(t, "knob."+k.Name)
+		if i == 0 {
+			continue
+		}
+		if m == nil {
+			m = map[string]int64{}
+		}
+		m[k.Name] = k.Values[i]
+	}
+	return m
 }

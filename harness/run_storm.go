@@ -42,7 +42,11 @@ func (s *storms) afterEvent(id NodeID) {
 			continue
 		}
 		torn := x.torn && s.rng.IntN(2) == 0
-		down := time.Duration(1+s.rng.IntN(1000)) * time.Millisecond
+		// Downtime spread evenly over three decades (1-9 ms, 10-90 ms, 100-900 ms): quick
+		// restarts, back before the election a node voted in is over, are as likely as slow
+		// ones. Integer arithmetic only, so every platform draws the same.
+		down := time.Duration((1+s.rng.IntN(9))*[]int{1, 10, 100}[s.rng.IntN(3)]) *
+			time.Millisecond
 		s.r.w.After(0, func() {
 			if s.r.w.Up(id) {
 				s.r.note(Fault{Kind: FaultCrash, Node: id},

@@ -34,6 +34,10 @@ type Scenario struct {
 	// leader must stay put (see LeaderReporter). It catches leaders deposed over and over
 	// by a partially connected node.
 	Stability Duration `json:"stability,omitempty"`
+	// System holds knobs of the system under test (for the built-in Raft KV, e.g.
+	// "max_entries_per_append": 1). The harness only carries them; the code that builds
+	// the System interprets them and refuses unknown names. Bugs hide behind settings.
+	System map[string]int64 `json:"system,omitempty"`
 }
 
 // ClusterConfig names the servers. Nodes start as the initial voters; Spares exist but start

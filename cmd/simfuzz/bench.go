@@ -100,7 +100,7 @@ func campaignRow(seeds int) [3]string {
 		go func() {
 			defer wg.Done()
 			for seed := range next {
-				_, _ = fuzz.Run(fuzz.ScenarioForSeed(seed, generators.Default()),
+				_, _ = fuzz.Run(fuzz.ScenarioForSeed(seed, fuzz.Options()),
 					harness.RunOptions{TraceTail: 1})
 			}
 		}()

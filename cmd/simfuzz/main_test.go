@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
 )
@@ -83,7 +82,7 @@ func TestReplayFileAndDeterminism(t *testing.T) {
 	require.Contains(t, out, "--- scenario")
 
 	path := filepath.Join(dir, "s.json")
-	require.NoError(t, harness.SaveScenario(path, fuzz.ScenarioForSeed(4, generators.Default())))
+	require.NoError(t, harness.SaveScenario(path, fuzz.ScenarioForSeed(4, fuzz.Options())))
 	code, out, stderr := run(t, "replay", "--check-determinism", path)
 	require.Contains(t, []int{0, 1}, code, stderr)
 	require.Contains(t, out, "determinism: two runs, same trace hash")

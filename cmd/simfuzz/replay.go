@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
 )
 
@@ -82,7 +81,7 @@ func replayTarget(args []string, seed uint64, html string) (harness.Scenario, st
 		if html == "" {
 			html = fmt.Sprintf("seed-%d.html", seed)
 		}
-		return fuzz.ScenarioForSeed(seed, generators.Default()), html, nil
+		return fuzz.ScenarioForSeed(seed, fuzz.Options()), html, nil
 	}
 	return harness.Scenario{}, "", usagef("replay needs a FILE or --seed S")
 }

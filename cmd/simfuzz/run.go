@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
 )
 
@@ -165,7 +164,7 @@ func (c *campaign) produce(seeds chan<- job) {
 // runSeed runs one seed and, on failure, shrinks it and writes its artefacts.
 func (c *campaign) runSeed(j job) outcome {
 	seed := j.seed
-	s := fuzz.ScenarioForSeed(seed, generators.Default())
+	s := fuzz.ScenarioForSeed(seed, fuzz.Options())
 	res, err := fuzz.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return outcome{seed: seed, err: fmt.Errorf("seed %d: %w", seed, err)}
