@@ -105,3 +105,15 @@ func (w *World) panicked(v any) *NodePanicError {
 	}
 	return pe
 }
+
+// BudgetError stops a run that used up Options.MaxEvents: a runaway system (a message
+// storm, a livelock, a retry loop without backoff). Its text is deterministic.
+type BudgetError struct {
+	Events uint64
+	At     time.Duration
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("event budget of %d events used up at %v: runaway system (message "+
+		"storm, livelock or retry loop)", e.Events, e.At)
+}

@@ -41,7 +41,13 @@ type RunOptions struct {
 	ProbeTimeout time.Duration
 	// SkipLinearizability leaves the porcupine check out (for benchmarks of the world).
 	SkipLinearizability bool
+	// MaxEvents bounds the events of one run (default DefaultMaxEvents); a run that uses
+	// them all fails as a liveness failure (runaway).
+	MaxEvents uint64
 }
+
+// DefaultMaxEvents is about thirty times what the standard 60 s benchmark scenario needs.
+const DefaultMaxEvents = 1_000_000
 
 // RunResult is everything a run produced.
 type RunResult struct {
@@ -107,9 +113,12 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 	if opts.ProbeTimeout == 0 {
 		opts.ProbeTimeout = 5 * time.Second
 	}
+	if opts.MaxEvents == 0 {
+		opts.MaxEvents = DefaultMaxEvents
+	}
 	w, err := NewWorld(sys, Options{Seed: s.Seed,
 		Network: netfault.Config{Default: s.Network.Link()}, Disk: s.Disk.Faults(),
-		TraceTail: opts.TraceTail, RecordTrace: opts.RecordTrace})
+		TraceTail: opts.TraceTail, RecordTrace: opts.RecordTrace, MaxEvents: opts.MaxEvents})
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +177,10 @@ func classify(err error) (*Failure, error) {
 	}
 	var ie *InvariantError
 	var pe *NodePanicError
+	var be *BudgetError
 	switch {
+	case errors.As(err, &be):
+		return &Failure{Class: ClassLiveness, Message: be.Error()}, nil
 	case errors.As(err, &ie):
 		return &Failure{Class: ClassInvariant, Message: ie.Error()}, nil
 	case errors.As(err, &pe):

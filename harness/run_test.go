@@ -264,3 +264,12 @@ func TestStabilityWindow(t *testing.T) {
 	s.Faults[0].Kind, s.Stability = harness.FaultCut, 0
 	require.ErrorContains(t, s.Validate(), "needs a stability window")
 }
+
+// A run that uses up its event budget fails as a runaway, deterministically.
+func TestEventBudget(t *testing.T) {
+	res, err := harness.Run(toyScenario(), &toyKV{}, harness.RunOptions{MaxEvents: 5})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, "event budget of 5 events used up")
+}

@@ -84,6 +84,10 @@ func (w *World) step() {
 	w.q.pop(&e)
 	w.now = max(w.now, e.at)
 	w.stats.Events++
+	if w.opts.MaxEvents > 0 && w.stats.Events > w.opts.MaxEvents {
+		w.fail = &BudgetError{Events: w.opts.MaxEvents, At: w.Now()}
+		return
+	}
 	switch e.kind {
 	case evAction:
 		w.emitNode(KindAction, nil, 0, "")

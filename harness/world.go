@@ -45,6 +45,10 @@ type Options struct {
 	RecordTrace bool
 	// Logf, if set, receives every trace line as it happens (verbose; for debugging).
 	Logf func(line string)
+	// MaxEvents stops the run with a *BudgetError once this many events ran (0: no
+	// limit). A system caught in a message storm or a livelock then fails fast and
+	// deterministically instead of running for hours.
+	MaxEvents uint64
 }
 
 // Stats counts what the world did; every field is deterministic for a given run.

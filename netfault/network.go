@@ -14,7 +14,8 @@ import (
 // sender (the common, allocation-free case), so neither sender nor receiver may write to a
 // payload after Send. Duplicated and corrupted messages get their own copy.
 type Network struct {
-	rng    *rand.Rand
+	// seed is the root of every link's random stream (see linkRand).
+	seed   [2]uint64
 	filter Filter
 	def    LinkConfig
 	stats  Stats
@@ -35,6 +36,9 @@ type Network struct {
 // link is the state of one directed link.
 type link struct {
 	cfg LinkConfig
+	// rng is the link's own stream: traffic on one link never shifts the draws of another,
+	// so removing one client's operation while shrinking leaves other links' fates alone.
+	rng *rand.Rand
 	// lastAt is the latest delivery time scheduled on the link (any message); a FIFO link
 	// never schedules before it.
 	lastAt int64
@@ -48,15 +52,28 @@ type link struct {
 	broken []uint64
 }
 
-// New makes a network whose random choices come from rng alone. Every link, present and
-// future, starts as cfg.Default. It panics on a nil rng or an invalid cfg (caller bugs: the
-// harness validates user input with Config.Validate first).
+// New makes a network whose random choices all derive from two draws of rng, then one
+// stream per directed link named by its endpoints' names. Every link, present and future,
+// starts as cfg.Default. It panics on a nil rng or an invalid cfg (caller bugs: the harness
+// validates user input with Config.Validate first).
 func New(rng *rand.Rand, cfg Config) *Network {
 	if rng == nil {
 		panic("netfault: New with a nil *rand.Rand")
 	}
 	mustValid("New", cfg.Default)
-	return &Network{rng: rng, def: cfg.Default}
+	return &Network{seed: [2]uint64{rng.Uint64(), rng.Uint64()}, def: cfg.Default}
+}
+
+// linkRand is the stream of the link from -> to: a function of the seed and the two names
+// only, so it does not depend on the order endpoints were added.
+func (n *Network) linkRand(from, to string) *rand.Rand {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{from, "\x00->\x00", to} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+	}
+	return rand.New(rand.NewPCG(n.seed[0]^h, n.seed[1]+h*0x9e3779b97f4a7c15))
 }
 
 // AddEndpoint registers a new endpoint (node or client); name is for messages and errors.
@@ -71,9 +88,16 @@ func (n *Network) AddEndpoint(name string) Endpoint {
 		for to := range size {
 			if from < old && to < old {
 				links[from*size+to] = n.links[from*old+to]
-			} else {
-				links[from*size+to] = link{cfg: n.def}
+				continue
 			}
+			fromName, toName := name, name
+			if from < old {
+				fromName = n.names[from]
+			}
+			if to < old {
+				toName = n.names[to]
+			}
+			links[from*size+to] = link{cfg: n.def, rng: n.linkRand(fromName, toName)}
 		}
 	}
 	n.links = links

@@ -2,6 +2,7 @@ package netfault
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"slices"
 	"time"
 )
@@ -67,16 +68,16 @@ func (n *Network) lostAtSend(now int64, l *link, m Message, out []Delivery) []De
 func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duration,
 	out []Delivery) []Delivery {
 	c := &l.cfg
-	if n.chance(c.Loss) {
+	if chance(l.rng, c.Loss) {
 		n.stats.Lost++
 		return out
 	}
-	if len(m.Payload) > 0 && n.chance(c.Corrupt) {
-		m.Payload = n.flipBit(m.Payload)
+	if len(m.Payload) > 0 && chance(l.rng, c.Corrupt) {
+		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
 	out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
-	if n.chance(c.Duplicate) {
+	if chance(l.rng, c.Duplicate) {
 		n.stats.Duplicated++
 		dup := m
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
@@ -89,7 +90,7 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 
 // schedule draws the delivery time of one message on l and records it for FIFO ordering.
 func (n *Network) schedule(now int64, l *link, extra time.Duration, stream bool) int64 {
-	at := now + int64(n.latency(&l.cfg)+extra)
+	at := now + int64(n.latency(l)+extra)
 	if !l.cfg.Reorder {
 		at = max(at, l.lastAt)
 	}
@@ -101,14 +102,15 @@ func (n *Network) schedule(now int64, l *link, extra time.Duration, stream bool)
 	return at
 }
 
-// latency draws one base latency plus an optional spike.
-func (n *Network) latency(c *LinkConfig) time.Duration {
+// latency draws one base latency plus an optional spike from the link's own stream.
+func (n *Network) latency(l *link) time.Duration {
+	c := &l.cfg
 	d := c.LatencyMin
 	if span := c.LatencyMax - c.LatencyMin; span > 0 {
-		d += time.Duration(n.rng.Int64N(int64(span) + 1))
+		d += time.Duration(l.rng.Int64N(int64(span) + 1))
 	}
-	if c.SpikeMax > 0 && n.chance(c.SpikeRate) {
-		d += 1 + time.Duration(n.rng.Int64N(int64(c.SpikeMax)))
+	if c.SpikeMax > 0 && chance(l.rng, c.SpikeRate) {
+		d += 1 + time.Duration(l.rng.Int64N(int64(c.SpikeMax)))
 		n.stats.Spiked++
 	}
 	return d
@@ -116,14 +118,14 @@ func (n *Network) latency(c *LinkConfig) time.Duration {
 
 // chance reports true with probability p. It draws nothing when p == 0, so a link with a
 // fault switched off consumes no randomness for it.
-func (n *Network) chance(p float64) bool {
-	return p > 0 && n.rng.Float64() < p
+func chance(r *rand.Rand, p float64) bool {
+	return p > 0 && r.Float64() < p
 }
 
 // flipBit returns a copy of p with one uniformly chosen bit flipped; p is left untouched.
-func (n *Network) flipBit(p []byte) []byte {
+func flipBit(r *rand.Rand, p []byte) []byte {
 	c := bytes.Clone(p)
-	bit := n.rng.IntN(len(c) * 8)
+	bit := r.IntN(len(c) * 8)
 	c[bit/8] ^= 1 << (bit % 8)
 	return c
 }

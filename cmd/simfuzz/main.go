@@ -3,6 +3,7 @@
 //
 //	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR] [--json]
 //	simfuzz replay  FILE | --seed S  [--check-determinism] [--html PATH] [--trace N]
+//	simfuzz shrink  FILE [--out FILE] [--runs N]
 //	simfuzz bench   [--seeds N]
 //
 // Exit codes: 0 nothing found, 1 failures found, 2 usage error.
@@ -33,6 +34,7 @@ const topUsage = `usage: simfuzz <command> [flags]
 commands:
   run      run a campaign of generated scenarios against the built-in Raft KV
   replay   rerun one saved scenario (or one campaign seed) and show its verdict
+  shrink   shrink a failing scenario file further
   bench    print the performance table
 
 Run 'simfuzz <command> -h' for the flags of a command.
@@ -55,6 +57,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		err = cmdReplay(args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(args[1:], stdout, stderr)
+	case "shrink":
+		err = cmdShrink(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, topUsage)
 		return 0

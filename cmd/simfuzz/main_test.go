@@ -96,3 +96,13 @@ func TestReplayRejectsMalformedFile(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, `unknown field "sede"`)
 }
+
+func TestShrinkPassingScenario(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	require.NoError(t, harness.SaveScenario(path, fuzz.ScenarioForSeed(4, fuzz.Options())))
+	code, out, _ := run(t, "shrink", path)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "passes: nothing to shrink")
+	code, _, _ = run(t, "shrink")
+	require.Equal(t, 2, code)
+}
