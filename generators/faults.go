@@ -39,6 +39,7 @@ func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Faul
 		f.Torn = k == harness.FaultCrash && rapid.Bool().Draw(t, "torn")
 	case harness.FaultPartition:
 		f.Groups = drawSplit(t, nodes)
+		addClientsToSides(t, f.Groups, s.Clients)
 	case harness.FaultCut, harness.FaultClogLink, harness.FaultLink:
 		f.Node, f.Peer = drawPair(t, nodes)
 		if k == harness.FaultLink {
@@ -129,4 +130,18 @@ func drawBadDisk(t *rapid.T, base harness.DiskConfig) *harness.DiskConfig {
 	d.SyncFailRate = rapid.SampledFrom([]float64{0, 0.1, 0.5}).Draw(t, "disk.sync_fail_rate")
 	d.ReadCorruptRate = rapid.SampledFrom([]float64{0, 0.01}).Draw(t, "disk.read_corrupt")
 	return &d
+}
+
+// addClientsToSides lets each client stay connected to every side (the shrunk choice) or
+// join one side, cut off from the other: a side that keeps clients keeps taking writes, which
+// is how a stale leader grows a log it can never commit.
+func addClientsToSides(t *rapid.T, groups [][]harness.NodeID, clients []harness.ClientScript) {
+	if len(groups) < 2 {
+		return
+	}
+	for _, c := range clients {
+		if side := rapid.IntRange(0, 2).Draw(t, "fault.client_side"); side > 0 {
+			groups[side-1] = append(groups[side-1], c.ID)
+		}
+	}
 }

@@ -83,6 +83,34 @@ func (w *World) Partition(groups ...[]NodeID) error {
 	return nil
 }
 
+// Split separates the named endpoints: every pair in different groups is cut both ways,
+// while endpoints named in no group (clients, say) keep reaching everyone. Unlike Partition
+// it adds to earlier cuts; Heal removes it. Streams across the new cuts break.
+func (w *World) Split(groups ...[]NodeID) error {
+	eg := make([][]netfault.Endpoint, len(groups))
+	names := make([]string, len(groups))
+	for i, g := range groups {
+		eps, err := w.endpoints(g...)
+		if err != nil {
+			return fmt.Errorf("harness: Split group %d: %w", i, err)
+		}
+		eg[i], names[i] = eps, fmt.Sprint(g)
+	}
+	for i, a := range eg {
+		for _, b := range eg[i+1:] {
+			for _, x := range a {
+				for _, y := range b {
+					w.net.Cut(x, y)
+					w.net.Cut(y, x)
+				}
+			}
+		}
+	}
+	w.annotate("", "partition "+strings.Join(names, " | "))
+	w.breakCutStreams()
+	return nil
+}
+
 // Cut blocks the direction from -> to only (a one-way partition).
 func (w *World) Cut(from, to NodeID) error {
 	eps, err := w.endpoints(from, to)

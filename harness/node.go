@@ -204,3 +204,9 @@ func (w *World) Incarnation(id NodeID) uint32 {
 	}
 	return 0
 }
+
+// Known reports whether id has been added to the world (as a server or a client).
+func (w *World) Known(id NodeID) bool {
+	_, ok := w.index[id]
+	return ok
+}

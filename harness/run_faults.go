@@ -61,11 +61,11 @@ func (r *runner) apply(f Fault) error {
 	case FaultResume:
 		return w.Resume(f.Node)
 	case FaultPartition:
-		return w.Partition(f.Groups...)
+		return w.Split(r.registered(f.Groups)...)
 	case FaultCut:
 		return w.Cut(f.Node, f.Peer)
 	case FaultIsolate:
-		return w.Isolate(f.Node)
+		return w.Split([]NodeID{f.Node}, r.otherServers(f.Node))
 	case FaultHeal:
 		w.Heal()
 		return nil
@@ -163,4 +163,29 @@ func (r *runner) changeVoter(id NodeID, add bool) error {
 		a.RemoveVoter(id, done)
 	}
 	return nil
+}
+
+// registered drops from groups the nodes the world does not know yet (spares never added):
+// they have no links to cut.
+func (r *runner) registered(groups [][]NodeID) [][]NodeID {
+	out := make([][]NodeID, len(groups))
+	for i, g := range groups {
+		for _, id := range g {
+			if r.w.Known(id) {
+				out[i] = append(out[i], id)
+			}
+		}
+	}
+	return out
+}
+
+// otherServers lists the registered servers other than id.
+func (r *runner) otherServers(id NodeID) []NodeID {
+	var out []NodeID
+	for _, n := range r.w.Nodes() {
+		if n != id {
+			out = append(out, n)
+		}
+	}
+	return out
 }

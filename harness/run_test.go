@@ -273,3 +273,24 @@ func TestEventBudget(t *testing.T) {
 	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
 	require.Contains(t, res.Failure.Message, "event budget of 5 events used up")
 }
+
+// Split cuts the named groups apart and leaves unnamed endpoints (clients) reaching all.
+func TestSplitKeepsUnnamedEndpointsConnected(t *testing.T) {
+	w, err := harness.NewWorld(&toyKV{}, harness.Options{Seed: 1})
+	require.NoError(t, err)
+	for _, id := range []harness.NodeID{"n1", "n2", "n3"} {
+		require.NoError(t, w.AddNode(id, harness.Boot{}))
+	}
+	_, err = w.AddClient("c1", []harness.NodeID{"n1"})
+	require.NoError(t, err)
+	require.NoError(t, w.Split([]harness.NodeID{"n1"}, []harness.NodeID{"n2", "n3"}))
+	net := w.Net() // endpoints are numbered in the order they were added
+	require.False(t, net.Reachable(0, 1))
+	require.False(t, net.Reachable(2, 0))
+	require.True(t, net.Reachable(1, 2))
+	require.True(t, net.Reachable(3, 0))
+	require.True(t, net.Reachable(1, 3))
+	w.Heal()
+	require.True(t, net.Reachable(0, 1))
+	require.Error(t, w.Split([]harness.NodeID{"n9"}))
+}

@@ -18,9 +18,9 @@ const (
 	FaultStop        FaultKind = "stop"         // Node: graceful stop
 	FaultPause       FaultKind = "pause"        // Node
 	FaultResume      FaultKind = "resume"       // Node
-	FaultPartition   FaultKind = "partition"    // Groups: symmetric partition
+	FaultPartition   FaultKind = "partition"    // Groups (servers, clients) split; others reach all
 	FaultCut         FaultKind = "cut"          // Node -> Peer blocked, one way
-	FaultIsolate     FaultKind = "isolate"      // Node cut off both ways
+	FaultIsolate     FaultKind = "isolate"      // Node cut off from the other servers (not clients)
 	FaultHeal        FaultKind = "heal"         // every partition, cut and isolation removed
 	FaultClog        FaultKind = "clog"         // Node: its messages held
 	FaultClogLink    FaultKind = "clog-link"    // Node -> Peer held
