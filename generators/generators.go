@@ -73,7 +73,8 @@ func GeneratedKinds() []harness.FaultKind {
 		harness.FaultPartition, harness.FaultCut, harness.FaultIsolate, harness.FaultClog,
 		harness.FaultClogLink, harness.FaultLink, harness.FaultClock, harness.FaultDisk,
 		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm,
-		PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm}
+		PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm, PatternStaleRead,
+		PatternMembershipChurn}
 }
 
 // Validate reports options that cannot produce a valid scenario.
@@ -120,7 +121,7 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 		Liveness: harness.Duration(o.Liveness),
 	}
 	sw := drawSwarm(t, o.Kinds)
-	if sw.on(harness.FaultAddVoter) {
+	if sw.on(harness.FaultAddVoter) || sw.on(PatternMembershipChurn) {
 		s.Cluster.Spares = nodeIDs(n+1, 1)
 	}
 	s.System = drawKnobs(t, o.Knobs)

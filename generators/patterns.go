@@ -24,11 +24,19 @@ const (
 	// PatternElectionStorm crashes the leader and runs a crash storm over the election
 	// that follows: voters crash right after granting a vote, before their vote is synced.
 	PatternElectionStorm harness.FaultKind = "pattern/election-storm"
+	// PatternStaleRead slows every disk and crashes the leader right after one of its
+	// events: a new leader is elected before it learns the last commit, and its own no-op
+	// takes long to commit, so reads reach it while its commit index is stale.
+	PatternStaleRead harness.FaultKind = "pattern/stale-read"
+	// PatternMembershipChurn adds a voter, crashes the leader while the change is barely
+	// replicated, and asks for a removal just as a new leader takes over.
+	PatternMembershipChurn harness.FaultKind = "pattern/membership-churn"
 )
 
 // Patterns lists the pattern kinds.
 func Patterns() []harness.FaultKind {
-	return []harness.FaultKind{PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm}
+	return []harness.FaultKind{PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm,
+		PatternStaleRead, PatternMembershipChurn}
 }
 
 func isPattern(k harness.FaultKind) bool { return strings.HasPrefix(string(k), "pattern/") }
@@ -69,8 +77,45 @@ func drawFaultGroup(t *rapid.T, k harness.FaultKind, s harness.Scenario) []harne
 			{At: at, Kind: harness.FaultCrashStorm, For: ms("storm.for", 1000, 4000),
 				Rate: rapid.SampledFrom([]float64{0.1, 0.3}).Draw(t, "storm.rate")},
 		}
+	case PatternStaleRead:
+		fs = staleRead(t, s, at, ms)
+	case PatternMembershipChurn:
+		fs = membershipChurn(t, s, at, ms)
 	}
 	return clampToSafety(fs, s.Safety)
+}
+
+func staleRead(t *rapid.T, s harness.Scenario, at harness.Duration,
+	ms func(string, int, int) harness.Duration) []harness.Fault {
+	window := ms("stale.window", 1000, 4000)
+	slow := s.Disk
+	slow.SyncLatencyMin = harness.Duration(20 * time.Millisecond)
+	slow.SyncLatencyMax = ms("stale.sync", 50, 300)
+	var fs []harness.Fault
+	for _, id := range s.Cluster.Nodes {
+		d := slow
+		fs = append(fs, harness.Fault{At: at, Kind: harness.FaultDisk, Node: id, Disk: &d,
+			For: window})
+	}
+	return append(fs, harness.Fault{At: at + ms("stale.delay", 0, 500),
+		Kind: harness.FaultCrashStorm, Node: harness.LeaderTarget, Rate: 0.2,
+		For: window})
+}
+
+func membershipChurn(t *rapid.T, s harness.Scenario, at harness.Duration,
+	ms func(string, int, int) harness.Duration) []harness.Fault {
+	if len(s.Cluster.Spares) == 0 {
+		return nil
+	}
+	crashAt := at + ms("churn.crash", 0, 100)
+	victim := rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "churn.remove")
+	return []harness.Fault{
+		{At: at, Kind: harness.FaultAddVoter, Node: s.Cluster.Spares[0]},
+		{At: crashAt, Kind: harness.FaultCrash, Node: harness.LeaderTarget,
+			For: ms("churn.down", 200, 3000)},
+		{At: crashAt + ms("churn.remove_at", 900, 2600), Kind: harness.FaultRemoveVoter,
+			Node: victim},
+	}
 }
 
 // clampToSafety drops the faults of a pattern that would start after the safety phase.

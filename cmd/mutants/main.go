@@ -42,7 +42,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.dir, "dir", "testdata/mutants", "directory of mutant patches")
-	fs.StringVar(&o.only, "only", "", "run only mutants whose name contains this")
+	fs.StringVar(&o.only, "only", "", "run only mutants whose name contains one of these "+
+		"comma-separated words (e.g. 01,05)")
 	fs.IntVar(&o.seeds, "seeds", 5000, "most seeds a campaign runs per mutant")
 	fs.DurationVar(&o.budget, "time", 120*time.Second, "most wall time a campaign runs per mutant")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel seeds per campaign")
@@ -84,8 +85,11 @@ func findPatches(dir, only string) ([]string, error) {
 	}
 	var out []string
 	for _, p := range all {
-		if strings.Contains(mutantName(p), only) {
-			out = append(out, p)
+		for _, word := range strings.Split(only, ",") {
+			if strings.Contains(mutantName(p), word) {
+				out = append(out, p)
+				break
+			}
 		}
 	}
 	if len(out) == 0 {
