@@ -121,7 +121,7 @@ type summary struct {
 func campaign(r row, bin, scratch string, o options) row {
 	cmd := exec.Command(bin, "run", "--json", "--max-failures", "1",
 		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(), "--jobs", fmt.Sprint(o.jobs),
-		"--out", filepath.Join(scratch, "out"))
+		"--shrink-runs", "150", "--out", filepath.Join(scratch, "out"))
 	cmd.Dir = scratch
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
