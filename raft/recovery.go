@@ -165,12 +165,19 @@ func (rec *recovered) applyRecord(payload []byte, raw *raftLog) error {
 	return nil
 }
 
+// replayEntry applies an entry record to raw with the AppendEntries rule: an entry already
+// present with the same term is kept together with what follows it, and only a conflicting
+// one replaces the suffix. A rotated segment rewrites the whole log; when a crash tears it,
+// its copy of entry i must not erase the later entries, durable (and acknowledged) in the
+// older segment, that the torn tail no longer repeats.
 func replayEntry(raw *raftLog, ent Entry) error {
 	switch {
 	case ent.Index <= raw.snapIndex:
 		return nil // covered by the base
 	case ent.Index > raw.lastIndex()+1:
 		return fmt.Errorf("entry %d leaves a gap after %d", ent.Index, raw.lastIndex())
+	case raw.matchTerm(ent.Index, ent.Term):
+		return nil // the same entry again (Log Matching)
 	case ent.Index <= raw.lastIndex():
 		raw.truncateFrom(ent.Index)
 	}

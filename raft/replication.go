@@ -234,7 +234,14 @@ func (r *raft) handleReject(pr *progress, m *message) {
 			next = i + 1
 		}
 	}
-	pr.next = max(min(next, m.Index), pr.match+1)
+	next = max(min(next, m.Index), pr.match+1)
+	if pr.state == stateProbe && next == pr.next {
+		// Backing off cannot pass match: a follower that rejects an append at its match index
+		// has lost an entry it acknowledged (durable state). Answering each such reject at
+		// once would start one more endless exchange on every heartbeat; the heartbeat retries.
+		return
+	}
+	pr.next = next
 	pr.becomeProbe()
 	r.sendAppend(pr, false)
 }

@@ -14,7 +14,8 @@ import (
 // Each holds records:
 //
 //	hardState(term, vote)   the latest record wins
-//	entry(index, term, ...) replaces any entry at index or later, then appends
+//	entry(index, term, ...) kept as is if an entry at index has that term; otherwise
+//	                        replaces any entry at index or later, then appends
 //	base(index, term, voters) the log now starts after a snapshot ending at (index, term):
 //	                        a matching entry there keeps what follows, otherwise all goes
 //
