@@ -31,6 +31,8 @@ type options struct {
 	jobs    int
 	keep    bool
 	regress string
+	// original is simfuzz built from the unmutated tree, to attribute each detection.
+	original string
 }
 
 func main() {
@@ -44,8 +46,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.dir, "dir", "testdata/mutants", "directory of mutant patches")
 	fs.StringVar(&o.only, "only", "", "run only mutants whose name contains one of these "+
 		"comma-separated words (e.g. 01,05)")
-	fs.IntVar(&o.seeds, "seeds", 5000, "most seeds a campaign runs per mutant")
-	fs.DurationVar(&o.budget, "time", 120*time.Second, "most wall time a campaign runs per mutant")
+	fs.IntVar(&o.seeds, "seeds", 100000, "most seeds a campaign runs per mutant")
+	fs.DurationVar(&o.budget, "time", 90*time.Second, "most wall time a campaign runs per mutant")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel seeds per campaign")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch copies (their paths are printed)")
 	fs.StringVar(&o.regress, "regressions", "testdata/regressions",
@@ -63,6 +65,17 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	patches, err := findPatches(o.dir, o.only)
 	if err != nil {
 		fmt.Fprintf(stderr, "mutants: %v\n", err)
+		return 2
+	}
+	orig, err := os.MkdirTemp("", "simfuzz-original-")
+	if err != nil {
+		fmt.Fprintf(stderr, "mutants: %v\n", err)
+		return 2
+	}
+	defer os.RemoveAll(orig)
+	o.original = filepath.Join(orig, "simfuzz")
+	if out, err := command(".", "go", "build", "-o", o.original, "./cmd/simfuzz"); err != nil {
+		fmt.Fprintf(stderr, "mutants: the unmutated tree does not build: %v: %s\n", err, out)
 		return 2
 	}
 	var rows []row

@@ -22,6 +22,10 @@ type row struct {
 	note          string
 	regressions   int // committed regressions for this mutant
 	regressionsOK int // of those, how many fail on the mutant as they must
+	// scenario is the shrunk counterexample; attributable says it passes on the unmutated
+	// tree, so the failure is the mutant's and not some other bug's.
+	scenario     string
+	attributable bool
 }
 
 func (r row) progressLine() string {
@@ -51,6 +55,7 @@ func runMutant(patch string, o options) row {
 	}
 	bin := filepath.Join(scratch, "bin", "simfuzz")
 	r = campaign(r, bin, scratch, o)
+	r = attribute(r, o.original)
 	return checkRegressions(r, bin, o.regress)
 }
 
@@ -108,6 +113,7 @@ func copyTree(src, dst string) error {
 type summary struct {
 	Seeds    int `json:"seeds"`
 	Failures []struct {
+		Scenario          string  `json:"scenario"`
 		Class             string  `json:"class"`
 		Ops               int     `json:"ops"`
 		Faults            int     `json:"faults"`
@@ -141,6 +147,27 @@ func campaign(r row, bin, scratch string, o options) row {
 	r.detected, r.class = true, f.Class
 	r.seeds, r.seconds = f.FoundAfterSeeds, f.FoundAfterSeconds
 	r.ops, r.faults = f.Ops, f.Faults
+	r.scenario = f.Scenario
+	if !filepath.IsAbs(r.scenario) && r.scenario != "" {
+		r.scenario = filepath.Join(scratch, r.scenario)
+	}
+	return r
+}
+
+// attribute replays the mutant's counterexample on the unmutated build: it must pass there,
+// or the campaign found some other bug and the mutant does not count as detected.
+func attribute(r row, original string) row {
+	if !r.detected {
+		return r
+	}
+	cmd := exec.Command(original, "replay", "--trace", "0", "--html", os.DevNull, r.scenario)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		r.attributable = true
+		return r
+	}
+	r.detected = false
+	r.note += "counterexample fails without the mutant too: " + lastLine(string(out)) + "; "
 	return r
 }
 
