@@ -206,18 +206,8 @@ func (w *World) runSync(e *event) {
 func (w *World) runDatagram(e *event) {
 	m := &e.msg
 	n := w.nodes[e.node]
-	if e.flags&evArrived == 0 {
-		switch w.net.Arrive(w.now, *m) {
-		case netfault.Drop:
-			w.stats.DroppedNet++
-			w.emitMsg(KindDrop, n, m, dropNetwork)
-			return
-		case netfault.Hold:
-			w.stats.Held++
-			w.emitMsg(KindHold, n, m, holdClog)
-			return
-		}
-		e.flags |= evArrived
+	if w.arrive(e, n) != netfault.Deliver {
+		return
 	}
 	if !n.up {
 		w.stats.DroppedDown++
@@ -242,4 +232,24 @@ func (w *World) emitMsg(kind EventKind, n *node, m *netfault.Message, aux uint8)
 		stream: m.Stream, n: int32(len(m.Payload)), sum: hashBytes(fnvOffset, m.Payload),
 		aux: aux}
 	w.emit(&r)
+}
+
+// arrive asks the network about a delivery that falls due (once: a message released from a
+// clog has already arrived) and records a drop or a hold.
+func (w *World) arrive(e *event, n *node) netfault.Verdict {
+	if e.flags&evArrived != 0 {
+		return netfault.Deliver
+	}
+	v := w.net.Arrive(w.now, e.msg)
+	switch v {
+	case netfault.Drop:
+		w.stats.DroppedNet++
+		w.emitMsg(KindDrop, n, &e.msg, dropNetwork)
+	case netfault.Hold:
+		w.stats.Held++
+		w.emitMsg(KindHold, n, &e.msg, holdClog)
+	default:
+		e.flags |= evArrived
+	}
+	return v
 }

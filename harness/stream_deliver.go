@@ -20,19 +20,12 @@ func (w *World) runChunk(e *event) {
 		side = 1
 	}
 	x := &s.ends[side]
-	if e.flags&evArrived == 0 {
-		switch w.net.Arrive(w.now, *m) {
-		case netfault.Drop:
-			w.stats.DroppedNet++
-			w.emitMsg(KindDrop, n, m, dropNetwork)
-			w.breakStream(s, ErrPartitioned)
-			return
-		case netfault.Hold:
-			w.stats.Held++
-			w.emitMsg(KindHold, n, m, holdClog)
-			return
-		}
-		e.flags |= evArrived
+	switch w.arrive(e, n) {
+	case netfault.Drop:
+		w.breakStream(s, ErrPartitioned)
+		return
+	case netfault.Hold:
+		return
 	}
 	switch {
 	case !n.up:

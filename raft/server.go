@@ -1,6 +1,8 @@
 package raft
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness"
@@ -154,14 +156,7 @@ func (s *serverState) dropBelow(n *Node, index uint64) {
 	}
 }
 
-func sortedKeys[V any](m map[uint64]V) []uint64 {
-	keys := make([]uint64, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
 
 // serveReads answers confirmed reads whose read index the state machine has reached.
 func (s *serverState) serveReads(n *Node) {
