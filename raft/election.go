@@ -35,11 +35,14 @@ func (r *raft) electionTimeout() {
 }
 
 // canCampaign reports whether this node may stand for election: a voter of its latest
-// configuration may; so may a node whose own removal is still uncommitted in its log. Without
-// the second case a leader that appended its removal and then lost its quorum could leave no
-// electable node: its log is the most up-to-date one, so the others cannot win, and it would
-// never stand. Votes are still counted in the latest configuration (without itself), and once
-// elected it commits the removal and steps down.
+// configuration may; a node whose own removal is still uncommitted in its log only when the
+// remaining voters cannot elect a leader without it. That is the case when they are fewer
+// than a quorum of the configuration before the removal (removing one of two voters): a
+// remaining voter whose log lacks the removal counts votes in that configuration and needs
+// ours, which we refuse because our log is more up-to-date. Otherwise standing only
+// competes with the remaining voters (splitting their votes) and needs every one of them,
+// as we do not count ourselves. Votes are counted in the latest configuration; once elected
+// the node commits its removal and steps down.
 func (r *raft) canCampaign() bool {
 	if r.isVoter(r.id) {
 		return true
@@ -48,8 +51,9 @@ func (r *raft) canCampaign() bool {
 	if ci <= r.commit {
 		return false
 	}
-	_, wasVoter := slices.BinarySearch(r.log.votersAt(ci-1), r.id)
-	return wasVoter
+	prev := r.log.votersAt(ci - 1)
+	_, wasVoter := slices.BinarySearch(prev, r.id)
+	return wasVoter && len(r.voters) < quorumSize(len(prev))
 }
 
 // campaign starts a (pre-)election: vote for ourselves and ask every other voter.
