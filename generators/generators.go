@@ -54,13 +54,18 @@ func Default() Options {
 const StabilityWindow = 5 * time.Second
 
 // onePersistent keeps the persist flag on the first persistent cut only (a scenario may
-// hold one) and reports whether there was one.
-func onePersistent(faults []harness.Fault) bool {
+// hold one, and only in a fixed cluster of at least 3 voters) and reports whether one is
+// left.
+func onePersistent(s harness.Scenario) bool {
+	allowed := len(s.Cluster.Nodes) >= 3
+	for _, f := range s.Faults {
+		allowed = allowed && f.Kind != harness.FaultAddVoter && f.Kind != harness.FaultRemoveVoter
+	}
 	found := false
-	for i := range faults {
-		if faults[i].Persist {
-			faults[i].Persist = !found
-			found = true
+	for i := range s.Faults {
+		if s.Faults[i].Persist {
+			s.Faults[i].Persist = allowed && !found
+			found = found || allowed
 		}
 	}
 	return found
@@ -127,7 +132,7 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 	s.System = drawKnobs(t, o.Knobs)
 	s.Clients = drawClients(t, o)
 	s.Faults = drawFaults(t, o, sw, s)
-	if onePersistent(s.Faults) || rapid.Bool().Draw(t, "stability") {
+	if onePersistent(s) || rapid.Bool().Draw(t, "stability") {
 		s.Stability = harness.Duration(StabilityWindow)
 	}
 	s.Note = "generated; swarm: " + sw.String()

@@ -104,6 +104,9 @@ type runner struct {
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
 	storms      *storms
+	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
+	// them like for client operations.
+	pendingAdmin int
 }
 
 func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {

@@ -152,7 +152,9 @@ func (r *runner) changeVoter(id NodeID, add bool) error {
 	if !ok {
 		return fmt.Errorf("the system's client does not implement harness.Admin")
 	}
+	r.pendingAdmin++
 	done := func(err error) {
+		r.pendingAdmin--
 		if err != nil {
 			r.w.annotate(id, fmt.Sprintf("membership change failed: %v", err))
 		}

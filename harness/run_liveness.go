@@ -43,6 +43,9 @@ func isServer(s Scenario, id NodeID) bool {
 func (r *runner) liveness() (*Failure, error) {
 	deadline := r.w.Now() + time.Duration(r.s.Liveness)
 	idle := func() bool {
+		if r.pendingAdmin > 0 {
+			return false
+		}
 		for _, c := range r.clients {
 			if !c.idle() {
 				return false
@@ -92,6 +95,9 @@ func (r *runner) livenessFailure(f *Failure, err error, what func() string) (*Fa
 }
 
 func (r *runner) pendingOps() string {
+	if r.pendingAdmin > 0 {
+		return fmt.Sprintf("%d membership change(s) did not complete", r.pendingAdmin)
+	}
 	for _, c := range r.clients {
 		if !c.idle() {
 			i := c.next - 1

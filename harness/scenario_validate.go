@@ -58,6 +58,9 @@ func (s *Scenario) validatePersistent() error {
 			return fmt.Errorf("scenario: faults[%d].persist: at most one fault may persist", i)
 		case s.Stability <= 0:
 			return fmt.Errorf("scenario: faults[%d].persist: needs a stability window", i)
+		case len(s.Cluster.Nodes) < 3 || changesMembership(s.Faults):
+			return fmt.Errorf("scenario: faults[%d].persist: a persistent cut needs a fixed "+
+				"cluster of at least 3 voters (with 2, one cut link leaves no majority)", i)
 		}
 	}
 	if s.Stability < 0 || time.Duration(s.Stability) > MaxPhase {
@@ -235,4 +238,13 @@ func validateGroups(groups [][]NodeID, known func(string, NodeID, bool) error) e
 		}
 	}
 	return nil
+}
+
+func changesMembership(faults []Fault) bool {
+	for _, f := range faults {
+		if f.Kind == FaultAddVoter || f.Kind == FaultRemoveVoter {
+			return true
+		}
+	}
+	return false
 }
