@@ -49,7 +49,7 @@ func runMutant(patch string, o options) row {
 	} else {
 		defer os.RemoveAll(scratch)
 	}
-	if err := prepare(patch, scratch); err != nil {
+	if err := prepare(".", patch, scratch); err != nil {
 		r.note += err.Error()
 		return r
 	}
@@ -59,9 +59,9 @@ func runMutant(patch string, o options) row {
 	return checkRegressions(r, bin, o.regress)
 }
 
-// prepare copies the tree, applies the patch and builds simfuzz in scratch.
-func prepare(patch, scratch string) error {
-	if err := copyTree(".", scratch); err != nil {
+// prepare copies the tree at root, applies the patch and builds simfuzz in scratch.
+func prepare(root, patch, scratch string) error {
+	if err := copyTree(root, scratch); err != nil {
 		return fmt.Errorf("copy: %v", err)
 	}
 	abs, err := filepath.Abs(patch)
