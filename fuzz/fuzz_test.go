@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
 	"pgregory.net/rapid"
 )
@@ -27,7 +26,7 @@ func FuzzScenario(f *testing.F) {
 // or an error, never panic, and whatever it accepts must encode and decode to itself.
 func FuzzDecodeScenario(f *testing.F) {
 	var buf bytes.Buffer
-	if err := harness.EncodeScenario(&buf, generators.Standard(3, 1)); err != nil {
+	if err := harness.EncodeScenario(&buf, fuzz.ScenarioForSeed(1, fuzz.Options())); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
