@@ -128,7 +128,7 @@ func detected(rows []row) int {
 }
 
 func printTable(w io.Writer, rows []row) {
-	fmt.Fprintf(w, "%-32s %-9s %7s %9s %-13s %s\n", "mutant", "detected", "seeds",
+	fmt.Fprintf(w, "%-32s %-22s %7s %9s %-13s %s\n", "mutant", "detected", "seeds",
 		"seconds", "shrunk", "regressions / note")
 	var times []float64
 	for _, r := range rows {
@@ -140,7 +140,7 @@ func printTable(w io.Writer, rows []row) {
 			size = fmt.Sprintf("%d ops %d f", r.ops, r.faults)
 			times = append(times, r.seconds)
 		}
-		fmt.Fprintf(w, "%-32s %-9s %7s %9s %-13s %s\n", r.name, det, seeds, secs, size,
+		fmt.Fprintf(w, "%-32s %-22s %7s %9s %-13s %s\n", r.name, det, seeds, secs, size,
 			r.note)
 	}
 	fmt.Fprintf(w, "mutants: %d/%d detected, median %s s\n", detected(rows), len(rows),
