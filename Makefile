@@ -44,4 +44,4 @@ mutants:
 # What CI runs: the tests, then a short smoke campaign of the built command.
 ci: test
 	$(GO) build -o bin/simfuzz ./cmd/simfuzz
-	./bin/simfuzz run --seeds 200 --out $${TMPDIR:-/tmp}/simfuzz-ci
+	./bin/simfuzz run --seeds 3000 --out $${TMPDIR:-/tmp}/simfuzz-ci

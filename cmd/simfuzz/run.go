@@ -30,11 +30,14 @@ type campaign struct {
 	start       time.Time
 }
 
+// defaultSeeds is the campaign size with no flags: about ten seconds on 2 cores.
+const defaultSeeds = 10000
+
 const runUsage = `usage: simfuzz run [flags]
 
 Runs generated scenarios (cluster, workload, faults) against the built-in Raft KV, one per
 seed, checks each for invariants, linearizability and liveness, and shrinks and saves every
-failure under --out. With no flags it runs 500 seeds on all cores.
+failure under --out. With no flags it runs 10000 seeds on all cores (seconds on 2 cores).
 
 flags:
 `
@@ -69,7 +72,7 @@ func parseRun(args []string, stderr io.Writer) (*campaign, error) {
 	c := &campaign{}
 	var shardText string
 	fs.Uint64Var(&c.first, "seed", 1, "first seed")
-	fs.IntVar(&c.seeds, "seeds", 0, "how many seeds to run (default 500 unless --time)")
+	fs.IntVar(&c.seeds, "seeds", 0, "how many seeds to run (default 10000 unless --time)")
 	fs.DurationVar(&c.budget, "time", 0, "wall-time budget, e.g. 10m (with --seeds: "+
 		"whichever ends first)")
 	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "seeds run in parallel")
@@ -99,7 +102,7 @@ func parseRun(args []string, stderr io.Writer) (*campaign, error) {
 		return c, usagef("--shrink-runs and --max-failures must not be negative")
 	}
 	if c.seeds == 0 && c.budget == 0 {
-		c.seeds = 500
+		c.seeds = defaultSeeds
 	}
 	return c, nil
 }
