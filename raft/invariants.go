@@ -14,6 +14,9 @@ const (
 	LeaderAppendOnly   = "LeaderAppendOnly"
 	LeaderCompleteness = "LeaderCompleteness"
 	StateMachineSafety = "StateMachineSafety"
+	// Durability: a node restarts with every log entry it had synced (and so may have
+	// acknowledged). Not one of Figure 3's, but the one they all rest on.
+	Durability = "Durability"
 )
 
 // Violation is a broken Raft safety invariant (Figure 3 of the Raft paper). Its message is
@@ -47,6 +50,9 @@ type ghost struct {
 	applied   []uint64
 	watches   map[harness.NodeID]*watch
 	ids       []harness.NodeID
+	// durable is, per node, the last entry it had synced at its latest check: its next
+	// incarnation must recover it.
+	durable map[harness.NodeID]entryKey
 }
 
 // watch holds how far the checks have seen one node incarnation.
@@ -56,11 +62,14 @@ type watch struct {
 	// index at that check (a leader never removes entries: Leader Append-Only).
 	leaderTerm, leaderLast uint64
 	commit, applied        uint64
+	// recovered is set until the first check of a new incarnation, which compares what it
+	// recovered with what the last one had synced.
+	recovered bool
 }
 
 func newGhost() *ghost {
 	return &ghost{leaders: map[uint64]harness.NodeID{}, entries: map[entryKey]entryGhost{},
-		watches: map[harness.NodeID]*watch{}}
+		watches: map[harness.NodeID]*watch{}, durable: map[harness.NodeID]entryKey{}}
 }
 
 func (g *ghost) watch(id harness.NodeID, n *Node) {
@@ -68,7 +77,7 @@ func (g *ghost) watch(id harness.NodeID, n *Node) {
 		i, _ := slices.BinarySearch(g.ids, id)
 		g.ids = slices.Insert(g.ids, i, id)
 	}
-	g.watches[id] = &watch{n: n, commit: n.r.commit, applied: n.applied}
+	g.watches[id] = &watch{n: n, commit: n.r.commit, applied: n.applied, recovered: true}
 }
 
 func (g *ghost) unwatch(id harness.NodeID) {
@@ -94,6 +103,9 @@ func (g *ghost) check(id harness.NodeID) error {
 	if w == nil || w.n.failure != nil {
 		return nil
 	}
+	if err := g.checkDurable(id, w); err != nil {
+		return err
+	}
 	if err := g.checkLeader(id, w); err != nil {
 		return err
 	}
@@ -104,6 +116,28 @@ func (g *ghost) check(id harness.NodeID) error {
 		return err
 	}
 	return g.checkApplied(id, w)
+}
+
+// checkDurable: a restarted node holds the last entry its previous incarnation had synced
+// (or a snapshot past it); then it records what this incarnation has synced. A truncation
+// by a new leader lowers the synced index first, so a legitimately replaced suffix is
+// never demanded back.
+func (g *ghost) checkDurable(id harness.NodeID, w *watch) error {
+	r := w.n.r
+	if w.recovered {
+		w.recovered = false
+		if d, ok := g.durable[id]; ok && d.index > r.log.snapIndex {
+			if t, ok := r.log.term(d.index); !ok || t != d.term {
+				return violation(Durability, "%s restarted without entry %d@%d that it had "+
+					"synced (its log now ends at %d@%d)", id, d.index, d.term,
+					r.log.lastIndex(), r.log.lastTerm())
+			}
+		}
+	}
+	if t, ok := r.log.term(r.stable); ok && r.stable > 0 {
+		g.durable[id] = entryKey{r.stable, t}
+	}
+	return nil
 }
 
 // checkLeader: at most one leader per term (Election Safety); a leader's log holds every
