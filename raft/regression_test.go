@@ -2,7 +2,6 @@ package raft
 
 import (
 	"testing"
-	"time"
 
 	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
@@ -91,15 +90,15 @@ func TestLeaderDoesNotAnswerARejectAtMatchAtOnce(t *testing.T) {
 }
 
 // TestScenarioLiveness4197 replays the shrunk campaign failure with its system knobs.
-func TestScenarioLiveness4197(t *testing.T) {
-	s, err := harness.LoadScenario("testdata/liveness-4197.json")
+func TestScenarioLiveness4197(t *testing.T) { replayScenario(t, "testdata/liveness-4197.json") }
+
+// replayScenario runs a saved scenario, with its knobs, and requires it to pass.
+func replayScenario(t *testing.T, path string) {
+	t.Helper()
+	s, err := harness.LoadScenario(path)
 	require.NoError(t, err)
 	cfg := DefaultConfig()
-	require.Equal(t, map[string]int64{"heartbeat_ms": 250, "max_entries_per_append": 2,
-		"max_inflight_appends": 1}, s.System, "knobs this test applies")
-	cfg.HeartbeatInterval = time.Duration(s.System["heartbeat_ms"]) * time.Millisecond
-	cfg.MaxEntriesPerAppend = int(s.System["max_entries_per_append"])
-	cfg.MaxInflightAppends = int(s.System["max_inflight_appends"])
+	require.NoError(t, cfg.ApplyKnobs(s.System))
 	sys, err := NewSystem(cfg)
 	require.NoError(t, err)
 	res, err := harness.Run(s, sys, harness.RunOptions{TraceTail: 400})

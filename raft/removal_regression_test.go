@@ -2,7 +2,6 @@ package raft
 
 import (
 	"testing"
-	"time"
 
 	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
@@ -69,24 +68,4 @@ func TestRemainingVoterWinsWithOldConfig(t *testing.T) {
 }
 
 // TestScenarioLiveness73762 replays the shrunk campaign failure with its system knobs.
-func TestScenarioLiveness73762(t *testing.T) {
-	s, err := harness.LoadScenario("testdata/liveness-73762.json")
-	require.NoError(t, err)
-	require.Equal(t, map[string]int64{"heartbeat_ms": 30, "max_entries_per_append": 2,
-		"max_inflight_appends": 1, "snapshot_threshold": 4}, s.System, "knobs this test applies")
-	cfg := DefaultConfig()
-	cfg.HeartbeatInterval = time.Duration(s.System["heartbeat_ms"]) * time.Millisecond
-	cfg.MaxEntriesPerAppend = int(s.System["max_entries_per_append"])
-	cfg.MaxInflightAppends = int(s.System["max_inflight_appends"])
-	cfg.SnapshotThreshold = uint64(s.System["snapshot_threshold"])
-	sys, err := NewSystem(cfg)
-	require.NoError(t, err)
-	res, err := harness.Run(s, sys, harness.RunOptions{TraceTail: 400})
-	require.NoError(t, err)
-	if res.Failure != nil {
-		for _, l := range res.TraceTail {
-			t.Log(l)
-		}
-	}
-	require.Nil(t, res.Failure)
-}
+func TestScenarioLiveness73762(t *testing.T) { replayScenario(t, "testdata/liveness-73762.json") }
