@@ -61,6 +61,8 @@ func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Faul
 		f.Rate = rapid.SampledFrom([]float64{0.01, 0.05, 0.2}).Draw(t, "storm.rate")
 		f.Torn = rapid.Bool().Draw(t, "torn")
 		f.For = max(f.For, harness.Duration(100*time.Millisecond))
+	case harness.FaultLeaderTrap:
+		f.For = max(f.For, harness.Duration(time.Second))
 	case harness.FaultAddVoter:
 		f.Node, f.For = s.Cluster.Spares[0], 0
 	case harness.FaultRemoveVoter:

@@ -78,6 +78,7 @@ func GeneratedKinds() []harness.FaultKind {
 		harness.FaultPartition, harness.FaultCut, harness.FaultIsolate, harness.FaultClog,
 		harness.FaultClogLink, harness.FaultLink, harness.FaultClock, harness.FaultDisk,
 		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm,
+		harness.FaultLeaderTrap,
 		PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm, PatternStaleRead,
 		PatternMembershipChurn}
 }

@@ -96,6 +96,8 @@ func (r *runner) applySettings(f Fault) error {
 		return r.changeVoter(f.Node, false)
 	case FaultCrashStorm:
 		return r.startStorm(f)
+	case FaultLeaderTrap:
+		return r.startTrap(f)
 	}
 	return fmt.Errorf("unknown fault kind %q", f.Kind)
 }

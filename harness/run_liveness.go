@@ -14,7 +14,7 @@ func (r *runner) healAll() {
 	w := r.w
 	w.annotate("", "liveness phase: all faults healed")
 	if r.storms != nil {
-		r.storms.active = nil
+		r.storms.active, r.storms.trapUntil = nil, 0
 	}
 	w.Heal()
 	w.UnclogAll()

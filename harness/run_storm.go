@@ -15,27 +15,51 @@ type storm struct {
 	torn   bool
 }
 
-// storms runs the crash storms of a scenario from the world's after-event hook.
+// storms runs the crash storms and leader traps of a scenario from the world's after-event
+// hook: faults that react to what the system just did rather than to the clock.
 type storms struct {
 	r      *runner
 	rng    *rand.Rand
 	active []storm
+	// trapUntil ends the latest leader trap; lastLeader is the leader seen last.
+	trapUntil  time.Duration
+	lastLeader NodeID
 }
 
-// startStorm begins a storm; the hook is installed on first use, so scenarios without
-// storms draw nothing from the storm stream.
-func (r *runner) startStorm(f Fault) error {
+// hook installs the after-event hook on first use, so scenarios without storms or traps
+// draw nothing from the storm stream.
+func (r *runner) hook() *storms {
 	if r.storms == nil {
 		r.storms = &storms{r: r, rng: r.w.Rand("storm")}
 		r.w.SetAfterEvent(r.storms.afterEvent)
 	}
-	r.storms.active = append(r.storms.active, storm{until: r.w.Now() + time.Duration(f.For),
+	return r.storms
+}
+
+// startStorm begins a crash storm.
+func (r *runner) startStorm(f Fault) error {
+	s := r.hook()
+	s.active = append(s.active, storm{until: r.w.Now() + time.Duration(f.For),
 		rate: f.Rate, target: f.Node, torn: f.Torn})
+	return nil
+}
+
+// startTrap begins a leader trap; it needs a system that reports its leader.
+func (r *runner) startTrap(f Fault) error {
+	if _, ok := r.sys.(LeaderReporter); !ok {
+		return fmt.Errorf("the system does not implement harness.LeaderReporter")
+	}
+	s := r.hook()
+	s.trapUntil = max(s.trapUntil, r.w.Now()+time.Duration(f.For))
+	s.lastLeader, _ = r.resolve(LeaderTarget)
 	return nil
 }
 
 func (s *storms) afterEvent(id NodeID) {
 	now := s.r.w.Now()
+	if now < s.trapUntil {
+		s.trap()
+	}
 	s.active = slices.DeleteFunc(s.active, func(x storm) bool { return now >= x.until })
 	for _, x := range s.active {
 		if !s.hits(x, id) || s.rng.Float64() >= x.rate {
@@ -81,4 +105,21 @@ func (r *runner) restartIfDown(id NodeID) error {
 		return fmt.Errorf("storm restart: %w", err)
 	}
 	return nil
+}
+
+// trap isolates a leader the moment it is elected: its first appends, already in flight,
+// are dropped at arrival, so it holds entries of its term that no one else has. The
+// isolation lasts 100 ms to 1.5 s and ends with a heal of every partition.
+func (s *storms) trap() {
+	l, ok := s.r.resolve(LeaderTarget)
+	if !ok || l == s.lastLeader {
+		return
+	}
+	s.lastLeader = l
+	hold := time.Duration(100+s.rng.IntN(1401)) * time.Millisecond
+	s.r.w.After(0, func() {
+		s.r.note(Fault{Kind: FaultIsolate, Node: l}, s.r.w.Split([]NodeID{l},
+			s.r.otherServers(l)))
+		s.r.w.After(hold, s.r.w.Heal)
+	})
 }

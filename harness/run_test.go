@@ -294,3 +294,40 @@ func TestSplitKeepsUnnamedEndpointsConnected(t *testing.T) {
 	require.True(t, net.Reachable(0, 1))
 	require.Error(t, w.Split([]harness.NodeID{"n9"}))
 }
+
+// alternatingKV reports n1 and n2 as leader in turn, every `every` calls.
+type alternatingKV struct {
+	toyKV
+	every, calls int
+}
+
+func (s *alternatingKV) Leader() harness.NodeID {
+	s.calls++
+	return []harness.NodeID{"n1", "n2"}[(s.calls/s.every)%2]
+}
+
+// A leader trap isolates each new leader from the other servers as soon as it appears,
+// and only while the trap lasts.
+func TestLeaderTrap(t *testing.T) {
+	s := toyScenario()
+	s.Faults = []harness.Fault{{At: harness.Duration(100 * time.Millisecond),
+		Kind: harness.FaultLeaderTrap, For: harness.Duration(time.Second)}}
+	res, err := harness.Run(s, &alternatingKV{every: 1}, harness.RunOptions{})
+	require.NoError(t, err)
+	var traps []time.Duration
+	for _, a := range res.Annotations {
+		if strings.HasPrefix(a.Text, "partition [n2] | [n1 n3]") ||
+			strings.HasPrefix(a.Text, "partition [n1] | [n2 n3]") {
+			traps = append(traps, a.At)
+		}
+	}
+	require.NotEmpty(t, traps, "no leader was trapped: %v", res.Annotations)
+	for _, at := range traps {
+		require.GreaterOrEqual(t, at, 100*time.Millisecond)
+		require.Less(t, at, 1100*time.Millisecond)
+	}
+	s.Faults[0].For = 0
+	require.ErrorContains(t, s.Validate(), "leader trap needs a duration")
+	_, err = harness.Run(toyScenario(), &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+}

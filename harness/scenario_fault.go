@@ -36,6 +36,11 @@ const (
 	// random delay. A storm crash lands right after a node's handler returned, before its
 	// pending syncs: the window where "reply before sync" bugs live.
 	FaultCrashStorm FaultKind = "crash-storm"
+	// FaultLeaderTrap: for For, every newly elected leader is isolated from the other
+	// servers the moment it wins, before its first appends arrive, for 100 ms to 1.5 s
+	// (then every partition heals). Leaders of successive terms end up holding entries no
+	// one else has: the raw material of Figure 8.
+	FaultLeaderTrap FaultKind = "leader-trap"
 )
 
 // LeaderTarget in Fault.Node means "whichever node leads when the fault fires"; it needs a
@@ -54,6 +59,7 @@ var faultNeeds = map[FaultKind]string{
 	FaultHeal: "", FaultClog: "node", FaultClogLink: "link", FaultUnclog: "node",
 	FaultUnclogLink: "link", FaultLink: "link", FaultClock: "node", FaultDisk: "node",
 	FaultAddVoter: "node", FaultRemoveVoter: "node", FaultCrashStorm: "storm",
+	FaultLeaderTrap: "",
 }
 
 // FaultKinds lists the vocabulary in a fixed order.
@@ -61,7 +67,7 @@ func FaultKinds() []FaultKind {
 	return []FaultKind{FaultCrash, FaultRestart, FaultStop, FaultPause, FaultResume,
 		FaultPartition, FaultCut, FaultIsolate, FaultHeal, FaultClog, FaultClogLink,
 		FaultUnclog, FaultUnclogLink, FaultLink, FaultClock, FaultDisk, FaultAddVoter,
-		FaultRemoveVoter, FaultCrashStorm}
+		FaultRemoveVoter, FaultCrashStorm, FaultLeaderTrap}
 }
 
 // Fault is one scheduled fault. Which fields matter depends on Kind (see the constants).

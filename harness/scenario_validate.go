@@ -189,6 +189,10 @@ func (f *Fault) validate(ids map[NodeID]bool, safety time.Duration) error {
 		}
 	case "groups":
 		err = validateGroups(f.Groups, known)
+	case "":
+		if f.Kind == FaultLeaderTrap && f.For <= 0 {
+			err = fmt.Errorf("for: a leader trap needs a duration")
+		}
 	case "storm":
 		if f.Node != "" {
 			err = known("node", f.Node, true)
