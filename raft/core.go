@@ -200,13 +200,20 @@ func (r *raft) setTerm(term uint64) {
 	}
 }
 
-// becomeFollower switches to follower in term (which may be the current one).
+// becomeFollower switches to follower in term (which may be the current one). The election
+// timer restarts only on contact with a leader, or when stepping down as leader (which had
+// no election deadline running). Adopting a later term from a vote request we refuse, or
+// from a rejection, keeps the running deadline (Figure 3.1: only a leader's AppendEntries or
+// a granted vote postpone an election): otherwise every candidate with a stale log would
+// postpone the campaign of the node whose log can win, again and again.
 func (r *raft) becomeFollower(term uint64, lead harness.NodeID) {
 	wasLeader := r.role == Leader
 	r.setTerm(term)
 	r.role, r.lead = Follower, lead
 	r.votes = r.votes[:0]
-	r.resetElectionTimer()
+	if wasLeader || lead != "" {
+		r.resetElectionTimer()
+	}
 	if lead != "" {
 		r.leaderContact = r.now
 	}

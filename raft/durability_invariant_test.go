@@ -51,3 +51,23 @@ func TestDurabilityAllowsTruncatedSuffix(t *testing.T) {
 	g.watch("n3", ghostNode([]uint64{1, 2}, 2))
 	require.NoError(t, g.check("n3"))
 }
+
+// Campaign seed 96481: n3 had synced 1@1, a new leader's 1@2 replaced it (stable fell to 0),
+// and a torn crash kept the unsynced 1@2. Nothing synced remains, so nothing is demanded.
+func TestDurabilityAllowsTruncationOfTheWholeLog(t *testing.T) {
+	g := newGhost()
+	n := ghostNode([]uint64{1}, 1)
+	g.watch("n3", n)
+	require.NoError(t, g.check("n3"))
+	n.r.log.truncateFrom(1)
+	n.r.stable = 0
+	require.NoError(t, g.check("n3"))
+	g.unwatch("n3")
+	g.watch("n3", ghostNode([]uint64{2}, 1))
+	require.NoError(t, g.check("n3"))
+}
+
+// TestScenarioInvariant96481 replays the shrunk campaign failure.
+func TestScenarioInvariant96481(t *testing.T) {
+	replayScenario(t, "testdata/invariant-96481.json")
+}

@@ -47,9 +47,12 @@ type ghost struct {
 	leaders   map[uint64]harness.NodeID
 	entries   map[entryKey]entryGhost
 	committed []uint64
-	applied   []uint64
-	watches   map[harness.NodeID]*watch
-	ids       []harness.NodeID
+	// committedIn is, per committed index, the term of the node that first saw it committed:
+	// the leader that decided it, so the term in which it was committed.
+	committedIn []uint64
+	applied     []uint64
+	watches     map[harness.NodeID]*watch
+	ids         []harness.NodeID
 	// durable is, per node, the last entry it had synced at its latest check: its next
 	// incarnation must recover it.
 	durable map[harness.NodeID]entryKey
@@ -134,7 +137,10 @@ func (g *ghost) checkDurable(id harness.NodeID, w *watch) error {
 			}
 		}
 	}
-	if t, ok := r.log.term(r.stable); ok && r.stable > 0 {
+	if r.stable == 0 {
+		// Nothing synced, or a truncation from index 1 replaced all of it.
+		delete(g.durable, id)
+	} else if t, ok := r.log.term(r.stable); ok {
 		g.durable[id] = entryKey{r.stable, t}
 	}
 	return nil
@@ -169,16 +175,20 @@ func (g *ghost) checkLeader(id harness.NodeID, w *watch) error {
 	g.leaders[r.term] = id
 	w.leaderTerm, w.leaderLast = r.term, r.log.lastIndex()
 	for i := r.log.snapIndex; i < uint64(len(g.committed)); i++ {
-		if err := g.leaderHolds(id, r, i, g.committed[i]); err != nil {
+		if err := g.leaderHolds(id, r, i); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// leaderHolds checks that leader r holds committed entry (i, t) (t == 0: unknown).
-func (g *ghost) leaderHolds(id harness.NodeID, r *raft, i, t uint64) error {
-	if t == 0 || i < r.log.snapIndex || t > r.term {
+// leaderHolds checks that leader r holds committed entry i (term 0: unknown). Leader
+// Completeness binds the leaders of terms after the one in which the entry was committed; a
+// leader of that term or an earlier one may lack it: a deposed leader that has not learned
+// so yet, or one elected before the commit (as the leader trap leaves behind).
+func (g *ghost) leaderHolds(id harness.NodeID, r *raft, i uint64) error {
+	t := g.committed[i]
+	if t == 0 || i < r.log.snapIndex || r.term <= g.committedIn[i] {
 		return nil
 	}
 	if lt, ok := r.log.term(i); !ok || lt != t {
@@ -230,7 +240,7 @@ func (g *ghost) checkCommit(id harness.NodeID, w *watch) error {
 	}
 	for i := max(from, r.log.snapIndex); i <= r.commit; i++ {
 		t, _ := r.log.term(i)
-		g.committed = grow(g.committed, i)
+		g.committed, g.committedIn = grow(g.committed, i), grow(g.committedIn, i)
 		switch ct := g.committed[i]; {
 		case ct == t:
 			continue
@@ -238,19 +248,19 @@ func (g *ghost) checkCommit(id harness.NodeID, w *watch) error {
 			return violation(StateMachineSafety, "%s committed %d@%d, but %d@%d was committed",
 				id, i, t, i, ct)
 		}
-		g.committed[i] = t
-		if err := g.leadersHold(i, t); err != nil {
+		g.committed[i], g.committedIn[i] = t, r.term
+		if err := g.leadersHold(i); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (g *ghost) leadersHold(i, t uint64) error {
+func (g *ghost) leadersHold(i uint64) error {
 	for _, lid := range g.ids {
 		lw := g.watches[lid]
 		if lw.n.r.role == Leader && lw.n.failure == nil {
-			if err := g.leaderHolds(lid, lw.n.r, i, t); err != nil {
+			if err := g.leaderHolds(lid, lw.n.r, i); err != nil {
 				return err
 			}
 		}
