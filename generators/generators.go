@@ -80,7 +80,7 @@ func GeneratedKinds() []harness.FaultKind {
 		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm,
 		harness.FaultLeaderTrap,
 		PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm, PatternStaleRead,
-		PatternMembershipChurn}
+		PatternMembershipChurn, PatternFigure8}
 }
 
 // Validate reports options that cannot produce a valid scenario.

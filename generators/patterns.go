@@ -31,12 +31,17 @@ const (
 	// PatternMembershipChurn adds a voter, crashes the leader while the change is barely
 	// replicated, and asks for a removal just as a new leader takes over.
 	PatternMembershipChurn harness.FaultKind = "pattern/membership-churn"
+	// PatternFigure8 traps every new leader (so leaders of successive terms hold entries
+	// no one else has) while a crash storm hits the leader of the moment (so a leader that
+	// has just caught a follower up on old entries dies before its own entries spread):
+	// the sequence of the Raft paper's Figure 8.
+	PatternFigure8 harness.FaultKind = "pattern/figure8"
 )
 
 // Patterns lists the pattern kinds.
 func Patterns() []harness.FaultKind {
 	return []harness.FaultKind{PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm,
-		PatternStaleRead, PatternMembershipChurn}
+		PatternStaleRead, PatternMembershipChurn, PatternFigure8}
 }
 
 func isPattern(k harness.FaultKind) bool { return strings.HasPrefix(string(k), "pattern/") }
@@ -81,6 +86,13 @@ func drawFaultGroup(t *rapid.T, k harness.FaultKind, s harness.Scenario) []harne
 		fs = staleRead(t, s, at, ms)
 	case PatternMembershipChurn:
 		fs = membershipChurn(t, s, at, ms)
+	case PatternFigure8:
+		window := ms("figure8.window", 2000, 6000)
+		fs = []harness.Fault{
+			{At: at, Kind: harness.FaultLeaderTrap, For: window},
+			{At: at, Kind: harness.FaultCrashStorm, Node: harness.LeaderTarget, For: window,
+				Rate: rapid.SampledFrom([]float64{0.05, 0.2}).Draw(t, "figure8.rate")},
+		}
 	}
 	return clampToSafety(fs, s.Safety)
 }
