@@ -46,8 +46,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.dir, "dir", "testdata/mutants", "directory of mutant patches")
 	fs.StringVar(&o.only, "only", "", "run only mutants whose name contains one of these "+
 		"comma-separated words (e.g. 01,05)")
-	fs.IntVar(&o.seeds, "seeds", 100000, "most seeds a campaign runs per mutant")
-	fs.DurationVar(&o.budget, "time", 90*time.Second, "most wall time a campaign runs per mutant")
+	fs.IntVar(&o.seeds, "seeds", 300000, "most seeds a campaign runs per mutant")
+	fs.DurationVar(&o.budget, "time", 180*time.Second, "most wall time a campaign runs per mutant")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel seeds per campaign")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch copies (their paths are printed)")
 	fs.StringVar(&o.regress, "regressions", "testdata/regressions",
