@@ -398,16 +398,8 @@ func TestLeadershipTransferCore(t *testing.T) {
 // and loses its quorum before the entry commits. n2's log is the most up-to-date, so only n2
 // can win; it must stand, commit its removal, and step down.
 func TestUncommittedSelfRemovalCanStillBeElected(t *testing.T) {
-	r := electLeader(t, newTestRaft("n2", "n1", "n2"))
-	r.Persisted(1, r.term)
-	r.Step("n1", &message{Type: msgAppResp, Term: r.term, Index: 1})
-	index, st, _ := r.ProposeConfChange("n2", false)
-	require.Equal(t, statusOK, st)
-	for range 2 {
-		r.now = r.now.Add(r.cfg.ElectionTimeout)
-		r.Tick()
-	}
-	require.Equal(t, Follower, r.role, "lost its quorum")
+	r := removeSelfAndLoseQuorum(t, newTestRaft("n2", "n1", "n2"), "n1")
+	index := r.log.configIndex()
 	require.Equal(t, []harness.NodeID{"n1"}, r.voters)
 	r.take()
 

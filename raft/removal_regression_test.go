@@ -17,16 +17,7 @@ import (
 // and stepped down for want of a quorum of the new configuration, with its outbox drained.
 func removedAfterLostQuorum(t *testing.T) *raft {
 	t.Helper()
-	r := electLeader(t, newTestRaft("n2", ids3...))
-	r.Persisted(1, r.term)
-	r.Step("n3", &message{Type: msgAppResp, Term: r.term, Index: 1})
-	_, st, _ := r.ProposeConfChange("n2", false)
-	require.Equal(t, statusOK, st)
-	for range 2 {
-		r.now = r.now.Add(r.cfg.ElectionTimeout)
-		r.Tick()
-	}
-	require.Equal(t, Follower, r.role, "lost its quorum of the new configuration")
+	r := removeSelfAndLoseQuorum(t, newTestRaft("n2", ids3...), "n3")
 	require.Equal(t, []harness.NodeID{"n1", "n3"}, r.voters)
 	require.Greater(t, r.log.configIndex(), r.commit, "its removal is not committed")
 	r.take()
@@ -69,3 +60,21 @@ func TestRemainingVoterWinsWithOldConfig(t *testing.T) {
 
 // TestScenarioLiveness73762 replays the shrunk campaign failure with its system knobs.
 func TestScenarioLiveness73762(t *testing.T) { replayScenario(t, "testdata/liveness-73762.json") }
+
+// removeSelfAndLoseQuorum elects r, has follower acker match the first entry, proposes r's
+// own removal and lets two election timeouts pass with no answers: r steps down, its
+// removal appended but not committed.
+func removeSelfAndLoseQuorum(t *testing.T, r *raft, acker harness.NodeID) *raft {
+	t.Helper()
+	r = electLeader(t, r)
+	r.Persisted(1, r.term)
+	r.Step(acker, &message{Type: msgAppResp, Term: r.term, Index: 1})
+	_, st, _ := r.ProposeConfChange(r.id, false)
+	require.Equal(t, statusOK, st)
+	for range 2 {
+		r.now = r.now.Add(r.cfg.ElectionTimeout)
+		r.Tick()
+	}
+	require.Equal(t, Follower, r.role, "lost its quorum of the new configuration")
+	return r
+}
