@@ -39,7 +39,7 @@ func WriteArtifacts(dir string, rep Report) (Artifacts, error) {
 func WriteHTMLFile(path string, res *RunResult) error {
 	v := res.Verdict
 	if v.Ops == 0 && len(res.History) > 0 {
-		v = model.Check(res.History)
+		v = res.workload().Check(res.History)
 	}
 	var buf bytes.Buffer
 	if err := model.WriteHTML(&buf, res.History, v, Notes(res.Annotations)); err != nil {

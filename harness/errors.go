@@ -1,26 +1,21 @@
 package harness
 
 import (
-	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
-// Stream errors, given to StreamHandler.Closed and returned by Stream.Write.
+// Stream errors (see package nodeapi), re-exported for the world's own code and tests.
 var (
-	// ErrRefused: the dialed node does not exist, is down, does not implement
-	// StreamAcceptor, or its Accept returned nil.
-	ErrRefused = errors.New("stream: connection refused")
-	// ErrPeerCrashed: the other end's node crashed.
-	ErrPeerCrashed = errors.New("stream: peer crashed")
-	// ErrPeerStopped: the other end's node was stopped.
-	ErrPeerStopped = errors.New("stream: peer stopped")
-	// ErrPartitioned: the path between the ends was cut, or a chunk was dropped.
-	ErrPartitioned = errors.New("stream: path partitioned")
-	// ErrStreamClosed: Write on a stream that was closed by either end.
-	ErrStreamClosed = errors.New("stream: closed")
+	ErrRefused      = nodeapi.ErrRefused
+	ErrPeerCrashed  = nodeapi.ErrPeerCrashed
+	ErrPeerStopped  = nodeapi.ErrPeerStopped
+	ErrPartitioned  = nodeapi.ErrPartitioned
+	ErrStreamClosed = nodeapi.ErrStreamClosed
 )
 
 // DeadlockError is returned by RunUntil when no event is left while its condition is

@@ -11,10 +11,14 @@ import (
 )
 
 // FormatScenario renders a scenario for a person: the setup on a few lines, then one line
-// per client operation and one per fault, in time order of the schedule.
-func FormatScenario(s Scenario) string {
+// per client operation (in the words of workload w) and one per fault, in time order of the
+// schedule.
+func FormatScenario(s Scenario, w *model.Workload) string {
 	var b strings.Builder
 	n := s.Network
+	if s.Target != "" {
+		fmt.Fprintf(&b, "target %s; ", s.Target)
+	}
 	fmt.Fprintf(&b, "seed %d; nodes %v", s.Seed, s.Cluster.Nodes)
 	if len(s.Cluster.Spares) > 0 {
 		fmt.Fprintf(&b, " spares %v", s.Cluster.Spares)
@@ -38,7 +42,7 @@ func FormatScenario(s Scenario) string {
 	fmt.Fprintf(&b, "%d operations:\n", ops)
 	for _, c := range s.Clients {
 		for i, op := range c.Ops {
-			fmt.Fprintf(&b, "  %s[%d] %v\n", c.ID, i, op)
+			fmt.Fprintf(&b, "  %s[%d] %s\n", c.ID, i, op.Format(w))
 		}
 	}
 	fmt.Fprintf(&b, "%d faults:\n", len(s.Faults))
@@ -88,7 +92,7 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "history view: %s\n", r.HTMLPath)
 	}
 	b.WriteString("--- scenario\n")
-	b.WriteString(FormatScenario(r.Scenario))
+	b.WriteString(FormatScenario(r.Scenario, res.workload()))
 	writeIllegalHistory(&b, r.Scenario, res)
 	if len(res.TraceTail) > 0 {
 		fmt.Fprintf(&b, "--- last %d trace lines\n", len(res.TraceTail))
@@ -122,8 +126,16 @@ func writeIllegalHistory(b *strings.Builder, s Scenario, res *RunResult) {
 			ret = time.Duration(op.Return).String()
 		}
 		fmt.Fprintf(b, "  %-6s [%v, %s] %s\n", clientName(s, op.ClientID),
-			time.Duration(op.Call), ret, model.DescribeOperation(op.Op, op.Outcome))
+			time.Duration(op.Call), ret, res.workload().Describe(op.Op, op.Outcome))
 	}
+}
+
+// workload is the result's workload, the key-value one for a result made by hand.
+func (res *RunResult) workload() *model.Workload {
+	if res == nil || res.Workload == nil {
+		return model.KV
+	}
+	return res.Workload
 }
 
 func clientName(s Scenario, i int) NodeID {

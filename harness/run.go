@@ -44,6 +44,9 @@ type RunOptions struct {
 	// MaxEvents bounds the events of one run (default DefaultMaxEvents); a run that uses
 	// them all fails as a liveness failure (runaway).
 	MaxEvents uint64
+	// Workload is the vocabulary of the scenario's operations and the model that judges
+	// the history (default model.KV).
+	Workload *model.Workload
 }
 
 // DefaultMaxEvents is about thirty times what the standard 60 s benchmark scenario needs.
@@ -51,7 +54,9 @@ const DefaultMaxEvents = 1_000_000
 
 // RunResult is everything a run produced.
 type RunResult struct {
-	History     []model.Operation
+	History []model.Operation
+	// Workload is the workload the history belongs to, for reports and the HTML view.
+	Workload    *model.Workload
 	TraceHash   uint64
 	Events      uint64
 	SimTime     time.Duration
@@ -62,15 +67,22 @@ type RunResult struct {
 	Trace       []TraceEvent
 }
 
-// ProbeKey is the key of the liveness probe write; generators never use it.
-const ProbeKey = "__probe"
+// ProbeKey is the key of the key-value workload's liveness probe write; generators never
+// use it.
+const ProbeKey = model.ProbeKey
 
 // Run executes scenario s against the system that newSystem builds: the safety phase with
 // the fault schedule, then the liveness phase, then the linearizability check. A non-nil
 // error means the run could not happen (invalid scenario, system refused to build); a bug
 // found in the system is reported in Result.Failure.
 func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
-	if err := s.Validate(); err != nil {
+	if opts.Workload == nil {
+		opts.Workload = model.KV
+	}
+	if err := opts.Workload.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.ValidateFor(opts.Workload); err != nil {
 		return nil, err
 	}
 	r, err := newRunner(s, sys, opts)
@@ -83,7 +95,7 @@ func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
 	}
 	res := r.result(failure)
 	if res.Failure == nil && !opts.SkipLinearizability {
-		res.Verdict = model.Check(res.History)
+		res.Verdict = opts.Workload.Check(res.History)
 		if !res.Verdict.Linearizable() {
 			res.Failure = &Failure{Class: ClassLinearizability,
 				Message: res.Verdict.Message()}
@@ -98,6 +110,7 @@ type runner struct {
 	sys     System
 	opts    RunOptions
 	w       *World
+	w8      *model.Workload
 	clients []*clientDriver
 	admin   Client
 	history []model.Operation
@@ -125,7 +138,7 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{s: s, sys: sys, opts: opts, w: w}
+	r := &runner{s: s, sys: sys, opts: opts, w: w, w8: opts.Workload}
 	for _, id := range s.Cluster.Nodes {
 		if err := w.AddNode(id, Boot{Peers: s.Cluster.Nodes}); err != nil {
 			return nil, err
@@ -193,7 +206,7 @@ func classify(err error) (*Failure, error) {
 }
 
 func (r *runner) result(f *Failure) *RunResult {
-	return &RunResult{History: r.history, TraceHash: r.w.TraceHash(), Events: r.w.Events(),
+	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(), Events: r.w.Events(),
 		SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
 		TraceTail: r.w.TraceTail(), Trace: r.w.Trace()}
 }
@@ -208,6 +221,6 @@ func (r *runner) record(client int, op Op, call time.Duration, out Outcome) {
 		Call: int64(call), Return: ret})
 }
 
-func describeOp(client NodeID, i int, op Op) string {
-	return fmt.Sprintf("client %s op %d %v", client, i, op)
+func (r *runner) describeOp(client NodeID, i int, op Op) string {
+	return fmt.Sprintf("client %s op %d %s", client, i, r.w8.Format(op))
 }

@@ -25,7 +25,7 @@ func (d *clientDriver) start() {
 	if d.r.stopIssuing || d.next >= len(d.script.Ops) {
 		return
 	}
-	op, _ := d.script.Ops[d.next].Op() // validated by Scenario.Validate
+	op, _ := d.script.Ops[d.next].Op(d.r.w8) // validated by Scenario.ValidateFor
 	d.next++
 	d.pending = true
 	d.since = d.r.w.Now()

@@ -101,8 +101,8 @@ func (r *runner) pendingOps() string {
 	for _, c := range r.clients {
 		if !c.idle() {
 			i := c.next - 1
-			op, _ := c.script.Ops[i].Op()
-			return describeOp(c.script.ID, i, op) + " did not complete"
+			op, _ := c.script.Ops[i].Op(r.w8)
+			return r.describeOp(c.script.ID, i, op) + " did not complete"
 		}
 	}
 	return "an operation did not complete"

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"github.com/simfuzz/simfuzz/model"
 	"time"
 )
 
@@ -17,7 +16,7 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 	if err != nil {
 		return nil, err
 	}
-	op := Op{Kind: model.Put, Key: ProbeKey, Value: "probe"}
+	op := r.w8.Probe
 	var out *Outcome
 	call := r.w.Now()
 	c.Invoke(op, func(o Outcome) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/simfuzz/simfuzz/model"
 	"github.com/simfuzz/simfuzz/netfault"
 )
 
@@ -15,8 +16,11 @@ const ScenarioVersion = 1
 // settings, what each client does, which faults happen when, and how long each phase lasts.
 // It is the unit that rapid shrinks and that testdata/regressions/ stores as JSON.
 type Scenario struct {
-	Version int    `json:"version"`
-	Seed    uint64 `json:"seed"`
+	Version int `json:"version"`
+	// Target names the system under test the scenario was made for; empty means the
+	// built-in Raft KV. Replaying a scenario against another target is refused.
+	Target string `json:"target,omitempty"`
+	Seed   uint64 `json:"seed"`
 	// Note says where the scenario came from (a property, a campaign seed, a person).
 	Note    string         `json:"note,omitempty"`
 	Cluster ClusterConfig  `json:"cluster"`
@@ -101,11 +105,11 @@ type ClientOp struct {
 	Expect string   `json:"expect,omitempty"`
 }
 
-// String renders the op on one line for reports.
-func (o ClientOp) String() string {
-	op, err := o.Op()
+// Format renders the op on one line for reports, in the words of workload w.
+func (o ClientOp) Format(w *model.Workload) string {
+	op, err := o.Op(w)
 	if err != nil {
 		return fmt.Sprintf("invalid op (%v)", err)
 	}
-	return fmt.Sprintf("after %v: %v", time.Duration(o.Think), op)
+	return fmt.Sprintf("after %v: %s", time.Duration(o.Think), w.Format(op))
 }

@@ -47,12 +47,6 @@ const (
 // System that implements LeaderReporter, and the fault is skipped when there is no leader.
 const LeaderTarget NodeID = "@leader"
 
-// LeaderReporter is implemented by a System that can say which node currently leads.
-type LeaderReporter interface {
-	// Leader returns the leader of the highest term among up nodes, or "" if none.
-	Leader() NodeID
-}
-
 var faultNeeds = map[FaultKind]string{
 	FaultCrash: "node", FaultRestart: "node", FaultStop: "node", FaultPause: "node",
 	FaultResume: "node", FaultPartition: "groups", FaultCut: "link", FaultIsolate: "node",

@@ -44,9 +44,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Op converts the scenario form into the workload vocabulary.
-func (o ClientOp) Op() (Op, error) {
-	k, err := model.ParseKind(o.Kind)
+// Op converts the scenario form into the vocabulary of workload w.
+func (o ClientOp) Op(w *model.Workload) (Op, error) {
+	k, err := w.ParseKind(o.Kind)
 	if err != nil {
 		return Op{}, err
 	}

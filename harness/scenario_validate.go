@@ -3,6 +3,8 @@ package harness
 import (
 	"fmt"
 	"time"
+
+	"github.com/simfuzz/simfuzz/model"
 )
 
 // Limits on a scenario, so that a typo cannot ask for a run that never ends.
@@ -14,9 +16,12 @@ const (
 	MaxPhase           = time.Hour
 )
 
-// Validate checks a scenario and returns an error naming the first bad field, e.g.
-// `faults[3].node: unknown node "n9"`.
-func (s *Scenario) Validate() error {
+// Validate checks a scenario for the key-value workload (ValidateFor(model.KV)).
+func (s *Scenario) Validate() error { return s.ValidateFor(model.KV) }
+
+// ValidateFor checks a scenario whose operations belong to workload w and returns an error
+// naming the first bad field, e.g. `faults[3].node: unknown node "n9"`.
+func (s *Scenario) ValidateFor(w *model.Workload) error {
 	ids, err := s.validateCluster()
 	if err != nil {
 		return err
@@ -27,7 +32,7 @@ func (s *Scenario) Validate() error {
 	if err := s.Disk.validate("disk"); err != nil {
 		return err
 	}
-	if err := s.validateClients(ids); err != nil {
+	if err := s.validateClients(ids, w); err != nil {
 		return err
 	}
 	if err := s.validatePhases(); err != nil {
@@ -119,7 +124,7 @@ func (c DiskConfig) validate(field string) error {
 	return nil
 }
 
-func (s *Scenario) validateClients(ids map[NodeID]bool) error {
+func (s *Scenario) validateClients(ids map[NodeID]bool, w *model.Workload) error {
 	if len(s.Clients) > MaxScenarioClients {
 		return fmt.Errorf("scenario: %d clients, at most %d", len(s.Clients), MaxScenarioClients)
 	}
@@ -130,7 +135,7 @@ func (s *Scenario) validateClients(ids map[NodeID]bool) error {
 		}
 		ids[c.ID] = true
 		for j, op := range c.Ops {
-			if _, err := op.Op(); err != nil {
+			if _, err := op.Op(w); err != nil {
 				return fmt.Errorf("scenario: clients[%d].ops[%d].kind: %v", i, j, err)
 			}
 			if op.Think < 0 {

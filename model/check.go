@@ -7,7 +7,7 @@ import (
 	"github.com/anishathalye/porcupine"
 )
 
-// Verdict is the outcome of checking one history against the KV model.
+// Verdict is the outcome of checking one history against a workload's model.
 type Verdict struct {
 	// Ok is porcupine.Ok or porcupine.Illegal, never porcupine.Unknown: the check has no
 	// timeout, because a verdict that depends on machine speed would make a shrunk failure
@@ -30,6 +30,8 @@ type Verdict struct {
 	Ops, Keys int
 	// verbose records that Info was computed, so WriteHTML can tell a zero Verdict apart.
 	verbose bool
+	// w is the workload the history was checked against, for WriteHTML.
+	w *Workload
 }
 
 // Linearizable reports whether the history passed.
@@ -56,17 +58,21 @@ func (v Verdict) Message() string {
 	return msg
 }
 
-// Check decides whether a history is linearizable under the KV model, names the keys that
-// fail and keeps what the HTML view needs. It validates the history first (see Validate).
+// Check decides whether a key-value history is linearizable (KV.Check).
+func Check(history []Operation) Verdict { return KV.Check(history) }
+
+// Check decides whether a history is linearizable under the workload's model, names the keys
+// that fail and keeps what the HTML view needs. It validates the history first (see
+// ValidateHistory).
 //
 // Porcupine cannot be asked to stop at a deterministic point, so Check bounds the search
 // of each key by a number of model steps, deterministic where a timeout is not: it checks
 // every key with a small step budget and multiplies the budget until either every key is
 // linearizable or at least one is proven illegal. The result therefore depends only on
 // the history. CheckOk is the cheaper pass/fail form.
-func Check(history []Operation) Verdict {
-	v := Verdict{Ops: len(history)}
-	if err := Validate(history); err != nil {
+func (w *Workload) Check(history []Operation) Verdict {
+	v := Verdict{Ops: len(history), w: w}
+	if err := w.ValidateHistory(history); err != nil {
 		v.Ok, v.Err = porcupine.Illegal, err
 		return v
 	}
@@ -74,7 +80,7 @@ func Check(history []Operation) Verdict {
 	v.Keys = len(keys)
 	ops := ToPorcupine(history)
 	for budget := firstStepBudget; ; budget *= stepBudgetGrowth {
-		if v.checkWithin(ops, keys, counts, budget) {
+		if v.checkWithin(w, ops, keys, counts, budget) {
 			return v
 		}
 	}
@@ -94,32 +100,33 @@ type stepBudget struct {
 	tripped bool
 }
 
-// budgetedModel is KVModel whose Step fails once its key's budget is spent. Failing steps
-// make porcupine backtrack to the end of the search quickly, and a search that tripped
-// its budget proves nothing. The map is only read while porcupine runs.
-func budgetedModel(budgets map[string]*stepBudget) porcupine.Model {
-	m := KVModel()
+// budgetedModel is the workload's model whose Step fails once its key's budget is spent.
+// Failing steps make porcupine backtrack to the end of the search quickly, and a search that
+// tripped its budget proves nothing. The map is only read while porcupine runs.
+func budgetedModel(w *Workload, budgets map[string]*stepBudget) porcupine.Model {
+	m := w.Model()
 	m.Step = func(state, input, output any) (bool, any) {
-		b := budgets[input.(Op).Key]
+		op := input.(Op)
+		b := budgets[op.Key]
 		if b.left == 0 {
 			b.tripped = true
 			return false, state
 		}
 		b.left--
-		return step(state, input, output)
+		return w.Spec.Step(state, op, output.(Outcome))
 	}
 	return m
 }
 
 // checkWithin runs one verbose check of every key with the given budget and reports
 // whether it decided the history; if so it fills in the verdict.
-func (v *Verdict) checkWithin(ops []porcupine.Operation, keys []string, counts []int,
-	budget int) bool {
+func (v *Verdict) checkWithin(w *Workload, ops []porcupine.Operation, keys []string,
+	counts []int, budget int) bool {
 	budgets := make(map[string]*stepBudget, len(keys))
 	for _, k := range keys {
 		budgets[k] = &stepBudget{left: budget}
 	}
-	result, info := porcupine.CheckOperationsVerbose(budgetedModel(budgets), ops, 0)
+	result, info := porcupine.CheckOperationsVerbose(budgetedModel(w, budgets), ops, 0)
 	if result == porcupine.Unknown {
 		panic("model.Check: porcupine returned Unknown without a timeout")
 	}
@@ -151,9 +158,9 @@ func (v *Verdict) checkWithin(ops []porcupine.Operation, keys []string, counts [
 	return true
 }
 
-// CheckOk reports whether a history is valid and linearizable. It is porcupine's plain
-// check: no visualisation data, keys checked in parallel, and it stops at whichever key
-// is first proven illegal. Its answer always equals Check(history).Linearizable().
+// CheckOk reports whether a key-value history is valid and linearizable. It is porcupine's
+// plain check: no visualisation data, keys checked in parallel, and it stops at whichever
+// key is first proven illegal. Its answer always equals Check(history).Linearizable().
 func CheckOk(history []Operation) bool {
 	if Validate(history) != nil {
 		return false

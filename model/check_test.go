@@ -110,8 +110,8 @@ func TestToPorcupine(t *testing.T) {
 	require.Equal(t, int64(5), ops[0].Call)
 	require.Equal(t, int64(9), ops[0].Return)
 	require.Equal(t, Never, ops[1].Return)
-	require.Equal(t, `c1 [5, inf] put(k, "y") -> ?`, h[1].String())
-	require.Equal(t, `c2 [5, 9] get(k) -> "x"`, h[0].String())
+	require.Equal(t, `c1 [5, inf] put(k, "y") -> ?`, KV.FormatOperation(h[1]))
+	require.Equal(t, `c2 [5, 9] get(k) -> "x"`, KV.FormatOperation(h[0]))
 }
 
 // slowKey returns operations on key that cost porcupine factorial time to refute: many
@@ -148,13 +148,13 @@ func TestCheckGrowsTheBudget(t *testing.T) {
 	ops := ToPorcupine(h)
 	keys, counts := keyCounts(h)
 	var v Verdict
-	require.False(t, v.checkWithin(ops, keys, counts, 10), "41 steps cannot fit in 10")
-	require.True(t, v.checkWithin(ops, keys, counts, 100))
+	require.False(t, v.checkWithin(KV, ops, keys, counts, 10), "41 steps cannot fit in 10")
+	require.True(t, v.checkWithin(KV, ops, keys, counts, 100))
 	require.True(t, v.Linearizable())
 
 	h[len(h)-1].Outcome = found(want + "x")
 	ops = ToPorcupine(h)
-	require.False(t, v.checkWithin(ops, keys, counts, 10), "an undecided key proves nothing")
-	require.True(t, v.checkWithin(ops, keys, counts, 100))
+	require.False(t, v.checkWithin(KV, ops, keys, counts, 10), "an undecided key proves nothing")
+	require.True(t, v.checkWithin(KV, ops, keys, counts, 100))
 	require.Equal(t, []string{"k"}, v.IllegalKeys)
 }

@@ -60,7 +60,7 @@ func genHistory(rng *rand.Rand, o genOptions) []Operation {
 		op := genOp(rng, o.keys, i)
 		out := done()
 		applied := true
-		if op.Kind.IsWrite() && rng.Float64() < o.unknownRate {
+		if KV.IsWrite(op.Kind) && rng.Float64() < o.unknownRate {
 			out, ret, applied = unknown(), Never, rng.IntN(2) == 0
 		}
 		history = append(history, Operation{ClientID: c, Op: op, Outcome: out, Call: call,

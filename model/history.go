@@ -25,33 +25,27 @@ type Operation struct {
 	Return   int64
 }
 
-// String renders the operation for reports, e.g. `c1 [10, 25] get(k1) -> "x"`.
-func (o Operation) String() string {
-	ret := fmt.Sprint(o.Return)
-	if o.Outcome.Unknown || o.Return == Never {
-		ret = "inf"
-	}
-	return fmt.Sprintf("c%d [%d, %s] %s", o.ClientID, o.Call, ret, DescribeOperation(o.Op, o.Outcome))
-}
+// Validate reports the first malformed operation of a key-value history (KV.ValidateHistory).
+func Validate(history []Operation) error { return KV.ValidateHistory(history) }
 
-// Validate reports the first malformed operation of a history: a client ID the HTML view
-// cannot draw, an invalid kind, a negative call time, or a completed operation that returns
-// before it is called. Check runs it first so that a harness bug is reported as such, not
-// as a linearizability failure or a panic inside the checker.
-func Validate(history []Operation) error {
+// ValidateHistory reports the first malformed operation of a history: a client ID the HTML
+// view cannot draw, a kind the workload lacks, a negative call time, or a completed operation
+// that returns before it is called. Check runs it first so that a harness bug is reported as
+// such, not as a linearizability failure or a panic inside the checker.
+func (w *Workload) ValidateHistory(history []Operation) error {
 	for i, o := range history {
-		if err := o.validate(); err != nil {
-			return fmt.Errorf("history operation %d (%s): %w", i, o.Op, err)
+		if err := o.validate(w); err != nil {
+			return fmt.Errorf("history operation %d (%s): %w", i, w.Format(o.Op), err)
 		}
 	}
 	return nil
 }
 
-func (o Operation) validate() error {
+func (o Operation) validate(w *Workload) error {
 	switch {
 	case o.ClientID < 0:
 		return fmt.Errorf("negative client ID %d", o.ClientID)
-	case o.Op.Kind < Get || o.Op.Kind > Delete:
+	case !w.ValidKind(o.Op.Kind):
 		return fmt.Errorf("invalid operation kind %d", o.Op.Kind)
 	case o.Call < 0:
 		return fmt.Errorf("negative call time %d", o.Call)

@@ -76,8 +76,11 @@ func annotations(notes []Note) ([]porcupine.Annotation, error) {
 // linearization data (the zero Verdict, say, when only CheckOk was run) is recomputed from
 // history. It fails on a malformed history or note, and on write errors.
 func WriteHTML(w io.Writer, history []Operation, verdict Verdict, notes []Note) error {
+	if verdict.w == nil {
+		verdict.w = KV
+	}
 	if !verdict.verbose || verdict.Err != nil {
-		verdict = Check(history)
+		verdict = verdict.w.Check(history)
 	}
 	if verdict.Err != nil {
 		return fmt.Errorf("model.WriteHTML: %w", verdict.Err)
@@ -93,5 +96,5 @@ func WriteHTML(w io.Writer, history []Operation, verdict Verdict, notes []Note) 
 	// verdict can be drawn again without collecting the notes twice.
 	info := verdict.Info
 	info.AddAnnotations(annots)
-	return porcupine.Visualize(KVModel(), info, w)
+	return porcupine.Visualize(verdict.w.Model(), info, w)
 }

@@ -1,12 +1,10 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
 // KeyState is the state of one key in the KV model: its value and whether it exists. The
@@ -60,10 +58,8 @@ func resultMatches(kind Kind, want, got Result) bool {
 // whatever the state: the checker still applies it, and porcupine also tries the
 // linearizations where it has not happened yet, which, since it returns at +infinity,
 // includes "never happened".
-func step(state, input, output any) (bool, any) {
+func step(state any, op Op, out Outcome) (bool, any) {
 	st := state.(KeyState)
-	op := input.(Op)
-	out := output.(Outcome)
 	value, present, res := Apply(st.Value, st.Present, op)
 	if !out.Unknown && !resultMatches(op.Kind, res, out.Result) {
 		return false, state
@@ -81,92 +77,39 @@ func step(state, input, output any) (bool, any) {
 func DescribeOperation(op Op, out Outcome) string {
 	switch {
 	case out.Unknown:
-		return op.String() + " -> ?"
+		return kv.Format(op) + " -> ?"
 	case op.Kind == Get:
-		return op.String() + " -> " + KeyState{out.Result.Value, out.Result.Found}.String()
+		return kv.Format(op) + " -> " + KeyState{out.Result.Value, out.Result.Found}.String()
 	case op.Kind == CAS && out.Result.OK:
-		return op.String() + " -> ok"
+		return kv.Format(op) + " -> ok"
 	case op.Kind == CAS:
-		return op.String() + " -> fail"
+		return kv.Format(op) + " -> fail"
 	default:
-		return op.String()
+		return kv.Format(op)
 	}
 }
 
-// KVModel returns the porcupine model of the KV store: inputs are Op, outputs Outcome,
-// and the state of a partition (one key) is a KeyState. Apply is the single source of
-// semantics. Partition and PartitionEvent split a history by key in sorted key order,
-// which Check relies on to name the keys that failed.
-func KVModel() porcupine.Model {
-	return porcupine.Model{
-		Partition:      partitionOps,
-		PartitionEvent: partitionEvents,
-		Init:           func() any { return KeyState{} },
-		Step:           step,
-		Equal:          func(a, b any) bool { return a.(KeyState) == b.(KeyState) },
-		Hash:           func(s any) uint64 { return HashState(s.(KeyState)) },
-		DescribeOperation: func(in, out any) string {
-			return DescribeOperation(in.(Op), out.(Outcome))
-		},
+// ProbeKey is the key of the liveness probe write; generators never use it.
+const ProbeKey = "__probe"
+
+// KV is the key-value workload: get, put, append, cas and delete over string keys, with
+// kv.Apply as the single source of semantics. It is the default workload.
+var KV = &Workload{
+	Name: "kv",
+	Kinds: []KindSpec{{Name: "get"}, {Name: "put", Write: true},
+		{Name: "append", Write: true}, {Name: "cas", Write: true},
+		{Name: "delete", Write: true}},
+	Spec: Spec{
+		Init:          func() any { return KeyState{} },
+		Step:          step,
+		Equal:         func(a, b any) bool { return a.(KeyState) == b.(KeyState) },
+		Hash:          func(s any) uint64 { return HashState(s.(KeyState)) },
 		DescribeState: func(s any) string { return s.(KeyState).String() },
-	}
+	},
+	Format:   kv.Format,
+	Describe: DescribeOperation,
+	Probe:    Op{Kind: kv.Put, Key: ProbeKey, Value: "probe"},
 }
 
-// partitionOps splits a history by key, keys in sorted order and each key's operations in
-// history order, so that partition i always belongs to the i-th smallest key. The
-// partitions share one backing array: this runs on every check of every run.
-func partitionOps(history []porcupine.Operation) [][]porcupine.Operation {
-	count := make(map[string]int)
-	for _, op := range history {
-		count[op.Input.(Op).Key]++
-	}
-	keys := sortedKeys(count)
-	next := make(map[string]int, len(keys)) // where the key's next operation goes
-	offset := 0
-	for _, k := range keys {
-		next[k] = offset
-		offset += count[k]
-	}
-	backing := make([]porcupine.Operation, len(history))
-	for _, op := range history {
-		key := op.Input.(Op).Key
-		backing[next[key]] = op
-		next[key]++
-	}
-	parts := make([][]porcupine.Operation, len(keys))
-	offset = 0
-	for i, k := range keys {
-		parts[i] = backing[offset : offset+count[k] : offset+count[k]]
-		offset += count[k]
-	}
-	return parts
-}
-
-// partitionEvents is partitionOps for the event form: a return event carries no input, so
-// its key is the key of the call with the same Id. A return with no call breaks porcupine's
-// own input contract; it panics here with a message rather than deep inside the checker.
-func partitionEvents(history []porcupine.Event) [][]porcupine.Event {
-	keyOf := make(map[int]string)
-	for _, ev := range history {
-		if ev.Kind == porcupine.CallEvent {
-			keyOf[ev.Id] = ev.Value.(Op).Key
-		}
-	}
-	byKey := make(map[string][]porcupine.Event)
-	for _, ev := range history {
-		key, ok := keyOf[ev.Id]
-		if !ok {
-			panic(fmt.Sprintf("model: return event with id %d has no call event", ev.Id))
-		}
-		byKey[key] = append(byKey[key], ev)
-	}
-	keys := sortedKeys(byKey)
-	parts := make([][]porcupine.Event, len(keys))
-	for i, k := range keys {
-		parts[i] = byKey[k]
-	}
-	return parts
-}
-
-// sortedKeys returns a map's keys in sorted order, so no map order reaches a result.
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
+// KVModel returns the porcupine model of the key-value workload (KV.Model()).
+func KVModel() porcupine.Model { return KV.Model() }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
 // benchNet is the benchmark's network: 5-15 ms one-way latency (10 ms mean), reordering.
@@ -29,9 +30,9 @@ func newClosedLoop(cl *Client, seed uint64) *closedLoop {
 }
 
 func (l *closedLoop) issue() {
-	op := harness.Op{Kind: kindGet, Key: fmt.Sprintf("k%d", l.rng.IntN(8))}
+	op := harness.Op{Kind: kv.Get, Key: fmt.Sprintf("k%d", l.rng.IntN(8))}
 	if l.rng.IntN(2) == 0 {
-		setKind(&op.Kind, uint8(kindPut+l.rng.IntN(4)))
+		op.Kind = kv.Put + harness.Kind(l.rng.IntN(4))
 		op.Value = fmt.Sprint(l.done)
 	}
 	l.cl.Invoke(op, func(harness.Outcome) {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Client is a client endpoint of the key-value store. It runs one operation at a time (and,
@@ -15,9 +15,9 @@ import (
 // without an answer. Writes carry (nonce, sequence number) so that the servers apply a
 // retried write once; reads go through ReadIndex at the leader.
 type Client struct {
-	env     harness.Env
+	env     nodeapi.Env
 	cfg     *Config
-	servers []harness.NodeID
+	servers []nodeapi.NodeID
 	// leader indexes servers: the server tried first.
 	leader int
 	nonce  uint64
@@ -35,11 +35,11 @@ type ClientStats struct {
 }
 
 var (
-	_ harness.Client = (*Client)(nil)
-	_ harness.Admin  = (*Client)(nil)
+	_ nodeapi.Client = (*Client)(nil)
+	_ nodeapi.Admin  = (*Client)(nil)
 )
 
-func newClient(env harness.Env, servers []harness.NodeID, cfg *Config) (*Client, error) {
+func newClient(env nodeapi.Env, servers []nodeapi.NodeID, cfg *Config) (*Client, error) {
 	if len(servers) == 0 {
 		return nil, errors.New("raft: a client needs at least one server")
 	}
@@ -55,11 +55,11 @@ func newClient(env harness.Env, servers []harness.NodeID, cfg *Config) (*Client,
 func (c *Client) Stats() ClientStats { return c.stats }
 
 // Invoke starts op; done is called exactly once, on virtual time.
-func (c *Client) Invoke(op harness.Op, done func(harness.Outcome)) {
+func (c *Client) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
 	if c.op != nil || !validKind(op) {
 		c.env.Logf("raft client: refusing %v (busy=%v, kind valid=%v)", op, c.op != nil,
 			validKind(op))
-		c.env.After(0, func() { done(harness.Outcome{Unknown: true}) })
+		c.env.After(0, func() { done(nodeapi.Outcome{Unknown: true}) })
 		return
 	}
 	c.seq++
@@ -68,30 +68,30 @@ func (c *Client) Invoke(op harness.Op, done func(harness.Outcome)) {
 			c.op = nil
 			if err != nil {
 				c.stats.Unknown++
-				done(harness.Outcome{Unknown: true})
+				done(nodeapi.Outcome{Unknown: true})
 				return
 			}
-			done(harness.Outcome{Result: m.Result})
+			done(nodeapi.Outcome{Result: m.Result})
 		})
 }
 
 // AddVoter asks the cluster to add id as a voter; done gets nil once the change committed.
-func (c *Client) AddVoter(id harness.NodeID, done func(error)) {
+func (c *Client) AddVoter(id nodeapi.NodeID, done func(error)) {
 	c.adminCall(adminAdd, id, done)
 }
 
 // RemoveVoter asks the cluster to remove voter id; done gets nil once the change committed.
-func (c *Client) RemoveVoter(id harness.NodeID, done func(error)) {
+func (c *Client) RemoveVoter(id nodeapi.NodeID, done func(error)) {
 	c.adminCall(adminRemove, id, done)
 }
 
 // TransferLeadership asks the leader to hand leadership to id; done gets nil once the leader
 // started the transfer (it completes, or is abandoned, within an election timeout).
-func (c *Client) TransferLeadership(id harness.NodeID, done func(error)) {
+func (c *Client) TransferLeadership(id nodeapi.NodeID, done func(error)) {
 	c.adminCall(adminTransfer, id, done)
 }
 
-func (c *Client) adminCall(action adminAction, id harness.NodeID, done func(error)) {
+func (c *Client) adminCall(action adminAction, id nodeapi.NodeID, done func(error)) {
 	if c.admin != nil {
 		c.env.After(0, func() { done(errors.New("raft client: a membership change is running")) })
 		return
@@ -120,7 +120,7 @@ func (a adminAction) String() string {
 }
 
 // HandleMessage delivers a server's response.
-func (c *Client) HandleMessage(from harness.NodeID, frame []byte) {
+func (c *Client) HandleMessage(from nodeapi.NodeID, frame []byte) {
 	m := &c.in
 	if err := decodeMessageInto(frame, m); err != nil {
 		return
@@ -142,11 +142,11 @@ type rpc struct {
 	seq     uint64
 	frame   []byte
 	finish  func(m *message, err error)
-	target  harness.NodeID
+	target  nodeapi.NodeID
 	backoff time.Duration
 	// redirects counts consecutive hints followed without an answer, to stop hint loops.
 	redirects                     int
-	attemptTimer, retry, deadline harness.Timer
+	attemptTimer, retry, deadline nodeapi.Timer
 	done                          bool
 }
 
@@ -195,7 +195,7 @@ func (p *rpc) end(m *message, err error) {
 	p.finish(m, err)
 }
 
-func (p *rpc) response(from harness.NodeID, m *message) {
+func (p *rpc) response(from nodeapi.NodeID, m *message) {
 	if p.done {
 		return
 	}
@@ -214,7 +214,7 @@ func (p *rpc) response(from harness.NodeID, m *message) {
 
 // notLeader follows the server's hint at once, or tries the next server after a backoff when
 // there is no useful hint (an election is under way).
-func (p *rpc) notLeader(from, hint harness.NodeID) {
+func (p *rpc) notLeader(from, hint nodeapi.NodeID) {
 	if from != p.target {
 		return // a late answer from a server we no longer wait for
 	}
@@ -246,7 +246,7 @@ func (c *Client) nextServer() { c.leader = (c.leader + 1) % len(c.servers) }
 
 // setLeader points the client at id, learning it as a server if it is new (added by a
 // membership change after the client was created).
-func (c *Client) setLeader(id harness.NodeID) {
+func (c *Client) setLeader(id nodeapi.NodeID) {
 	if i := slices.Index(c.servers, id); i >= 0 {
 		c.leader = i
 		return

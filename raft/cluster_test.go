@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/stretchr/testify/require"
 )
 
 var ids3 = []harness.NodeID{"n1", "n2", "n3"}
 
-func put(k, v string) harness.Op { return harness.Op{Kind: kindPut, Key: k, Value: v} }
-func get(k string) harness.Op    { return harness.Op{Kind: kindGet, Key: k} }
+func put(k, v string) harness.Op { return harness.Op{Kind: kv.Put, Key: k, Value: v} }
+func get(k string) harness.Op    { return harness.Op{Kind: kv.Get, Key: k} }
 func appendOp(k, v string) harness.Op {
-	return harness.Op{Kind: kindAppend, Key: k, Value: v}
+	return harness.Op{Kind: kv.Append, Key: k, Value: v}
 }
 
 func TestSimClusterBasic(t *testing.T) {

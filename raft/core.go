@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Role is a node's role in the current term.
@@ -31,7 +31,7 @@ func (r Role) String() string {
 // outMsg is a message the core wants sent (by value: the outbox is reused, so sending
 // allocates nothing until the adapter encodes it).
 type outMsg struct {
-	to harness.NodeID
+	to nodeapi.NodeID
 	m  message
 }
 
@@ -39,14 +39,14 @@ type outMsg struct {
 // Tick, Persisted, Propose, ...) and then drains the outputs: msgs, the hard-state and log
 // watermarks (hsDirty, log.unstable), commit, readyReads, droppedReads, install and notes.
 type raft struct {
-	id  harness.NodeID
+	id  nodeapi.NodeID
 	cfg *Config
-	rng harness.Rand
+	rng nodeapi.Rand
 	now time.Time
 
 	// Persistent state (Figure 2), written by the adapter before dependent messages leave.
 	term    uint64
-	vote    harness.NodeID
+	vote    nodeapi.NodeID
 	hsDirty bool
 	log     *raftLog
 	// stable is the last index known durable on this node's own disk.
@@ -54,8 +54,8 @@ type raft struct {
 
 	commit uint64
 	role   Role
-	lead   harness.NodeID
-	voters []harness.NodeID
+	lead   nodeapi.NodeID
+	voters []nodeapi.NodeID
 
 	electionDeadline time.Time
 	// leaderContact is when this node last heard from a leader (a leader: when it last
@@ -67,7 +67,7 @@ type raft struct {
 	prs              []*progress
 	heartbeatDue     time.Time
 	quorumCheckDue   time.Time
-	transferTarget   harness.NodeID
+	transferTarget   nodeapi.NodeID
 	transferDeadline time.Time
 	readSeq          uint64
 	reads            []readRequest
@@ -88,13 +88,13 @@ type raft struct {
 
 // voteRecord is one (pre-)vote response, kept per voter.
 type voteRecord struct {
-	from    harness.NodeID
+	from    nodeapi.NodeID
 	granted bool
 }
 
 // newRaft makes a core from recovered state (term, vote and log from the disk).
-func newRaft(id harness.NodeID, cfg *Config, rng harness.Rand, now time.Time,
-	term uint64, vote harness.NodeID, log *raftLog) *raft {
+func newRaft(id nodeapi.NodeID, cfg *Config, rng nodeapi.Rand, now time.Time,
+	term uint64, vote nodeapi.NodeID, log *raftLog) *raft {
 	r := &raft{id: id, cfg: cfg, rng: rng, now: now, term: term, vote: vote, log: log}
 	r.commit = log.snapIndex
 	r.voters = log.voters()
@@ -103,7 +103,7 @@ func newRaft(id harness.NodeID, cfg *Config, rng harness.Rand, now time.Time,
 }
 
 // Step is the input for a consensus message from another node.
-func (r *raft) Step(from harness.NodeID, m *message) {
+func (r *raft) Step(from nodeapi.NodeID, m *message) {
 	if !m.Type.isRaft() || from == r.id {
 		return
 	}
@@ -129,7 +129,7 @@ func (r *raft) Step(from harness.NodeID, m *message) {
 // stepTerm applies the term rules of Figure 2 (a higher term makes us a follower, a lower
 // one is answered or ignored) with the PreVote and lease exceptions. It reports whether the
 // message should be handled further.
-func (r *raft) stepTerm(from harness.NodeID, m *message) bool {
+func (r *raft) stepTerm(from nodeapi.NodeID, m *message) bool {
 	switch {
 	case m.Term > r.term:
 		return r.stepHigherTerm(from, m)
@@ -140,7 +140,7 @@ func (r *raft) stepTerm(from harness.NodeID, m *message) bool {
 	return true
 }
 
-func (r *raft) stepHigherTerm(from harness.NodeID, m *message) bool {
+func (r *raft) stepHigherTerm(from nodeapi.NodeID, m *message) bool {
 	switch m.Type {
 	case msgPreVote, msgVote:
 		if r.inLease() && !m.Transfer {
@@ -157,7 +157,7 @@ func (r *raft) stepHigherTerm(from harness.NodeID, m *message) bool {
 		}
 		// A rejection from a node in a later term: adopt its term (below).
 	}
-	lead := harness.NodeID("")
+	lead := nodeapi.NodeID("")
 	if m.Type == msgApp || m.Type == msgSnap || m.Type == msgTimeoutNow {
 		lead = from
 	}
@@ -167,7 +167,7 @@ func (r *raft) stepHigherTerm(from harness.NodeID, m *message) bool {
 
 // respondStale answers a message from an older term so that its sender learns ours: a stale
 // leader steps down, a stale (pre-)candidate gives up.
-func (r *raft) respondStale(from harness.NodeID, m *message) {
+func (r *raft) respondStale(from nodeapi.NodeID, m *message) {
 	switch m.Type {
 	case msgApp, msgSnap:
 		r.send(from, &message{Type: msgAppResp, Term: r.term, Reject: true})
@@ -185,7 +185,7 @@ func (r *raft) inLease() bool {
 		r.now.Sub(r.leaderContact) < r.cfg.ElectionTimeout
 }
 
-func (r *raft) send(to harness.NodeID, m *message) {
+func (r *raft) send(to nodeapi.NodeID, m *message) {
 	r.msgs = append(r.msgs, outMsg{to: to, m: *m})
 }
 
@@ -206,7 +206,7 @@ func (r *raft) setTerm(term uint64) {
 // from a rejection, keeps the running deadline (Figure 3.1: only a leader's AppendEntries or
 // a granted vote postpone an election): otherwise every candidate with a stale log would
 // postpone the campaign of the node whose log can win, again and again.
-func (r *raft) becomeFollower(term uint64, lead harness.NodeID) {
+func (r *raft) becomeFollower(term uint64, lead nodeapi.NodeID) {
 	wasLeader := r.role == Leader
 	r.setTerm(term)
 	r.role, r.lead = Follower, lead
@@ -278,12 +278,12 @@ func (r *raft) nextDeadline() time.Time {
 	return next
 }
 
-func (r *raft) isVoter(id harness.NodeID) bool {
+func (r *raft) isVoter(id nodeapi.NodeID) bool {
 	_, ok := slices.BinarySearch(r.voters, id)
 	return ok
 }
 
-func (r *raft) progress(id harness.NodeID) *progress {
+func (r *raft) progress(id nodeapi.NodeID) *progress {
 	for _, pr := range r.prs {
 		if pr.id == id {
 			return pr

@@ -1,6 +1,6 @@
 package raft
 
-import "github.com/simfuzz/simfuzz/harness"
+import "github.com/simfuzz/simfuzz/harness/nodeapi"
 
 // durability orders disk syncs and what waits for them. Every disk write bumps written; one
 // Sync is in flight at a time and covers every write before it; messages that promise durable
@@ -24,7 +24,7 @@ type durability struct {
 
 type heldMsg struct {
 	seq   uint64
-	to    harness.NodeID
+	to    nodeapi.NodeID
 	frame []byte
 }
 
@@ -46,7 +46,7 @@ func (d *durability) wroteOther() { d.written++ }
 func (d *durability) pending() bool { return d.written > d.synced }
 
 // hold queues a frame until everything written so far is durable.
-func (d *durability) hold(to harness.NodeID, frame []byte) {
+func (d *durability) hold(to nodeapi.NodeID, frame []byte) {
 	d.held = append(d.held, heldMsg{seq: d.written, to: to, frame: frame})
 }
 

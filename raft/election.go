@@ -3,7 +3,7 @@ package raft
 import (
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // campaignKind says how an election starts.
@@ -83,7 +83,7 @@ func (r *raft) campaign(kind campaignKind) {
 }
 
 // handleVoteRequest answers a RequestVote or PreVote (Figure 2, RequestVote receiver).
-func (r *raft) handleVoteRequest(from harness.NodeID, m *message) {
+func (r *raft) handleVoteRequest(from nodeapi.NodeID, m *message) {
 	grant := r.canGrantVote(from, m)
 	if m.Type == msgPreVote {
 		// A grant is about the proposed term; a rejection carries ours, so that a
@@ -105,7 +105,7 @@ func (r *raft) handleVoteRequest(from harness.NodeID, m *message) {
 // canGrantVote is the vote rule: we have not voted for someone else in this term (and know no
 // leader of it), or this is a pre-vote for a later term; and the candidate's log is at least
 // as up-to-date as ours.
-func (r *raft) canGrantVote(from harness.NodeID, m *message) bool {
+func (r *raft) canGrantVote(from nodeapi.NodeID, m *message) bool {
 	canVote := r.vote == from || (r.vote == "" && r.lead == "") ||
 		(m.Type == msgPreVote && m.Term > r.term)
 	return canVote && r.isUpToDate(m.LastIndex, m.LastTerm)
@@ -119,7 +119,7 @@ func (r *raft) isUpToDate(lastIndex, lastTerm uint64) bool {
 }
 
 // handleVoteResponse counts a (pre-)vote answer for the election we are running.
-func (r *raft) handleVoteResponse(from harness.NodeID, m *message) {
+func (r *raft) handleVoteResponse(from nodeapi.NodeID, m *message) {
 	switch {
 	case r.role == PreCandidate && m.Type == msgPreVoteResp && !m.Reject && m.Term == r.term+1:
 	case r.role == PreCandidate && m.Type == msgPreVoteResp && m.Reject && m.Term == r.term:
@@ -132,7 +132,7 @@ func (r *raft) handleVoteResponse(from harness.NodeID, m *message) {
 
 // countVotes records one voter's answer and acts when the election is decided; it reports
 // whether it was.
-func (r *raft) countVotes(from harness.NodeID, granted bool) bool {
+func (r *raft) countVotes(from nodeapi.NodeID, granted bool) bool {
 	yes, no := r.recordVote(from, granted)
 	q := quorumSize(len(r.voters))
 	switch {
@@ -150,7 +150,7 @@ func (r *raft) countVotes(from harness.NodeID, granted bool) bool {
 
 // recordVote stores the answer of a distinct voter (a duplicated or repeated response counts
 // once; a non-voter's does not count) and returns the tallies.
-func (r *raft) recordVote(from harness.NodeID, granted bool) (yes, no int) {
+func (r *raft) recordVote(from nodeapi.NodeID, granted bool) (yes, no int) {
 	if r.isVoter(from) && !r.hasVoted(from) {
 		r.votes = append(r.votes, voteRecord{from: from, granted: granted})
 	}
@@ -164,7 +164,7 @@ func (r *raft) recordVote(from harness.NodeID, granted bool) (yes, no int) {
 	return yes, no
 }
 
-func (r *raft) hasVoted(id harness.NodeID) bool {
+func (r *raft) hasVoted(id nodeapi.NodeID) bool {
 	for _, v := range r.votes {
 		if v.from == id {
 			return true

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // entryType says what a log entry carries.
@@ -53,18 +53,18 @@ func decodeEntry(d *decoder) Entry {
 }
 
 // encodeVoters renders a voter set (sorted) as the data of a config entry or snapshot.
-func encodeVoters(e *encoder, voters []harness.NodeID) {
+func encodeVoters(e *encoder, voters []nodeapi.NodeID) {
 	e.uvarint(uint64(len(voters)))
 	for _, v := range voters {
 		e.str(string(v))
 	}
 }
 
-func decodeVoters(d *decoder) []harness.NodeID {
+func decodeVoters(d *decoder) []nodeapi.NodeID {
 	n := d.count(1)
-	voters := make([]harness.NodeID, 0, n)
+	voters := make([]nodeapi.NodeID, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		voters = append(voters, harness.NodeID(d.str()))
+		voters = append(voters, nodeapi.NodeID(d.str()))
 	}
 	if d.err == nil && !slices.IsSorted(voters) {
 		d.fail(fmt.Errorf("voter set not sorted: %v", voters))
@@ -73,14 +73,14 @@ func decodeVoters(d *decoder) []harness.NodeID {
 }
 
 // configData is the payload of a config entry.
-func configData(voters []harness.NodeID) []byte {
+func configData(voters []nodeapi.NodeID) []byte {
 	e := encoder{}
 	encodeVoters(&e, voters)
 	return e.buf
 }
 
 // parseConfig decodes a config entry's payload.
-func parseConfig(data []byte) ([]harness.NodeID, error) {
+func parseConfig(data []byte) ([]nodeapi.NodeID, error) {
 	d := decoder{buf: data}
 	voters := decodeVoters(&d)
 	if err := d.done(); err != nil {

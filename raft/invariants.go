@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Invariant names, as reported in Violation.Invariant.
@@ -44,18 +44,18 @@ type entryGhost struct{ prevTerm, hash uint64 }
 // ghost is the history of the whole run, across node incarnations: who led each term, every
 // (index, term) ever appended anywhere, and the term of every index ever committed or applied.
 type ghost struct {
-	leaders   map[uint64]harness.NodeID
+	leaders   map[uint64]nodeapi.NodeID
 	entries   map[entryKey]entryGhost
 	committed []uint64
 	// committedIn is, per committed index, the term of the node that first saw it committed:
 	// the leader that decided it, so the term in which it was committed.
 	committedIn []uint64
 	applied     []uint64
-	watches     map[harness.NodeID]*watch
-	ids         []harness.NodeID
+	watches     map[nodeapi.NodeID]*watch
+	ids         []nodeapi.NodeID
 	// durable is, per node, the last entry it had synced at its latest check: its next
 	// incarnation must recover it.
-	durable map[harness.NodeID]entryKey
+	durable map[nodeapi.NodeID]entryKey
 }
 
 // watch holds how far the checks have seen one node incarnation.
@@ -71,11 +71,11 @@ type watch struct {
 }
 
 func newGhost() *ghost {
-	return &ghost{leaders: map[uint64]harness.NodeID{}, entries: map[entryKey]entryGhost{},
-		watches: map[harness.NodeID]*watch{}, durable: map[harness.NodeID]entryKey{}}
+	return &ghost{leaders: map[uint64]nodeapi.NodeID{}, entries: map[entryKey]entryGhost{},
+		watches: map[nodeapi.NodeID]*watch{}, durable: map[nodeapi.NodeID]entryKey{}}
 }
 
-func (g *ghost) watch(id harness.NodeID, n *Node) {
+func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
 	if _, ok := g.watches[id]; !ok {
 		i, _ := slices.BinarySearch(g.ids, id)
 		g.ids = slices.Insert(g.ids, i, id)
@@ -83,7 +83,7 @@ func (g *ghost) watch(id harness.NodeID, n *Node) {
 	g.watches[id] = &watch{n: n, commit: n.r.commit, applied: n.applied, recovered: true}
 }
 
-func (g *ghost) unwatch(id harness.NodeID) {
+func (g *ghost) unwatch(id nodeapi.NodeID) {
 	if i, ok := slices.BinarySearch(g.ids, id); ok {
 		g.ids = slices.Delete(g.ids, i, i+1)
 	}
@@ -91,7 +91,7 @@ func (g *ghost) unwatch(id harness.NodeID) {
 }
 
 // rewatch makes the next check of id revisit its whole state.
-func (g *ghost) rewatch(id harness.NodeID) {
+func (g *ghost) rewatch(id nodeapi.NodeID) {
 	w := g.watches[id]
 	if w == nil {
 		return
@@ -101,7 +101,7 @@ func (g *ghost) rewatch(id harness.NodeID) {
 	w.leaderTerm, w.commit, w.applied = 0, r.log.snapIndex, r.log.snapIndex
 }
 
-func (g *ghost) check(id harness.NodeID) error {
+func (g *ghost) check(id nodeapi.NodeID) error {
 	w := g.watches[id]
 	if w == nil || w.n.failure != nil {
 		return nil
@@ -125,7 +125,7 @@ func (g *ghost) check(id harness.NodeID) error {
 // (or a snapshot past it); then it records what this incarnation has synced. A truncation
 // by a new leader lowers the synced index first, so a legitimately replaced suffix is
 // never demanded back.
-func (g *ghost) checkDurable(id harness.NodeID, w *watch) error {
+func (g *ghost) checkDurable(id nodeapi.NodeID, w *watch) error {
 	r := w.n.r
 	if w.recovered {
 		w.recovered = false
@@ -148,7 +148,7 @@ func (g *ghost) checkDurable(id harness.NodeID, w *watch) error {
 
 // checkLeader: at most one leader per term (Election Safety); a leader's log holds every
 // committed entry (Leader Completeness) and never loses entries (Leader Append-Only).
-func (g *ghost) checkLeader(id harness.NodeID, w *watch) error {
+func (g *ghost) checkLeader(id nodeapi.NodeID, w *watch) error {
 	r := w.n.r
 	if r.role != Leader {
 		return nil
@@ -186,7 +186,7 @@ func (g *ghost) checkLeader(id harness.NodeID, w *watch) error {
 // Completeness binds the leaders of terms after the one in which the entry was committed; a
 // leader of that term or an earlier one may lack it: a deposed leader that has not learned
 // so yet, or one elected before the commit (as the leader trap leaves behind).
-func (g *ghost) leaderHolds(id harness.NodeID, r *raft, i uint64) error {
+func (g *ghost) leaderHolds(id nodeapi.NodeID, r *raft, i uint64) error {
 	t := g.committed[i]
 	if t == 0 || i < r.log.snapIndex || r.term <= g.committedIn[i] {
 		return nil
@@ -204,7 +204,7 @@ func (g *ghost) leaderHolds(id harness.NodeID, r *raft, i uint64) error {
 // its disk: a single-node leader that crashes before syncing its term may lead the same term
 // again after restart and append different entries there, which no one could have seen.
 // Followers record every entry they hold, so everything that left a leader is checked.
-func (g *ghost) checkLog(id harness.NodeID, w *watch) error {
+func (g *ghost) checkLog(id nodeapi.NodeID, w *watch) error {
 	r := w.n.r
 	l := r.log
 	for i := max(l.dirty, l.firstIndex()); i <= l.lastIndex(); i++ {
@@ -231,7 +231,7 @@ func (g *ghost) checkLog(id harness.NodeID, w *watch) error {
 
 // checkCommit records newly committed entries: no two nodes commit different entries at an
 // index, and every current leader of a later term holds them (Leader Completeness).
-func (g *ghost) checkCommit(id harness.NodeID, w *watch) error {
+func (g *ghost) checkCommit(id nodeapi.NodeID, w *watch) error {
 	r := w.n.r
 	from := w.commit + 1
 	w.commit = max(w.commit, r.commit)
@@ -270,7 +270,7 @@ func (g *ghost) leadersHold(i uint64) error {
 
 // checkApplied records newly applied entries: every node applies the same entry at an index
 // (State Machine Safety; equal terms mean equal entries, by the Log Matching record).
-func (g *ghost) checkApplied(id harness.NodeID, w *watch) error {
+func (g *ghost) checkApplied(id nodeapi.NodeID, w *watch) error {
 	n := w.n
 	from := w.applied + 1
 	w.applied = max(w.applied, n.applied)
@@ -305,7 +305,7 @@ func entryHash(e *Entry) uint64 {
 
 // Converged reports nil when every live voter (of the configuration of the most advanced
 // live node) has applied the latest commit index and holds the same state.
-func (s *System) Converged(live []harness.NodeID) error {
+func (s *System) Converged(live []nodeapi.NodeID) error {
 	var nodes []*Node
 	for _, id := range live {
 		if n := s.nodes[id]; n != nil && n.failure == nil && !n.stopped {

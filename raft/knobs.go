@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// knobSetters maps each scenario knob name (harness.Scenario.System) to the Config field it
+// knobSetters maps each scenario knob name (nodeapi.Scenario.System) to the Config field it
 // sets. Knobs let a scenario run the system with settings that expose bugs (one entry per
 // append, one append in flight, tiny snapshot thresholds) without a code change.
 var knobSetters = map[string]func(c *Config, v int64){

@@ -6,54 +6,24 @@ import (
 	"hash/fnv"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
-// The operation kinds of harness.Op (package model's Kind values, which raft may not import;
-// kv_test.go checks the mapping through Kind.String).
-const (
-	kindGet    = 1
-	kindPut    = 2
-	kindAppend = 3
-	kindCAS    = 4
-	kindDelete = 5
-)
+func validKind(op nodeapi.Op) bool { return kvop.Valid(op.Kind) }
 
-func validKind(op harness.Op) bool { return op.Kind >= kindGet && op.Kind <= kindDelete }
+func isWrite(op nodeapi.Op) bool { return kvop.IsWrite(op.Kind) }
 
-func isWrite(op harness.Op) bool { return op.Kind != kindGet }
-
-// applyOp is the reference semantics of one operation on one key (model.Apply's documented
-// behaviour): cas compares against the current value with a missing key read as "".
-func applyOp(value string, present bool, op harness.Op) (string, bool, harness.Result) {
-	switch op.Kind {
-	case kindGet:
-		return value, present, harness.Result{Value: value, Found: present}
-	case kindPut:
-		return op.Value, true, harness.Result{}
-	case kindAppend:
-		return value + op.Value, true, harness.Result{}
-	case kindCAS:
-		if value == op.Expect {
-			return op.Value, true, harness.Result{OK: true}
-		}
-		return value, present, harness.Result{}
-	case kindDelete:
-		return "", false, harness.Result{}
-	}
-	panic(fmt.Sprintf("raft: applyOp with invalid kind %d (requests are validated)", op.Kind))
-}
-
-func encodeOp(e *encoder, op harness.Op) {
+func encodeOp(e *encoder, op nodeapi.Op) {
 	e.u8(uint8(op.Kind))
 	e.str(op.Key)
 	e.str(op.Value)
 	e.str(op.Expect)
 }
 
-func decodeOp(d *decoder) harness.Op {
-	var op harness.Op
-	setKind(&op.Kind, d.u8())
+func decodeOp(d *decoder) nodeapi.Op {
+	var op nodeapi.Op
+	op.Kind = nodeapi.Kind(d.u8())
 	op.Key, op.Value, op.Expect = d.str(), d.str(), d.str()
 	if d.err == nil && !validKind(op) {
 		d.fail(fmt.Errorf("invalid operation kind %d", op.Kind))
@@ -61,28 +31,24 @@ func decodeOp(d *decoder) harness.Op {
 	return op
 }
 
-// setKind stores b into harness.Op's Kind field; the type parameter is inferred, so raft need
-// not import package model to name the type.
-func setKind[K ~uint8](k *K, b uint8) { *k = K(b) }
-
 // sessionKey names one client incarnation: the client's endpoint and the random nonce it
 // drew at creation, so that a re-created client never collides with its predecessor.
 type sessionKey struct {
-	client harness.NodeID
+	client nodeapi.NodeID
 	nonce  uint64
 }
 
 // session is the last write applied for a client and its result, for deduplication.
 type session struct {
 	seq    uint64
-	result harness.Result
+	result nodeapi.Result
 }
 
 // command is a decoded client write as stored in a log entry.
 type command struct {
 	key sessionKey
 	seq uint64
-	op  harness.Op
+	op  nodeapi.Op
 }
 
 func encodeCommand(c *command) []byte {
@@ -97,7 +63,7 @@ func encodeCommand(c *command) []byte {
 
 func decodeCommand(data []byte) (command, error) {
 	d := decoder{buf: data}
-	c := command{key: sessionKey{client: harness.NodeID(d.str()), nonce: d.uvarint()}}
+	c := command{key: sessionKey{client: nodeapi.NodeID(d.str()), nonce: d.uvarint()}}
 	c.seq = d.uvarint()
 	c.op = decodeOp(&d)
 	if err := d.done(); err != nil {
@@ -119,21 +85,21 @@ func newKVStore() *kvStore {
 // dedup is the exactly-once rule: a command whose sequence number the session has already
 // applied must not apply again. It returns the cached result for a retry of the latest write
 // and reports stale for an older one (its client has long moved on).
-func (kv *kvStore) dedup(c *command) (cached harness.Result, dup bool) {
+func (kv *kvStore) dedup(c *command) (cached nodeapi.Result, dup bool) {
 	s, ok := kv.sessions[c.key]
 	if !ok || c.seq > s.seq {
-		return harness.Result{}, false
+		return nodeapi.Result{}, false
 	}
 	return s.result, true
 }
 
 // applyCommand applies one committed write (exactly once per client sequence number).
-func (kv *kvStore) applyCommand(c *command) harness.Result {
+func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 	if cached, dup := kv.dedup(c); dup {
 		return cached
 	}
 	value, present := kv.data[c.op.Key]
-	value, present, res := applyOp(value, present, c.op)
+	value, present, res := kvop.Apply(value, present, c.op)
 	if present {
 		kv.data[c.op.Key] = value
 	} else {
@@ -144,9 +110,9 @@ func (kv *kvStore) applyCommand(c *command) harness.Result {
 }
 
 // read serves a get from the current state.
-func (kv *kvStore) read(key string) harness.Result {
+func (kv *kvStore) read(key string) nodeapi.Result {
 	v, ok := kv.data[key]
-	return harness.Result{Value: v, Found: ok}
+	return nodeapi.Result{Value: v, Found: ok}
 }
 
 // encode renders the state with sorted keys, so equal states encode equally.
@@ -189,7 +155,7 @@ func decodeKVStore(d *decoder) *kvStore {
 	}
 	n = d.count(5)
 	for i := 0; i < n && d.err == nil; i++ {
-		sk := sessionKey{client: harness.NodeID(d.str()), nonce: d.uvarint()}
+		sk := sessionKey{client: nodeapi.NodeID(d.str()), nonce: d.uvarint()}
 		s := session{seq: d.uvarint()}
 		s.result.Value = d.str()
 		s.result.Found, s.result.OK = d.boolean(), d.boolean()

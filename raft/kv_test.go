@@ -4,17 +4,9 @@ import (
 	"testing"
 
 	"github.com/simfuzz/simfuzz/harness"
+	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/stretchr/testify/require"
 )
-
-func TestKindConstantsMatchTheVocabulary(t *testing.T) {
-	for kind, name := range map[int]string{kindGet: "get", kindPut: "put",
-		kindAppend: "append", kindCAS: "cas", kindDelete: "delete"} {
-		var op harness.Op
-		setKind(&op.Kind, uint8(kind))
-		require.Equal(t, name, op.Kind.String())
-	}
-}
 
 func TestApplyOpSemantics(t *testing.T) {
 	kv := newKVStore()
@@ -27,11 +19,11 @@ func TestApplyOpSemantics(t *testing.T) {
 	require.Equal(t, harness.Result{}, do(appendOp("k", "a")))
 	require.Equal(t, harness.Result{Value: "a", Found: true}, kv.read("k"))
 	cas := func(expect, value string) harness.Op {
-		return harness.Op{Kind: kindCAS, Key: "k", Expect: expect, Value: value}
+		return harness.Op{Kind: kvop.CAS, Key: "k", Expect: expect, Value: value}
 	}
 	require.Equal(t, harness.Result{}, do(cas("x", "b")), "cas against the wrong value fails")
 	require.Equal(t, harness.Result{OK: true}, do(cas("a", "b")))
-	require.Equal(t, harness.Result{}, do(harness.Op{Kind: kindDelete, Key: "k"}))
+	require.Equal(t, harness.Result{}, do(harness.Op{Kind: kvop.Delete, Key: "k"}))
 	require.Equal(t, harness.Result{}, kv.read("k"))
 	require.Equal(t, harness.Result{OK: true}, do(cas("", "c")), "a missing key reads as \"\"")
 	require.Equal(t, harness.Result{Value: "c", Found: true}, kv.read("k"))
@@ -42,7 +34,7 @@ func TestApplyOpSemantics(t *testing.T) {
 func TestSessionsApplyARetryOnce(t *testing.T) {
 	kv := newKVStore()
 	c := &command{key: sessionKey{client: "c1", nonce: 7}, seq: 1,
-		op: harness.Op{Kind: kindCAS, Key: "k", Expect: "", Value: "v"}}
+		op: harness.Op{Kind: kvop.CAS, Key: "k", Expect: "", Value: "v"}}
 	require.Equal(t, harness.Result{OK: true}, kv.applyCommand(c))
 	require.Equal(t, harness.Result{OK: true}, kv.applyCommand(c),
 		"a retry gets the first result, not a failed cas")
@@ -80,7 +72,7 @@ func TestCommandEncodingRejectsBadKinds(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, *c, back)
 	bad := *c
-	setKind(&bad.op.Kind, 9)
+	bad.op.Kind = 9
 	_, err = decodeCommand(encodeCommand(&bad))
 	require.ErrorContains(t, err, "invalid operation kind 9")
 }

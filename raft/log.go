@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // confRecord is a config entry present in the log.
 type confRecord struct {
 	index  uint64
-	voters []harness.NodeID
+	voters []nodeapi.NodeID
 }
 
 // raftLog is a node's in-memory log: the entries after the last snapshot, the membership
@@ -21,14 +21,14 @@ type raftLog struct {
 	snapIndex, snapTerm uint64
 	// baseVoters is the configuration in force at snapIndex (from the snapshot, or the boot
 	// peers when there is none).
-	baseVoters []harness.NodeID
+	baseVoters []nodeapi.NodeID
 	entries    []Entry
 	confs      []confRecord
 	unstable   uint64
 	dirty      uint64
 }
 
-func newRaftLog(voters []harness.NodeID) *raftLog {
+func newRaftLog(voters []nodeapi.NodeID) *raftLog {
 	return &raftLog{baseVoters: voters, unstable: 1, dirty: 1}
 }
 
@@ -145,7 +145,7 @@ func (l *raftLog) compact(i uint64) {
 }
 
 // reset discards the whole log for an installed snapshot that ends at (i, t).
-func (l *raftLog) reset(i, t uint64, voters []harness.NodeID) {
+func (l *raftLog) reset(i, t uint64, voters []nodeapi.NodeID) {
 	l.entries = nil
 	l.confs = nil
 	l.snapIndex, l.snapTerm, l.baseVoters = i, t, voters
@@ -153,7 +153,7 @@ func (l *raftLog) reset(i, t uint64, voters []harness.NodeID) {
 }
 
 // voters is the configuration in force: the latest config entry in the log, else the base.
-func (l *raftLog) voters() []harness.NodeID {
+func (l *raftLog) voters() []nodeapi.NodeID {
 	if n := len(l.confs); n > 0 {
 		return l.confs[n-1].voters
 	}
@@ -161,7 +161,7 @@ func (l *raftLog) voters() []harness.NodeID {
 }
 
 // votersAt is the configuration in force at index i (the latest config entry at or before i).
-func (l *raftLog) votersAt(i uint64) []harness.NodeID {
+func (l *raftLog) votersAt(i uint64) []nodeapi.NodeID {
 	for k := len(l.confs) - 1; k >= 0; k-- {
 		if l.confs[k].index <= i {
 			return l.confs[k].voters

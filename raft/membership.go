@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Membership changes add or remove one voter at a time (§4.1 of the Raft dissertation). A
@@ -14,7 +14,7 @@ import (
 // ProposeConfChange is the leader's input for adding (add) or removing a voter. It returns
 // the index of the config entry, or 0 with statusOK when target already has the asked
 // membership; any other status says why nothing was appended.
-func (r *raft) ProposeConfChange(target harness.NodeID, add bool) (uint64, status, string) {
+func (r *raft) ProposeConfChange(target nodeapi.NodeID, add bool) (uint64, status, string) {
 	if r.role != Leader {
 		return 0, statusNotLeader, ""
 	}
@@ -86,7 +86,7 @@ func (r *raft) syncConfig() {
 	}
 }
 
-func cmpNodeID(a, b harness.NodeID) int {
+func cmpNodeID(a, b nodeapi.NodeID) int {
 	switch {
 	case a < b:
 		return -1

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // msgType names a message. The zero value is invalid so that a forgotten type is caught.
@@ -93,11 +93,11 @@ type message struct {
 
 	// Client and admin traffic.
 	Seq, Nonce uint64
-	Op         harness.Op
-	Result     harness.Result
+	Op         nodeapi.Op
+	Result     nodeapi.Result
 	Status     status
-	Leader     harness.NodeID
-	Target     harness.NodeID
+	Leader     nodeapi.NodeID
+	Target     nodeapi.NodeID
 	Action     adminAction
 	Text       string
 }
@@ -294,18 +294,18 @@ func decodeClientBody(d *decoder, m *message) {
 		m.Op = decodeOp(d)
 	case msgClientResp:
 		m.Status = decodeStatus(d)
-		m.Leader = harness.NodeID(d.str())
+		m.Leader = nodeapi.NodeID(d.str())
 		m.Result.Value = d.str()
 		m.Result.Found, m.Result.OK = d.boolean(), d.boolean()
 	case msgAdminReq:
-		m.Target = harness.NodeID(d.str())
+		m.Target = nodeapi.NodeID(d.str())
 		m.Action = adminAction(d.u8())
 		if d.err == nil && (m.Action < adminAdd || m.Action > adminTransfer) {
 			d.fail(fmt.Errorf("invalid admin action %d", m.Action))
 		}
 	case msgAdminResp:
 		m.Status = decodeStatus(d)
-		m.Leader = harness.NodeID(d.str())
+		m.Leader = nodeapi.NodeID(d.str())
 		m.Text = d.str()
 	}
 }

@@ -5,17 +5,17 @@ import (
 	"slices"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Node is one Raft server: the consensus core, the key-value state machine, the write-ahead
-// log and the client-facing request handling, driven by its Env. It implements harness.Node
-// and harness.Stopper.
+// log and the client-facing request handling, driven by its Env. It implements nodeapi.Node
+// and nodeapi.Stopper.
 type Node struct {
-	env   harness.Env
-	disk  harness.Disk
+	env   nodeapi.Env
+	disk  nodeapi.Disk
 	cfg   *Config
-	annot harness.Annotator
+	annot nodeapi.Annotator
 	r     *raft
 	kv    *kvStore
 	// applied is the last log index applied to kv.
@@ -24,7 +24,7 @@ type Node struct {
 	dur     durability
 
 	clock      monoClock
-	timer      harness.Timer
+	timer      nodeapi.Timer
 	timerAt    time.Time
 	timerArmed bool
 	onTimerFn  func()
@@ -53,12 +53,12 @@ type NodeStats struct {
 }
 
 var (
-	_ harness.Node    = (*Node)(nil)
-	_ harness.Stopper = (*Node)(nil)
+	_ nodeapi.Node    = (*Node)(nil)
+	_ nodeapi.Stopper = (*Node)(nil)
 )
 
 // newNode recovers a node from its disk (an error for any corrupted record) and starts it.
-func newNode(env harness.Env, boot harness.Boot, cfg *Config) (*Node, error) {
+func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	peers := slices.Clone(boot.Peers)
 	slices.Sort(peers)
 	peers = slices.Compact(peers)
@@ -71,7 +71,7 @@ func newNode(env harness.Env, boot harness.Boot, cfg *Config) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{env: env, disk: env.Disk(), cfg: cfg, kv: rec.kv}
-	n.annot, _ = env.(harness.Annotator)
+	n.annot, _ = env.(nodeapi.Annotator)
 	n.onTimerFn, n.retryFn = n.onTimer, n.requestSync
 	n.server.init()
 	n.clock = newMonoClock(env.Now())
@@ -91,7 +91,7 @@ func newNode(env harness.Env, boot harness.Boot, cfg *Config) (*Node, error) {
 
 // HandleMessage delivers a frame from another node or a client. Frames that fail their
 // checksum or do not parse are counted and dropped.
-func (n *Node) HandleMessage(from harness.NodeID, frame []byte) {
+func (n *Node) HandleMessage(from nodeapi.NodeID, frame []byte) {
 	if n.stopped {
 		return
 	}
@@ -195,7 +195,7 @@ func (n *Node) sendOutputs() {
 
 // send encodes m into the reused buffer and sends it; Env.Send copies the bytes (the
 // simulated world does; a real runtime writes them out before returning).
-func (n *Node) send(to harness.NodeID, m *message) {
+func (n *Node) send(to nodeapi.NodeID, m *message) {
 	n.out = appendMessage(n.out[:0], m)
 	n.env.Send(to, n.out)
 }

@@ -3,7 +3,7 @@ package raft
 import (
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // progressState is how a leader currently feeds one follower.
@@ -23,7 +23,7 @@ const (
 
 // progress is the leader's view of one voter.
 type progress struct {
-	id    harness.NodeID
+	id    nodeapi.NodeID
 	match uint64
 	next  uint64
 	state progressState
@@ -40,7 +40,7 @@ type progress struct {
 	snapResendAt time.Time
 }
 
-func newProgress(id harness.NodeID, next uint64) *progress {
+func newProgress(id nodeapi.NodeID, next uint64) *progress {
 	return &progress{id: id, next: next}
 }
 

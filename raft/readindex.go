@@ -1,11 +1,11 @@
 package raft
 
-import "github.com/simfuzz/simfuzz/harness"
+import "github.com/simfuzz/simfuzz/harness/nodeapi"
 
 // readCtx is what the adapter needs to answer a read once it is confirmed: who asked, for
 // which operation, and which key.
 type readCtx struct {
-	client harness.NodeID
+	client nodeapi.NodeID
 	seq    uint64
 	key    string
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 const (
@@ -16,7 +16,7 @@ const (
 // recovered is the durable state of a node found on its disk.
 type recovered struct {
 	term uint64
-	vote harness.NodeID
+	vote nodeapi.NodeID
 	log  *raftLog
 	snap *snapshotRef
 	kv   *kvStore
@@ -45,7 +45,7 @@ const recoveryAttempts = 3
 
 // recoverWithRetry runs recoverDisk again after a corruption error, and reports the error
 // only when every attempt finds one. No data from a failed attempt is kept.
-func recoverWithRetry(disk harness.Disk, boot []harness.NodeID) (*recovered, error) {
+func recoverWithRetry(disk nodeapi.Disk, boot []nodeapi.NodeID) (*recovered, error) {
 	var err error
 	for range recoveryAttempts {
 		var rec *recovered
@@ -62,7 +62,7 @@ func recoverWithRetry(disk harness.Disk, boot []harness.NodeID) (*recovered, err
 
 // recoverDisk reads the snapshot and the write-ahead log. boot is the voter set to assume
 // when the disk holds no configuration.
-func recoverDisk(disk harness.Disk, boot []harness.NodeID) (*recovered, error) {
+func recoverDisk(disk nodeapi.Disk, boot []nodeapi.NodeID) (*recovered, error) {
 	rec := &recovered{kv: newKVStore()}
 	var segs []uint64
 	for _, name := range disk.List() {
@@ -90,9 +90,9 @@ func recoverDisk(disk harness.Disk, boot []harness.NodeID) (*recovered, error) {
 	return rec, nil
 }
 
-func (rec *recovered) loadSnapshot(disk harness.Disk) error {
+func (rec *recovered) loadSnapshot(disk nodeapi.Disk) error {
 	data, err := disk.ReadFile(snapFile)
-	if errors.Is(err, harness.ErrNotExist) {
+	if errors.Is(err, nodeapi.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
@@ -117,7 +117,7 @@ func (rec *recovered) loadSnapshot(disk harness.Disk) error {
 
 // replaySegment applies one segment's records to raw. A frame cut short ends the segment (a
 // torn write at a crash); the next segment, if any, starts with the complete state again.
-func (rec *recovered) replaySegment(disk harness.Disk, name string, raw *raftLog) error {
+func (rec *recovered) replaySegment(disk nodeapi.Disk, name string, raw *raftLog) error {
 	data, err := disk.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("raft: reading %s: %w", name, err)
@@ -142,7 +142,7 @@ func (rec *recovered) applyRecord(payload []byte, raw *raftLog) error {
 	d := decoder{buf: payload}
 	switch typ := d.u8(); typ {
 	case recHardState:
-		term, vote := d.uvarint(), harness.NodeID(d.str())
+		term, vote := d.uvarint(), nodeapi.NodeID(d.str())
 		if err := d.done(); err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func replayEntry(raw *raftLog, ent Entry) error {
 
 // rebase applies a snapshot boundary to a log: the InstallSnapshot rule, used both for a
 // base record and for a snapshot newer than the log's base.
-func rebase(l *raftLog, index, term uint64, voters []harness.NodeID) {
+func rebase(l *raftLog, index, term uint64, voters []nodeapi.NodeID) {
 	if index >= l.snapIndex && l.matchTerm(index, term) {
 		l.compact(index)
 		l.baseVoters = voters

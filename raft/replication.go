@@ -3,7 +3,7 @@ package raft
 import (
 	"fmt"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Propose is the leader's input for a client write: append it in the current term and send
@@ -86,7 +86,7 @@ func (r *raft) sendAppend(pr *progress, heartbeat bool) {
 }
 
 // handleAppend is the AppendEntries receiver of Figure 2.
-func (r *raft) handleAppend(from harness.NodeID, m *message) {
+func (r *raft) handleAppend(from nodeapi.NodeID, m *message) {
 	if r.role == Leader {
 		// Two leaders in one term would break Election Safety; never follow the other one.
 		r.note("%s: AppendEntries from %s in own term %d ignored", r.id, from, r.term)
@@ -114,7 +114,7 @@ func (r *raft) handleAppend(from harness.NodeID, m *message) {
 }
 
 // hearFromLeader records contact with the current term's leader.
-func (r *raft) hearFromLeader(from harness.NodeID) {
+func (r *raft) hearFromLeader(from nodeapi.NodeID) {
 	if r.role != Follower || r.lead != from {
 		r.becomeFollower(r.term, from)
 		return
@@ -183,7 +183,7 @@ func (r *raft) conflictHint(prev uint64) (hintIndex, hintTerm uint64) {
 
 // handleAppendResponse is the leader's side: advance or back off the follower's progress,
 // commit what a quorum holds, and confirm reads.
-func (r *raft) handleAppendResponse(from harness.NodeID, m *message) {
+func (r *raft) handleAppendResponse(from nodeapi.NodeID, m *message) {
 	pr := r.progress(from)
 	if r.role != Leader || pr == nil {
 		return

@@ -5,19 +5,19 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // pendingWrite is a client write a leader appended and will answer once it applies.
 type pendingWrite struct {
-	client harness.NodeID
+	client nodeapi.NodeID
 	key    sessionKey
 	seq    uint64
 }
 
 // pendingAdmin is a membership change a leader appended and will answer once it applies.
 type pendingAdmin struct {
-	client harness.NodeID
+	client nodeapi.NodeID
 	seq    uint64
 }
 
@@ -35,7 +35,7 @@ func (s *serverState) init() {
 }
 
 // handleClient serves a client or admin request; servers ignore response types.
-func (n *Node) handleClient(from harness.NodeID, m *message) {
+func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 	switch {
 	case m.Type == msgClientReq && isWrite(m.Op):
 		n.proposeWrite(from, m)
@@ -48,21 +48,21 @@ func (n *Node) handleClient(from harness.NodeID, m *message) {
 	}
 }
 
-func (n *Node) reply(to harness.NodeID, seq uint64, st status, res harness.Result) {
+func (n *Node) reply(to nodeapi.NodeID, seq uint64, st status, res nodeapi.Result) {
 	n.send(to, &message{Type: msgClientResp, Seq: seq, Status: st, Leader: n.r.lead,
 		Result: res})
 }
 
-func (n *Node) replyAdmin(to harness.NodeID, seq uint64, st status, text string) {
+func (n *Node) replyAdmin(to nodeapi.NodeID, seq uint64, st status, text string) {
 	n.send(to, &message{Type: msgAdminResp, Seq: seq, Status: st, Leader: n.r.lead,
 		Text: text})
 }
 
 // proposeWrite appends a client write, unless the session shows it already applied (then the
 // cached result is the answer) or this node cannot take it.
-func (n *Node) proposeWrite(from harness.NodeID, m *message) {
+func (n *Node) proposeWrite(from nodeapi.NodeID, m *message) {
 	if n.r.role != Leader {
-		n.reply(from, m.Seq, statusNotLeader, harness.Result{})
+		n.reply(from, m.Seq, statusNotLeader, nodeapi.Result{})
 		return
 	}
 	cmd := command{key: sessionKey{client: from, nonce: m.Nonce}, seq: m.Seq, op: m.Op}
@@ -73,29 +73,29 @@ func (n *Node) proposeWrite(from harness.NodeID, m *message) {
 		return // an older request: its client has moved on
 	}
 	if len(n.server.writes) >= n.cfg.MaxPendingProposals {
-		n.reply(from, m.Seq, statusRetry, harness.Result{})
+		n.reply(from, m.Seq, statusRetry, nodeapi.Result{})
 		return
 	}
 	index, st := n.r.Propose(encodeCommand(&cmd))
 	if st != statusOK {
-		n.reply(from, m.Seq, st, harness.Result{})
+		n.reply(from, m.Seq, st, nodeapi.Result{})
 		return
 	}
 	if old, ok := n.server.writes[index]; ok {
-		n.reply(old.client, old.seq, statusRetry, harness.Result{})
+		n.reply(old.client, old.seq, statusRetry, nodeapi.Result{})
 	}
 	n.server.writes[index] = pendingWrite{client: from, key: cmd.key, seq: cmd.seq}
 }
 
 // startRead hands a get to the core's ReadIndex.
-func (n *Node) startRead(from harness.NodeID, m *message) {
+func (n *Node) startRead(from nodeapi.NodeID, m *message) {
 	st := n.r.ReadIndex(readCtx{client: from, seq: m.Seq, key: m.Op.Key})
 	if st != statusOK {
-		n.reply(from, m.Seq, st, harness.Result{})
+		n.reply(from, m.Seq, st, nodeapi.Result{})
 	}
 }
 
-func (n *Node) proposeAdmin(from harness.NodeID, m *message) {
+func (n *Node) proposeAdmin(from nodeapi.NodeID, m *message) {
 	if m.Target == "" {
 		n.replyAdmin(from, m.Seq, statusFailed, "empty node id")
 		return
@@ -116,14 +116,14 @@ func (n *Node) proposeAdmin(from harness.NodeID, m *message) {
 // settle answers the requests waiting for entry ent, which has just been applied (cmd and
 // res for a command). A client hears success only if the committed entry is its own request;
 // if another entry took the index, it is told to retry.
-func (s *serverState) settle(n *Node, ent *Entry, cmd *command, res *harness.Result) {
+func (s *serverState) settle(n *Node, ent *Entry, cmd *command, res *nodeapi.Result) {
 	if len(s.writes) > 0 {
 		if w, ok := s.writes[ent.Index]; ok {
 			delete(s.writes, ent.Index)
 			if cmd != nil && cmd.key == w.key && cmd.seq == w.seq {
 				n.reply(w.client, w.seq, statusOK, *res)
 			} else {
-				n.reply(w.client, w.seq, statusRetry, harness.Result{})
+				n.reply(w.client, w.seq, statusRetry, nodeapi.Result{})
 			}
 		}
 	}
@@ -145,7 +145,7 @@ func (s *serverState) dropBelow(n *Node, index uint64) {
 	for _, i := range sortedKeys(s.writes) {
 		if w := s.writes[i]; i <= index {
 			delete(s.writes, i)
-			n.reply(w.client, w.seq, statusRetry, harness.Result{})
+			n.reply(w.client, w.seq, statusRetry, nodeapi.Result{})
 		}
 	}
 	for _, i := range sortedKeys(s.admins) {
@@ -177,7 +177,7 @@ func (s *serverState) serveReads(n *Node) {
 // answerDroppedReads tells the clients of reads a former leader gave up to look elsewhere.
 func (n *Node) answerDroppedReads() {
 	for _, ctx := range n.r.droppedReads {
-		n.reply(ctx.client, ctx.seq, statusNotLeader, harness.Result{})
+		n.reply(ctx.client, ctx.seq, statusNotLeader, nodeapi.Result{})
 	}
 	n.r.droppedReads = n.r.droppedReads[:0]
 }

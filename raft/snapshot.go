@@ -3,27 +3,27 @@ package raft
 import (
 	"fmt"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // snapshotRef is a durable snapshot: the last entry it covers, the configuration in force
 // there, and its encoded form (state machine included), ready to send.
 type snapshotRef struct {
 	index, term uint64
-	voters      []harness.NodeID
+	voters      []nodeapi.NodeID
 	data        []byte
 }
 
 // installRequest asks the adapter to persist and restore a snapshot sent by a leader.
 type installRequest struct {
-	from harness.NodeID
+	from nodeapi.NodeID
 	data []byte
 }
 
 const snapshotVersion = 1
 
 // encodeSnapshot renders a snapshot: version, last index and term, voters, state machine.
-func encodeSnapshot(index, term uint64, voters []harness.NodeID, kv *kvStore) []byte {
+func encodeSnapshot(index, term uint64, voters []nodeapi.NodeID, kv *kvStore) []byte {
 	e := encoder{}
 	e.u8(snapshotVersion)
 	e.uvarint(index)
@@ -64,7 +64,7 @@ func (r *raft) sendSnapshot(pr *progress) {
 // answered at once; one whose last entry the log holds with the same term only advances
 // commit and keeps the entries after it; otherwise the adapter persists it and the log is
 // discarded (InstallSnapshotDone).
-func (r *raft) handleSnapshot(from harness.NodeID, m *message) {
+func (r *raft) handleSnapshot(from nodeapi.NodeID, m *message) {
 	if r.role == Leader {
 		return
 	}
@@ -90,7 +90,7 @@ func (r *raft) handleSnapshot(from harness.NodeID, m *message) {
 // InstallSnapshotDone is the input after the adapter made an installed snapshot durable and
 // is about to restore the state machine from it: the log restarts after the snapshot. It
 // reports false (restore nothing) when the log already committed past the snapshot.
-func (r *raft) InstallSnapshotDone(ref *snapshotRef, from harness.NodeID) bool {
+func (r *raft) InstallSnapshotDone(ref *snapshotRef, from nodeapi.NodeID) bool {
 	r.installing = false
 	if ref.index <= r.commit {
 		return false

@@ -3,20 +3,20 @@ package raft
 import (
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // NodeStatus is a snapshot of a node's state, for tests, properties and reports.
 type NodeStatus struct {
-	ID     harness.NodeID
+	ID     nodeapi.NodeID
 	Role   Role
 	Term   uint64
-	Leader harness.NodeID
+	Leader nodeapi.NodeID
 	// Commit, Applied and LastIndex are log indexes; SnapshotIndex is the last entry the
 	// durable snapshot covers.
 	Commit, Applied, LastIndex, SnapshotIndex uint64
 	// Voters is the configuration in force on this node (sorted).
-	Voters []harness.NodeID
+	Voters []nodeapi.NodeID
 	// Failed is the error that stopped the node, if any.
 	Failed error
 }

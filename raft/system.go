@@ -3,24 +3,24 @@ package raft
 import (
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
-// System is the Raft key-value store as a harness.System. It also implements
-// harness.Invariants (Election Safety, Log Matching, Leader Append-Only, Leader Completeness,
+// System is the Raft key-value store as a nodeapi.System. It also implements
+// nodeapi.Invariants (Election Safety, Log Matching, Leader Append-Only, Leader Completeness,
 // State Machine Safety, checked incrementally after every event against ghost state that
-// outlives node incarnations), harness.Converger and harness.LifecycleObserver.
+// outlives node incarnations), nodeapi.Converger and nodeapi.LifecycleObserver.
 type System struct {
 	cfg   Config
-	nodes map[harness.NodeID]*Node
+	nodes map[nodeapi.NodeID]*Node
 	ghost *ghost
 }
 
 var (
-	_ harness.System            = (*System)(nil)
-	_ harness.Invariants        = (*System)(nil)
-	_ harness.Converger         = (*System)(nil)
-	_ harness.LifecycleObserver = (*System)(nil)
+	_ nodeapi.System            = (*System)(nil)
+	_ nodeapi.Invariants        = (*System)(nil)
+	_ nodeapi.Converger         = (*System)(nil)
+	_ nodeapi.LifecycleObserver = (*System)(nil)
 )
 
 // NewSystem validates cfg and returns a system with no nodes yet.
@@ -28,7 +28,7 @@ func NewSystem(cfg Config) (*System, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &System{cfg: cfg, nodes: map[harness.NodeID]*Node{}, ghost: newGhost()}, nil
+	return &System{cfg: cfg, nodes: map[nodeapi.NodeID]*Node{}, ghost: newGhost()}, nil
 }
 
 // Config returns the configuration the system was made with.
@@ -36,7 +36,7 @@ func (s *System) Config() Config { return s.cfg }
 
 // NewNode creates (or, after a crash, re-creates) node env.ID() from its disk. A corrupted
 // disk record yields a *CorruptionError naming the file and offset.
-func (s *System) NewNode(env harness.Env, boot harness.Boot) (harness.Node, error) {
+func (s *System) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, error) {
 	n, err := newNode(env, boot, &s.cfg)
 	if err != nil {
 		return nil, err
@@ -47,22 +47,22 @@ func (s *System) NewNode(env harness.Env, boot harness.Boot) (harness.Node, erro
 }
 
 // NewClient creates a client endpoint that talks to servers.
-func (s *System) NewClient(env harness.Env, servers []harness.NodeID) (harness.Client, error) {
+func (s *System) NewClient(env nodeapi.Env, servers []nodeapi.NodeID) (nodeapi.Client, error) {
 	return newClient(env, servers, &s.cfg)
 }
 
 // NodeDown forgets the ended incarnation of id; the ghost state keeps what it did.
-func (s *System) NodeDown(id harness.NodeID) {
+func (s *System) NodeDown(id nodeapi.NodeID) {
 	delete(s.nodes, id)
 	s.ghost.unwatch(id)
 }
 
 // Node returns the running incarnation of id, or nil.
-func (s *System) Node(id harness.NodeID) *Node { return s.nodes[id] }
+func (s *System) Node(id nodeapi.NodeID) *Node { return s.nodes[id] }
 
 // NodeIDs returns the IDs of the running incarnations, sorted.
-func (s *System) NodeIDs() []harness.NodeID {
-	ids := make([]harness.NodeID, 0, len(s.nodes))
+func (s *System) NodeIDs() []nodeapi.NodeID {
+	ids := make([]nodeapi.NodeID, 0, len(s.nodes))
 	for id := range s.nodes {
 		ids = append(ids, id)
 	}
@@ -72,9 +72,9 @@ func (s *System) NodeIDs() []harness.NodeID {
 
 // Leader returns the leader of the highest term any running node has reached, or "" when
 // that term has no leader (an election is under way): the harness contract of
-// harness.LeaderReporter, which crash targeting and the stability check rely on.
-func (s *System) Leader() harness.NodeID {
-	var leader harness.NodeID
+// nodeapi.LeaderReporter, which crash targeting and the stability check rely on.
+func (s *System) Leader() nodeapi.NodeID {
+	var leader nodeapi.NodeID
 	var maxTerm uint64
 	for _, id := range s.NodeIDs() {
 		n := s.nodes[id]
@@ -96,7 +96,7 @@ func (s *System) Leader() harness.NodeID {
 
 // CheckAfterEvent checks the safety invariants for what node id changed since its last
 // check; the cost is proportional to that change, not to the log.
-func (s *System) CheckAfterEvent(id harness.NodeID) error {
+func (s *System) CheckAfterEvent(id nodeapi.NodeID) error {
 	return s.ghost.check(id)
 }
 

@@ -3,13 +3,13 @@ package raft
 import (
 	"fmt"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // TransferLeadership is the leader's input for handing leadership to target (§3.10): stop
 // taking proposals, bring target's log up to date, then send it TimeoutNow so that it starts
 // an election at once. The transfer is abandoned after an election timeout.
-func (r *raft) TransferLeadership(target harness.NodeID) (status, string) {
+func (r *raft) TransferLeadership(target nodeapi.NodeID) (status, string) {
 	switch {
 	case r.role != Leader:
 		return statusNotLeader, ""
@@ -31,7 +31,7 @@ func (r *raft) TransferLeadership(target harness.NodeID) (status, string) {
 }
 
 // handleTimeoutNow starts an election at once, as the leader asked.
-func (r *raft) handleTimeoutNow(from harness.NodeID, _ *message) {
+func (r *raft) handleTimeoutNow(from nodeapi.NodeID, _ *message) {
 	if r.role == Leader || !r.canCampaign() || r.installing {
 		return
 	}

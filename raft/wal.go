@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // The write-ahead log is a sequence of segment files "wal-<16 hex digits>", replayed in order.
@@ -73,7 +73,7 @@ func readFrame(data []byte) (payload []byte, size int, err error) {
 	return payload, frameHeader + int(n), nil
 }
 
-func appendHardState(buf []byte, term uint64, vote harness.NodeID) []byte {
+func appendHardState(buf []byte, term uint64, vote nodeapi.NodeID) []byte {
 	return appendFrame(buf, func(e *encoder) {
 		e.u8(recHardState)
 		e.uvarint(term)
@@ -88,7 +88,7 @@ func appendEntryRecord(buf []byte, ent *Entry) []byte {
 	})
 }
 
-func appendBase(buf []byte, index, term uint64, voters []harness.NodeID) []byte {
+func appendBase(buf []byte, index, term uint64, voters []nodeapi.NodeID) []byte {
 	return appendFrame(buf, func(e *encoder) {
 		e.u8(recBase)
 		e.uvarint(index)
@@ -112,7 +112,7 @@ func parseSegName(name string) (uint64, bool) {
 
 // wal appends records to the current segment and starts new ones.
 type wal struct {
-	disk harness.Disk
+	disk nodeapi.Disk
 	// segs are the segment numbers on disk, ascending; the last is the one written to, and
 	// cur is its name.
 	segs []uint64
@@ -134,7 +134,7 @@ func (w *wal) append(buf []byte) error {
 
 // rotate starts a new segment holding the complete state outside the snapshot at the log's
 // base, and returns the older segments, to be removed once the new one is synced.
-func (w *wal) rotate(term uint64, vote harness.NodeID, log *raftLog) ([]uint64, error) {
+func (w *wal) rotate(term uint64, vote nodeapi.NodeID, log *raftLog) ([]uint64, error) {
 	old := w.segs
 	next := uint64(1)
 	if len(old) > 0 {

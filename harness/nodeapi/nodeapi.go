@@ -1,29 +1,51 @@
-// Package harness is the deterministic simulated world that a distributed system runs in:
-// virtual time, one event queue, seeded random streams, node lifecycle, disks and clocks.
+// Package nodeapi is the node contract: everything a system under test sees of the runtime it
+// runs on, and nothing more. It imports only the standard library, so a production binary
+// written against it links none of the simulator, the network model or the checkers.
 //
-// This file is the contract between the world and a system under test. A system sees only
-// these interfaces: no simulator type appears in them, so the same node code can run on a
-// real runtime (TCP, files, wall clock, one goroutine per node serialising callbacks).
-package harness
+// Two runtimes implement it: the deterministic simulated world (package harness) and the real
+// runtime (package harness/realrt: TCP, files with fsync, the wall clock, one goroutine per
+// node serialising callbacks). The same node code runs on both, unchanged.
+package nodeapi
 
 import (
 	"errors"
 	"time"
-
-	"github.com/simfuzz/simfuzz/model"
 )
 
 // NodeID names an endpoint of the network: a server node or a client. The user chooses IDs;
 // every call of the world accepts them.
 type NodeID string
 
-// Op, Result and Outcome are the workload vocabulary (see package model), re-exported so that a
-// system under test depends on the harness API alone, never on the checker.
-type (
-	Op      = model.Op
-	Result  = model.Result
-	Outcome = model.Outcome
-)
+// Kind names an operation of a workload. Each workload numbers its own kinds from 1 (the
+// key-value workload's are in package harness/nodeapi/kv); the zero Kind is invalid, so a
+// forgotten field is caught.
+type Kind uint8
+
+// Op is one client request. Its meaning belongs to the workload: Kind says what to do, Key is
+// the object it acts on (the checker partitions histories by Key), Value and Expect are its
+// arguments. The key-value workload reads them as put's value and cas's expected value; a
+// lock service might read them as the owner and a fencing token.
+type Op struct {
+	Kind   Kind
+	Key    string
+	Value  string
+	Expect string
+}
+
+// Result is what a completed operation returned. Value and Found answer a read; OK answers a
+// conditional operation. Which fields a kind fills is the workload's business.
+type Result struct {
+	Value string
+	Found bool
+	OK    bool
+}
+
+// Outcome is the client's verdict on one operation: a Result, or Unknown when the client
+// gave up without learning whether a write took effect (a timeout, a lost reply).
+type Outcome struct {
+	Result  Result
+	Unknown bool
+}
 
 // Env is everything a node may touch. Every callback a node receives runs on its own Env and
 // never concurrently with another callback of the same world.
@@ -82,6 +104,22 @@ func (t Timer) Stop() bool {
 
 // ErrNotExist is returned by Disk.ReadFile, Rename and Remove for a missing file.
 var ErrNotExist = errors.New("disk: file does not exist")
+
+// Stream errors, given to StreamHandler.Closed and returned by Stream.Write. Both runtimes
+// use them, so a node can tell why a stream ended with errors.Is.
+var (
+	// ErrRefused: the dialed node does not exist, is down, does not implement
+	// StreamAcceptor, or its Accept returned nil.
+	ErrRefused = errors.New("stream: connection refused")
+	// ErrPeerCrashed: the other end's node crashed.
+	ErrPeerCrashed = errors.New("stream: peer crashed")
+	// ErrPeerStopped: the other end's node was stopped.
+	ErrPeerStopped = errors.New("stream: peer stopped")
+	// ErrPartitioned: the path between the ends was cut, or a chunk was dropped.
+	ErrPartitioned = errors.New("stream: path partitioned")
+	// ErrStreamClosed: Write on a stream that was closed by either end.
+	ErrStreamClosed = errors.New("stream: closed")
+)
 
 // Disk is a node's durable storage: named files written in memory and made durable by Sync.
 // A crash keeps exactly what was synced (optionally a torn prefix of later writes). Reads may
@@ -196,6 +234,14 @@ type Converger interface {
 // world tells it when a node's incarnation ends by crash or stop.
 type LifecycleObserver interface {
 	NodeDown(id NodeID)
+}
+
+// LeaderReporter is implemented by a System that can say which node currently leads. The
+// harness uses it to aim faults at "@leader" and for the stability window; without it such
+// faults are skipped and the stability window is not checked.
+type LeaderReporter interface {
+	// Leader returns the leader of the highest term among up nodes, or "" if none.
+	Leader() NodeID
 }
 
 // Annotator is implemented by the simulated Env (a real runtime may ignore it). A node calls
