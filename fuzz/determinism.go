@@ -9,9 +9,10 @@ import (
 
 // Deterministic is a Check that reruns the scenario and fails unless the trace hash, the
 // event count and the history are identical. On a mismatch it reruns both with full traces
-// to name the first differing event.
-func Deterministic(s harness.Scenario, first *harness.RunResult) *harness.Failure {
-	second, err := Run(s, harness.RunOptions{})
+// to name the first differing event. Hidden nondeterminism in a system (a draw from
+// crypto/rand, a map iteration that reaches the event order) shows up here.
+func (tg Target) Deterministic(s harness.Scenario, first *harness.RunResult) *harness.Failure {
+	second, err := tg.Run(s, harness.RunOptions{})
 	if err != nil {
 		return &harness.Failure{Class: ClassNondeterminism, Message: "second run: " + err.Error()}
 	}
@@ -19,17 +20,17 @@ func Deterministic(s harness.Scenario, first *harness.RunResult) *harness.Failur
 		reflect.DeepEqual(first.History, second.History) {
 		return nil
 	}
-	return &harness.Failure{Class: ClassNondeterminism, Message: describeNondeterminism(s)}
+	return &harness.Failure{Class: ClassNondeterminism, Message: tg.describeNondeterminism(s)}
 }
 
 // ClassNondeterminism is the failure of the determinism property: a bug in the harness or
 // in the system's use of the Env, never acceptable.
 const ClassNondeterminism harness.FailureClass = "nondeterminism"
 
-func describeNondeterminism(s harness.Scenario) string {
+func (tg Target) describeNondeterminism(s harness.Scenario) string {
 	opts := harness.RunOptions{RecordTrace: true}
-	a, errA := Run(s, opts)
-	b, errB := Run(s, opts)
+	a, errA := tg.Run(s, opts)
+	b, errB := tg.Run(s, opts)
 	if errA != nil || errB != nil {
 		return fmt.Sprintf("runs differ; reruns failed: %v / %v", errA, errB)
 	}

@@ -17,7 +17,7 @@ func FuzzScenario(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(bytes.Repeat([]byte{0x5a}, 64))
 	f.Add(bytes.Repeat([]byte{0xff, 0x01}, 128))
-	f.Fuzz(rapid.MakeFuzz(fuzz.Property("FuzzScenario", fuzz.Options(),
+	f.Fuzz(rapid.MakeFuzz(fuzz.RaftKV.Property("FuzzScenario", fuzz.Options(),
 		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic,
 			harness.ClassLinearizability, harness.ClassLiveness))))
 }
@@ -26,7 +26,7 @@ func FuzzScenario(f *testing.F) {
 // or an error, never panic, and whatever it accepts must encode and decode to itself.
 func FuzzDecodeScenario(f *testing.F) {
 	var buf bytes.Buffer
-	if err := harness.EncodeScenario(&buf, fuzz.ScenarioForSeed(1, fuzz.Options())); err != nil {
+	if err := harness.EncodeScenario(&buf, fuzz.RaftKV.ScenarioForSeed(1, fuzz.Options())); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())

@@ -31,15 +31,16 @@ func FailsWith(classes ...harness.FailureClass) Check {
 }
 
 // Property returns a rapid property over generated scenarios that runs each against the
-// built-in system and fails when check says so. On failure it logs the full report (with the
+// target's system and fails when check says so. On failure it logs the full report (with the
 // one-line repro and the path of the HTML view) and, with SIMFUZZ_SAVE=1, saves the
 // scenario under testdata/regressions. The Fatalf message is deterministic, so rapid can
 // confirm every shrink step.
-func Property(testName string, o generators.Options, check Check) func(*rapid.T) {
+func (tg Target) Property(testName string, o generators.Options, check Check) func(*rapid.T) {
 	gen := generators.Scenario(o)
 	return func(t *rapid.T) {
 		s := gen.Draw(t, "scenario")
-		res, err := Run(s, harness.RunOptions{})
+		s.Target = tg.Name
+		res, err := tg.Run(s, harness.RunOptions{})
 		if err != nil {
 			t.Fatalf("harness error (not a bug in the system): %v", err)
 		}

@@ -33,7 +33,15 @@ type Options struct {
 	// Knobs are settings of the system under test to vary; each knob's first value is its
 	// default and the one shrinking heads to.
 	Knobs []Knob
+	// Clients draws the clients and their operations in the vocabulary of the system's
+	// workload; nil draws key-value clients (KVClients).
+	Clients ClientsGen
 }
+
+// ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
+// MaxKeys). Draw clients and operations as rapid slices so that the shrinker can delete
+// any one of them, and name clients c1, c2, ... (the HTML view and reports expect it).
+type ClientsGen func(t *rapid.T, o Options) []harness.ClientScript
 
 // Knob is one system setting and the values a scenario may give it.
 type Knob struct {
@@ -131,7 +139,11 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 		s.Cluster.Spares = nodeIDs(n+1, 1)
 	}
 	s.System = drawKnobs(t, o.Knobs)
-	s.Clients = drawClients(t, o)
+	if o.Clients != nil {
+		s.Clients = o.Clients(t, o)
+	} else {
+		s.Clients = KVClients(t, o)
+	}
 	s.Faults = drawFaults(t, o, sw, s)
 	if onePersistent(s) || rapid.Bool().Draw(t, "stability") {
 		s.Stability = harness.Duration(StabilityWindow)

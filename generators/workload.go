@@ -8,11 +8,11 @@ import (
 	"pgregory.net/rapid"
 )
 
-// drawClients draws 1..MaxClients closed-loop clients over a small key space. Clients and
-// their operations are drawn as rapid slices, so the shrinker can delete any one of them,
-// not only the last. Written values are unique (client and position) and assigned after
-// the draw, which keeps porcupine fast and reports readable.
-func drawClients(t *rapid.T, o Options) []harness.ClientScript {
+// KVClients draws 1..MaxClients closed-loop key-value clients over a small key space: the
+// default ClientsGen. Clients and their operations are drawn as rapid slices, so the
+// shrinker can delete any one of them, not only the last. Written values are unique (client
+// and position) and assigned after the draw, which keeps porcupine fast and reports readable.
+func KVClients(t *rapid.T, o Options) []harness.ClientScript {
 	keys := rapid.IntRange(1, o.MaxKeys).Draw(t, "keys")
 	ops := rapid.SliceOfN(opGen(keys), 1, o.MaxOps)
 	clients := rapid.SliceOfN(ops, 1, o.MaxClients).Draw(t, "clients")

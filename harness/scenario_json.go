@@ -67,6 +67,19 @@ func EncodeScenario(w io.Writer, s Scenario) error {
 // DecodeScenario reads and validates one scenario. Every error names the field or the
 // problem: an unknown field, a wrong type, a newer version, an invalid value.
 func DecodeScenario(r io.Reader) (Scenario, error) {
+	s, err := ReadScenario(r)
+	if err != nil {
+		return Scenario{}, err
+	}
+	if err := s.Validate(); err != nil {
+		return Scenario{}, err
+	}
+	return s, nil
+}
+
+// ReadScenario decodes a scenario file's JSON and checks its version, but leaves the rest of
+// validation to the caller, who knows the workload the operations belong to (ValidateFor).
+func ReadScenario(r io.Reader) (Scenario, error) {
 	var s Scenario
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -83,9 +96,6 @@ func DecodeScenario(r io.Reader) (Scenario, error) {
 	if s.Version < 1 {
 		return Scenario{}, fmt.Errorf("scenario: field \"version\" is %d, want %d",
 			s.Version, ScenarioVersion)
-	}
-	if err := s.Validate(); err != nil {
-		return Scenario{}, err
 	}
 	return s, nil
 }

@@ -1,11 +1,9 @@
-package main
+package cli
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
-	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
 )
 
@@ -20,9 +18,11 @@ not fail, 2 on usage errors.
 flags:
 `
 
-func cmdShrink(args []string, stdout, stderr io.Writer) error {
+func (a *app) cmdShrink(args []string) error {
+	stdout, stderr := a.stdout, a.stderr
 	fs := newFlags("shrink", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, shrinkUsage); fs.PrintDefaults() }
+	target := a.targetFlag(fs)
 	out := fs.String("out", "", "where to write the shrunk scenario")
 	runs := fs.Int("runs", 1000, "most runs the shrink may use")
 	if err := parse(fs, args); err != nil {
@@ -35,11 +35,15 @@ func cmdShrink(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		*out = strings.TrimSuffix(path, ".json") + ".min.json"
 	}
-	s, err := harness.LoadScenario(path)
+	tg, err := target()
 	if err != nil {
 		return err
 	}
-	res, err := fuzz.Run(s, harness.RunOptions{TraceTail: 1})
+	s, err := tg.Load(path)
+	if err != nil {
+		return err
+	}
+	res, err := tg.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return err
 	}
@@ -47,7 +51,7 @@ func cmdShrink(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s passes: nothing to shrink\n", path)
 		return errFound
 	}
-	shrunk, err := fuzz.ShrinkFailure(s, res.Failure.Class, *runs)
+	shrunk, err := tg.Shrink(s, res.Failure.Class, *runs)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -13,14 +13,17 @@ const replayUsage = `usage: simfuzz replay [flags] FILE
        simfuzz replay [flags] --seed S
 
 Reruns one scenario (a saved JSON file, or the scenario a campaign runs for seed S) against
-the built-in Raft KV, prints its verdict and trace, and writes the porcupine HTML view.
+the target (a file must name the same target), prints its verdict and trace, and writes the
+porcupine HTML view.
 
 flags:
 `
 
-func cmdReplay(args []string, stdout, stderr io.Writer) error {
+func (a *app) cmdReplay(args []string) error {
+	stdout, stderr := a.stdout, a.stderr
 	fs := newFlags("replay", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, replayUsage); fs.PrintDefaults() }
+	target := a.targetFlag(fs)
 	seed := fs.Uint64("seed", 0, "replay the campaign scenario of this seed instead of a file")
 	det := fs.Bool("check-determinism", false, "run twice and compare the traces")
 	html := fs.String("html", "", "where to write the HTML view (default: next to FILE, "+
@@ -29,7 +32,11 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	s, htmlPath, err := replayTarget(fs.Args(), *seed, *html)
+	tg, err := target()
+	if err != nil {
+		return err
+	}
+	s, htmlPath, err := replayScenario(tg, fs.Args(), *seed, *html)
 	if err != nil {
 		return err
 	}
@@ -37,12 +44,12 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 		return usagef("--trace must not be negative")
 	}
 	opts := harness.RunOptions{TraceTail: max(*traceLines, 1), RecordTrace: *det}
-	res, err := fuzz.Run(s, opts)
+	res, err := tg.Run(s, opts)
 	if err != nil {
 		return err
 	}
 	if *det {
-		if err := compareRuns(s, opts, res, stdout); err != nil {
+		if err := compareRuns(tg, s, opts, res, stdout); err != nil {
 			return err
 		}
 	}
@@ -61,7 +68,8 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func replayTarget(args []string, seed uint64, html string) (harness.Scenario, string, error) {
+func replayScenario(tg fuzz.Target, args []string, seed uint64,
+	html string) (harness.Scenario, string, error) {
 	switch {
 	case len(args) > 1:
 		return harness.Scenario{}, "", usagef("replay takes one FILE, got %d arguments",
@@ -69,7 +77,7 @@ func replayTarget(args []string, seed uint64, html string) (harness.Scenario, st
 	case len(args) == 1 && seed != 0:
 		return harness.Scenario{}, "", usagef("give FILE or --seed, not both")
 	case len(args) == 1:
-		s, err := harness.LoadScenario(args[0])
+		s, err := tg.Load(args[0])
 		if err != nil {
 			return s, "", err
 		}
@@ -81,15 +89,15 @@ func replayTarget(args []string, seed uint64, html string) (harness.Scenario, st
 		if html == "" {
 			html = fmt.Sprintf("seed-%d.html", seed)
 		}
-		return fuzz.ScenarioForSeed(seed, fuzz.Options()), html, nil
+		return tg.ScenarioForSeed(seed, tg.Options()), html, nil
 	}
 	return harness.Scenario{}, "", usagef("replay needs a FILE or --seed S")
 }
 
 // compareRuns runs s a second time and compares trace hashes, naming the first difference.
-func compareRuns(s harness.Scenario, opts harness.RunOptions, first *harness.RunResult,
-	w io.Writer) error {
-	second, err := fuzz.Run(s, opts)
+func compareRuns(tg fuzz.Target, s harness.Scenario, opts harness.RunOptions,
+	first *harness.RunResult, w io.Writer) error {
+	second, err := tg.Run(s, opts)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -11,11 +11,16 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
 )
 
 // campaign is the configuration of one `simfuzz run`.
 type campaign struct {
+	target     fuzz.Target
+	isDefault  bool // target is the command's default: repro lines need no --target
+	gen        generators.Options
+	checkDet   bool
 	first      uint64
 	seeds      int
 	budget     time.Duration
@@ -35,15 +40,19 @@ const defaultSeeds = 10000
 
 const runUsage = `usage: simfuzz run [flags]
 
-Runs generated scenarios (cluster, workload, faults) against the built-in Raft KV, one per
-seed, checks each for invariants, linearizability and liveness, and shrinks and saves every
-failure under --out. With no flags it runs 10000 seeds on all cores (seconds on 2 cores).
+Runs generated scenarios (cluster, workload, faults) against a target, one per seed, checks
+each for invariants, linearizability and liveness, and shrinks and saves every failure under
+--out. With no flags it runs 10000 seeds against the default target on all cores (seconds on
+2 cores). With --check-determinism every seed runs twice and must give the same trace hash,
+event count and history: a difference is a failure of class nondeterminism that names the
+first diverging event.
 
 flags:
 `
 
-func cmdRun(args []string, stdout, stderr io.Writer) error {
-	c, err := parseRun(args, stderr)
+func (a *app) cmdRun(args []string) error {
+	stdout, stderr := a.stdout, a.stderr
+	c, err := a.parseRun(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -66,10 +75,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func parseRun(args []string, stderr io.Writer) (*campaign, error) {
+func (a *app) parseRun(args []string, stderr io.Writer) (*campaign, error) {
 	fs := newFlags("run", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, runUsage); fs.PrintDefaults() }
 	c := &campaign{}
+	target := a.targetFlag(fs)
+	fs.BoolVar(&c.checkDet, "check-determinism", false, "run every seed twice and compare "+
+		"trace hashes, event counts and histories")
 	var shardText string
 	fs.Uint64Var(&c.first, "seed", 1, "first seed")
 	fs.IntVar(&c.seeds, "seeds", 0, "how many seeds to run (default 10000 unless --time)")
@@ -88,6 +100,11 @@ func parseRun(args []string, stderr io.Writer) (*campaign, error) {
 		return c, usagef("run takes no arguments, got %q", fs.Args())
 	}
 	var err error
+	if c.target, err = target(); err != nil {
+		return c, err
+	}
+	c.gen = c.target.Options()
+	c.isDefault = c.target.Name == a.targets[0].Name
 	if c.shard, err = parseShard(shardText); err != nil {
 		return c, err
 	}
@@ -118,6 +135,7 @@ type outcome struct {
 	seed    uint64
 	events  uint64
 	sim     time.Duration
+	hash    uint64
 	failure *failureRecord
 	err     error
 }
@@ -141,6 +159,7 @@ func (c *campaign) execute(p *progress) *summary {
 	}
 	go func() { wg.Wait(); close(results) }()
 	sum := newSummary()
+	sum.Target = c.target.Name
 	for o := range results {
 		sum.add(o)
 		if c.maxFailures > 0 && sum.FailedSeeds >= c.maxFailures {
@@ -167,12 +186,20 @@ func (c *campaign) produce(seeds chan<- job) {
 // runSeed runs one seed and, on failure, shrinks it and writes its artefacts.
 func (c *campaign) runSeed(j job) outcome {
 	seed := j.seed
-	s := fuzz.ScenarioForSeed(seed, fuzz.Options())
-	res, err := fuzz.Run(s, harness.RunOptions{TraceTail: 1})
+	s := c.target.ScenarioForSeed(seed, c.gen)
+	res, err := c.target.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return outcome{seed: seed, err: fmt.Errorf("seed %d: %w", seed, err)}
 	}
-	o := outcome{seed: seed, events: res.Events, sim: res.SimTime}
+	o := outcome{seed: seed, events: res.Events, sim: res.SimTime, hash: res.TraceHash}
+	if c.checkDet {
+		if f := c.target.Deterministic(s, res); f != nil {
+			o.failure = c.nondeterministic(seed, f)
+			o.failure.FoundAfterSeeds = j.index
+			o.failure.FoundAfterSeconds = time.Since(c.start).Seconds()
+			return o
+		}
+	}
 	if res.Failure != nil {
 		found := time.Since(c.start).Seconds()
 		o.failure = c.investigate(seed, s, res)
@@ -186,11 +213,11 @@ func (c *campaign) runSeed(j job) outcome {
 func (c *campaign) investigate(seed uint64, s harness.Scenario,
 	res *harness.RunResult) *failureRecord {
 	f := &failureRecord{Seed: seed, Class: string(res.Failure.Class),
-		Message: res.Failure.Message, Repro: fmt.Sprintf("simfuzz run --seed %d --seeds 1", seed)}
+		Message: res.Failure.Message, Repro: c.repro(seed)}
 	f.OriginalOps, f.OriginalFaults = s.Size()
 	min := fuzz.Shrunk{Scenario: s, Result: res}
 	if c.shrinkRuns > 0 {
-		shrunk, err := fuzz.ShrinkFailure(s, res.Failure.Class, c.shrinkRuns)
+		shrunk, err := c.target.Shrink(s, res.Failure.Class, c.shrinkRuns)
 		if err == nil {
 			min, f.ShrinkRuns = shrunk, shrunk.Runs
 		} else {
@@ -198,7 +225,7 @@ func (c *campaign) investigate(seed uint64, s harness.Scenario,
 		}
 	}
 	if min.Runs == 0 { // unshrunk: rerun once for the full trace tail of the report
-		if rerun, err := fuzz.Run(min.Scenario, harness.RunOptions{}); err == nil {
+		if rerun, err := c.target.Run(min.Scenario, harness.RunOptions{}); err == nil {
 			min.Result = rerun
 		}
 	}
@@ -215,6 +242,26 @@ func (c *campaign) investigate(seed uint64, s harness.Scenario,
 		return f
 	}
 	f.Scenario, f.HTML, f.Report = a.Scenario, a.HTML, a.Report
-	f.ReplayRepro = "simfuzz replay " + a.Scenario
+	f.ReplayRepro = "simfuzz replay " + c.targetArg() + a.Scenario
 	return f
+}
+
+// nondeterministic records a seed whose two runs differed; it is not shrunk, since a
+// shrink criterion needs a failure that repeats.
+func (c *campaign) nondeterministic(seed uint64, f *harness.Failure) *failureRecord {
+	return &failureRecord{Seed: seed, Class: string(f.Class), Message: f.Message,
+		Repro: c.repro(seed) + " --check-determinism"}
+}
+
+// repro is the command that reruns one seed of this campaign.
+func (c *campaign) repro(seed uint64) string {
+	return fmt.Sprintf("simfuzz run %s--seed %d --seeds 1", c.targetArg(), seed)
+}
+
+// targetArg is the --target flag for repro lines, empty for the default target.
+func (c *campaign) targetArg() string {
+	if c.isDefault {
+		return ""
+	}
+	return "--target " + c.target.Name + " "
 }

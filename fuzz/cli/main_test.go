@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := mainCode(args, &out, &errOut)
+	code := Main(args, &out, &errOut, fuzz.RaftKV)
 	return code, out.String(), errOut.String()
 }
 
@@ -82,7 +82,7 @@ func TestReplayFileAndDeterminism(t *testing.T) {
 	require.Contains(t, out, "--- scenario")
 
 	path := filepath.Join(dir, "s.json")
-	require.NoError(t, harness.SaveScenario(path, fuzz.ScenarioForSeed(4, fuzz.Options())))
+	require.NoError(t, harness.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
 	code, out, stderr := run(t, "replay", "--check-determinism", path)
 	require.Contains(t, []int{0, 1}, code, stderr)
 	require.Contains(t, out, "determinism: two runs, same trace hash")
@@ -99,7 +99,7 @@ func TestReplayRejectsMalformedFile(t *testing.T) {
 
 func TestShrinkPassingScenario(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.json")
-	require.NoError(t, harness.SaveScenario(path, fuzz.ScenarioForSeed(4, fuzz.Options())))
+	require.NoError(t, harness.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
 	code, out, _ := run(t, "shrink", path)
 	require.Equal(t, 1, code)
 	require.Contains(t, out, "passes: nothing to shrink")

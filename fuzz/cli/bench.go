@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -19,19 +19,26 @@ import (
 
 const benchUsage = `usage: simfuzz bench [flags]
 
-Prints the performance table: the world's raw event rate, the standard 3- and 5-node Raft
-scenarios of DESIGN.md (60 simulated seconds, clients, faults), campaign seeds per minute,
-porcupine check time per history, and peak memory.
+Prints the performance table: the world's raw event rate, the standard 3- and 5-node
+scenarios (60 simulated seconds, clients, faults; see docs/ARCHITECTURE.md) for every
+key-value target this command knows, side by side and measured in the same run, campaign
+seeds per minute of the first, porcupine check time per history, and peak memory.
 
 flags:
 `
 
-func cmdBench(args []string, stdout, stderr io.Writer) error {
+func (a *app) cmdBench(args []string) error {
+	stdout, stderr := a.stdout, a.stderr
 	fs := newFlags("bench", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
 	seeds := fs.Int("seeds", 10, "standard-scenario seeds per cluster size")
 	campaignSeeds := fs.Int("campaign-seeds", 100, "generated seeds for the seeds/minute row")
+	only := fs.String("target", "", "bench only this target (default: every key-value target)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	targets, err := a.benchTargets(*only)
+	if err != nil {
 		return err
 	}
 	if *seeds < 1 || *campaignSeeds < 1 {
@@ -40,15 +47,17 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	rows := [][3]string{{"metric", "measured", "target / peer"}}
 	rows = append(rows, worldRow())
 	var checks []time.Duration
-	for _, n := range []int{3, 5} {
-		r, c, err := standardRows(n, *seeds)
-		if err != nil {
-			return err
+	for _, tg := range targets {
+		for _, n := range []int{3, 5} {
+			r, c, err := standardRows(tg, n, *seeds)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, r...)
+			checks = append(checks, c...)
 		}
-		rows = append(rows, r...)
-		checks = append(checks, c...)
 	}
-	rows = append(rows, campaignRow(*campaignSeeds), checkRow(checks), memoryRow())
+	rows = append(rows, campaignRow(targets[0], *campaignSeeds), checkRow(checks), memoryRow())
 	fmt.Fprintf(stdout, "simfuzz bench, %s, %s, %d cores, %s\n\n",
 		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version())
 	printTable(stdout, rows)
@@ -57,15 +66,16 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 
 // standardRows runs the standard scenario for n nodes over seeds and reports wall time per
 // seed (run plus check), events/s and compression against real time.
-func standardRows(n, seeds int) ([][3]string, []time.Duration, error) {
+func standardRows(tg fuzz.Target, n, seeds int) ([][3]string, []time.Duration, error) {
 	var wall, check time.Duration
 	var events uint64
 	var sim time.Duration
 	var checks []time.Duration
 	for seed := 1; seed <= seeds; seed++ {
 		s := generators.Standard(n, uint64(seed))
+		s.Target = tg.Name
 		start := time.Now()
-		res, err := fuzz.Run(s, harness.RunOptions{SkipLinearizability: true, TraceTail: 1})
+		res, err := tg.Run(s, harness.RunOptions{SkipLinearizability: true, TraceTail: 1})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -81,17 +91,18 @@ func standardRows(n, seeds int) ([][3]string, []time.Duration, error) {
 	per := wall / time.Duration(seeds)
 	target := map[int]string{3: "<= 30 ms (peer: 68 ms)", 5: "<= 60 ms (peer: 124 ms)"}[n]
 	return [][3]string{
-		{fmt.Sprintf("standard %d-node: wall per seed", n), ms(per), target},
-		{fmt.Sprintf("standard %d-node: events/s", n),
+		{fmt.Sprintf("%s standard %d-node: wall per seed", tg.Name, n), ms(per), target},
+		{fmt.Sprintf("%s standard %d-node: events/s", tg.Name, n),
 			fmt.Sprintf("%.0f", float64(events)/wall.Seconds()), ">= 500k (raft issue)"},
-		{fmt.Sprintf("standard %d-node: compression", n),
+		{fmt.Sprintf("%s standard %d-node: compression", tg.Name, n),
 			fmt.Sprintf("%.0fx real time", sim.Seconds()/wall.Seconds()), "1x = real time"},
 	}, checks, nil
 }
 
 // campaignRow measures generated seeds per minute with one job per core.
-func campaignRow(seeds int) [3]string {
+func campaignRow(tg fuzz.Target, seeds int) [3]string {
 	jobs := runtime.NumCPU()
+	o := tg.Options()
 	next := make(chan uint64)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -100,8 +111,7 @@ func campaignRow(seeds int) [3]string {
 		go func() {
 			defer wg.Done()
 			for seed := range next {
-				_, _ = fuzz.Run(fuzz.ScenarioForSeed(seed, fuzz.Options()),
-					harness.RunOptions{TraceTail: 1})
+				_, _ = tg.Run(tg.ScenarioForSeed(seed, o), harness.RunOptions{TraceTail: 1})
 			}
 		}()
 	}
@@ -111,7 +121,7 @@ func campaignRow(seeds int) [3]string {
 	close(next)
 	wg.Wait()
 	perMin := float64(seeds) / time.Since(start).Minutes()
-	return [3]string{fmt.Sprintf("campaign seeds/minute (%d jobs)", jobs),
+	return [3]string{fmt.Sprintf("%s campaign seeds/minute (%d jobs)", tg.Name, jobs),
 		fmt.Sprintf("%.0f", perMin), "generated scenarios, checks included"}
 }
 
@@ -162,4 +172,30 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// benchTargets are the targets the standard rows run: the one named, or every target whose
+// workload is the key-value one (the standard scenario's clients are key-value clients).
+func (a *app) benchTargets(only string) ([]fuzz.Target, error) {
+	if only != "" {
+		tg, err := a.target(only)
+		if err != nil {
+			return nil, err
+		}
+		if !tg.KeyValue() {
+			return nil, usagef("target %s has its own workload; the standard scenario is "+
+				"key-value", only)
+		}
+		return []fuzz.Target{tg}, nil
+	}
+	var kv []fuzz.Target
+	for _, tg := range a.targets {
+		if tg.KeyValue() {
+			kv = append(kv, tg)
+		}
+	}
+	if len(kv) == 0 {
+		return nil, usagef("no key-value target to bench")
+	}
+	return kv, nil
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"cmp"
@@ -34,6 +34,7 @@ type failureRecord struct {
 
 // summary is the end-of-campaign report; its JSON form is the --json output.
 type summary struct {
+	Target      string           `json:"target"`
 	Seeds       int              `json:"seeds"`
 	FailedSeeds int              `json:"failed_seeds"`
 	ByClass     map[string]int   `json:"failures_by_class"`
@@ -44,15 +45,41 @@ type summary struct {
 	Compression float64          `json:"compression"`
 	Failures    []*failureRecord `json:"failures"`
 	ErrorList   []string         `json:"error_list,omitempty"`
-	sim         time.Duration
+	// TraceDigest combines every seed's trace hash, independent of the order seeds finished
+	// in: two campaigns over the same seeds agree on it exactly when every run did.
+	TraceDigest string `json:"trace_digest"`
+	// SeedHashes lists each seed's trace hash, by seed.
+	SeedHashes []seedHash `json:"seed_hashes"`
+	sim        time.Duration
+	digest     uint64
+}
+
+// seedHash is one seed's trace hash in the JSON summary.
+type seedHash struct {
+	Seed uint64 `json:"seed"`
+	Hash string `json:"hash"`
+}
+
+// mixSeedHash spreads (seed, hash) over 64 bits so that the digest, a sum, does not cancel
+// out when two seeds swap hashes (splitmix64's finaliser).
+func mixSeedHash(seed, hash uint64) uint64 {
+	x := seed*0x9e3779b97f4a7c15 ^ hash
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 func newSummary() *summary {
-	return &summary{ByClass: map[string]int{}, Failures: []*failureRecord{}}
+	return &summary{ByClass: map[string]int{}, Failures: []*failureRecord{}, SeedHashes: []seedHash{}}
 }
 
 func (s *summary) add(o outcome) {
 	s.Seeds++
+	if o.err == nil {
+		s.digest += mixSeedHash(o.seed, o.hash)
+		s.SeedHashes = append(s.SeedHashes, seedHash{Seed: o.seed,
+			Hash: fmt.Sprintf("%016x", o.hash)})
+	}
 	s.Events += o.events
 	s.sim += o.sim
 	switch {
@@ -78,6 +105,8 @@ func (s *summary) finish(wall time.Duration) {
 		return cmp.Compare(a.Seed, b.Seed)
 	})
 	slices.Sort(s.ErrorList)
+	slices.SortFunc(s.SeedHashes, func(a, b seedHash) int { return cmp.Compare(a.Seed, b.Seed) })
+	s.TraceDigest = fmt.Sprintf("%016x", s.digest)
 }
 
 func (s *summary) print(w io.Writer) {
@@ -103,6 +132,7 @@ func (s *summary) print(w io.Writer) {
 		s.classes(), s.Errors)
 	fmt.Fprintf(w, "events %d, simulated %.1fs, wall %.1fs, compression %.0fx real time\n",
 		s.Events, s.SimSeconds, s.WallSeconds, s.Compression)
+	fmt.Fprintf(w, "target %s, trace digest %s\n", s.Target, s.TraceDigest)
 }
 
 func (s *summary) classes() string {

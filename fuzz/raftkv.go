@@ -1,0 +1,30 @@
+package fuzz
+
+import (
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/raft"
+)
+
+// RaftKV is the built-in target: the Raft key-value store of package raft with the standard
+// configuration (100 ms heartbeat, ~1 s election timeout, PreVote and CheckQuorum), the
+// key-value workload, and its knobs.
+var RaftKV = Target{
+	Name: DefaultTargetName,
+	Doc:  "the built-in Raft key-value store (package raft)",
+	New:  newRaftKV,
+	Knobs: []generators.Knob{
+		{Name: "max_entries_per_append", Values: []int64{64, 1, 2}},
+		{Name: "max_inflight_appends", Values: []int64{32, 1}},
+		{Name: "snapshot_threshold", Values: []int64{1000, 4, 16}},
+		{Name: "heartbeat_ms", Values: []int64{100, 30, 250}},
+	},
+}
+
+func newRaftKV(knobs map[string]int64) (harness.System, error) {
+	cfg := raft.DefaultConfig()
+	if err := cfg.ApplyKnobs(knobs); err != nil {
+		return nil, err
+	}
+	return raft.NewSystem(cfg)
+}

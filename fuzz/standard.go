@@ -1,0 +1,114 @@
+package fuzz
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"pgregory.net/rapid"
+)
+
+// The standard properties, as one call for a user's test:
+//
+//	func TestMySystem(t *testing.T) { myTarget.Properties(t) }
+//
+// Each property draws whole scenarios (cluster, workload, swarm fault schedule) for the
+// target, runs them in the simulated world and checks one class of failure; rapid shrinks any
+// failure to a minimal scenario. RAPID_CHECKS sets how many scenarios each draws.
+
+// Properties runs the four standard properties of the target as subtests: linearizability,
+// invariants (and panics), liveness, and determinism (every scenario twice, same trace hash).
+func (tg Target) Properties(t *testing.T) {
+	t.Helper()
+	if err := tg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	o := tg.Options()
+	t.Run("Linearizability", func(t *testing.T) {
+		rapid.Check(t, tg.Property(t.Name(), o, FailsWith(harness.ClassLinearizability)))
+	})
+	t.Run("Invariants", func(t *testing.T) {
+		rapid.Check(t, tg.Property(t.Name(), o,
+			FailsWith(harness.ClassInvariant, harness.ClassPanic)))
+	})
+	t.Run("Liveness", func(t *testing.T) {
+		rapid.Check(t, tg.Property(t.Name(), o, FailsWith(harness.ClassLiveness)))
+	})
+	t.Run("Determinism", func(t *testing.T) { tg.DeterminismProperty(t, o) })
+}
+
+// DeterminismProperty checks that every scenario drawn within o, run twice, gives the same
+// trace hash, event count and history. Shorter safety phases keep the doubled cost down.
+func (tg Target) DeterminismProperty(t *testing.T, o generators.Options) {
+	o.SafetyMax = min(o.SafetyMax, 5e9)
+	o.SafetyMin = min(o.SafetyMin, o.SafetyMax)
+	rapid.Check(t, tg.Property(t.Name(), o, tg.Deterministic))
+}
+
+// Regressions replays every scenario file in dir that belongs to this target (files of other
+// targets are left to theirs); each was once a shrunk counterexample and each must pass now.
+// SIMFUZZ_REGRESSIONS=path/to/file.json replays one file only.
+func (tg Target) Regressions(t *testing.T, dir string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one := os.Getenv("SIMFUZZ_REGRESSIONS"); one != "" {
+		files = []string{one}
+	}
+	ran := 0
+	for _, path := range files {
+		raw, err := readTargetName(path)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if raw != tg.Name {
+			continue
+		}
+		ran++
+		t.Run(filepath.Base(path), func(t *testing.T) { tg.replayRegression(t, path) })
+	}
+	if ran == 0 {
+		t.Skipf("no regression scenarios of target %s in %s", tg.Name, dir)
+	}
+}
+
+func (tg Target) replayRegression(t *testing.T, path string) {
+	s, err := tg.Load(path)
+	if err != nil {
+		t.Fatalf("cannot load: %v", err)
+	}
+	res, err := tg.Run(s, harness.RunOptions{})
+	if err != nil {
+		t.Fatalf("%s: harness error: %v", path, err)
+	}
+	if res.Failure != nil {
+		t.Log(harness.Report{Scenario: s, Result: res,
+			Repro: "simfuzz replay --target " + tg.Name + " " + path}.String())
+		t.Fatalf("%s fails again: %v", path, res.Failure)
+	}
+}
+
+// readTargetName returns the target a scenario file names (the default when it names none).
+func readTargetName(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	s, err := harness.ReadScenario(f)
+	if err != nil {
+		return "", err
+	}
+	if s.Target == "" {
+		return DefaultTargetName, nil
+	}
+	return s.Target, nil
+}
+
+// Options returns the generator options of the built-in target (RaftKV.Options()).
+func Options() generators.Options { return RaftKV.Options() }
