@@ -34,10 +34,8 @@ func (tg Target) describeNondeterminism(s harness.Scenario) string {
 	if errA != nil || errB != nil {
 		return fmt.Sprintf("runs differ; reruns failed: %v / %v", errA, errB)
 	}
-	i, same := harness.DiffTraces(a.Trace, b.Trace)
-	if same {
+	if _, same := harness.DiffTraces(a.Trace, b.Trace); same {
 		return "histories differ although traces are equal"
 	}
-	return fmt.Sprintf("traces differ first at event %d: %s", i,
-		harness.DescribeTraceDiff(a.Trace, b.Trace))
+	return harness.DescribeTraceDiff(a.Trace, b.Trace)
 }

@@ -250,7 +250,8 @@ func (c *campaign) investigate(seed uint64, s harness.Scenario,
 // shrink criterion needs a failure that repeats.
 func (c *campaign) nondeterministic(seed uint64, f *harness.Failure) *failureRecord {
 	return &failureRecord{Seed: seed, Class: string(f.Class), Message: f.Message,
-		Repro: c.repro(seed) + " --check-determinism"}
+		Repro: c.repro(seed) + " --check-determinism",
+		Note:  "not shrunk: a failure must repeat before it can be shrunk"}
 }
 
 // repro is the command that reruns one seed of this campaign.

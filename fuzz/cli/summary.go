@@ -112,8 +112,10 @@ func (s *summary) finish(wall time.Duration) {
 func (s *summary) print(w io.Writer) {
 	for _, f := range s.Failures {
 		fmt.Fprintf(w, "FAIL seed %d (%s): %s\n", f.Seed, f.Class, f.Message)
-		fmt.Fprintf(w, "  shrunk from %d ops, %d faults to %d ops, %d faults in %d runs\n",
-			f.OriginalOps, f.OriginalFaults, f.Ops, f.Faults, f.ShrinkRuns)
+		if f.ShrinkRuns > 0 {
+			fmt.Fprintf(w, "  shrunk from %d ops, %d faults to %d ops, %d faults in %d runs\n",
+				f.OriginalOps, f.OriginalFaults, f.Ops, f.Faults, f.ShrinkRuns)
+		}
 		if f.Report != "" {
 			fmt.Fprintf(w, "  report %s\n  view   %s\n", f.Report, f.HTML)
 		}
