@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -44,4 +45,48 @@ func TestMedian(t *testing.T) {
 	require.Equal(t, "-", median(nil))
 	require.Equal(t, "2.0", median([]float64{3, 1, 2}))
 	require.Equal(t, "2.5", median([]float64{4, 1, 2, 3}))
+}
+
+// fakeSimfuzz writes a stand-in for the unmutated simfuzz that fails (exit 1) exactly when its
+// arguments contain failOn, and passes otherwise.
+func fakeSimfuzz(t *testing.T, failOn string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "simfuzz")
+	script := "#!/bin/sh\ncase \"$*\" in *'" + failOn + "'*) echo 'FAILURE (liveness): x'; " +
+		"exit 1;; esac\nexit 0\n"
+	require.NoError(t, os.WriteFile(path, []byte(script), 0o755))
+	return path
+}
+
+func TestAttributionNeedsTheDetectingSeedToPassWithoutTheMutant(t *testing.T) {
+	found := row{name: "x", detected: true, seed: 216220, scenario: "/tmp/min.json"}
+	r := attribute(found, fakeSimfuzz(t, "--seed 216220"))
+	require.False(t, r.detected, "the base fails the original seed: not the mutant's bug")
+	require.Contains(t, r.note, "detecting seed 216220 fails without the mutant too")
+
+	r = attribute(found, fakeSimfuzz(t, "min.json"))
+	require.False(t, r.detected)
+	require.Contains(t, r.note, "shrunk counterexample fails without the mutant too")
+
+	r = attribute(found, fakeSimfuzz(t, "never-matches"))
+	require.True(t, r.detected)
+	require.True(t, r.attributable)
+}
+
+func TestPatchTargetReadsTheDescription(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "lock.patch")
+	require.NoError(t, os.WriteFile(lock, []byte("A bug.\ntarget: lock-service\n"+
+		"--- a/x.go\n+++ b/x.go\ntarget: not-this\n"), 0o644))
+	name, err := patchTarget(lock)
+	require.NoError(t, err)
+	require.Equal(t, "lock-service", name)
+	require.Equal(t, []string{"--target", "lock-service"}, row{target: name}.targetArgs())
+
+	plain := filepath.Join(dir, "plain.patch")
+	require.NoError(t, os.WriteFile(plain, []byte("A bug.\n--- a/x.go\n"), 0o644))
+	name, err = patchTarget(plain)
+	require.NoError(t, err)
+	require.Empty(t, name)
+	require.Nil(t, row{}.targetArgs())
 }

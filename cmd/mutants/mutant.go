@@ -22,10 +22,15 @@ type row struct {
 	note          string
 	regressions   int // committed regressions for this mutant
 	regressionsOK int // of those, how many fail on the mutant as they must
-	// scenario is the shrunk counterexample; attributable says it passes on the unmutated
-	// tree, so the failure is the mutant's and not some other bug's.
+	// seed is the campaign seed that detected the mutant and scenario its shrunk
+	// counterexample; attributable says both pass on the unmutated tree, so the failure is
+	// the mutant's and not some other bug's.
+	seed         uint64
 	scenario     string
 	attributable bool
+	// target is the simfuzz target the mutant's system is (from the patch's "target:"
+	// line; empty for the default, the built-in Raft KV).
+	target string
 }
 
 func (r row) progressLine() string {
@@ -54,6 +59,10 @@ func runMutant(patch string, o options) row {
 		return r
 	}
 	bin := filepath.Join(scratch, "bin", "simfuzz")
+	if r.target, err = patchTarget(patch); err != nil {
+		r.note += err.Error()
+		return r
+	}
 	r = campaign(r, bin, scratch, o)
 	r = attribute(r, o.original)
 	return checkRegressions(r, bin, o.regress)
@@ -113,6 +122,7 @@ func copyTree(src, dst string) error {
 type summary struct {
 	Seeds    int `json:"seeds"`
 	Failures []struct {
+		Seed              uint64  `json:"seed"`
 		Scenario          string  `json:"scenario"`
 		Class             string  `json:"class"`
 		Ops               int     `json:"ops"`
@@ -125,9 +135,10 @@ type summary struct {
 
 // campaign runs the mutant's simfuzz until its first failure or the budget.
 func campaign(r row, bin, scratch string, o options) row {
-	cmd := exec.Command(bin, "run", "--json", "--max-failures", "1",
+	args := append(r.targetArgs(), "--json", "--max-failures", "1",
 		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(), "--jobs", fmt.Sprint(o.jobs),
 		"--shrink-runs", "150", "--out", filepath.Join(scratch, "out"))
+	cmd := exec.Command(bin, append([]string{"run"}, args...)...)
 	cmd.Dir = scratch
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -145,7 +156,7 @@ func campaign(r row, bin, scratch string, o options) row {
 	}
 	f := sum.Failures[0]
 	r.detected, r.class = true, f.Class
-	r.seeds, r.seconds = f.FoundAfterSeeds, f.FoundAfterSeconds
+	r.seeds, r.seconds, r.seed = f.FoundAfterSeeds, f.FoundAfterSeconds, f.Seed
 	r.ops, r.faults = f.Ops, f.Faults
 	r.scenario = f.Scenario
 	if !filepath.IsAbs(r.scenario) && r.scenario != "" {
@@ -154,21 +165,59 @@ func campaign(r row, bin, scratch string, o options) row {
 	return r
 }
 
-// attribute replays the mutant's counterexample on the unmutated build: it must pass there,
-// or the campaign found some other bug and the mutant does not count as detected.
+// attribute replays, on the unmutated build, both the campaign seed that detected the mutant
+// and its shrunk counterexample: each must pass there, or the campaign found some other bug
+// (a flaw of the base, or one the shrink drifted into) and the mutant does not count as
+// detected.
 func attribute(r row, original string) row {
 	if !r.detected {
 		return r
 	}
-	cmd := exec.Command(original, "replay", "--trace", "0", "--html", os.DevNull, r.scenario)
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		r.attributable = true
-		return r
+	checks := []struct {
+		what string
+		args []string
+	}{
+		{fmt.Sprintf("detecting seed %d", r.seed), []string{"--seed", fmt.Sprint(r.seed)}},
+		{"shrunk counterexample", []string{r.scenario}},
 	}
-	r.detected = false
-	r.note += "counterexample fails without the mutant too: " + lastLine(string(out)) + "; "
+	for _, c := range checks {
+		args := append(append([]string{"replay"}, r.targetArgs()...), "--trace", "0",
+			"--html", os.DevNull)
+		cmd := exec.Command(original, append(args, c.args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			r.detected = false
+			r.note += c.what + " fails without the mutant too: " + lastLine(string(out)) + "; "
+			return r
+		}
+	}
+	r.attributable = true
 	return r
+}
+
+// targetArgs is the --target flag for the mutant's system, if it is not the default.
+func (r row) targetArgs() []string {
+	if r.target == "" {
+		return nil
+	}
+	return []string{"--target", r.target}
+}
+
+// patchTarget reads the "target: NAME" line of a patch's description (before the diff), if
+// any: mutants of another built-in system name their target there.
+func patchTarget(patch string) (string, error) {
+	b, err := os.ReadFile(patch)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "--- ") || strings.HasPrefix(line, "diff ") {
+			break
+		}
+		if name, ok := strings.CutPrefix(line, "target: "); ok {
+			return strings.TrimSpace(name), nil
+		}
+	}
+	return "", nil
 }
 
 func lastLine(s string) string {
@@ -182,7 +231,9 @@ func checkRegressions(r row, bin, dir string) row {
 	for _, f := range files {
 		abs, _ := filepath.Abs(f)
 		r.regressions++
-		cmd := exec.Command(bin, "replay", "--trace", "0", "--html", os.DevNull, abs)
+		args := append(append([]string{"replay"}, r.targetArgs()...), "--trace", "0",
+			"--html", os.DevNull, abs)
+		cmd := exec.Command(bin, args...)
 		if err := cmd.Run(); err != nil {
 			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
 				r.regressionsOK++
