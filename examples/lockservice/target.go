@@ -1,0 +1,48 @@
+// Package lockservice plugs the replicated lock service of package lockd into simfuzz: its
+// workload (operations, the model that judges histories, the liveness probe), its client
+// generator and its fuzz.Target. Package lockd itself imports only the node contract and
+// the standard library, so a production binary links none of this.
+package lockservice
+
+import (
+	"slices"
+
+	"github.com/simfuzz/simfuzz/examples/lockservice/lockd"
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Target is the lock service for every simfuzz tool: properties (Target.Properties),
+// campaigns, replay and shrink (fuzz/cli, see cmd/lockfuzz), regression replay.
+var Target = fuzz.Target{
+	Name: "lock-service",
+	Doc:  "a replicated lock service with fencing tokens (examples/lockservice)",
+	New:  newSystem,
+	Knobs: []generators.Knob{
+		{Name: "heartbeat_ticks", Values: []int64{2, 1, 4}},
+		{Name: "max_entries_per_append", Values: []int64{64, 1}},
+	},
+	Workload: Workload,
+	Clients:  Clients,
+	Tune:     tune,
+}
+
+func newSystem(knobs map[string]int64) (harness.System, error) {
+	cfg := lockd.DefaultConfig()
+	if err := cfg.ApplyKnobs(knobs); err != nil {
+		return nil, err
+	}
+	return lockd.NewSystem(cfg)
+}
+
+// unsupported are the fault kinds the service has no answer to: it has a fixed membership
+// (its client does not implement nodeapi.Admin).
+var unsupported = []harness.FaultKind{harness.FaultAddVoter, harness.FaultRemoveVoter,
+	generators.PatternMembershipChurn}
+
+func tune(o *generators.Options) {
+	o.Kinds = slices.DeleteFunc(slices.Clone(o.Kinds), func(k harness.FaultKind) bool {
+		return slices.Contains(unsupported, k)
+	})
+}
