@@ -99,7 +99,8 @@ func TestFencingAcrossLeaderFailures(t *testing.T) {
 				Node: harness.LeaderTarget, For: ms(1500)})
 		res := run(t, s)
 		require.GreaterOrEqual(t, len(grants(t, res.History)), 10, "too few grants")
-		require.GreaterOrEqual(t, leaderChanges(res.Annotations), 3, "the faults did not move the leader")
+		require.GreaterOrEqual(t, leaderChanges(res.Annotations), 3,
+			"the faults did not move the leader")
 	}
 }
 
