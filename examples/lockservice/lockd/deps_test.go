@@ -1,0 +1,36 @@
+package lockd
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The service must run outside the simulator: its code imports only the node contract and
+// the standard library, never the world, the checkers or the generators.
+func TestImportsOnlyTheNodeContract(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			stdlib := !strings.Contains(strings.SplitN(path, "/", 2)[0], ".")
+			if !stdlib && path != "github.com/simfuzz/simfuzz/harness/nodeapi" {
+				t.Errorf("%s imports %s", name, path)
+			}
+		}
+	}
+}
