@@ -1,7 +1,7 @@
 package raft
 
 import (
-	"fmt"
+	"errors"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -27,12 +27,15 @@ type Violation struct {
 }
 
 func (v *Violation) Error() string {
-	return fmt.Sprintf("raft invariant %s violated: %s", v.Invariant, v.Detail)
+	return "raft invariant " + v.Invariant + " violated: " + v.Detail
 }
 
-func violation(inv, format string, args ...any) *Violation {
-	return &Violation{Invariant: inv, Detail: fmt.Sprintf(format, args...)}
+func violation(inv, detail string) *Violation {
+	return &Violation{Invariant: inv, Detail: detail}
 }
+
+// at renders a log position as index@term.
+func at(index, term uint64) string { return dec(index) + "@" + dec(term) }
 
 type entryKey struct{ index, term uint64 }
 
@@ -58,9 +61,14 @@ type ghost struct {
 	durable map[nodeapi.NodeID]entryKey
 }
 
-// watch holds how far the checks have seen one node incarnation.
+// watch holds how far the checks have seen one node incarnation. The checks only read the
+// node: what changed in its log since the last check comes from the log's rewrite history
+// (rewrites.go) and the two watermarks here.
 type watch struct {
 	n *Node
+	// nextIndex is the first log index the checks have not seen; rewrites is the log's
+	// rewrite count when they last looked, so that earlier indexes rewritten since are seen.
+	nextIndex, rewrites uint64
 	// leaderTerm is the term in which the node was last seen leading, leaderLast its last
 	// index at that check (a leader never removes entries: Leader Append-Only).
 	leaderTerm, leaderLast uint64
@@ -80,7 +88,8 @@ func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
 		i, _ := slices.BinarySearch(g.ids, id)
 		g.ids = slices.Insert(g.ids, i, id)
 	}
-	g.watches[id] = &watch{n: n, commit: n.r.commit, applied: n.applied, recovered: true}
+	g.watches[id] = &watch{n: n, rewrites: n.r.log.rewrites, commit: n.r.commit,
+		applied: n.applied, recovered: true}
 }
 
 func (g *ghost) unwatch(id nodeapi.NodeID) {
@@ -97,7 +106,7 @@ func (g *ghost) rewatch(id nodeapi.NodeID) {
 		return
 	}
 	r := w.n.r
-	r.log.dirty = r.log.firstIndex()
+	w.nextIndex = 0
 	w.leaderTerm, w.commit, w.applied = 0, r.log.snapIndex, r.log.snapIndex
 }
 
@@ -131,9 +140,9 @@ func (g *ghost) checkDurable(id nodeapi.NodeID, w *watch) error {
 		w.recovered = false
 		if d, ok := g.durable[id]; ok && d.index > r.log.snapIndex {
 			if t, ok := r.log.term(d.index); !ok || t != d.term {
-				return violation(Durability, "%s restarted without entry %d@%d that it had "+
-					"synced (its log now ends at %d@%d)", id, d.index, d.term,
-					r.log.lastIndex(), r.log.lastTerm())
+				return violation(Durability, string(id)+" restarted without entry "+
+					at(d.index, d.term)+" that it had synced (its log now ends at "+
+					at(r.log.lastIndex(), r.log.lastTerm())+")")
 			}
 		}
 	}
@@ -154,9 +163,9 @@ func (g *ghost) checkLeader(id nodeapi.NodeID, w *watch) error {
 		return nil
 	}
 	if w.leaderTerm == r.term {
-		if r.log.dirty <= w.leaderLast {
-			return violation(LeaderAppendOnly, "leader %s of term %d changed its log at index "+
-				"%d (last was %d)", id, r.term, r.log.dirty, w.leaderLast)
+		if low, ok := r.log.rewrittenSince(w.rewrites); ok && low <= w.leaderLast {
+			return violation(LeaderAppendOnly, "leader "+string(id)+" of term "+dec(r.term)+
+				" changed its log at index "+dec(low)+" (last was "+dec(w.leaderLast)+")")
 		}
 		w.leaderLast = r.log.lastIndex()
 		return nil
@@ -170,7 +179,8 @@ func (g *ghost) checkLeader(id nodeapi.NodeID, w *watch) error {
 		return nil
 	}
 	if other, ok := g.leaders[r.term]; ok && other != id {
-		return violation(ElectionSafety, "%s and %s both leader in term %d", other, id, r.term)
+		return violation(ElectionSafety, string(other)+" and "+string(id)+
+			" both leader in term "+dec(r.term))
 	}
 	g.leaders[r.term] = id
 	w.leaderTerm, w.leaderLast = r.term, r.log.lastIndex()
@@ -192,8 +202,8 @@ func (g *ghost) leaderHolds(id nodeapi.NodeID, r *raft, i uint64) error {
 		return nil
 	}
 	if lt, ok := r.log.term(i); !ok || lt != t {
-		return violation(LeaderCompleteness, "leader %s of term %d lacks committed entry "+
-			"%d@%d (has term %d)", id, r.term, i, t, lt)
+		return violation(LeaderCompleteness, "leader "+string(id)+" of term "+dec(r.term)+
+			" lacks committed entry "+at(i, t)+" (has term "+dec(lt)+")")
 	}
 	return nil
 }
@@ -207,7 +217,7 @@ func (g *ghost) leaderHolds(id nodeapi.NodeID, r *raft, i uint64) error {
 func (g *ghost) checkLog(id nodeapi.NodeID, w *watch) error {
 	r := w.n.r
 	l := r.log
-	for i := max(l.dirty, l.firstIndex()); i <= l.lastIndex(); i++ {
+	for i := max(g.changedFrom(w), l.firstIndex()); i <= l.lastIndex(); i++ {
 		if r.role == Leader && i > r.stable {
 			break
 		}
@@ -220,13 +230,24 @@ func (g *ghost) checkLog(id nodeapi.NodeID, w *watch) error {
 			continue
 		}
 		if old != eg {
-			return violation(LogMatching, "%s holds entry %d@%d after term %d with hash %x; "+
-				"another log has it after term %d with hash %x", id, i, e.Term, prev, eg.hash,
-				old.prevTerm, old.hash)
+			return violation(LogMatching, string(id)+" holds entry "+at(i, e.Term)+
+				" after term "+dec(prev)+" with hash "+hex(eg.hash)+
+				"; another log has it after term "+dec(old.prevTerm)+" with hash "+
+				hex(old.hash))
 		}
 	}
-	l.dirty = l.lastIndex() + 1
+	w.nextIndex, w.rewrites = l.lastIndex()+1, l.rewrites
 	return nil
+}
+
+// changedFrom is the lowest log index that may have changed since w last looked: the first
+// one it had not seen, or an earlier one a truncation or reset has rewritten since.
+func (g *ghost) changedFrom(w *watch) uint64 {
+	from := w.nextIndex
+	if low, ok := w.n.r.log.rewrittenSince(w.rewrites); ok {
+		from = min(from, low)
+	}
+	return from
 }
 
 // checkCommit records newly committed entries: no two nodes commit different entries at an
@@ -245,8 +266,8 @@ func (g *ghost) checkCommit(id nodeapi.NodeID, w *watch) error {
 		case ct == t:
 			continue
 		case ct != 0:
-			return violation(StateMachineSafety, "%s committed %d@%d, but %d@%d was committed",
-				id, i, t, i, ct)
+			return violation(StateMachineSafety, string(id)+" committed "+at(i, t)+", but "+
+				at(i, ct)+" was committed")
 		}
 		g.committed[i], g.committedIn[i] = t, r.term
 		if err := g.leadersHold(i); err != nil {
@@ -277,9 +298,9 @@ func (g *ghost) checkApplied(id nodeapi.NodeID, w *watch) error {
 	for i := max(from, n.r.log.firstIndex()); i <= n.applied; i++ {
 		t, _ := n.r.log.term(i)
 		g.applied = grow(g.applied, i)
-		if at := g.applied[i]; at != 0 && at != t {
-			return violation(StateMachineSafety, "%s applied %d@%d, but %d@%d was applied",
-				id, i, t, i, at)
+		if seen := g.applied[i]; seen != 0 && seen != t {
+			return violation(StateMachineSafety, string(id)+" applied "+at(i, t)+", but "+
+				at(i, seen)+" was applied")
 		}
 		g.applied[i] = t
 	}
@@ -331,12 +352,12 @@ func (s *System) Converged(live []nodeapi.NodeID) error {
 			continue
 		}
 		if n.applied != maxCommit {
-			return fmt.Errorf("raft: %s applied %d of %d committed entries", n.r.id, n.applied,
-				maxCommit)
+			return errors.New("raft: " + string(n.r.id) + " applied " + dec(n.applied) +
+				" of " + dec(maxCommit) + " committed entries")
 		}
 		if n.kv.digest() != want {
-			return fmt.Errorf("raft: %s and %s applied index %d but hold different states",
-				n.r.id, ref.r.id, n.applied)
+			return errors.New("raft: " + string(n.r.id) + " and " + string(ref.r.id) +
+				" applied index " + dec(n.applied) + " but hold different states")
 		}
 	}
 	return nil

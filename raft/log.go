@@ -14,9 +14,9 @@ type confRecord struct {
 }
 
 // raftLog is a node's in-memory log: the entries after the last snapshot, the membership
-// configurations they carry, and two watermarks: unstable (the first index the disk writer has
-// not been handed yet) and dirty (the lowest index changed since the invariant checker last
-// looked, so that checks only visit what changed).
+// configurations they carry, the unstable watermark (the first index the disk writer has not
+// been handed yet) and the history of rewrites (rewrites.go), from which an observer such as
+// the invariant checker learns what changed since it last looked without writing here.
 type raftLog struct {
 	snapIndex, snapTerm uint64
 	// baseVoters is the configuration in force at snapIndex (from the snapshot, or the boot
@@ -25,11 +25,12 @@ type raftLog struct {
 	entries    []Entry
 	confs      []confRecord
 	unstable   uint64
-	dirty      uint64
+	rewrites   uint64
+	history    []rewrite
 }
 
 func newRaftLog(voters []nodeapi.NodeID) *raftLog {
-	return &raftLog{baseVoters: voters, unstable: 1, dirty: 1}
+	return &raftLog{baseVoters: voters, unstable: 1}
 }
 
 func (l *raftLog) firstIndex() uint64 { return l.snapIndex + 1 }
@@ -116,12 +117,11 @@ func (l *raftLog) truncateFrom(i uint64) {
 		l.confs = l.confs[:len(l.confs)-1]
 	}
 	l.markChanged(i)
+	l.noteRewrite(i)
 }
 
-func (l *raftLog) markChanged(i uint64) {
-	l.unstable = min(l.unstable, i)
-	l.dirty = min(l.dirty, i)
-}
+// markChanged lowers the unstable watermark to i, from which the disk writer must write again.
+func (l *raftLog) markChanged(i uint64) { l.unstable = min(l.unstable, i) }
 
 // compact drops entries up to and including i, which a durable snapshot now covers.
 func (l *raftLog) compact(i uint64) {
@@ -141,7 +141,7 @@ func (l *raftLog) compact(i uint64) {
 	l.confs = slices.Clone(l.confs[n:])
 	l.snapIndex, l.snapTerm = i, t
 	l.unstable = max(l.unstable, i+1)
-	l.dirty = max(l.dirty, i+1)
+	l.pruneHistory()
 }
 
 // reset discards the whole log for an installed snapshot that ends at (i, t).
@@ -149,7 +149,9 @@ func (l *raftLog) reset(i, t uint64, voters []nodeapi.NodeID) {
 	l.entries = nil
 	l.confs = nil
 	l.snapIndex, l.snapTerm, l.baseVoters = i, t, voters
-	l.unstable, l.dirty = i+1, i+1
+	l.unstable = i + 1
+	l.noteRewrite(i + 1)
+	l.pruneHistory()
 }
 
 // voters is the configuration in force: the latest config entry in the log, else the base.

@@ -220,7 +220,7 @@ func (rec *recovered) reconcile(raw *raftLog) error {
 		// Crashed after the snapshot became durable, before the new segment did.
 		rebase(raw, s.index, s.term, s.voters)
 	}
-	raw.unstable, raw.dirty = raw.lastIndex()+1, raw.firstIndex()
+	raw.unstable = raw.lastIndex() + 1
 	rec.log = raw
 	return nil
 }
