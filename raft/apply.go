@@ -1,9 +1,6 @@
 package raft
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // applyCommitted applies every committed entry not yet applied, in order, and answers the
 // clients waiting for them.
@@ -22,7 +19,7 @@ func (n *Node) applyEntry(ent *Entry) {
 	}
 	cmd, err := decodeCommand(ent.Data)
 	if err != nil {
-		n.fail(fmt.Errorf("committed entry %d: %w", ent.Index, err))
+		n.fail(wrap("committed entry "+dec(ent.Index), err))
 		return
 	}
 	res := n.kv.applyCommand(&cmd)
@@ -39,7 +36,7 @@ func (n *Node) maybeSnapshot() {
 	index := n.applied
 	term, ok := r.log.term(index)
 	if !ok {
-		panic(fmt.Sprintf("raft %s: applied index %d not in the log", r.id, index))
+		panic("raft " + string(r.id) + ": applied index " + dec(index) + " not in the log")
 	}
 	voters := slices.Clone(r.log.votersAt(index))
 	ref := &snapshotRef{index: index, term: term, voters: voters,
@@ -59,13 +56,13 @@ func (n *Node) saveSnapshot(ref *snapshotRef, done func()) {
 	n.snapBusy = true
 	frame := appendFrame(nil, func(e *encoder) { e.buf = append(e.buf, ref.data...) })
 	if err := n.disk.WriteFile(snapTmpFile, frame); err != nil {
-		n.fail(fmt.Errorf("writing %s: %w", snapTmpFile, err))
+		n.fail(wrap("writing "+snapTmpFile, err))
 		return
 	}
 	n.dur.wroteOther()
 	n.dur.afterSync(func() {
 		if err := n.disk.Rename(snapTmpFile, snapFile); err != nil {
-			n.fail(fmt.Errorf("renaming %s: %w", snapTmpFile, err))
+			n.fail(wrap("renaming "+snapTmpFile, err))
 			return
 		}
 		n.dur.wroteOther()

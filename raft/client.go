@@ -2,8 +2,8 @@ package raft
 
 import (
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -101,7 +101,7 @@ func (c *Client) adminCall(action adminAction, id nodeapi.NodeID, done func(erro
 	c.admin = c.startRPC(req, func(_ *message, err error) {
 		c.admin = nil
 		if err != nil {
-			err = fmt.Errorf("raft client: %v %s: %w", action, id, err)
+			err = wrap("raft client: "+action.String()+" "+string(id), err)
 		}
 		done(err)
 	})
@@ -116,7 +116,7 @@ func (a adminAction) String() string {
 	case adminTransfer:
 		return "transfer leadership to"
 	}
-	return fmt.Sprintf("adminAction(%d)", uint8(a))
+	return "adminAction(" + strconv.Itoa(int(a)) + ")"
 }
 
 // HandleMessage delivers a server's response.

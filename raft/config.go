@@ -2,7 +2,7 @@ package raft
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -71,12 +71,14 @@ func (c Config) Validate() error {
 	var errs []error
 	positive := func(name string, d time.Duration) {
 		if d <= 0 {
-			errs = append(errs, fmt.Errorf("raft config: %s must be positive, got %v", name, d))
+			errs = append(errs, errors.New("raft config: "+name+" must be positive, got "+
+				d.String()))
 		}
 	}
 	atLeastOne := func(name string, v int) {
 		if v < 1 {
-			errs = append(errs, fmt.Errorf("raft config: %s must be at least 1, got %d", name, v))
+			errs = append(errs, errors.New("raft config: "+name+" must be at least 1, got "+
+				strconv.Itoa(v)))
 		}
 	}
 	positive("HeartbeatInterval", c.HeartbeatInterval)
@@ -94,14 +96,14 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("raft config: SnapshotThreshold must be at least 1"))
 	}
 	if c.HeartbeatInterval >= c.ElectionTimeout && c.ElectionTimeout > 0 {
-		errs = append(errs, fmt.Errorf(
-			"raft config: HeartbeatInterval (%v) must be shorter than ElectionTimeout (%v)",
-			c.HeartbeatInterval, c.ElectionTimeout))
+		errs = append(errs, errors.New("raft config: HeartbeatInterval ("+
+			c.HeartbeatInterval.String()+") must be shorter than ElectionTimeout ("+
+			c.ElectionTimeout.String()+")"))
 	}
 	if c.RetryBackoffMax < c.RetryBackoffMin {
-		errs = append(errs, fmt.Errorf(
-			"raft config: RetryBackoffMax (%v) is below RetryBackoffMin (%v)",
-			c.RetryBackoffMax, c.RetryBackoffMin))
+		errs = append(errs, errors.New("raft config: RetryBackoffMax ("+
+			c.RetryBackoffMax.String()+") is below RetryBackoffMin ("+
+			c.RetryBackoffMin.String()+")"))
 	}
 	if len(errs) > 0 {
 		return errs[0]

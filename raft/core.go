@@ -1,8 +1,8 @@
 package raft
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -25,7 +25,7 @@ func (r Role) String() string {
 	if int(r) < len(roleNames) {
 		return roleNames[r]
 	}
-	return fmt.Sprintf("role(%d)", uint8(r))
+	return "role(" + strconv.Itoa(int(r)) + ")"
 }
 
 // outMsg is a message the core wants sent (by value: the outbox is reused, so sending
@@ -189,9 +189,8 @@ func (r *raft) send(to nodeapi.NodeID, m *message) {
 	r.msgs = append(r.msgs, outMsg{to: to, m: *m})
 }
 
-func (r *raft) note(format string, args ...any) {
-	r.notes = append(r.notes, fmt.Sprintf(format, args...))
-}
+// note records a notable moment (leader changes and the like) for the trace and reports.
+func (r *raft) note(text string) { r.notes = append(r.notes, text) }
 
 // setTerm moves to a newer term, forgetting the vote; the adapter persists it.
 func (r *raft) setTerm(term uint64) {
@@ -219,7 +218,7 @@ func (r *raft) becomeFollower(term uint64, lead nodeapi.NodeID) {
 	}
 	if wasLeader {
 		r.clearLeaderState()
-		r.note("%s stepped down in term %d", r.id, r.term)
+		r.note(string(r.id) + " stepped down in term " + dec(r.term))
 	}
 }
 
@@ -254,7 +253,8 @@ func (r *raft) Tick() {
 		}
 	}
 	if r.transferTarget != "" && !r.now.Before(r.transferDeadline) {
-		r.note("%s: leadership transfer to %s timed out", r.id, r.transferTarget)
+		r.note(string(r.id) + ": leadership transfer to " + string(r.transferTarget) +
+			" timed out")
 		r.transferTarget = ""
 	}
 	if !r.now.Before(r.heartbeatDue) {

@@ -188,7 +188,7 @@ func (r *raft) becomeLeader() {
 			r.prs = append(r.prs, newProgress(v, r.log.lastIndex()+1))
 		}
 	}
-	r.note("leader %s term %d", r.id, r.term)
+	r.note("leader " + string(r.id) + " term " + dec(r.term))
 	r.appendLocal(Entry{Type: entryNoop})
 	r.broadcastHeartbeat()
 }
@@ -211,7 +211,7 @@ func (r *raft) checkQuorum() {
 		pr.recentActive = false
 	}
 	if active < quorumSize(len(r.voters)) {
-		r.note("%s lost quorum in term %d", r.id, r.term)
+		r.note(string(r.id) + " lost quorum in term " + dec(r.term))
 		r.becomeFollower(r.term, "")
 		return
 	}

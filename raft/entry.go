@@ -1,8 +1,9 @@
 package raft
 
 import (
-	"fmt"
+	"errors"
 	"slices"
+	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
@@ -32,7 +33,8 @@ type Entry struct {
 }
 
 func (e *Entry) String() string {
-	return fmt.Sprintf("%d@%d/%d(%dB)", e.Index, e.Term, e.Type, len(e.Data))
+	return dec(e.Index) + "@" + dec(e.Term) + "/" + strconv.Itoa(int(e.Type)) + "(" +
+		strconv.Itoa(len(e.Data)) + "B)"
 }
 
 func encodeEntry(e *encoder, ent *Entry) {
@@ -47,7 +49,7 @@ func decodeEntry(d *decoder) Entry {
 	ent := Entry{Index: d.uvarint(), Term: d.uvarint(), Type: entryType(d.u8())}
 	ent.Data = d.raw()
 	if d.err == nil && !ent.Type.valid() {
-		d.fail(fmt.Errorf("invalid entry type %d", ent.Type))
+		d.fail(errors.New("invalid entry type " + strconv.Itoa(int(ent.Type))))
 	}
 	return ent
 }
@@ -67,7 +69,7 @@ func decodeVoters(d *decoder) []nodeapi.NodeID {
 		voters = append(voters, nodeapi.NodeID(d.str()))
 	}
 	if d.err == nil && !slices.IsSorted(voters) {
-		d.fail(fmt.Errorf("voter set not sorted: %v", voters))
+		d.fail(errors.New("voter set not sorted: " + idList(voters)))
 	}
 	return voters
 }
@@ -84,7 +86,7 @@ func parseConfig(data []byte) ([]nodeapi.NodeID, error) {
 	d := decoder{buf: data}
 	voters := decodeVoters(&d)
 	if err := d.done(); err != nil {
-		return nil, fmt.Errorf("config entry: %w", err)
+		return nil, wrap("config entry", err)
 	}
 	return voters, nil
 }

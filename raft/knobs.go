@@ -1,8 +1,10 @@
 package raft
 
 import (
-	"fmt"
+	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -39,13 +41,31 @@ func (c *Config) ApplyKnobs(knobs map[string]int64) error {
 	for _, name := range names {
 		set, ok := knobSetters[name]
 		if !ok {
-			return fmt.Errorf("system knob %q is unknown to the built-in Raft KV (known: %v)",
-				name, KnobNames())
+			return errors.New("system knob " + strconv.Quote(name) +
+				" is unknown to the built-in Raft KV (known: [" +
+				strings.Join(KnobNames(), " ") + "])")
 		}
 		set(c, knobs[name])
 	}
 	if err := c.Validate(); err != nil {
-		return fmt.Errorf("system knobs %v: %w", knobs, err)
+		return wrap("system knobs "+knobMap(names, knobs), err)
 	}
 	return nil
+}
+
+// knobMap renders knobs as %v renders a map (keys sorted): "map[a:1 b:2]"; names are its
+// keys, sorted.
+func knobMap(names []string, knobs map[string]int64) string {
+	var b strings.Builder
+	b.WriteString("map[")
+	for i, name := range names {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(knobs[name], 10))
+	}
+	b.WriteByte(']')
+	return b.String()
 }

@@ -2,9 +2,10 @@ package raft
 
 import (
 	"cmp"
-	"fmt"
+	"errors"
 	"hash/fnv"
 	"slices"
+	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
@@ -26,7 +27,7 @@ func decodeOp(d *decoder) nodeapi.Op {
 	op.Kind = nodeapi.Kind(d.u8())
 	op.Key, op.Value, op.Expect = d.str(), d.str(), d.str()
 	if d.err == nil && !validKind(op) {
-		d.fail(fmt.Errorf("invalid operation kind %d", op.Kind))
+		d.fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
 	}
 	return op
 }
@@ -67,7 +68,7 @@ func decodeCommand(data []byte) (command, error) {
 	c.seq = d.uvarint()
 	c.op = decodeOp(&d)
 	if err := d.done(); err != nil {
-		return command{}, fmt.Errorf("command entry: %w", err)
+		return command{}, wrap("command entry", err)
 	}
 	return c, nil
 }

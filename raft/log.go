@@ -1,7 +1,6 @@
 package raft
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -64,17 +63,20 @@ func (l *raftLog) matchTerm(i, t uint64) bool {
 // entry returns entry i, which must be in memory.
 func (l *raftLog) entry(i uint64) *Entry {
 	if i <= l.snapIndex || i > l.lastIndex() {
-		panic(fmt.Sprintf("raft log: entry %d outside [%d, %d]", i, l.firstIndex(),
-			l.lastIndex()))
+		panic("raft log: entry " + dec(i) + " outside " + l.bounds())
 	}
 	return &l.entries[i-l.snapIndex-1]
+}
+
+// bounds renders the in-memory range for messages: "[first, last]".
+func (l *raftLog) bounds() string {
+	return "[" + dec(l.firstIndex()) + ", " + dec(l.lastIndex()) + "]"
 }
 
 // slice returns entries [lo, hi) (sharing memory; callers encode them at once).
 func (l *raftLog) slice(lo, hi uint64) []Entry {
 	if lo <= l.snapIndex || hi > l.lastIndex()+1 || lo > hi {
-		panic(fmt.Sprintf("raft log: slice [%d, %d) outside [%d, %d]", lo, hi,
-			l.firstIndex(), l.lastIndex()))
+		panic("raft log: slice [" + dec(lo) + ", " + dec(hi) + ") outside " + l.bounds())
 	}
 	return l.entries[lo-l.snapIndex-1 : hi-l.snapIndex-1]
 }
@@ -85,7 +87,7 @@ func (l *raftLog) append(ents ...Entry) {
 		return
 	}
 	if ents[0].Index != l.lastIndex()+1 {
-		panic(fmt.Sprintf("raft log: append at %d after last %d", ents[0].Index, l.lastIndex()))
+		panic("raft log: append at " + dec(ents[0].Index) + " after last " + dec(l.lastIndex()))
 	}
 	l.markChanged(ents[0].Index)
 	for i := range ents {
@@ -100,7 +102,7 @@ func (l *raftLog) addConf(ent *Entry) {
 	voters, err := parseConfig(ent.Data)
 	if err != nil {
 		// Entries are checksummed on the wire and on disk; a leader never writes a bad one.
-		panic(fmt.Sprintf("raft log: config entry %d: %v", ent.Index, err))
+		panic("raft log: config entry " + dec(ent.Index) + ": " + err.Error())
 	}
 	l.confs = append(l.confs, confRecord{index: ent.Index, voters: voters})
 }
@@ -108,8 +110,7 @@ func (l *raftLog) addConf(ent *Entry) {
 // truncateFrom removes entries i and later (a follower's conflicting suffix).
 func (l *raftLog) truncateFrom(i uint64) {
 	if i <= l.snapIndex || i > l.lastIndex() {
-		panic(fmt.Sprintf("raft log: truncate from %d outside [%d, %d]", i, l.firstIndex(),
-			l.lastIndex()))
+		panic("raft log: truncate from " + dec(i) + " outside " + l.bounds())
 	}
 	clear(l.entries[i-l.snapIndex-1:])
 	l.entries = l.entries[:i-l.snapIndex-1]
@@ -130,7 +131,7 @@ func (l *raftLog) compact(i uint64) {
 	}
 	t, ok := l.term(i)
 	if !ok {
-		panic(fmt.Sprintf("raft log: compact to %d beyond last %d", i, l.lastIndex()))
+		panic("raft log: compact to " + dec(i) + " beyond last " + dec(l.lastIndex()))
 	}
 	l.baseVoters = l.votersAt(i)
 	l.entries = slices.Clone(l.entries[i-l.snapIndex:])

@@ -1,7 +1,6 @@
 package raft
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -32,7 +31,7 @@ func (r *raft) ProposeConfChange(target nodeapi.NodeID, add bool) (uint64, statu
 	case add:
 		voters = slices.Insert(voters, i, target)
 	case len(voters) == 1:
-		return 0, statusFailed, fmt.Sprintf("cannot remove %s, the last voter", target)
+		return 0, statusFailed, "cannot remove " + string(target) + ", the last voter"
 	default:
 		voters = slices.Delete(voters, i, i+1)
 	}
@@ -41,7 +40,8 @@ func (r *raft) ProposeConfChange(target nodeapi.NodeID, add bool) (uint64, statu
 	if add {
 		verb = "add"
 	}
-	r.note("config change: %s %s at index %d -> %v", verb, target, index, voters)
+	r.note("config change: " + verb + " " + string(target) + " at index " + dec(index) +
+		" -> " + idList(voters))
 	r.broadcastAppend()
 	return index, statusOK, ""
 }
@@ -109,6 +109,6 @@ func (r *raft) stepDownAfterRemoval() {
 	if best != nil && best.match == r.log.lastIndex() {
 		r.send(best.id, &message{Type: msgTimeoutNow, Term: r.term})
 	}
-	r.note("%s removed from the configuration, stepping down", r.id)
+	r.note(string(r.id) + " removed from the configuration, stepping down")
 	r.becomeFollower(r.term, "")
 }

@@ -2,7 +2,7 @@ package raft
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
@@ -37,7 +37,7 @@ func (t msgType) String() string {
 	if t >= msgPreVote && t < msgTypeEnd {
 		return msgTypeNames[t]
 	}
-	return fmt.Sprintf("msgType(%d)", uint8(t))
+	return "msgType(" + strconv.Itoa(int(t)) + ")"
 }
 
 // isRaft reports whether t is a consensus message (the others are client traffic).
@@ -156,16 +156,16 @@ func decodeMessageInto(frame []byte, m *message) error {
 	}
 	d = decoder{buf: body}
 	if v := d.u8(); v != msgVersion {
-		return fmt.Errorf("unknown message version %d", v)
+		return errors.New("unknown message version " + strconv.Itoa(int(v)))
 	}
 	m.Type = msgType(d.u8())
 	if m.Type < msgPreVote || m.Type >= msgTypeEnd {
-		return fmt.Errorf("unknown message type %d", m.Type)
+		return errors.New("unknown message type " + strconv.Itoa(int(m.Type)))
 	}
 	m.Term = d.uvarint()
 	decodeBody(&d, m)
 	if err := d.done(); err != nil {
-		return fmt.Errorf("%v message: %w", m.Type, err)
+		return wrap(m.Type.String()+" message", err)
 	}
 	m.detach()
 	return nil
@@ -257,8 +257,8 @@ func decodeApp(d *decoder, m *message) {
 	for i := 0; i < n && d.err == nil; i++ {
 		ent := decodeEntry(d)
 		if d.err == nil && ent.Index != m.PrevIndex+uint64(i)+1 {
-			d.fail(fmt.Errorf("entry %d has index %d, want %d", i, ent.Index,
-				m.PrevIndex+uint64(i)+1))
+			d.fail(errors.New("entry " + strconv.Itoa(i) + " has index " + dec(ent.Index) +
+				", want " + dec(m.PrevIndex+uint64(i)+1)))
 		}
 		m.Entries = append(m.Entries, ent)
 	}
@@ -301,7 +301,7 @@ func decodeClientBody(d *decoder, m *message) {
 		m.Target = nodeapi.NodeID(d.str())
 		m.Action = adminAction(d.u8())
 		if d.err == nil && (m.Action < adminAdd || m.Action > adminTransfer) {
-			d.fail(fmt.Errorf("invalid admin action %d", m.Action))
+			d.fail(errors.New("invalid admin action " + strconv.Itoa(int(m.Action))))
 		}
 	case msgAdminResp:
 		m.Status = decodeStatus(d)
@@ -313,7 +313,7 @@ func decodeClientBody(d *decoder, m *message) {
 func decodeStatus(d *decoder) status {
 	s := status(d.u8())
 	if d.err == nil && (s < statusOK || s > statusFailed) {
-		d.fail(fmt.Errorf("invalid status %d", s))
+		d.fail(errors.New("invalid status " + strconv.Itoa(int(s))))
 	}
 	return s
 }

@@ -1,7 +1,7 @@
 package raft
 
 import (
-	"fmt"
+	"errors"
 	"slices"
 	"time"
 
@@ -63,8 +63,8 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	slices.Sort(peers)
 	peers = slices.Compact(peers)
 	if len(peers) > 0 && !slices.Contains(peers, env.ID()) {
-		return nil, fmt.Errorf("raft: boot peers %v do not include the node itself (%s)",
-			peers, env.ID())
+		return nil, errors.New("raft: boot peers " + idList(peers) +
+			" do not include the node itself (" + string(env.ID()) + ")")
 	}
 	rec, err := recoverWithRetry(env.Disk(), peers)
 	if err != nil {

@@ -2,8 +2,8 @@ package raft
 
 import (
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
@@ -33,7 +33,12 @@ type CorruptionError struct {
 }
 
 func (e *CorruptionError) Error() string {
-	return fmt.Sprintf("raft: corrupted record in %s at offset %d: %v", e.File, e.Offset, e.Err)
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	return "raft: corrupted record in " + e.File + " at offset " + strconv.Itoa(e.Offset) +
+		": " + cause
 }
 
 func (e *CorruptionError) Unwrap() error { return e.Err }
@@ -96,11 +101,11 @@ func (rec *recovered) loadSnapshot(disk nodeapi.Disk) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("raft: reading %s: %w", snapFile, err)
+		return wrap("raft: reading "+snapFile, err)
 	}
 	payload, size, err := readFrame(data)
 	if err == nil && size != len(data) {
-		err = fmt.Errorf("%d bytes after the snapshot frame", len(data)-size)
+		err = errors.New(strconv.Itoa(len(data)-size) + " bytes after the snapshot frame")
 	}
 	if err != nil {
 		// The snapshot is renamed into place only once complete, so even a short frame is
@@ -120,7 +125,7 @@ func (rec *recovered) loadSnapshot(disk nodeapi.Disk) error {
 func (rec *recovered) replaySegment(disk nodeapi.Disk, name string, raw *raftLog) error {
 	data, err := disk.ReadFile(name)
 	if err != nil {
-		return fmt.Errorf("raft: reading %s: %w", name, err)
+		return wrap("raft: reading "+name, err)
 	}
 	for off := 0; off < len(data); {
 		payload, size, err := readFrame(data[off:])
@@ -160,7 +165,7 @@ func (rec *recovered) applyRecord(payload []byte, raw *raftLog) error {
 		}
 		rebase(raw, index, term, voters)
 	default:
-		return fmt.Errorf("unknown record type %d", typ)
+		return errors.New("unknown record type " + strconv.Itoa(int(typ)))
 	}
 	return nil
 }
@@ -175,7 +180,8 @@ func replayEntry(raw *raftLog, ent Entry) error {
 	case ent.Index <= raw.snapIndex:
 		return nil // covered by the base
 	case ent.Index > raw.lastIndex()+1:
-		return fmt.Errorf("entry %d leaves a gap after %d", ent.Index, raw.lastIndex())
+		return errors.New("entry " + dec(ent.Index) + " leaves a gap after " +
+			dec(raw.lastIndex()))
 	case raw.matchTerm(ent.Index, ent.Term):
 		return nil // the same entry again (Log Matching)
 	case ent.Index <= raw.lastIndex():
@@ -206,16 +212,16 @@ func (rec *recovered) reconcile(raw *raftLog) error {
 	s := rec.snap
 	switch {
 	case s == nil && raw.snapIndex > 0:
-		return &CorruptionError{File: snapFile, Err: fmt.Errorf(
-			"missing, but the log starts after index %d", raw.snapIndex)}
+		return &CorruptionError{File: snapFile, Err: errors.New(
+			"missing, but the log starts after index " + dec(raw.snapIndex))}
 	case s == nil:
 	case s.index < raw.snapIndex:
-		return &CorruptionError{File: snapFile, Err: fmt.Errorf(
-			"ends at %d, before the log's base %d", s.index, raw.snapIndex)}
+		return &CorruptionError{File: snapFile, Err: errors.New(
+			"ends at " + dec(s.index) + ", before the log's base " + dec(raw.snapIndex))}
 	case s.index == raw.snapIndex && s.term != raw.snapTerm:
-		return &CorruptionError{File: snapFile, Err: fmt.Errorf(
-			"ends at %d@%d, the log's base is %d@%d", s.index, s.term, raw.snapIndex,
-			raw.snapTerm)}
+		return &CorruptionError{File: snapFile, Err: errors.New(
+			"ends at " + dec(s.index) + "@" + dec(s.term) + ", the log's base is " +
+				dec(raw.snapIndex) + "@" + dec(raw.snapTerm))}
 	default:
 		// Crashed after the snapshot became durable, before the new segment did.
 		rebase(raw, s.index, s.term, s.voters)

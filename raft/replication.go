@@ -1,10 +1,6 @@
 package raft
 
-import (
-	"fmt"
-
-	"github.com/simfuzz/simfuzz/harness/nodeapi"
-)
+import "github.com/simfuzz/simfuzz/harness/nodeapi"
 
 // Propose is the leader's input for a client write: append it in the current term and send
 // it out. It returns the entry's index, or why the write was not appended.
@@ -89,7 +85,8 @@ func (r *raft) sendAppend(pr *progress, heartbeat bool) {
 func (r *raft) handleAppend(from nodeapi.NodeID, m *message) {
 	if r.role == Leader {
 		// Two leaders in one term would break Election Safety; never follow the other one.
-		r.note("%s: AppendEntries from %s in own term %d ignored", r.id, from, r.term)
+		r.note(string(r.id) + ": AppendEntries from " + string(from) + " in own term " +
+			dec(r.term) + " ignored")
 		return
 	}
 	r.hearFromLeader(from)
@@ -150,8 +147,8 @@ func (r *raft) appendFromLeader(ents []Entry) {
 // truncateConflict drops the log suffix from i, which conflicts with the leader's log.
 func (r *raft) truncateConflict(i uint64) {
 	if i <= r.commit {
-		panic(fmt.Sprintf("raft %s: leader's entry %d conflicts with committed entry (commit %d)",
-			r.id, i, r.commit))
+		panic(broken(r.id, "truncation at or below the commit index: the leader's entry "+
+			"conflicts with a committed one", "index", i, "commit", r.commit))
 	}
 	conf := r.log.configIndex() >= i
 	r.log.truncateFrom(i)

@@ -1,7 +1,8 @@
 package raft
 
 import (
-	"fmt"
+	"errors"
+	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
@@ -37,13 +38,13 @@ func encodeSnapshot(index, term uint64, voters []nodeapi.NodeID, kv *kvStore) []
 func decodeSnapshot(data []byte) (*snapshotRef, *kvStore, error) {
 	d := decoder{buf: data}
 	if v := d.u8(); d.err == nil && v != snapshotVersion {
-		return nil, nil, fmt.Errorf("snapshot: unknown version %d", v)
+		return nil, nil, errors.New("snapshot: unknown version " + strconv.Itoa(int(v)))
 	}
 	ref := &snapshotRef{index: d.uvarint(), term: d.uvarint(), data: data}
 	ref.voters = decodeVoters(&d)
 	kv := decodeKVStore(&d)
 	if err := d.done(); err != nil {
-		return nil, nil, fmt.Errorf("snapshot: %w", err)
+		return nil, nil, wrap("snapshot", err)
 	}
 	return ref, kv, nil
 }
@@ -52,8 +53,8 @@ func decodeSnapshot(data []byte) (*snapshotRef, *kvStore, error) {
 func (r *raft) sendSnapshot(pr *progress) {
 	s := r.snapshot
 	if s == nil {
-		panic(fmt.Sprintf("raft %s: log compacted to %d but no snapshot to send", r.id,
-			r.log.snapIndex))
+		panic("raft " + string(r.id) + ": log compacted to " + dec(r.log.snapIndex) +
+			" but no snapshot to send")
 	}
 	pr.becomeSnapshot(s.index, r.now.Add(r.cfg.ElectionTimeout))
 	r.send(pr.id, &message{Type: msgSnap, Term: r.term, PrevIndex: s.index, PrevTerm: s.term,

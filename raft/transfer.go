@@ -1,10 +1,6 @@
 package raft
 
-import (
-	"fmt"
-
-	"github.com/simfuzz/simfuzz/harness/nodeapi"
-)
+import "github.com/simfuzz/simfuzz/harness/nodeapi"
 
 // TransferLeadership is the leader's input for handing leadership to target (§3.10): stop
 // taking proposals, bring target's log up to date, then send it TimeoutNow so that it starts
@@ -16,12 +12,13 @@ func (r *raft) TransferLeadership(target nodeapi.NodeID) (status, string) {
 	case target == r.id:
 		return statusOK, ""
 	case !r.isVoter(target):
-		return statusFailed, fmt.Sprintf("%s is not a voter", target)
+		return statusFailed, string(target) + " is not a voter"
 	}
 	pr := r.progress(target)
 	r.transferTarget = target
 	r.transferDeadline = r.now.Add(r.cfg.ElectionTimeout)
-	r.note("%s transferring leadership to %s in term %d", r.id, target, r.term)
+	r.note(string(r.id) + " transferring leadership to " + string(target) + " in term " +
+		dec(r.term))
 	if pr.match == r.log.lastIndex() {
 		r.send(target, &message{Type: msgTimeoutNow, Term: r.term})
 	} else {
@@ -35,6 +32,6 @@ func (r *raft) handleTimeoutNow(from nodeapi.NodeID, _ *message) {
 	if r.role == Leader || !r.canCampaign() || r.installing {
 		return
 	}
-	r.note("%s got TimeoutNow from %s in term %d", r.id, from, r.term)
+	r.note(string(r.id) + " got TimeoutNow from " + string(from) + " in term " + dec(r.term))
 	r.campaign(campaignTransfer)
 }

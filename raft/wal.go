@@ -3,7 +3,6 @@ package raft
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -61,7 +60,7 @@ func readFrame(data []byte) (payload []byte, size int, err error) {
 		return nil, 0, errors.New("frame length checksum mismatch")
 	}
 	if uint64(n) > maxFieldLen {
-		return nil, 0, fmt.Errorf("frame length %d too large", n)
+		return nil, 0, errors.New("frame length " + dec(uint64(n)) + " too large")
 	}
 	if uint64(len(data)-frameHeader) < uint64(n) {
 		return nil, 0, errTorn
@@ -99,7 +98,11 @@ func appendBase(buf []byte, index, term uint64, voters []nodeapi.NodeID) []byte 
 
 const segPrefix = "wal-"
 
-func segName(n uint64) string { return fmt.Sprintf("%s%016x", segPrefix, n) }
+// segName is "wal-" and n in 16 hex digits, so that names sort in segment order.
+func segName(n uint64) string {
+	h := hex(n)
+	return segPrefix + strings.Repeat("0", 16-len(h)) + h
+}
 
 func parseSegName(name string) (uint64, bool) {
 	hex, ok := strings.CutPrefix(name, segPrefix)
@@ -127,7 +130,7 @@ func (w *wal) current() string { return w.cur }
 // append writes buf (whole frames) to the current segment.
 func (w *wal) append(buf []byte) error {
 	if err := w.disk.Append(w.current(), buf); err != nil {
-		return fmt.Errorf("wal append to %s: %w", w.current(), err)
+		return wrap("wal append to "+w.current(), err)
 	}
 	return nil
 }
