@@ -5,6 +5,10 @@ import "slices"
 // applyCommitted applies every committed entry not yet applied, in order, and answers the
 // clients waiting for them.
 func (n *Node) applyCommitted() {
+	if n.r.commit > n.r.log.lastIndex() {
+		panic(broken(n.r.id, "commit index past the last log index", "commit", n.r.commit,
+			"last index", n.r.log.lastIndex()))
+	}
 	for n.applied < n.r.commit && !n.stopped {
 		i := n.applied + 1
 		n.applyEntry(n.r.log.entry(i))
@@ -53,6 +57,11 @@ func (n *Node) maybeSnapshot() {
 // saveSnapshot makes ref the durable snapshot crash-safely: write a temporary file, sync,
 // rename it over the old snapshot, sync; then run done.
 func (n *Node) saveSnapshot(ref *snapshotRef, done func()) {
+	if n.snapBusy {
+		// Both writes would go through snap.tmp; the later rename could install a mix.
+		panic(broken(n.r.id, "second snapshot write while one is in progress", "snapshot",
+			ref.index))
+	}
 	n.snapBusy = true
 	frame := appendFrame(nil, func(e *encoder) { e.buf = append(e.buf, ref.data...) })
 	if err := n.disk.WriteFile(snapTmpFile, frame); err != nil {
@@ -93,6 +102,11 @@ func (n *Node) startInstall() {
 		n.tick()
 		if !n.r.InstallSnapshotDone(ref, req.from) {
 			return
+		}
+		if ref.index <= n.applied {
+			// The core refuses snapshots its commit index covers, and applied <= commit.
+			panic(broken(n.r.id, "installed snapshot not ahead of the applied state",
+				"snapshot", ref.index, "applied", n.applied))
 		}
 		n.kv, n.applied = kv, ref.index
 		n.stats.SnapshotsInstalled++

@@ -188,6 +188,10 @@ func (p *rpc) timedOut() {
 }
 
 func (p *rpc) end(m *message, err error) {
+	if p.done {
+		// Invoke promises one completion: a second would record an operation twice.
+		panic("raft client: invariant broken: request " + dec(p.seq) + " finished twice")
+	}
 	p.done = true
 	p.attemptTimer.Stop()
 	p.retry.Stop()

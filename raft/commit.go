@@ -51,9 +51,15 @@ func (r *raft) leaderSelfMatch() uint64 { return r.stable }
 
 // commitTo raises the commit index (never lowers it).
 func (r *raft) commitTo(index uint64) {
-	if index > r.commit {
-		r.commit = index
+	if index <= r.commit {
+		return
 	}
+	if index > r.log.lastIndex() {
+		// Committing what the log does not hold would apply entries it never had.
+		panic(broken(r.id, "commit index past the last log index", "commit", index,
+			"last index", r.log.lastIndex()))
+	}
+	r.commit = index
 }
 
 // committedInCurrentTerm reports whether the leader has committed an entry of its own term,
@@ -84,6 +90,12 @@ func (r *raft) afterLeaderCommit() {
 // the write that the adapter synced. A later truncation may have replaced that entry; then
 // the notice says nothing about the current log and is ignored.
 func (r *raft) Persisted(index, term uint64) {
+	if r.stable > r.log.lastIndex() {
+		// Whatever shortened the log (a truncation, a snapshot) must lower stable with it, or
+		// the leader would count entries it no longer holds towards a quorum.
+		panic(broken(r.id, "synced index past the end of the log", "synced", r.stable,
+			"last index", r.log.lastIndex()))
+	}
 	if index <= r.stable || !r.log.matchTerm(index, term) {
 		return
 	}

@@ -28,6 +28,26 @@ func (r Role) String() string {
 	return "role(" + strconv.Itoa(int(r)) + ")"
 }
 
+// roleTransitions[from][to] is the role state machine, checked at every change as etcd's
+// "invalid transition" is: only a candidate becomes leader (a pre-candidate must win a real
+// election first), and a leader only ever steps down to follower, never straight into a
+// campaign.
+var roleTransitions = [...][4]bool{
+	Follower:     {Follower: true, PreCandidate: true, Candidate: true},
+	PreCandidate: {Follower: true, PreCandidate: true, Candidate: true},
+	Candidate:    {Follower: true, PreCandidate: true, Candidate: true, Leader: true},
+	Leader:       {Follower: true},
+}
+
+// setRole moves to role to, panicking on a transition the state machine does not allow.
+func (r *raft) setRole(to Role) {
+	if !roleTransitions[r.role][to] {
+		panic(broken(r.id, "invalid role transition "+r.role.String()+" -> "+to.String(),
+			"term", r.term))
+	}
+	r.role = to
+}
+
 // outMsg is a message the core wants sent (by value: the outbox is reused, so sending
 // allocates nothing until the adapter encodes it).
 type outMsg struct {
@@ -109,6 +129,11 @@ func (r *raft) Step(from nodeapi.NodeID, m *message) {
 	}
 	if !r.stepTerm(from, m) {
 		return
+	}
+	if m.Term != r.term && m.Type != msgPreVote && m.Type != msgPreVoteResp {
+		// Only pre-votes are about a term other than ours (the one their sender proposes).
+		panic(broken(r.id, "message of term "+dec(m.Term)+" handled in another term",
+			"type", m.Type, "term", r.term))
 	}
 	switch m.Type {
 	case msgPreVote, msgVote:
@@ -192,8 +217,12 @@ func (r *raft) send(to nodeapi.NodeID, m *message) {
 // note records a notable moment (leader changes and the like) for the trace and reports.
 func (r *raft) note(text string) { r.notes = append(r.notes, text) }
 
-// setTerm moves to a newer term, forgetting the vote; the adapter persists it.
+// setTerm moves to a newer term, forgetting the vote; the adapter persists it. The term
+// never decreases: a node that went back could vote twice in a term or follow a deposed leader.
 func (r *raft) setTerm(term uint64) {
+	if term < r.term {
+		panic(broken(r.id, "term must never decrease", "term", r.term, "new term", term))
+	}
 	if term > r.term {
 		r.term, r.vote, r.hsDirty = term, "", true
 	}
@@ -208,7 +237,8 @@ func (r *raft) setTerm(term uint64) {
 func (r *raft) becomeFollower(term uint64, lead nodeapi.NodeID) {
 	wasLeader := r.role == Leader
 	r.setTerm(term)
-	r.role, r.lead = Follower, lead
+	r.setRole(Follower)
+	r.lead = lead
 	r.votes = r.votes[:0]
 	if wasLeader || lead != "" {
 		r.resetElectionTimer()

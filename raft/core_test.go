@@ -29,6 +29,13 @@ func withLog(r *raft, terms ...uint64) *raft {
 	return r
 }
 
+// asCandidate puts r in the state a won election leaves it in before becomeLeader: a
+// candidate of term that voted for itself (the role and vote checks demand it).
+func asCandidate(r *raft, term uint64) *raft {
+	r.term, r.vote, r.role = term, r.id, Candidate
+	return r
+}
+
 func (r *raft) take() []outMsg {
 	out := slices.Clone(r.msgs)
 	r.msgs = r.msgs[:0]
@@ -229,8 +236,7 @@ func TestStaleAppendEntriesNeverTruncates(t *testing.T) {
 }
 
 func TestLeaderBacksOffWithConflictHint(t *testing.T) {
-	r := withLog(newTestRaft("n1", ids3...), 1, 1, 3, 4, 4)
-	r.term = 5
+	r := asCandidate(withLog(newTestRaft("n1", ids3...), 1, 1, 3, 4, 4), 5)
 	r.becomeLeader() // no-op at 6; followers start probing at next 6
 	r.take()
 	pr := r.progress("n2")
@@ -258,8 +264,7 @@ func TestLeaderBacksOffWithConflictHint(t *testing.T) {
 // majority, yet must not commit it by counting; only its own entry 3 commits both.
 func TestFigure8(t *testing.T) {
 	ids := []harness.NodeID{"s1", "s2", "s3", "s4", "s5"}
-	r := withLog(newTestRaft("s1", ids...), 1, 2)
-	r.term = 3
+	r := asCandidate(withLog(newTestRaft("s1", ids...), 1, 2), 3)
 	r.becomeLeader() // term 3: appends its no-op at index 3
 	r.term = 4       // (it lost and won again; make the log match the figure)
 	r.log.truncateFrom(3)

@@ -1,6 +1,10 @@
 package raft
 
-import "github.com/simfuzz/simfuzz/harness/nodeapi"
+import (
+	"strconv"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+)
 
 // durability orders disk syncs and what waits for them. Every disk write bumps written; one
 // Sync is in flight at a time and covers every write before it; messages that promise durable
@@ -67,6 +71,12 @@ func (d *durability) startSync() (seq uint64, ok bool) {
 
 // completed records a completed sync and returns the messages and steps it released.
 func (d *durability) completed(seq uint64) ([]heldMsg, []waiter) {
+	if !d.inflight || seq != d.inflightSeq {
+		// A completion for another sync would release messages for writes not yet durable.
+		panic("raft durability: invariant broken: completed sync " + dec(seq) +
+			" is not the one in flight (" + dec(d.inflightSeq) + ", in flight " +
+			strconv.FormatBool(d.inflight) + ")")
+	}
 	d.inflight = false
 	d.synced = max(d.synced, seq)
 	n := 0

@@ -58,21 +58,32 @@ func (r *raft) canCampaign() bool {
 
 // campaign starts a (pre-)election: vote for ourselves and ask every other voter.
 func (r *raft) campaign(kind campaignKind) {
+	if r.installing {
+		// Its log is being replaced: it would ask for votes with a log about to vanish.
+		panic(broken(r.id, "campaign while installing a snapshot", "term", r.term))
+	}
 	typ, term := msgVote, r.term+1
 	if kind == campaignPre {
 		typ = msgPreVote
-		r.role, r.lead = PreCandidate, ""
+		r.setRole(PreCandidate)
 	} else {
 		r.setTerm(term)
 		r.vote, r.hsDirty = r.id, true
-		r.role, r.lead = Candidate, ""
+		r.setRole(Candidate)
 	}
+	r.lead = ""
 	r.votes = r.votes[:0]
 	r.resetElectionTimer()
 	if r.countVotes(r.id, true) {
 		return
 	}
 	lastIndex, lastTerm := r.log.lastIndex(), r.log.lastTerm()
+	if lastTerm > r.term {
+		// No leader writes entries of a term later than its own, and we never follow one
+		// of a later term without adopting that term.
+		panic(broken(r.id, "log ends in a term after the current one", "last term", lastTerm,
+			"term", r.term))
+	}
 	for _, v := range r.voters {
 		if v == r.id {
 			continue
@@ -96,10 +107,24 @@ func (r *raft) handleVoteRequest(from nodeapi.NodeID, m *message) {
 		return
 	}
 	if grant {
+		r.assertCanVote(from, m.Term)
 		r.vote, r.hsDirty = from, true
 		r.resetElectionTimer()
 	}
 	r.send(from, &message{Type: msgVoteResp, Term: r.term, Reject: !grant})
+}
+
+// assertCanVote guards the vote about to be recorded: a node votes at most once per term
+// (for one candidate) and only in its current term, else two leaders could win one term.
+func (r *raft) assertCanVote(candidate nodeapi.NodeID, term uint64) {
+	if r.vote != "" && r.vote != candidate {
+		panic(broken(r.id, "second vote in one term", "term", r.term, "voted for", r.vote,
+			"asked by", candidate))
+	}
+	if term != r.term {
+		panic(broken(r.id, "vote granted outside the current term", "term", r.term,
+			"request term", term))
+	}
 }
 
 // canGrantVote is the vote rule: we have not voted for someone else in this term (and know no
@@ -177,7 +202,13 @@ func (r *raft) hasVoted(id nodeapi.NodeID) bool {
 // that an entry of this term can commit (and with it everything before), and a first round of
 // AppendEntries.
 func (r *raft) becomeLeader() {
-	r.role, r.lead = Leader, r.id
+	if r.vote != r.id {
+		// A candidate votes for itself when it bumps the term, and never for anyone else.
+		panic(broken(r.id, "leader did not vote for itself in its term", "term", r.term,
+			"vote", r.vote))
+	}
+	r.setRole(Leader)
+	r.lead = r.id
 	r.votes = r.votes[:0]
 	r.leaderContact = r.now
 	r.heartbeatDue = r.now.Add(r.cfg.HeartbeatInterval)

@@ -65,7 +65,13 @@ func (l *raftLog) entry(i uint64) *Entry {
 	if i <= l.snapIndex || i > l.lastIndex() {
 		panic("raft log: entry " + dec(i) + " outside " + l.bounds())
 	}
-	return &l.entries[i-l.snapIndex-1]
+	e := &l.entries[i-l.snapIndex-1]
+	if e.Index != i {
+		// Every reader relies on position = index - snapIndex - 1; a slip in compact or
+		// truncate would hand out the wrong entry silently.
+		panic("raft log: entry " + dec(e.Index) + " stored at the position of " + dec(i))
+	}
+	return e
 }
 
 // bounds renders the in-memory range for messages: "[first, last]".
@@ -81,7 +87,9 @@ func (l *raftLog) slice(lo, hi uint64) []Entry {
 	return l.entries[lo-l.snapIndex-1 : hi-l.snapIndex-1]
 }
 
-// append adds entries that must start right after the last one.
+// append adds entries that must start right after the last one, with consecutive indexes
+// and terms that never decrease (a log's terms only grow: each leader appends after what
+// earlier leaders wrote).
 func (l *raftLog) append(ents ...Entry) {
 	if len(ents) == 0 {
 		return
@@ -91,9 +99,18 @@ func (l *raftLog) append(ents ...Entry) {
 	}
 	l.markChanged(ents[0].Index)
 	for i := range ents {
-		l.entries = append(l.entries, ents[i])
-		if ents[i].Type == entryConfig {
-			l.addConf(&ents[i])
+		e := &ents[i]
+		if e.Index != l.lastIndex()+1 {
+			panic("raft log: appended entry " + dec(e.Index) + " does not follow " +
+				dec(l.lastIndex()))
+		}
+		if e.Term < l.lastTerm() {
+			panic("raft log: entry " + dec(e.Index) + " of term " + dec(e.Term) +
+				" after an entry of term " + dec(l.lastTerm()))
+		}
+		l.entries = append(l.entries, *e)
+		if e.Type == entryConfig {
+			l.addConf(e)
 		}
 	}
 }
@@ -145,8 +162,13 @@ func (l *raftLog) compact(i uint64) {
 	l.pruneHistory()
 }
 
-// reset discards the whole log for an installed snapshot that ends at (i, t).
+// reset discards the whole log for an installed snapshot that ends at (i, t), which is never
+// behind the current base: a snapshot only ever covers more of the history.
 func (l *raftLog) reset(i, t uint64, voters []nodeapi.NodeID) {
+	if i < l.snapIndex {
+		panic("raft log: reset to a snapshot at " + dec(i) + " behind the base " +
+			dec(l.snapIndex))
+	}
 	l.entries = nil
 	l.confs = nil
 	l.snapIndex, l.snapTerm, l.baseVoters = i, t, voters

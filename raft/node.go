@@ -142,6 +142,9 @@ func (n *Node) flush() {
 	n.publishNotes()
 	n.maybeSnapshot()
 	n.rearm()
+	if !n.stopped {
+		n.checkState()
+	}
 }
 
 // persist writes the hard state and the unwritten log suffix to the WAL.
@@ -152,10 +155,16 @@ func (n *Node) persist() {
 	}
 	buf := n.wal.buf[:0]
 	if r.hsDirty {
-		buf = appendHardState(buf, r.term, r.vote)
+		buf = n.wal.appendHardState(buf, r.term, r.vote)
 		r.hsDirty = false
 	}
-	for i := max(r.log.unstable, r.log.firstIndex()); i <= r.log.lastIndex(); i++ {
+	first := max(r.log.unstable, r.log.firstIndex())
+	if first <= r.log.lastIndex() && first > n.dur.logIndex+1 {
+		// Replay refuses a gap (recovery.go), so the WAL must never be written one.
+		panic(broken(r.id, "WAL write would leave a gap", "first entry", first,
+			"last written", n.dur.logIndex))
+	}
+	for i := first; i <= r.log.lastIndex(); i++ {
 		buf = appendEntryRecord(buf, r.log.entry(i))
 	}
 	r.log.unstable = r.log.lastIndex() + 1

@@ -61,8 +61,7 @@ func TestRecoveryAfterTornRotationKeepsDurableEntries(t *testing.T) {
 // rejected at match is retried by the heartbeat, not at once (that would add one endless
 // exchange per heartbeat).
 func TestLeaderDoesNotAnswerARejectAtMatchAtOnce(t *testing.T) {
-	r := withLog(newTestRaft("n1", ids3...), 1, 1, 1)
-	r.term = 2
+	r := asCandidate(withLog(newTestRaft("n1", ids3...), 1, 1, 1), 2)
 	r.becomeLeader() // no-op at 4
 	r.take()
 	pr := r.progress("n2")

@@ -19,6 +19,11 @@ func (r *raft) Propose(data []byte) (uint64, status) {
 // appendLocal appends entries at the leader's log in the current term. The leader counts its
 // own copy only once the adapter reports it durable (Persisted).
 func (r *raft) appendLocal(ents ...Entry) uint64 {
+	if r.role != Leader {
+		// Entries of our own term only come from the leader of that term (Figure 2).
+		panic(broken(r.id, "only a leader appends entries of its own", "role", r.role,
+			"term", r.term))
+	}
 	last := r.log.lastIndex()
 	conf := false
 	for i := range ents {
@@ -54,6 +59,12 @@ func (r *raft) broadcastHeartbeat() {
 // and the in-flight limit), or a snapshot when those entries are compacted away. With
 // heartbeat it sends even when there is nothing new or the follower is paused.
 func (r *raft) sendAppend(pr *progress, heartbeat bool) {
+	if pr.match >= pr.next || pr.next > r.log.lastIndex()+1 {
+		// Backing off never passes match, and nothing moves next beyond the leader's log.
+		panic(broken(r.id, "follower's next index outside (match, last index + 1]",
+			"follower", pr.id, "match", pr.match, "next", pr.next, "last index",
+			r.log.lastIndex()))
+	}
 	if pr.state == stateSnapshot {
 		if heartbeat && !r.now.Before(pr.snapResendAt) {
 			r.sendSnapshot(pr)
@@ -107,6 +118,11 @@ func (r *raft) handleAppend(from nodeapi.NodeID, m *message) {
 		r.commitTo(min(m.Commit, lastNew))
 		resp.Index = lastNew
 	}
+	if !resp.Reject && resp.Index > r.log.lastIndex() {
+		// The leader counts an ack towards commit: it must only name entries we hold.
+		panic(broken(r.id, "append ack past the last log index", "ack", resp.Index,
+			"last index", r.log.lastIndex()))
+	}
 	r.send(from, resp)
 }
 
@@ -137,6 +153,10 @@ func (r *raft) appendFromLeader(ents []Entry) {
 			r.truncateConflict(e.Index)
 		}
 		r.log.append(ents[i:]...)
+		if lt := r.log.lastTerm(); lt > r.term {
+			panic(broken(r.id, "appended an entry of a term after the current one",
+				"entry term", lt, "term", r.term))
+		}
 		if hasConfig(ents[i:]) {
 			r.syncConfig()
 		}
@@ -149,6 +169,10 @@ func (r *raft) truncateConflict(i uint64) {
 	if i <= r.commit {
 		panic(broken(r.id, "truncation at or below the commit index: the leader's entry "+
 			"conflicts with a committed one", "index", i, "commit", r.commit))
+	}
+	if r.role == Leader {
+		panic(broken(r.id, "a leader never truncates its log (Leader Append-Only)", "index", i,
+			"term", r.term))
 	}
 	conf := r.log.configIndex() >= i
 	r.log.truncateFrom(i)

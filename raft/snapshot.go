@@ -56,6 +56,13 @@ func (r *raft) sendSnapshot(pr *progress) {
 		panic("raft " + string(r.id) + ": log compacted to " + dec(r.log.snapIndex) +
 			" but no snapshot to send")
 	}
+	if s.index < r.log.snapIndex || s.index <= pr.match {
+		// The snapshot must cover what the log compacted, and more than the follower holds,
+		// or the follower asks for entries we cannot send, again and again.
+		panic(broken(r.id, "snapshot to send behind the log's base or the follower's match",
+			"snapshot", s.index, "base", r.log.snapIndex, "follower", pr.id, "match",
+			pr.match))
+	}
 	pr.becomeSnapshot(s.index, r.now.Add(r.cfg.ElectionTimeout))
 	r.send(pr.id, &message{Type: msgSnap, Term: r.term, PrevIndex: s.index, PrevTerm: s.term,
 		Snap: s.data})
@@ -81,6 +88,11 @@ func (r *raft) handleSnapshot(from nodeapi.NodeID, m *message) {
 		r.commitTo(m.PrevIndex)
 		resp.Index = m.PrevIndex
 	default:
+		if r.install != nil {
+			// The adapter takes each request in the input that made it (flush).
+			panic(broken(r.id, "snapshot install requested while one is pending",
+				"from", from))
+		}
 		r.installing = true
 		r.install = &installRequest{from: from, data: m.Snap}
 		return
@@ -92,9 +104,18 @@ func (r *raft) handleSnapshot(from nodeapi.NodeID, m *message) {
 // is about to restore the state machine from it: the log restarts after the snapshot. It
 // reports false (restore nothing) when the log already committed past the snapshot.
 func (r *raft) InstallSnapshotDone(ref *snapshotRef, from nodeapi.NodeID) bool {
+	if !r.installing {
+		panic(broken(r.id, "snapshot install completed without one in progress",
+			"snapshot", ref.index))
+	}
 	r.installing = false
 	if ref.index <= r.commit {
 		return false
+	}
+	if ref.term > r.term {
+		// It came from a leader of our term or an earlier one, whose log holds no later term.
+		panic(broken(r.id, "snapshot ends in a term after the current one", "snapshot term",
+			ref.term, "term", r.term))
 	}
 	r.log.reset(ref.index, ref.term, ref.voters)
 	r.snapshot = ref
@@ -116,6 +137,11 @@ func (r *raft) InstallSnapshotFailed() { r.installing = false }
 func (r *raft) SnapshotSaved(ref *snapshotRef) {
 	if ref.index <= r.log.snapIndex {
 		return
+	}
+	if ref.index > r.commit {
+		// Compacting uncommitted entries would make a truncation of them impossible.
+		panic(broken(r.id, "snapshot of uncommitted entries", "snapshot", ref.index,
+			"commit", r.commit))
 	}
 	r.snapshot = ref
 	r.log.compact(ref.index)

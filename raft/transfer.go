@@ -15,6 +15,10 @@ func (r *raft) TransferLeadership(target nodeapi.NodeID) (status, string) {
 		return statusFailed, string(target) + " is not a voter"
 	}
 	pr := r.progress(target)
+	if pr == nil {
+		// becomeLeader and syncConfig keep one progress per other voter.
+		panic(broken(r.id, "leader has no progress for a voter", "voter", target))
+	}
 	r.transferTarget = target
 	r.transferDeadline = r.now.Add(r.cfg.ElectionTimeout)
 	r.note(string(r.id) + " transferring leadership to " + string(target) + " in term " +

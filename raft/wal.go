@@ -123,12 +123,35 @@ type wal struct {
 	// buf is reused for every write: a Disk does not keep the slice it is given (the
 	// simulated one copies it, a real one writes it out), like an io.Writer.
 	buf []byte
+	// term and vote are the hard state last written, which a restart would recover.
+	term uint64
+	vote nodeapi.NodeID
+}
+
+// appendHardState appends a hard-state record to buf after checking it against the last one
+// written: the term never decreases, and the vote of a term never changes once on disk (a
+// restart recovers the latest record, and a node that voted twice can elect two leaders).
+func (w *wal) appendHardState(buf []byte, term uint64, vote nodeapi.NodeID) []byte {
+	if term < w.term {
+		panic("raft wal: invariant broken: term " + dec(term) + " written after term " +
+			dec(w.term))
+	}
+	if term == w.term && w.vote != "" && vote != w.vote {
+		panic("raft wal: invariant broken: vote for " + string(vote) + " in term " + dec(term) +
+			" written after a vote for " + string(w.vote))
+	}
+	w.term, w.vote = term, vote
+	return appendHardState(buf, term, vote)
 }
 
 func (w *wal) current() string { return w.cur }
 
 // append writes buf (whole frames) to the current segment.
 func (w *wal) append(buf []byte) error {
+	if w.cur == "" {
+		// A node starts by rotating: its first segment holds the whole recovered state.
+		panic("raft wal: invariant broken: append before the first segment was started")
+	}
 	if err := w.disk.Append(w.current(), buf); err != nil {
 		return wrap("wal append to "+w.current(), err)
 	}
@@ -143,7 +166,7 @@ func (w *wal) rotate(term uint64, vote nodeapi.NodeID, log *raftLog) ([]uint64, 
 	if len(old) > 0 {
 		next = old[len(old)-1] + 1
 	}
-	buf := appendHardState(w.buf[:0], term, vote)
+	buf := w.appendHardState(w.buf[:0], term, vote)
 	buf = appendBase(buf, log.snapIndex, log.snapTerm, log.baseVoters)
 	for i := range log.entries {
 		buf = appendEntryRecord(buf, &log.entries[i])
