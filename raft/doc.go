@@ -11,7 +11,17 @@
 // server.go, clock.go) moves that data through the Env: it writes and syncs the disk before
 // releasing the messages that depend on it, applies committed entries to the key-value state
 // machine (kv.go), and answers clients. client.go is the client endpoint; system.go and
-// invariants.go plug the whole into the harness with incremental ghost-state safety checks.
+// invariants.go plug the whole into the harness with incremental ghost-state safety checks,
+// which only read the nodes (the log's rewrite history, rewrites.go, tells them what changed).
+//
+// # Assertions
+//
+// State changes check the rules they must keep (role transitions, the term, the vote,
+// commit, truncation, the synced index, snapshots, the WAL) and panic naming the rule and
+// the values; the simulator reports such a panic as a found bug. checks.go reads the rules
+// that tie the core to the adapter back after every input. Messages are built without fmt,
+// which links os (format.go); deps_test.go keeps the package's dependencies to the node
+// contract and the standard library.
 //
 // # Where each protocol rule lives
 //
