@@ -1,8 +1,11 @@
 package model
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 
 	"github.com/anishathalye/porcupine"
@@ -27,6 +30,21 @@ type Note struct {
 	Client int
 }
 
+// Page is what the HTML view says besides the history: a page opened days later, or sent
+// to someone else, must say which run it shows and what went wrong without the report.
+type Page struct {
+	// Title names the page in the browser tab and heads it.
+	Title string
+	// Lines are shown under the title, one paragraph each: the verdict and its message,
+	// the scenario's note, the size of the run.
+	Lines []string
+	// Failed draws the title as a failure.
+	Failed bool
+	// Clients names the client rows: Clients[i] labels the operations whose ClientID is
+	// i. Rows without a name keep porcupine's index.
+	Clients []string
+}
+
 // tagColours are background colours for the tags the harness uses; others are grey.
 var tagColours = map[string]string{
 	"fault":     "#ffb3b3",
@@ -35,6 +53,7 @@ var tagColours = map[string]string{
 	"node":      "#ffd699",
 	"crash":     "#ffd699",
 	"liveness":  "#b3d9ff",
+	"admin":     "#d9d2e9",
 }
 
 const defaultColour = "#e0e0e0"
@@ -72,10 +91,16 @@ func annotations(notes []Note) ([]porcupine.Annotation, error) {
 }
 
 // WriteHTML writes porcupine's interactive visualisation of a checked history, with the
-// notes as annotations. verdict should come from Check(history); a Verdict without
-// linearization data (the zero Verdict, say, when only CheckOk was run) is recomputed from
-// history. It fails on a malformed history or note, and on write errors.
+// notes as annotations, under a generic title. verdict should come from Check(history); a
+// Verdict without linearization data (the zero Verdict, say, when only CheckOk was run) is
+// recomputed from history. It fails on a malformed history or note, and on write errors.
 func WriteHTML(w io.Writer, history []Operation, verdict Verdict, notes []Note) error {
+	return WriteHTMLPage(w, Page{}, history, verdict, notes)
+}
+
+// WriteHTMLPage is WriteHTML with a title, a header and named client rows (see Page).
+func WriteHTMLPage(w io.Writer, page Page, history []Operation, verdict Verdict,
+	notes []Note) error {
 	if verdict.w == nil {
 		verdict.w = KV
 	}
@@ -96,5 +121,95 @@ func WriteHTML(w io.Writer, history []Operation, verdict Verdict, notes []Note) 
 	// verdict can be drawn again without collecting the notes twice.
 	info := verdict.Info
 	info.AddAnnotations(annots)
-	return porcupine.Visualize(verdict.w.Model(), info, w)
+	var buf bytes.Buffer
+	if err := porcupine.Visualize(verdict.w.Model(), info, &buf); err != nil {
+		return err
+	}
+	out, err := decorate(buf.Bytes(), page)
+	if err != nil {
+		return fmt.Errorf("model.WriteHTML: %w", err)
+	}
+	_, err = w.Write(out)
+	return err
 }
+
+// The pieces of porcupine's page that decorate replaces; a porcupine upgrade that changes
+// them makes WriteHTMLPage fail rather than silently lose the header.
+const (
+	porcupineTitle  = "<title>Porcupine</title>"
+	porcupineBody   = "<body>"
+	porcupineRender = "render(data)"
+)
+
+// decorate puts the page's title, header and client names into porcupine's HTML. The page
+// description is also embedded as data (const simfuzz = {...}) for tools and tests.
+func decorate(page []byte, p Page) ([]byte, error) {
+	title := p.Title
+	if title == "" {
+		title = "simfuzz history"
+	}
+	desc, err := json.Marshal(p) // escapes <, > and &, so it cannot end the script
+	if err != nil {
+		return nil, err
+	}
+	steps := []struct{ old, new string }{
+		{porcupineTitle, "<title>" + html.EscapeString(title) + "</title>"},
+		{porcupineBody, porcupineBody + "\n" + header(title, p)},
+		{porcupineRender, porcupineRender + "\n      const simfuzz = " + string(desc) +
+			"\n" + nameClientsJS},
+	}
+	for _, s := range steps {
+		i := bytes.LastIndex(page, []byte(s.old))
+		if i < 0 {
+			return nil, fmt.Errorf("porcupine's page has no %q: cannot add the header", s.old)
+		}
+		page = append(page[:i:i], append([]byte(s.new), page[i+len(s.old):]...)...)
+	}
+	return page, nil
+}
+
+const headerStyle = `<style>
+      #simfuzz-header { font-family: sans-serif; margin: 4px 10px 10px; }
+      #simfuzz-header h1 { font-size: 18px; margin: 4px 0; }
+      #simfuzz-header h1.failed { color: #b00020; }
+      #simfuzz-header p { font-size: 13px; margin: 2px 0; max-width: 110em; }
+    </style>`
+
+// header is the HTML of the title and lines, escaped.
+func header(title string, p Page) string {
+	var b bytes.Buffer
+	class := ""
+	if p.Failed {
+		class = ` class="failed"`
+	}
+	fmt.Fprintf(&b, "    %s\n    <div id=\"simfuzz-header\">\n      <h1%s>%s</h1>\n",
+		headerStyle, class, html.EscapeString(title))
+	for _, l := range p.Lines {
+		fmt.Fprintf(&b, "      <p>%s</p>\n", html.EscapeString(l))
+	}
+	b.WriteString("    </div>")
+	return b.String()
+}
+
+// nameClientsJS relabels porcupine's client rows (drawn as indexes) with simfuzz.Clients
+// after render, and widens the drawing when a name is longer than the label column.
+const nameClientsJS = `      ;(function (names) {
+        const svg = document.querySelector('#canvas svg')
+        const bg = svg && svg.querySelector('g')
+        if (!bg) return
+        let minX = 0
+        for (const label of bg.querySelectorAll('text')) {
+          const i = Number(label.textContent)
+          if (String(i) === label.textContent && i < names.length && names[i]) {
+            label.textContent = names[i]
+            minX = Math.min(minX, label.getBBox().x)
+          }
+        }
+        if (minX >= 0) return
+        const dx = Math.ceil(-minX) + 10
+        const g = document.createElementNS('http://www.w3.org/2000/svg', 'g')
+        g.setAttribute('transform', 'translate(' + dx + ',0)')
+        while (svg.firstChild) g.append(svg.firstChild)
+        svg.append(g)
+        svg.setAttribute('width', Number(svg.getAttribute('width')) + dx)
+      })(simfuzz.Clients || [])`
