@@ -78,10 +78,7 @@ func (r Report) String() string {
 	} else {
 		b.WriteString("PASS\n")
 	}
-	ops, faults := r.Scenario.Size()
-	fmt.Fprintf(&b, "seed %d, %d operations, %d faults, %d events, %v simulated, "+
-		"trace hash %016x\n", r.Scenario.Seed, ops, faults, res.Events, res.SimTime,
-		res.TraceHash)
+	fmt.Fprintf(&b, "seed %d, %s\n", r.Scenario.Seed, runSize(r.Scenario, res))
 	if r.Repro != "" {
 		fmt.Fprintf(&b, "repro: %s\n", r.Repro)
 	}

@@ -65,6 +65,10 @@ type RunResult struct {
 	Annotations []Annotation
 	TraceTail   []string
 	Trace       []TraceEvent
+
+	// OpsNotStarted counts the scripted client operations that never started: the safety
+	// phase (or a failure) ended the run first. The history holds only the others.
+	OpsNotStarted int
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -208,7 +212,7 @@ func classify(err error) (*Failure, error) {
 func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(), Events: r.w.Events(),
 		SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
-		TraceTail: r.w.TraceTail(), Trace: r.w.Trace()}
+		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted()}
 }
 
 // record appends a finished (or abandoned) operation to the history.

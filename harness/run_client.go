@@ -46,3 +46,12 @@ func (d *clientDriver) start() {
 
 // idle reports whether the client has no operation in flight.
 func (d *clientDriver) idle() bool { return !d.pending }
+
+// opsNotStarted counts the operations of every client's script that never started.
+func (r *runner) opsNotStarted() int {
+	n := 0
+	for _, d := range r.clients {
+		n += len(d.script.Ops) - d.next
+	}
+	return n
+}

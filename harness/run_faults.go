@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -10,6 +11,7 @@ import (
 func (r *runner) scheduleFault(f Fault) {
 	r.w.At(time.Duration(f.At), func() {
 		if f.Kind == FaultCrashStorm {
+			r.announce(f)
 			r.note(f, r.startStorm(f))
 			return
 		}
@@ -19,11 +21,23 @@ func (r *runner) scheduleFault(f Fault) {
 			return
 		}
 		f.Node = target
+		r.announce(f)
 		r.note(f, r.apply(f))
 		if f.For > 0 {
 			r.w.After(time.Duration(f.For), func() { r.note(f, r.undo(f)) })
 		}
 	})
+}
+
+// announce puts on the timeline the faults the world does not annotate when it applies
+// them (membership changes, crash storms, leader traps), so the HTML view shows every fault.
+func (r *runner) announce(f Fault) {
+	switch f.Kind {
+	case FaultAddVoter, FaultRemoveVoter, FaultCrashStorm, FaultLeaderTrap:
+		_, text, _ := strings.Cut(f.String(), " ") // drop "at" and the time
+		_, text, _ = strings.Cut(text, " ")
+		r.w.annotate(f.Node, text)
+	}
 }
 
 // note records a fault the world refused (restarting an up node, say): shrunk and
