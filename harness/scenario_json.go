@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -80,11 +81,30 @@ func DecodeScenario(r io.Reader) (Scenario, error) {
 // ReadScenario decodes a scenario file's JSON and checks its version, but leaves the rest of
 // validation to the caller, who knows the workload the operations belong to (ValidateFor).
 func ReadScenario(r io.Reader) (Scenario, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxScenarioBytes+1))
+	if err != nil {
+		return Scenario{}, err
+	}
+	if len(data) > MaxScenarioBytes {
+		return Scenario{}, fmt.Errorf("scenario: the file is larger than %d bytes",
+			MaxScenarioBytes)
+	}
 	var s Scenario
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return Scenario{}, describeJSONError(err)
+		}
+		if p, ok := locateJSONProblem(data, reflect.TypeFor[Scenario]()); ok {
+			return Scenario{}, fmt.Errorf("scenario: %v", p)
+		}
 		return Scenario{}, describeJSONError(err)
+	}
+	if len(s.Note) > MaxNoteBytes {
+		return Scenario{}, fmt.Errorf("scenario: note: %d bytes, at most %d", len(s.Note),
+			MaxNoteBytes)
 	}
 	if dec.More() {
 		return Scenario{}, errors.New("scenario: trailing data after the JSON object")
@@ -99,6 +119,13 @@ func ReadScenario(r io.Reader) (Scenario, error) {
 	}
 	return s, nil
 }
+
+// Limits of a scenario file: hand-written files are small, generated ones a few kilobytes,
+// and a file is echoed in reports, so a huge one is refused before it is decoded.
+const (
+	MaxScenarioBytes = 4 << 20
+	MaxNoteBytes     = 4 << 10
+)
 
 // LoadScenario reads a scenario file; errors carry the path.
 func LoadScenario(path string) (Scenario, error) {
@@ -127,8 +154,8 @@ func describeJSONError(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return fmt.Errorf("scenario: field %q: cannot use JSON %s as %v", te.Field, te.Value,
-			te.Type)
+		return fmt.Errorf("scenario: field %q: want %s, not a JSON %s", te.Field, want(te.Type),
+			te.Value)
 	case errors.As(err, &se):
 		return fmt.Errorf("scenario: malformed JSON at byte %d: %v", se.Offset, err)
 	case errors.Is(err, io.EOF):
