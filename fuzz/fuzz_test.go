@@ -6,27 +6,31 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
-	"pgregory.net/rapid"
 )
 
-// FuzzScenario drives whole runs from fuzzer bytes: rapid turns the bytes into a scenario, so
-// coverage of the Raft code guides which scenarios the fuzzer keeps. Any failure class is a
-// finding. Run it with `make fuzz`; a crasher saved under testdata/fuzz/FuzzScenario replays
-// with a plain `go test`.
+// fuzzClasses are the failures FuzzScenario reports: every class is a finding.
+var fuzzClasses = fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic,
+	harness.ClassLinearizability, harness.ClassLiveness)
+
+// FuzzScenario drives whole runs from fuzzer bytes: the bytes are rapid's first choices
+// (cluster, clients, which faults are on) and a stream seeded by their hash supplies the
+// rest (see fuzz.Target.Fuzz), so every input runs a whole scenario and coverage of the
+// Raft code guides which inputs the fuzzer keeps. Any failure class is a finding. Run it
+// with `make fuzz`; a crasher saved under testdata/fuzz/FuzzScenario replays with a plain
+// `go test`.
 func FuzzScenario(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(bytes.Repeat([]byte{0x5a}, 64))
 	f.Add(bytes.Repeat([]byte{0xff, 0x01}, 128))
-	f.Fuzz(rapid.MakeFuzz(fuzz.RaftKV.Property("FuzzScenario", fuzz.Options(),
-		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic,
-			harness.ClassLinearizability, harness.ClassLiveness))))
+	f.Fuzz(fuzz.RaftKV.Fuzz("FuzzScenario", fuzz.Options(), fuzzClasses))
 }
 
 // FuzzDecodeScenario feeds arbitrary bytes to the scenario decoder: it must return a value
 // or an error, never panic, and whatever it accepts must encode and decode to itself.
 func FuzzDecodeScenario(f *testing.F) {
 	var buf bytes.Buffer
-	if err := harness.EncodeScenario(&buf, fuzz.RaftKV.ScenarioForSeed(1, fuzz.Options())); err != nil {
+	s := fuzz.RaftKV.ScenarioForSeed(1, fuzz.Options())
+	if err := harness.EncodeScenario(&buf, s); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())

@@ -1,6 +1,9 @@
 package fuzz
 
 import (
+	"encoding/binary"
+	"hash/fnv"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -108,6 +111,44 @@ func readTargetName(path string) (string, error) {
 		return DefaultTargetName, nil
 	}
 	return s.Target, nil
+}
+
+// Fuzz returns the body of a `go test -fuzz` target that runs one generated scenario per
+// input against the target and fails when check says so:
+//
+//	func FuzzMySystem(f *testing.F) { f.Fuzz(myTarget.Fuzz("FuzzMySystem", o, check)) }
+//
+// rapid reads the input's bytes as its first choices (cluster size, clients, which fault
+// kinds are on), so coverage guidance keeps inputs that lead somewhere new; the rest come
+// from a stream seeded by a hash of the input (StretchFuzzInput). Without the stream a
+// scenario needs more bytes than a fuzzer's inputs hold, and rapid skips the input.
+func (tg Target) Fuzz(testName string, o generators.Options,
+	check Check) func(*testing.T, []byte) {
+	prop := rapid.MakeFuzz(tg.Property(testName, o, check))
+	return func(t *testing.T, data []byte) {
+		t.Helper()
+		prop(t, StretchFuzzInput(data))
+	}
+}
+
+// FuzzStreamWords is how many 64-bit words StretchFuzzInput appends. A generated scenario
+// draws a few hundred; the rest is headroom, so that no draw runs out.
+const FuzzStreamWords = 4096
+
+// StretchFuzzInput returns data, zero-padded to whole 64-bit words (rapid reads it 8 bytes
+// at a time), followed by FuzzStreamWords words of a PCG stream seeded by the FNV-1a hash
+// of data. The result depends on data alone, so a fuzz input replays exactly.
+func StretchFuzzInput(data []byte) []byte {
+	h := fnv.New64a()
+	h.Write(data)
+	rng := rand.New(rand.NewPCG(h.Sum64(), 0x73696d66757a7a)) // "simfuzz"
+	n := (len(data) + 7) / 8 * 8
+	out := make([]byte, n, n+8*FuzzStreamWords)
+	copy(out, data)
+	for range FuzzStreamWords {
+		out = binary.LittleEndian.AppendUint64(out, rng.Uint64())
+	}
+	return out
 }
 
 // Options returns the generator options of the built-in target (RaftKV.Options()).
