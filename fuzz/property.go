@@ -1,10 +1,12 @@
 package fuzz
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,11 +35,16 @@ func FailsWith(classes ...harness.FailureClass) Check {
 // Property returns a rapid property over generated scenarios that runs each against the
 // target's system and fails when check says so. On failure it logs the full report (with the
 // one-line repro and the path of the HTML view) and, with SIMFUZZ_SAVE=1, saves the
-// scenario under testdata/regressions. The Fatalf message is deterministic, so rapid can
-// confirm every shrink step.
+// scenario under testdata/regressions. With SIMFUZZ_CHECK_DETERMINISM=1 every scenario that
+// passes check runs a second time and must give the same trace hash, event count and
+// history. The Fatalf message is deterministic, so rapid can confirm every shrink step.
 func (tg Target) Property(testName string, o generators.Options, check Check) func(*rapid.T) {
 	gen := generators.Scenario(o)
+	twice, envErr := checkDeterminismEnv()
 	return func(t *rapid.T) {
+		if envErr != nil {
+			t.Fatalf("%v", envErr)
+		}
 		s := gen.Draw(t, "scenario")
 		s.Target = tg.Name
 		res, err := tg.Run(s, harness.RunOptions{})
@@ -45,6 +52,9 @@ func (tg Target) Property(testName string, o generators.Options, check Check) fu
 			t.Fatalf("harness error (not a bug in the system): %v", err)
 		}
 		f := check(s, res)
+		if f == nil && twice {
+			f = tg.Deterministic(s, res)
+		}
 		if f == nil {
 			return
 		}
@@ -63,19 +73,43 @@ func failureReport(testName string, s harness.Scenario, res *harness.RunResult) 
 	dir := filepath.Join(os.TempDir(), "simfuzz", sanitize(testName))
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		rep.HTMLPath = filepath.Join(dir, "history.html")
-		if err := harness.WriteHTMLFile(rep.HTMLPath, res); err != nil {
+		if err := harness.WriteHistoryView(rep.HTMLPath, rep); err != nil {
 			rep.HTMLPath = "(not written: " + err.Error() + ")"
 		}
 	}
 	if os.Getenv("SIMFUZZ_SAVE") == "1" {
 		path := regressionPath(testName)
-		if err := harness.SaveScenario(path, s); err != nil {
+		if err := SaveRegression(path, s); err != nil {
 			rep.ScenarioPath = "(not saved: " + err.Error() + ")"
 		} else {
 			rep.ScenarioPath = path
 		}
 	}
 	return rep.String()
+}
+
+// SaveRegression writes a scenario file the way SIMFUZZ_SAVE=1 does: under a temporary
+// name, renamed into place when complete, because a test killed halfway (a timeout, Ctrl-C)
+// must not leave a truncated file that every later go test would fail to load.
+func SaveRegression(path string, s harness.Scenario) error {
+	var buf bytes.Buffer
+	if err := harness.EncodeScenario(&buf, s); err != nil {
+		return err
+	}
+	return harness.WriteFileAtomic(path, buf.Bytes())
+}
+
+// checkDeterminismEnv reads SIMFUZZ_CHECK_DETERMINISM (1: run every scenario twice).
+func checkDeterminismEnv() (bool, error) {
+	v := os.Getenv(harness.EnvCheckDeterminism)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: want 1 or 0", harness.EnvCheckDeterminism, v)
+	}
+	return b, nil
 }
 
 // RegressionsDir is where saved regressions live, relative to this package's directory
