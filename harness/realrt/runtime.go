@@ -1,0 +1,183 @@
+package realrt
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/rand/v2"
+	"net"
+	"sync"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+)
+
+// Options configure one endpoint.
+type Options struct {
+	// ID names the endpoint; it must be unique among the endpoints that talk to each other.
+	ID nodeapi.NodeID
+	// Listen is the TCP address peers reach this endpoint at ("127.0.0.1:7001"). Empty for
+	// a client: it is answered over the connections it opens.
+	Listen string
+	// Listener, if set, is used instead of listening on Listen (a test can pass one bound
+	// to an OS-chosen port).
+	Listener net.Listener
+	// Peers are the addresses of the other addressed endpoints; an entry for ID is ignored.
+	Peers map[nodeapi.NodeID]string
+	// Disk is the endpoint's storage (OpenDisk); nil gives a MemoryDisk. The runtime owns
+	// it from New on and closes it on Stop or Kill.
+	Disk *Disk
+	// Seed seeds the endpoint's random stream and its drop table's draws; 0 picks one at
+	// random (a real run is not replayable by seed anyway).
+	Seed uint64
+	// Log receives the Logf lines and the runtime's own notices; nil discards them.
+	Log io.Writer
+	// SendQueue bounds the frames queued towards each peer (default 1024); Inbox bounds
+	// the datagrams waiting for the loop (default 4096). Past either, datagrams are dropped.
+	SendQueue, Inbox int
+}
+
+// Runtime is one endpoint on the real runtime: its loop goroutine, timers, random stream,
+// disk, transport and drop table. Build it with New, put a node or client on it with
+// StartNode or StartClient, end it with Stop (graceful) or Kill (as a crash would).
+type Runtime struct {
+	id      nodeapi.NodeID
+	loop    *loop
+	timers  *timerTable
+	rng     *rand.Rand
+	disk    *Disk
+	tr      *transport
+	streams *streamTable
+	faults  *Faults
+	log     io.Writer
+	logMu   sync.Mutex
+	// node is set on the loop by StartNode or StartClient and read there only.
+	node     nodeapi.Node
+	stopOnce sync.Once
+}
+
+// New starts an endpoint: it listens (if it has an address), begins connecting to its
+// peers and runs its loop. No node runs on it yet; datagrams that arrive before one does
+// are dropped.
+func New(o Options) (*Runtime, error) {
+	if o.ID == "" {
+		return nil, errors.New("realrt: empty endpoint ID")
+	}
+	if o.Seed == 0 {
+		o.Seed = rand.Uint64()
+	}
+	o.SendQueue = positiveOr(o.SendQueue, 1024)
+	o.Inbox = positiveOr(o.Inbox, 4096)
+	if o.Disk == nil {
+		o.Disk = MemoryDisk()
+	}
+	ln, err := listen(o)
+	if err != nil {
+		o.Disk.Close()
+		return nil, err
+	}
+	rt := &Runtime{id: o.ID, loop: newLoop(o.Inbox), disk: o.Disk, log: o.Log,
+		rng: rand.New(rand.NewPCG(o.Seed, idHash(o.ID))), faults: newFaults(o.Seed ^ 1)}
+	rt.timers = newTimerTable(rt.loop)
+	rt.streams = newStreamTable(rt)
+	rt.disk.attach(rt.loop.post)
+	rt.tr = &transport{self: o.ID, addrs: o.Peers, ln: ln, faults: rt.faults,
+		loop: rt.loop, deliver: rt.deliver, streams: rt.streams, logf: rt.notice,
+		queue: o.SendQueue}
+	rt.faults.changed = rt.streams.breakCut
+	rt.tr.start()
+	return rt, nil
+}
+
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func listen(o Options) (net.Listener, error) {
+	switch {
+	case o.Listener != nil:
+		return o.Listener, nil
+	case o.Listen == "":
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("realrt: %s cannot listen on %s: %w", o.ID, o.Listen, err)
+	}
+	return ln, nil
+}
+
+func idHash(id nodeapi.NodeID) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
+}
+
+// deliver hands a datagram to the node (on the loop).
+func (rt *Runtime) deliver(from nodeapi.NodeID, msg []byte) {
+	if rt.node != nil {
+		rt.node.HandleMessage(from, msg)
+	}
+}
+
+// StartNode creates the node on the loop with sys.NewNode; its error (a corrupted disk,
+// say) is returned as is, so the caller can tell a *raft.CorruptionError apart.
+func (rt *Runtime) StartNode(sys nodeapi.System, boot nodeapi.Boot) (nodeapi.Node, error) {
+	var n nodeapi.Node
+	var err error
+	if derr := rt.loop.do(func() {
+		if n, err = sys.NewNode(rt.Env(), boot); err == nil {
+			rt.node = n
+		}
+	}); derr != nil {
+		return nil, derr
+	}
+	return n, err
+}
+
+// StartClient creates a client endpoint on the loop with sys.NewClient. Its Invoke must be
+// called on the loop too: use Do.
+func (rt *Runtime) StartClient(sys nodeapi.System,
+	servers []nodeapi.NodeID) (nodeapi.Client, error) {
+	var c nodeapi.Client
+	var err error
+	if derr := rt.loop.do(func() {
+		if c, err = sys.NewClient(rt.Env(), servers); err == nil {
+			rt.node = c
+		}
+	}); derr != nil {
+		return nil, derr
+	}
+	return c, err
+}
+
+// Do runs fn on the endpoint's loop, between callbacks, and waits for it: the way for code
+// outside the node (a command, a test, a workload driver) to call into it. It must not be
+// called from a callback. It fails once the endpoint has stopped.
+func (rt *Runtime) Do(fn func()) error { return rt.loop.do(fn) }
+
+// Post queues fn to run on the loop without waiting; false if the endpoint has stopped.
+func (rt *Runtime) Post(fn func()) bool { return rt.loop.post(fn) }
+
+// Env is the endpoint's nodeapi.Env.
+func (rt *Runtime) Env() nodeapi.Env { return (*env)(rt) }
+
+// ID is the endpoint's name.
+func (rt *Runtime) ID() nodeapi.NodeID { return rt.id }
+
+// Addr is the address the endpoint listens on ("" for a client).
+func (rt *Runtime) Addr() string {
+	if rt.tr.ln == nil {
+		return ""
+	}
+	return rt.tr.ln.Addr().String()
+}
+
+// Faults is the endpoint's drop table.
+func (rt *Runtime) Faults() *Faults { return rt.faults }
+
+// Disk is the endpoint's disk.
+func (rt *Runtime) Disk() *Disk { return rt.disk }
