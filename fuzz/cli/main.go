@@ -1,12 +1,15 @@
-// Command simfuzz runs campaigns of simulated scenarios against the built-in Raft KV, replays
-// saved scenarios, and prints performance figures.
+// Package cli is the simfuzz command line as a library: a repository with its own targets
+// gets the whole command with a main of one line (cli.Main).
 //
-//	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR] [--json]
+//	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR]
+//	                [--json] [--max-failures K] [--check-determinism]
 //	simfuzz replay  FILE | --seed S  [--check-determinism] [--html PATH] [--trace N]
 //	simfuzz shrink  FILE [--out FILE] [--runs N]
+//	simfuzz merge   [--json] FILE...
 //	simfuzz bench   [--seeds N]
 //
-// Exit codes: 0 nothing found, 1 failures found, 2 usage error.
+// Exit codes: 0 nothing found, 1 failures found, 2 usage error (or nothing could run),
+// 3 shrink found nothing smaller, 130 interrupted by a signal.
 package cli
 
 import (
@@ -14,21 +17,36 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/simfuzz/simfuzz/fuzz"
 )
 
-// usageError marks an error in the command line: exit code 2.
-type usageError struct{ msg string }
+// usageError marks an error in the command line: exit code 2. help names the command
+// whose -h explains it.
+type usageError struct{ msg, help string }
 
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
-	return usageError{fmt.Sprintf(format, args...)}
+	return usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// errFound means the command ran correctly and found failures: exit code 1.
-var errFound = errors.New("failures found")
+// exitStatus is an outcome with its own exit code; msg, if any, goes to stderr.
+type exitStatus struct {
+	code int
+	msg  string
+}
+
+func (e exitStatus) Error() string { return e.msg }
+
+var (
+	// errFound means the command ran correctly and found failures: exit code 1.
+	errFound = exitStatus{code: 1}
+	// errInterrupted means a signal stopped the command: exit code 130, as a shell reports
+	// a process ended by SIGINT.
+	errInterrupted = exitStatus{code: 130}
+)
 
 const topUsage = `usage: simfuzz <command> [flags]
 
@@ -36,86 +54,112 @@ commands:
   run      run a campaign of generated scenarios against a target (default: %s)
   replay   rerun one saved scenario (or one campaign seed) and show its verdict
   shrink   shrink a failing scenario file further
+  merge    combine the --json summaries of a campaign's shards into one
   bench    print the performance table
   targets  list the systems under test this command knows
 
 Run 'simfuzz <command> -h' for the flags of a command.
 `
 
-// app is one invocation: the targets it knows (the first is the default) and its output.
+// app is one invocation: the targets it knows (the first is the default), its output, its
+// environment and its signals (tests replace the last two).
 type app struct {
 	targets        []fuzz.Target
 	stdout, stderr io.Writer
+	getenv         func(string) string
+	// watchSignals starts delivering SIGINT and SIGTERM; the function it returns stops it.
+	watchSignals func() (<-chan os.Signal, func())
 }
 
 // Main runs the command line args (without the program name) against targets, the first of
 // which is the default, and returns the exit code. It never calls os.Exit, so a caller (or a
-// test) decides what happens next.
+// test) decides what happens next; after a second interrupt it returns at once while seeds
+// may still be running, so a caller should exit then.
 func Main(args []string, stdout, stderr io.Writer, targets ...fuzz.Target) int {
-	a := &app{targets: targets, stdout: stdout, stderr: stderr}
+	a := &app{targets: targets, stdout: stdout, stderr: stderr, getenv: os.Getenv,
+		watchSignals: watchSignals}
+	return a.main(args)
+}
+
+func (a *app) main(args []string) int {
 	if err := a.validateTargets(); err != nil {
-		fmt.Fprintf(stderr, "simfuzz: %v\n", err)
+		fmt.Fprintf(a.stderr, "simfuzz: %v\n", err)
 		return 2
 	}
 	if len(args) == 0 {
-		fmt.Fprintf(stderr, topUsage, targets[0].Name)
+		fmt.Fprintf(a.stderr, topUsage, a.targets[0].Name)
 		return 2
 	}
+	commands := map[string]func([]string) error{"run": a.cmdRun, "replay": a.cmdReplay,
+		"bench": a.cmdBench, "shrink": a.cmdShrink, "targets": a.cmdTargets,
+		"merge": a.cmdMerge}
 	var err error
-	switch args[0] {
-	case "run":
-		err = a.cmdRun(args[1:])
-	case "replay":
-		err = a.cmdReplay(args[1:])
-	case "bench":
-		err = a.cmdBench(args[1:])
-	case "shrink":
-		err = a.cmdShrink(args[1:])
-	case "targets":
-		err = a.cmdTargets(args[1:])
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintf(stdout, topUsage, targets[0].Name)
+	switch cmd, ok := commands[args[0]]; {
+	case ok:
+		err = cmd(args[1:])
+		var ue usageError
+		if errors.As(err, &ue) && ue.help == "" {
+			err = usageError{msg: ue.msg, help: "simfuzz " + args[0] + " -h"}
+		}
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
+		fmt.Fprintf(a.stdout, topUsage, a.targets[0].Name)
 		return 0
 	default:
 		err = usagef("unknown command %q", args[0])
 	}
-	return exitCode(err, stderr)
+	return exitCode(err, a.stderr)
 }
 
 func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
+	var es exitStatus
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errFound):
-		return 1
+	case errors.As(err, &es):
+		if es.msg != "" {
+			fmt.Fprintf(stderr, "simfuzz: %s\n", es.msg)
+		}
+		return es.code
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "simfuzz: %v\n(run 'simfuzz -h' for usage)\n", err)
+		help := "simfuzz -h"
+		if ue.help != "" {
+			help = ue.help
+		}
+		fmt.Fprintf(stderr, "simfuzz: %v\n(run '%s' for usage)\n", err, help)
 		return 2
 	}
 	fmt.Fprintf(stderr, "simfuzz: %v\n", err)
 	return 2
 }
 
-// newFlags makes a flag set that reports errors instead of exiting.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+// newFlags makes a flag set that reports errors instead of exiting; usage heads its -h.
+func newFlags(name string, stderr io.Writer, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet("simfuzz "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	return fs
 }
 
 // parse parses args, allowing flags after positional arguments (`replay FILE --trace 0`),
-// and turns flag errors into usage errors. The positional arguments are in fs.Args().
+// and turns flag errors into usage errors, printed once by exitCode (the flag package
+// would print them too, with the whole usage). The positional arguments are in fs.Args().
 func parse(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	defer func() { fs.SetOutput(out); fs.Usage = usage }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				usage()
 				return err
 			}
-			return usageError{err.Error()}
+			return usageError{msg: fs.Name() + ": " + err.Error(), help: fs.Name() + " -h"}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -13,8 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// run runs the command in a fresh working directory, so that default output places
+// (simfuzz-out/...) never land in the package's folder.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	t.Chdir(t.TempDir())
 	var out, errOut bytes.Buffer
 	code := Main(args, &out, &errOut, fuzz.RaftKV)
 	return code, out.String(), errOut.String()
@@ -83,7 +86,8 @@ func TestReplayFileAndDeterminism(t *testing.T) {
 
 	path := filepath.Join(dir, "s.json")
 	require.NoError(t, harness.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
-	code, out, stderr := run(t, "replay", "--check-determinism", path)
+	code, out, stderr := run(t, "replay", "--check-determinism", "--html",
+		filepath.Join(dir, "s.html"), path)
 	require.Contains(t, []int{0, 1}, code, stderr)
 	require.Contains(t, out, "determinism: two runs, same trace hash")
 	require.FileExists(t, filepath.Join(dir, "s.html"))

@@ -32,7 +32,8 @@ func newProgress(w io.Writer, total int) *progress {
 	return p
 }
 
-func (p *progress) update(s *summary) {
+// update reports that seeds have finished, failed of them failing.
+func (p *progress) update(seeds, failed int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
@@ -40,20 +41,19 @@ func (p *progress) update(s *summary) {
 		return
 	}
 	p.last = now
-	p.draw(s, now)
+	p.draw(seeds, failed, now)
 }
 
-func (p *progress) draw(s *summary, now time.Time) {
+func (p *progress) draw(seeds, failed int, now time.Time) {
 	el := now.Sub(p.start).Seconds()
-	rate := float64(s.Seeds) / max(el, 1e-9)
-	line := fmt.Sprintf("%d seeds, %d failed, %.1f seeds/s, %.0fs", s.Seeds, s.FailedSeeds,
-		rate, el)
+	rate := float64(seeds) / max(el, 1e-9)
+	line := fmt.Sprintf("%d seeds, %d failed, %.1f seeds/s, %.0fs", seeds, failed, rate, el)
 	if p.total > 0 {
 		const width = 30
-		done := width * s.Seeds / p.total
+		done := min(width*seeds/p.total, width)
 		line = fmt.Sprintf("[%s%s] %d/%d seeds, %d failed, %.1f seeds/s, %.0fs",
-			strings.Repeat("#", done), strings.Repeat(".", width-done), s.Seeds, p.total,
-			s.FailedSeeds, rate, el)
+			strings.Repeat("#", done), strings.Repeat(".", width-done), seeds, p.total,
+			failed, rate, el)
 	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", line)
@@ -63,11 +63,11 @@ func (p *progress) draw(s *summary, now time.Time) {
 }
 
 // done draws the final state and ends the terminal line.
-func (p *progress) done(s *summary) {
+func (p *progress) done(seeds, failed int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.tty {
-		p.draw(s, time.Now())
+		p.draw(seeds, failed, time.Now())
 		fmt.Fprintln(p.w)
 	}
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -12,86 +14,131 @@ import (
 const replayUsage = `usage: simfuzz replay [flags] FILE
        simfuzz replay [flags] --seed S
 
-Reruns one scenario (a saved JSON file, or the scenario a campaign runs for seed S) against
-the target (a file must name the same target), prints its verdict and trace, and writes the
-porcupine HTML view.
+Reruns one scenario (a saved JSON file, or the scenario a campaign runs for seed S, 0
+included) against the target (a file must name the same target), prints its verdict and
+trace, then writes the porcupine HTML view (default simfuzz-out/replay/NAME.html). A view
+that cannot be written is reported after the verdict and does not change the exit code:
+0 the scenario passes, 1 it fails, 2 it could not run.
 
 flags:
 `
 
+// replayOptions are the flags of one replay.
+type replayOptions struct {
+	seed       uint64
+	seedGiven  bool
+	det        bool
+	html       string
+	traceLines int
+}
+
 func (a *app) cmdReplay(args []string) error {
-	stdout, stderr := a.stdout, a.stderr
-	fs := newFlags("replay", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, replayUsage); fs.PrintDefaults() }
+	fs := newFlags("replay", a.stderr, replayUsage)
 	target := a.targetFlag(fs)
-	seed := fs.Uint64("seed", 0, "replay the campaign scenario of this seed instead of a file")
-	det := fs.Bool("check-determinism", false, "run twice and compare the traces")
-	html := fs.String("html", "", "where to write the HTML view (default: next to FILE, "+
-		"or seed-S.html)")
-	traceLines := fs.Int("trace", 200, "how many trace lines to print at the end")
+	var o replayOptions
+	fs.Uint64Var(&o.seed, "seed", 0, "replay the campaign scenario of this seed instead of a "+
+		"file")
+	fs.BoolVar(&o.det, "check-determinism", false, "run twice and compare the traces")
+	fs.StringVar(&o.html, "html", "", "where to write the HTML view (default: "+
+		defaultReplayDir+"/NAME.html)")
+	fs.IntVar(&o.traceLines, "trace", 200, "how many trace lines to print at the end")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	o.seedGiven = isSet(fs, "seed")
+	if !isSet(fs, "check-determinism") {
+		env, err := readEnv(a.getenv, 1)
+		if err != nil {
+			return err
+		}
+		o.det = env.checkDet
 	}
 	tg, err := target()
 	if err != nil {
 		return err
 	}
-	s, htmlPath, err := replayScenario(tg, fs.Args(), *seed, *html)
+	s, err := replayScenario(tg, fs.Args(), &o)
 	if err != nil {
 		return err
 	}
-	if *traceLines < 0 {
+	if o.traceLines < 0 {
 		return usagef("--trace must not be negative")
 	}
-	opts := harness.RunOptions{TraceTail: max(*traceLines, 1), RecordTrace: *det}
+	return a.replay(tg, s, o, "simfuzz replay "+strings.Join(args, " "))
+}
+
+// replay runs s, prints the verdict and then writes the view: a view that cannot be
+// written must not hide the verdict.
+func (a *app) replay(tg fuzz.Target, s harness.Scenario, o replayOptions, repro string) error {
+	opts := harness.RunOptions{TraceTail: max(o.traceLines, 1), RecordTrace: o.det}
 	res, err := tg.Run(s, opts)
 	if err != nil {
 		return err
 	}
-	if *det {
-		if err := compareRuns(tg, s, opts, res, stdout); err != nil {
+	if o.det {
+		if err := compareRuns(tg, s, opts, res, a.stdout); err != nil {
 			return err
 		}
 	}
-	if *traceLines == 0 {
+	if o.traceLines == 0 {
 		res.TraceTail = nil
 	}
-	if err := harness.WriteHTMLFile(htmlPath, res); err != nil {
-		return err
+	rep := harness.Report{Scenario: s, Result: res, Repro: repro}
+	fmt.Fprint(a.stdout, rep.String())
+	if err := writeView(o.html, rep); err != nil {
+		fmt.Fprintf(a.stderr, "simfuzz: history view not written: %v\n", err)
+	} else {
+		fmt.Fprintf(a.stdout, "history view: %s\n", o.html)
 	}
-	rep := harness.Report{Scenario: s, Result: res, HTMLPath: htmlPath,
-		Repro: "simfuzz replay " + strings.Join(args, " ")}
-	fmt.Fprint(stdout, rep.String())
 	if res.Failure != nil {
 		return errFound
 	}
 	return nil
 }
 
-func replayScenario(tg fuzz.Target, args []string, seed uint64,
-	html string) (harness.Scenario, string, error) {
+// writeView writes the HTML view, creating its folder.
+func writeView(path string, rep harness.Report) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return harness.WriteHistoryView(path, rep)
+}
+
+// replayScenario returns the scenario to replay and fills in the default HTML path.
+func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (harness.Scenario,
+	error) {
 	switch {
 	case len(args) > 1:
-		return harness.Scenario{}, "", usagef("replay takes one FILE, got %d arguments",
+		return harness.Scenario{}, usagef("replay takes one FILE, got %d arguments",
 			len(args))
-	case len(args) == 1 && seed != 0:
-		return harness.Scenario{}, "", usagef("give FILE or --seed, not both")
+	case len(args) == 1 && o.seedGiven:
+		return harness.Scenario{}, usagef("give FILE or --seed, not both")
 	case len(args) == 1:
-		s, err := tg.Load(args[0])
+		s, err := loadScenario(tg, args[0])
 		if err != nil {
-			return s, "", err
+			return s, err
 		}
-		if html == "" {
-			html = strings.TrimSuffix(args[0], ".json") + ".html"
+		if o.html == "" {
+			o.html = defaultPath(defaultReplayDir, args[0], ".html")
 		}
-		return s, html, nil
-	case seed != 0:
-		if html == "" {
-			html = fmt.Sprintf("seed-%d.html", seed)
+		return s, nil
+	case o.seedGiven:
+		if o.html == "" {
+			o.html = filepath.Join(defaultReplayDir, fmt.Sprintf("seed-%d.html", o.seed))
 		}
-		return tg.ScenarioForSeed(seed, tg.Options()), html, nil
+		return tg.ScenarioForSeed(o.seed, tg.Options()), nil
 	}
-	return harness.Scenario{}, "", usagef("replay needs a FILE or --seed S")
+	return harness.Scenario{}, usagef("replay needs a FILE or --seed S")
+}
+
+// loadScenario loads a scenario file for tg, refusing a file too large to be a scenario
+// before reading it.
+func loadScenario(tg fuzz.Target, path string) (harness.Scenario, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > harness.MaxScenarioBytes {
+		return harness.Scenario{}, fmt.Errorf("%s: %d bytes; a scenario file holds at most "+
+			"%d", path, st.Size(), harness.MaxScenarioBytes)
+	}
+	return tg.Load(path)
 }
 
 // compareRuns runs s a second time and compares trace hashes, naming the first difference.

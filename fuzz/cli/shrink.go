@@ -1,9 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
-	"strings"
 
+	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
 )
 
@@ -11,19 +12,24 @@ const shrinkUsage = `usage: simfuzz shrink [flags] FILE
 
 Reruns a failing scenario file, shrinks it further by structure (faults, clients,
 operations, settings) while it keeps failing in the same class, and writes the result
-(default: FILE with .min.json). Use it on a rapid-shrunk regression or a hand-written
-scenario. Exit code 0 when a smaller failing scenario was written, 1 if the scenario does
-not fail, 2 on usage errors.
+(default: simfuzz-out/shrink/NAME.min.json; the output path is checked before shrinking).
+Use it on a rapid-shrunk regression or a hand-written scenario.
+
+Exit codes: 0 a smaller failing scenario was written, 1 the scenario does not fail, 2 usage
+errors (or an output path that cannot be written), 3 the scenario fails but nothing smaller
+was found (nothing is written).
 
 flags:
 `
 
+// errNotSmaller is shrink's outcome when the scenario is already minimal: exit code 3.
+var errNotSmaller = exitStatus{code: 3}
+
 func (a *app) cmdShrink(args []string) error {
-	stdout, stderr := a.stdout, a.stderr
-	fs := newFlags("shrink", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, shrinkUsage); fs.PrintDefaults() }
+	fs := newFlags("shrink", a.stderr, shrinkUsage)
 	target := a.targetFlag(fs)
-	out := fs.String("out", "", "where to write the shrunk scenario")
+	out := fs.String("out", "", "where to write the shrunk scenario (default: "+
+		defaultShrinkDir+"/NAME.min.json)")
 	runs := fs.Int("runs", 1000, "most runs the shrink may use")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -33,35 +39,56 @@ func (a *app) cmdShrink(args []string) error {
 	}
 	path := fs.Arg(0)
 	if *out == "" {
-		*out = strings.TrimSuffix(path, ".json") + ".min.json"
+		*out = defaultPath(defaultShrinkDir, path, ".min.json")
 	}
 	tg, err := target()
 	if err != nil {
 		return err
 	}
-	s, err := tg.Load(path)
+	s, err := loadScenario(tg, path)
 	if err != nil {
 		return err
+	}
+	if err := checkWritableFile(*out); err != nil {
+		return fmt.Errorf("--out %s: %w (nothing was shrunk)", *out, err)
 	}
 	res, err := tg.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return err
 	}
 	if res.Failure == nil {
-		fmt.Fprintf(stdout, "%s passes: nothing to shrink\n", path)
-		return errFound
+		fmt.Fprintf(a.stdout, "%s passes: nothing to shrink\n", path)
+		return exitStatus{code: 1}
 	}
-	shrunk, err := tg.Shrink(s, res.Failure.Class, *runs)
+	return a.shrink(tg, path, *out, s, res.Failure.Class, *runs)
+}
+
+// shrink shrinks s and writes the result to out, unless it is the scenario it started from.
+func (a *app) shrink(tg fuzz.Target, path, out string, s harness.Scenario,
+	class harness.FailureClass, runs int) error {
+	shrunk, err := tg.Shrink(s, class, runs)
 	if err != nil {
 		return err
 	}
-	if err := harness.SaveScenario(*out, shrunk.Scenario); err != nil {
+	var before, after bytes.Buffer
+	if err := harness.EncodeScenario(&before, s); err != nil {
+		return err
+	}
+	if err := harness.EncodeScenario(&after, shrunk.Scenario); err != nil {
 		return err
 	}
 	ops, faults := s.Size()
+	if bytes.Equal(before.Bytes(), after.Bytes()) {
+		fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults: no smaller failing scenario "+
+			"found in %d runs; nothing written\n", path, class, ops, faults, shrunk.Runs)
+		return errNotSmaller
+	}
+	if err := harness.WriteFileAtomic(out, after.Bytes()); err != nil {
+		return err
+	}
 	sops, sfaults := shrunk.Scenario.Size()
-	fmt.Fprintf(stdout, "%s (%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n%s\n",
-		*out, shrunk.Result.Failure.Class, ops, faults, sops, sfaults, shrunk.Runs,
+	fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n%s\n",
+		out, shrunk.Result.Failure.Class, ops, faults, sops, sfaults, shrunk.Runs,
 		shrunk.Result.Failure.Message)
 	return nil
 }

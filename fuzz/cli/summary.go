@@ -3,9 +3,7 @@ package cli
 import (
 	"cmp"
 	"fmt"
-	"io"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -32,26 +30,53 @@ type failureRecord struct {
 	FoundAfterSeconds float64 `json:"found_after_seconds"`
 }
 
-// summary is the end-of-campaign report; its JSON form is the --json output.
+// summary is the end-of-campaign report; its JSON form is the --json output, and `simfuzz
+// merge` reads it back.
 type summary struct {
-	Target      string           `json:"target"`
-	Seeds       int              `json:"seeds"`
-	FailedSeeds int              `json:"failed_seeds"`
-	ByClass     map[string]int   `json:"failures_by_class"`
-	Errors      int              `json:"errors"`
-	Events      uint64           `json:"events"`
-	SimSeconds  float64          `json:"sim_seconds"`
-	WallSeconds float64          `json:"wall_seconds"`
-	Compression float64          `json:"compression"`
-	Failures    []*failureRecord `json:"failures"`
-	ErrorList   []string         `json:"error_list,omitempty"`
+	Target      string         `json:"target"`
+	Seeds       int            `json:"seeds"`
+	FailedSeeds int            `json:"failed_seeds"`
+	ByClass     map[string]int `json:"failures_by_class"`
+	Errors      int            `json:"errors"`
+	Events      uint64         `json:"events"`
+	// Ops counts the scripted client operations of every seed's scenario; OpsNotStarted
+	// those that never started because the safety phase (or a failure) ended the run first.
+	Ops           int              `json:"ops"`
+	OpsNotStarted int              `json:"ops_not_started"`
+	SimSeconds    float64          `json:"sim_seconds"`
+	WallSeconds   float64          `json:"wall_seconds"`
+	Compression   float64          `json:"compression"`
+	Failures      []*failureRecord `json:"failures"`
+	ErrorList     []string         `json:"error_list,omitempty"`
 	// TraceDigest combines every seed's trace hash, independent of the order seeds finished
-	// in: two campaigns over the same seeds agree on it exactly when every run did.
+	// in: two campaigns over the same seeds agree on it exactly when every run did. It is a
+	// sum of per-seed mixes, so the digest of merged shards is the sum of theirs.
 	TraceDigest string `json:"trace_digest"`
 	// SeedHashes lists each seed's trace hash, by seed.
 	SeedHashes []seedHash `json:"seed_hashes"`
-	sim        time.Duration
-	digest     uint64
+	// Interrupted is set when a signal stopped the campaign before its seeds or its time
+	// ran out; the summary covers the seeds that finished.
+	Interrupted bool `json:"interrupted"`
+	// Abandoned lists the seeds that were running when a second signal ended the command
+	// without waiting for them.
+	Abandoned []uint64 `json:"abandoned_seeds,omitempty"`
+	// PastLimit describes the seeds that finished after --max-failures was reached.
+	PastLimit *pastLimit `json:"past_limit,omitempty"`
+	// Shards is how many shard summaries `simfuzz merge` combined (0: not merged).
+	Shards int `json:"shards,omitempty"`
+	sim    time.Duration
+	digest uint64
+}
+
+// pastLimit accounts for the seeds already running when the campaign reached
+// --max-failures: they finish (their artefacts are saved), but the summary above counts
+// only the seeds up to the one that reached the limit, so that it is the same whatever the
+// jobs and the order they finished in.
+type pastLimit struct {
+	MaxFailures int `json:"max_failures"`
+	// Seeds finished past the limit; FailedSeeds are those of them that failed.
+	Seeds       int      `json:"seeds"`
+	FailedSeeds []uint64 `json:"failed_seeds"`
 }
 
 // seedHash is one seed's trace hash in the JSON summary.
@@ -69,35 +94,65 @@ func mixSeedHash(seed, hash uint64) uint64 {
 	return x ^ x>>31
 }
 
-func newSummary() *summary {
-	return &summary{ByClass: map[string]int{}, Failures: []*failureRecord{}, SeedHashes: []seedHash{}}
+func newSummary(target string) *summary {
+	return &summary{Target: target, ByClass: map[string]int{}, Failures: []*failureRecord{},
+		SeedHashes: []seedHash{}}
+}
+
+// buildSummary summarises the outcomes of a campaign. With maxFailures > 0 and that many
+// failures found, it counts the seeds up to the one (in campaign order) that reached the
+// limit and accounts for the others in PastLimit.
+func buildSummary(target string, outs []outcome, maxFailures int) *summary {
+	outs = slices.Clone(outs)
+	slices.SortFunc(outs, func(a, b outcome) int { return cmp.Compare(a.index, b.index) })
+	sum := newSummary(target)
+	failed := 0
+	for i, o := range outs {
+		if failed == maxFailures && maxFailures > 0 {
+			sum.PastLimit = &pastLimit{MaxFailures: maxFailures, FailedSeeds: []uint64{}}
+			for _, p := range outs[i:] {
+				sum.PastLimit.Seeds++
+				if p.failure != nil {
+					sum.PastLimit.FailedSeeds = append(sum.PastLimit.FailedSeeds, p.seed)
+				}
+			}
+			break
+		}
+		sum.add(o)
+		if o.failure != nil {
+			failed++
+		}
+	}
+	return sum
 }
 
 func (s *summary) add(o outcome) {
 	s.Seeds++
-	if o.err == nil {
-		s.digest += mixSeedHash(o.seed, o.hash)
-		s.SeedHashes = append(s.SeedHashes, seedHash{Seed: o.seed,
-			Hash: fmt.Sprintf("%016x", o.hash)})
-	}
 	s.Events += o.events
 	s.sim += o.sim
-	switch {
-	case o.err != nil:
+	s.Ops += o.ops
+	s.OpsNotStarted += o.opsNotStarted
+	if o.err != nil {
 		s.Errors++
 		s.ErrorList = append(s.ErrorList, o.err.Error())
-	case o.failure != nil:
+		return
+	}
+	s.digest += mixSeedHash(o.seed, o.hash)
+	s.SeedHashes = append(s.SeedHashes, seedHash{Seed: o.seed,
+		Hash: fmt.Sprintf("%016x", o.hash)})
+	if o.failure != nil {
 		s.FailedSeeds++
 		s.ByClass[o.failure.Class]++
 		s.Failures = append(s.Failures, o.failure)
 	}
 }
 
-// finish fixes the wall time and sorts failures by seed, so the report does not depend on
-// which worker finished first.
+// finish fixes the wall time and sorts every list by seed, so the report does not depend
+// on which worker finished first.
 func (s *summary) finish(wall time.Duration) {
 	s.WallSeconds = wall.Seconds()
 	s.SimSeconds = s.sim.Seconds()
+	s.Compression = 0
 	if s.WallSeconds > 0 {
 		s.Compression = s.SimSeconds / s.WallSeconds
 	}
@@ -105,50 +160,10 @@ func (s *summary) finish(wall time.Duration) {
 		return cmp.Compare(a.Seed, b.Seed)
 	})
 	slices.Sort(s.ErrorList)
+	slices.Sort(s.Abandoned)
+	if s.PastLimit != nil {
+		slices.Sort(s.PastLimit.FailedSeeds)
+	}
 	slices.SortFunc(s.SeedHashes, func(a, b seedHash) int { return cmp.Compare(a.Seed, b.Seed) })
 	s.TraceDigest = fmt.Sprintf("%016x", s.digest)
-}
-
-func (s *summary) print(w io.Writer) {
-	for _, f := range s.Failures {
-		fmt.Fprintf(w, "FAIL seed %d (%s): %s\n", f.Seed, f.Class, f.Message)
-		if f.ShrinkRuns > 0 {
-			fmt.Fprintf(w, "  shrunk from %d ops, %d faults to %d ops, %d faults in %d runs\n",
-				f.OriginalOps, f.OriginalFaults, f.Ops, f.Faults, f.ShrinkRuns)
-		}
-		if f.Report != "" {
-			fmt.Fprintf(w, "  report %s\n  view   %s\n", f.Report, f.HTML)
-		}
-		if f.Note != "" {
-			fmt.Fprintf(w, "  note   %s\n", f.Note)
-		}
-		fmt.Fprintf(w, "  repro  %s\n", f.Repro)
-		if f.ReplayRepro != "" {
-			fmt.Fprintf(w, "  replay %s\n", f.ReplayRepro)
-		}
-	}
-	for _, e := range s.ErrorList {
-		fmt.Fprintf(w, "ERROR %s\n", e)
-	}
-	fmt.Fprintf(w, "seeds %d, failed %d%s, errors %d\n", s.Seeds, s.FailedSeeds,
-		s.classes(), s.Errors)
-	fmt.Fprintf(w, "events %d, simulated %.1fs, wall %.1fs, compression %.0fx real time\n",
-		s.Events, s.SimSeconds, s.WallSeconds, s.Compression)
-	fmt.Fprintf(w, "target %s, trace digest %s\n", s.Target, s.TraceDigest)
-}
-
-func (s *summary) classes() string {
-	if len(s.ByClass) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(s.ByClass))
-	for k := range s.ByClass {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, s.ByClass[k])
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
 }

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+)
+
+// campaign is the configuration and the running state of one `simfuzz run`.
+type campaign struct {
+	target     fuzz.Target
+	isDefault  bool // target is the command's default: repro lines need no --target
+	gen        generators.Options
+	checkDet   bool
+	first      uint64
+	seeds      int // 0: until the time budget ends
+	budget     time.Duration
+	jobs       int
+	shard      shard
+	out        string
+	json       bool
+	shrinkRuns int
+	// maxFailures stops handing out seeds once this many have failed (0: never).
+	maxFailures int
+	start       time.Time
+
+	// halt is closed when no more seeds may be handed out: the budget, the failure limit
+	// or a signal ended the campaign.
+	halt     chan struct{}
+	haltOnce sync.Once
+	// running holds the seeds workers have taken whose outcome is not collected yet, by
+	// index: the seeds a second signal abandons.
+	mu      sync.Mutex
+	running map[int]uint64
+}
+
+// job is one seed to run and its position in the campaign (1-based).
+type job struct {
+	index int
+	seed  uint64
+}
+
+// outcome is what one seed produced.
+type outcome struct {
+	index         int
+	seed          uint64
+	events        uint64
+	sim           time.Duration
+	hash          uint64
+	ops           int
+	opsNotStarted int
+	failure       *failureRecord
+	err           error
+}
+
+// stopHanding ends the handing out of seeds; running seeds finish.
+func (c *campaign) stopHanding() { c.haltOnce.Do(func() { close(c.halt) }) }
+
+// execute runs the campaign: a producer of seeds, jobs workers, one collector. The first
+// signal on sig stops the handing out of seeds and lets the running ones finish; a second
+// one returns at once, listing the seeds still running as abandoned. notices (stderr) hears
+// what a signal did.
+func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer) *summary {
+	c.start = time.Now()
+	c.halt = make(chan struct{})
+	c.running = map[int]uint64{}
+	if c.budget > 0 {
+		defer time.AfterFunc(c.budget, c.stopHanding).Stop()
+	}
+	jobs := make(chan job)
+	results := make(chan outcome, c.jobs)
+	go c.produce(jobs)
+	var wg sync.WaitGroup
+	for range c.jobs {
+		wg.Go(func() {
+			for j := range jobs {
+				c.setRunning(j, true)
+				results <- c.runSeed(j)
+			}
+		})
+	}
+	go func() { wg.Wait(); close(results) }()
+	outs, interrupted, abandoned := c.collect(results, p, sig, notices)
+	p.done(len(outs), countFailed(outs))
+	sum := buildSummary(c.target.Name, outs, c.maxFailures)
+	sum.Interrupted = interrupted
+	if abandoned {
+		sum.Abandoned = c.abandoned()
+	}
+	sum.finish(time.Since(c.start))
+	return sum
+}
+
+// produce hands out this shard's seeds in order until the count runs out or halt closes.
+// Seeds are handed out in order and every handed seed finishes, so the seeds a campaign
+// ran are always the first ones of its sequence.
+func (c *campaign) produce(jobs chan<- job) {
+	defer close(jobs)
+	for k := 0; c.seeds == 0 || k < c.seeds; k++ {
+		select {
+		case <-c.halt:
+			return
+		default:
+		}
+		if c.budget > 0 && time.Since(c.start) >= c.budget {
+			return
+		}
+		select {
+		case jobs <- job{index: k + 1, seed: c.shard.seed(c.first, k)}:
+		case <-c.halt:
+			return
+		}
+	}
+}
+
+// collect gathers outcomes until the workers are done, or until a second signal. It
+// reports whether a signal interrupted the campaign and whether seeds were abandoned.
+func (c *campaign) collect(results <-chan outcome, p *progress, sig <-chan os.Signal,
+	notices io.Writer) (outs []outcome, interrupted, abandoned bool) {
+	failed := 0
+	for {
+		select {
+		case o, ok := <-results:
+			if !ok {
+				return outs, interrupted, false
+			}
+			c.setRunning(job{index: o.index}, false)
+			outs = append(outs, o)
+			if o.failure != nil {
+				failed++
+			}
+			if c.maxFailures > 0 && failed >= c.maxFailures {
+				c.stopHanding()
+			}
+			p.update(len(outs), failed)
+		case s := <-sig:
+			if interrupted {
+				fmt.Fprintf(notices, "\nsimfuzz: %v again: exiting without waiting for "+
+					"the running seeds\n", s)
+				return c.drain(results, outs), true, true
+			}
+			interrupted = true
+			c.stopHanding()
+			fmt.Fprintf(notices, "\nsimfuzz: %v: no new seeds; waiting for the running "+
+				"ones to finish (send it again to exit at once)\n", s)
+		}
+	}
+}
+
+// setRunning records that a worker took j (on) or that its outcome was collected (off).
+func (c *campaign) setRunning(j job, on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if on {
+		c.running[j.index] = j.seed
+	} else {
+		delete(c.running, j.index)
+	}
+}
+
+// drain collects the outcomes already waiting, without waiting for more.
+func (c *campaign) drain(results <-chan outcome, outs []outcome) []outcome {
+	for {
+		select {
+		case o, ok := <-results:
+			if !ok {
+				return outs
+			}
+			c.setRunning(job{index: o.index}, false)
+			outs = append(outs, o)
+		default:
+			return outs
+		}
+	}
+}
+
+// abandoned lists the seeds taken by workers whose outcome was not collected.
+func (c *campaign) abandoned() []uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seeds := make([]uint64, 0, len(c.running))
+	for _, s := range c.running {
+		seeds = append(seeds, s)
+	}
+	return seeds // sorted by summary.finish
+}
+
+func countFailed(outs []outcome) int {
+	n := 0
+	for _, o := range outs {
+		if o.failure != nil {
+			n++
+		}
+	}
+	return n
+}

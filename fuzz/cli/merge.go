@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+const mergeUsage = `usage: simfuzz merge [flags] FILE...
+
+Combines the --json summaries of the shards of one campaign (simfuzz run --shard i/n
+--json > FILE, one FILE per shard) into one summary: seeds, failures sorted by seed, classes
+and the trace digest, which is the sum of the shards' digests. The digest of the merged
+shards equals that of one process running the same seeds. Summaries of different targets,
+summaries whose seeds overlap and summaries whose digest does not match their seed hashes
+are refused.
+
+Exit codes: 0 nothing found, 1 failures found, 2 refused or incomplete (a shard was
+interrupted, abandoned seeds, or seeds that could not run).
+
+flags:
+`
+
+func (a *app) cmdMerge(args []string) error {
+	fs := newFlags("merge", a.stderr, mergeUsage)
+	asJSON := fs.Bool("json", false, "print the merged summary as one JSON object")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("merge needs the --json summaries of the shards")
+	}
+	shards := make([]*summary, fs.NArg())
+	for i, path := range fs.Args() {
+		s, err := readSummary(path)
+		if err != nil {
+			return err
+		}
+		shards[i] = s
+	}
+	sum, err := mergeSummaries(fs.Args(), shards)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		sum.print(a.stdout)
+	}
+	return mergeVerdict(sum)
+}
+
+// mergeVerdict is the exit status of a merge: a failure is the news; short of one, a
+// campaign that did not run all its seeds must not pass.
+func mergeVerdict(sum *summary) error {
+	switch {
+	case len(sum.Failures) > 0:
+		return errFound
+	case sum.Interrupted || len(sum.Abandoned) > 0:
+		return errors.New("a shard was interrupted: the merged campaign is incomplete")
+	case sum.Errors > 0:
+		return fmt.Errorf("%d seeds could not run (see above)", sum.Errors)
+	}
+	return nil
+}
+
+// readSummary reads one shard's --json summary and checks that it is whole: its digest is
+// the sum of its seed hashes' mixes, and every seed it counts has a hash or an error.
+func readSummary(path string) (*summary, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := newSummary("")
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(s); err != nil {
+		return nil, fmt.Errorf("%s: not a simfuzz run --json summary: %v", path, err)
+	}
+	if s.Target == "" || s.TraceDigest == "" {
+		return nil, fmt.Errorf("%s: not a simfuzz run --json summary: no target or "+
+			"trace_digest", path)
+	}
+	if s.digest, err = strconv.ParseUint(s.TraceDigest, 16, 64); err != nil {
+		return nil, fmt.Errorf("%s: trace_digest %q is not a 64-bit hex number", path,
+			s.TraceDigest)
+	}
+	var sum uint64
+	for _, h := range s.SeedHashes {
+		v, err := strconv.ParseUint(h.Hash, 16, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: seed %d: hash %q is not a 64-bit hex number", path,
+				h.Seed, h.Hash)
+		}
+		sum += mixSeedHash(h.Seed, v)
+	}
+	if sum != s.digest {
+		return nil, fmt.Errorf("%s: trace_digest %s is not the digest of its seed_hashes "+
+			"(%016x): the file is truncated or edited", path, s.TraceDigest, sum)
+	}
+	if s.Seeds != len(s.SeedHashes)+s.Errors {
+		return nil, fmt.Errorf("%s: %d seeds, but %d seed hashes and %d errors", path,
+			s.Seeds, len(s.SeedHashes), s.Errors)
+	}
+	s.sim = time.Duration(s.SimSeconds * float64(time.Second))
+	return s, nil
+}
+
+// mergeSummaries combines the shards' summaries (read from paths) into one.
+func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
+	sum := newSummary(shards[0].Target)
+	sum.Shards = len(shards)
+	owner := map[uint64]string{}
+	wall := 0.0
+	for i, s := range shards {
+		if s.Target != sum.Target {
+			return nil, fmt.Errorf("%s is a campaign of target %q, %s of %q: refusing to "+
+				"merge different targets", paths[0], sum.Target, paths[i], s.Target)
+		}
+		for _, h := range s.SeedHashes {
+			if prev, ok := owner[h.Seed]; ok {
+				return nil, fmt.Errorf("seed %d is in %s and in %s: the shards overlap "+
+					"(give each run its own --shard i/n)", h.Seed, prev, paths[i])
+			}
+			owner[h.Seed] = paths[i]
+		}
+		sum.addShard(s)
+		wall = max(wall, s.WallSeconds)
+	}
+	// Shards run side by side: the merged campaign took as long as its longest shard.
+	sum.finish(time.Duration(wall * float64(time.Second)))
+	return sum, nil
+}
+
+// addShard adds one shard's totals and lists.
+func (s *summary) addShard(o *summary) {
+	s.Seeds += o.Seeds
+	s.FailedSeeds += o.FailedSeeds
+	for k, v := range o.ByClass {
+		s.ByClass[k] += v
+	}
+	s.Errors += o.Errors
+	s.Events += o.Events
+	s.Ops += o.Ops
+	s.OpsNotStarted += o.OpsNotStarted
+	s.sim += o.sim
+	s.Failures = append(s.Failures, o.Failures...)
+	s.ErrorList = append(s.ErrorList, o.ErrorList...)
+	s.SeedHashes = append(s.SeedHashes, o.SeedHashes...)
+	s.digest += o.digest
+	s.Interrupted = s.Interrupted || o.Interrupted
+	s.Abandoned = append(s.Abandoned, o.Abandoned...)
+	if p := o.PastLimit; p != nil {
+		if s.PastLimit == nil {
+			s.PastLimit = &pastLimit{MaxFailures: p.MaxFailures, FailedSeeds: []uint64{}}
+		}
+		s.PastLimit.Seeds += p.Seeds
+		s.PastLimit.FailedSeeds = append(s.PastLimit.FailedSeeds, p.FailedSeeds...)
+	}
+}

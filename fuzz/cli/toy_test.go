@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"errors"
+	"time"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+)
+
+// Toy targets for the command's tests: cheap runs, and failures on demand, which the Raft
+// KV does not provide.
+//
+// toy-kv: every client keeps its own store, so two clients that share a key see different
+// values and the history is not linearizable; a client alone passes. Some seeds fail,
+// deterministically, and shrink.
+//
+// toy-broken: every run fails its invariant after the first event.
+
+type toySystem struct{ broken bool }
+
+type toyNode struct{ env harness.Env }
+
+func (n *toyNode) HandleMessage(harness.NodeID, []byte) {}
+
+func (s *toySystem) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
+	n := &toyNode{env: env}
+	env.After(10*time.Millisecond, func() {}) // one event, so that invariants run
+	return n, nil
+}
+
+func (s *toySystem) NewClient(env harness.Env, _ []harness.NodeID) (harness.Client, error) {
+	return &toyClient{env: env, data: map[string]string{}}, nil
+}
+
+func (s *toySystem) CheckAfterEvent(harness.NodeID) error {
+	if s.broken {
+		return errors.New("toy-broken is always broken")
+	}
+	return nil
+}
+
+type toyClient struct {
+	env  harness.Env
+	data map[string]string
+}
+
+func (c *toyClient) HandleMessage(harness.NodeID, []byte) {}
+
+func (c *toyClient) Invoke(op harness.Op, done func(harness.Outcome)) {
+	c.env.After(time.Millisecond, func() {
+		v, ok := c.data[op.Key]
+		nv, present, res := kv.Apply(v, ok, op)
+		if present {
+			c.data[op.Key] = nv
+		} else {
+			delete(c.data, op.Key)
+		}
+		done(harness.Outcome{Result: res})
+	})
+}
+
+// toyTarget is a one-node toy without faults, small workloads and few keys.
+func toyTarget(name string, broken bool) fuzz.Target {
+	return fuzz.Target{
+		Name: name,
+		Doc:  "a toy for the command's tests",
+		New: func(map[string]int64) (harness.System, error) {
+			return &toySystem{broken: broken}, nil
+		},
+		Tune: func(o *generators.Options) {
+			o.Nodes, o.MaxClients, o.MaxOps, o.MaxKeys, o.Kinds = []int{1}, 3, 6, 2, nil
+		},
+	}
+}
+
+// stuckTarget's runs block in New until release is closed: seeds that are "running" for
+// as long as a test needs. Each run that starts sends on started, if it has room.
+func stuckTarget(release <-chan struct{}, started chan<- struct{}) fuzz.Target {
+	tg := toyTarget("toy-stuck", false)
+	tg.Tune = func(o *generators.Options) { // one client: it never fails, never saves
+		o.Nodes, o.MaxClients, o.MaxOps, o.Kinds = []int{1}, 1, 2, nil
+	}
+	tg.New = func(map[string]int64) (harness.System, error) {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		<-release
+		return &toySystem{}, nil
+	}
+	return tg
+}
+
+// toyTargets are the targets of the test binary when it stands in for a simfuzz command.
+func toyTargets() []fuzz.Target {
+	return []fuzz.Target{fuzz.RaftKV, toyTarget("toy-kv", false), toyTarget("toy-broken", true)}
+}

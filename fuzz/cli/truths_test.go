@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/stretchr/testify/require"
+)
+
+// runToys runs the command in-process with the toy targets and the given environment.
+func runToys(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	var out, errOut bytes.Buffer
+	a := &app{targets: toyTargets(), stdout: &out, stderr: &errOut,
+		getenv:       func(k string) string { return env[k] },
+		watchSignals: watchSignals}
+	code := a.main(args)
+	return code, out.String(), errOut.String()
+}
+
+func TestSeedsZeroIsAnError(t *testing.T) {
+	code, _, stderr := run(t, "run", "--seeds", "0")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "--seeds must be at least 1, got 0")
+}
+
+// A campaign whose time budget ends before its first seed ran says so and fails.
+func TestRunThatRanNoSeedExitsTwo(t *testing.T) {
+	code, out, stderr := run(t, "run", "--time", "1ns", "--json")
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "the campaign ran no seed")
+	require.EqualValues(t, 0, decodeSummary(t, out).Seeds)
+}
+
+// Seed 0 is a seed like any other, for replay as for run.
+func TestReplaySeedZero(t *testing.T) {
+	code, out, stderr := run(t, "replay", "--seed", "0", "--trace", "0")
+	require.Contains(t, []int{0, 1}, code, stderr)
+	require.Contains(t, out, "seed 0;")
+	require.FileExists(t, filepath.Join(defaultReplayDir, "seed-0.html"))
+	code, _, stderr = run(t, "run", "--seed", "0", "--seeds", "1")
+	require.Contains(t, []int{0, 1}, code, stderr)
+}
+
+// With --max-failures K the summary counts the seeds up to the K-th failure in seed order
+// and says how many seeds finished past the limit: the same report whatever the jobs.
+func TestMaxFailuresReportsTheFirstK(t *testing.T) {
+	code, out, stderr := runToys(t, nil, "run", "--target", "toy-broken", "--seeds", "40",
+		"--jobs", "4", "--max-failures", "2", "--shrink-runs", "0", "--json", "--out", ".")
+	require.Equal(t, 1, code, stderr)
+	sum := decodeSummary(t, out)
+	require.Equal(t, 2, sum.Seeds)
+	require.Equal(t, 2, sum.FailedSeeds)
+	require.Equal(t, []uint64{1, 2}, []uint64{sum.Failures[0].Seed, sum.Failures[1].Seed})
+	if sum.PastLimit != nil {
+		require.Equal(t, sum.PastLimit.Seeds, len(sum.PastLimit.FailedSeeds),
+			"every toy-broken seed fails")
+	}
+	_, text, _ := runToys(t, nil, "run", "--target", "toy-broken", "--seeds", "40",
+		"--jobs", "1", "--max-failures", "2", "--shrink-runs", "0", "--out", ".")
+	require.Contains(t, text, "seeds 2, failed 2 (invariant 2)")
+}
+
+// A flag error is printed once, without the whole usage.
+func TestFlagErrorsArePrintedOnce(t *testing.T) {
+	code, _, stderr := run(t, "run", "--sedes", "3")
+	require.Equal(t, 2, code)
+	require.Equal(t, 1, strings.Count(stderr, "flag provided but not defined: -sedes"),
+		stderr)
+	require.NotContains(t, stderr, "usage: simfuzz run")
+	require.Contains(t, stderr, "run 'simfuzz run -h' for usage")
+	code, _, stderr = run(t, "run", "-h")
+	require.Equal(t, 0, code)
+	require.Contains(t, stderr, "usage: simfuzz run")
+}
+
+// Scenario file errors speak JSON, say where, and a file too large is refused unread.
+func TestReplayErrorsSayWhere(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]struct{ body, want string }{
+		"list": {`[1]`, "the file: want a JSON object, not a JSON list"},
+		"nested": {`{"version": 1, "faults": [{}, {"nod": 1}]}`,
+			`faults[1]: unknown field "nod"`},
+	}
+	for name, c := range cases {
+		path := filepath.Join(dir, name+".json")
+		require.NoError(t, os.WriteFile(path, []byte(c.body), 0o644))
+		code, out, stderr := run(t, "replay", path)
+		require.Equal(t, 2, code)
+		require.Contains(t, stderr, c.want)
+		require.NotContains(t, stderr, "harness.")
+		require.Empty(t, out)
+	}
+	big := filepath.Join(dir, "big.json")
+	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte(" "), 5<<20), 0o644))
+	code, out, stderr := run(t, "replay", big)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "a scenario file holds at most 4194304")
+	require.Empty(t, out, "nothing is echoed")
+}
+
+// toyFailure saves a toy-kv scenario that fails: two clients, one key, a lost write.
+func toyFailure(t *testing.T, dir string) string {
+	t.Helper()
+	tg := toyTarget("toy-kv", false)
+	for seed := uint64(1); ; seed++ {
+		require.Less(t, seed, uint64(200), "no failing toy-kv seed")
+		s := tg.ScenarioForSeed(seed, tg.Options())
+		res, err := tg.Run(s, harness.RunOptions{})
+		require.NoError(t, err)
+		if res.Failure != nil {
+			path := filepath.Join(dir, "toy.json")
+			require.NoError(t, harness.SaveScenario(path, s))
+			return path
+		}
+	}
+}
+
+// shrink writes a smaller scenario, and says so with exit code 3 (writing nothing) when
+// there is nothing smaller.
+func TestShrinkSaysWhenNothingIsSmaller(t *testing.T) {
+	dir := t.TempDir()
+	path := toyFailure(t, dir)
+	min := filepath.Join(dir, "min.json")
+	code, out, stderr := runToys(t, nil, "shrink", "--target", "toy-kv", "--out", min, path)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "->")
+	for round := 0; ; round++ {
+		require.Less(t, round, 3, "shrinking never reaches a fixed point")
+		again := filepath.Join(dir, fmt.Sprintf("again-%d.json", round))
+		code, out, stderr = runToys(t, nil, "shrink", "--target", "toy-kv", "--out", again,
+			min)
+		if code == 0 {
+			min = again // budget ran out before; shrink what it found
+			continue
+		}
+		require.Equal(t, 3, code, stderr)
+		require.Contains(t, out, "no smaller failing scenario found")
+		require.NoFileExists(t, again, "a scenario identical to the input is not written")
+		return
+	}
+}
