@@ -16,10 +16,6 @@ const (
 	leader
 )
 
-var roleNames = []string{"follower", "pre-candidate", "candidate", "leader"}
-
-func (r role) String() string { return roleNames[r] }
-
 // Node is one replica of the lock service: Raft-style leader election (with PreVote and
 // CheckQuorum) and log replication, and the lock state machine over the committed log. Its
 // callbacks never block; everything it does goes through its nodeapi.Env.

@@ -16,10 +16,13 @@ type CorruptionError struct {
 	Err    error
 }
 
+// Error names the file and offset, so that an operator knows which replica's disk to
+// replace.
 func (e *CorruptionError) Error() string {
 	return fmt.Sprintf("lockd: corrupted record in %s at offset %d: %v", e.File, e.Offset, e.Err)
 }
 
+// Unwrap returns what was wrong with the record.
 func (e *CorruptionError) Unwrap() error { return e.Err }
 
 // durable is what recovery found: the hard state and the log.
