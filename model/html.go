@@ -168,8 +168,11 @@ func decorate(page []byte, p Page) ([]byte, error) {
 	return page, nil
 }
 
+// headerStyle puts the header below porcupine's legend, which is fixed at the top of the
+// window, and the drawing right below the header.
 const headerStyle = `<style>
-      #simfuzz-header { font-family: sans-serif; margin: 4px 10px 10px; }
+      #simfuzz-header { font-family: sans-serif; margin: 48px 10px 0; }
+      #canvas { margin-top: 12px; }
       #simfuzz-header h1 { font-size: 18px; margin: 4px 0; }
       #simfuzz-header h1.failed { color: #b00020; }
       #simfuzz-header p { font-size: 13px; margin: 2px 0; max-width: 110em; }
