@@ -28,7 +28,7 @@ type Shrunk struct {
 // runs, and reruns the minimal scenario for its full result.
 func (tg Target) Shrink(s harness.Scenario, class harness.FailureClass,
 	maxRuns int) (Shrunk, error) {
-	min, runs := harness.Shrink(s, tg.sameFailure(class), maxRuns)
+	min, runs := harness.ShrinkFor(s, tg.workload(), tg.sameFailure(class), maxRuns)
 	res, err := tg.Run(min, harness.RunOptions{})
 	if err != nil {
 		return Shrunk{}, err

@@ -1,6 +1,10 @@
 package harness
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/simfuzz/simfuzz/model"
+)
 
 // Shrink reduces a failing scenario by structure, without rapid: it removes faults, clients
 // and operations in ever smaller chunks (delta debugging), then tries gentler settings, and
@@ -8,9 +12,17 @@ import "slices"
 // nothing or after maxRuns calls of fails. The result is never larger than s.
 //
 // Properties under `go test` shrink with rapid instead; this serves campaigns, which draw
-// scenarios from plain seeds, and also polishes a rapid result further.
+// scenarios from plain seeds, and also polishes a rapid result further. Shrink is for
+// key-value scenarios; ShrinkFor takes the workload the operations belong to.
 func Shrink(s Scenario, fails func(Scenario) bool, maxRuns int) (Scenario, int) {
-	sh := &shrinker{fails: fails, budget: maxRuns}
+	return ShrinkFor(s, model.KV, fails, maxRuns)
+}
+
+// ShrinkFor is Shrink for a scenario whose operations belong to workload w: candidates that
+// w would refuse are skipped without spending a run.
+func ShrinkFor(s Scenario, w *model.Workload, fails func(Scenario) bool,
+	maxRuns int) (Scenario, int) {
+	sh := &shrinker{fails: fails, budget: maxRuns, w: w}
 	for sh.budget > 0 {
 		before := sh.runs
 		s = sh.pass(s)
@@ -24,6 +36,7 @@ func Shrink(s Scenario, fails func(Scenario) bool, maxRuns int) (Scenario, int) 
 
 type shrinker struct {
 	fails      func(Scenario) bool
+	w          *model.Workload
 	budget     int
 	runs       int
 	progressed bool
@@ -31,7 +44,7 @@ type shrinker struct {
 
 // try runs one candidate and reports whether it still fails.
 func (sh *shrinker) try(c Scenario) bool {
-	if sh.budget <= 0 || c.Validate() != nil {
+	if sh.budget <= 0 || c.ValidateFor(sh.w) != nil {
 		return false
 	}
 	sh.budget--

@@ -7,10 +7,11 @@ package main
 import (
 	"os"
 
+	"github.com/simfuzz/simfuzz/examples/lockservice"
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/fuzz/cli"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr, fuzz.RaftKV))
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr, fuzz.RaftKV, lockservice.Target))
 }
