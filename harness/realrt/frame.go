@@ -78,11 +78,8 @@ func readFrame(r *bufio.Reader) (frameKind, []byte, error) {
 	if n == 0 || n > maxPayload {
 		return 0, nil, fmt.Errorf("%w: %d bytes", errFrameSize, n)
 	}
-	payload := make([]byte, n)
-	if _, err := io.ReadFull(r, payload); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
+	payload, err := readN(r, int(n))
+	if err != nil {
 		return 0, nil, err
 	}
 	sum := crc32.Update(0, castagnoli, hdr[0:4])
@@ -90,6 +87,29 @@ func readFrame(r *bufio.Reader) (frameKind, []byte, error) {
 		return 0, nil, errChecksum
 	}
 	return frameKind(payload[0]), payload[1:], nil
+}
+
+// readN reads exactly n bytes, growing the buffer as they arrive rather than trusting the
+// length up front: a damaged length must not cost a 64 MiB allocation before the checksum
+// can reject it.
+func readN(r *bufio.Reader, n int) ([]byte, error) {
+	const step = 64 << 10
+	buf := make([]byte, 0, min(n, step))
+	for len(buf) < n {
+		k := min(n-len(buf), step)
+		if cap(buf)-len(buf) < k {
+			buf = append(buf[:cap(buf)], make([]byte, k)...)[:len(buf)]
+		}
+		m, err := io.ReadFull(r, buf[len(buf):len(buf)+k])
+		buf = buf[:len(buf)+m]
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // hello is the first frame each way on a connection: who speaks, whom it meant to reach

@@ -184,12 +184,12 @@ func (e *streamEnd) fail(err error) {
 	if !e.closed {
 		e.closed, e.err = true, err
 	}
-	nc := e.nc
+	nc, first := e.nc, e.err
 	e.mu.Unlock()
 	if nc != nil {
 		nc.Close()
 	}
-	e.tell(err)
+	e.tell(first) // the first cause, even if a reader saw the closed connection first
 }
 
 // tell posts Closed(err) to the handler, once.
