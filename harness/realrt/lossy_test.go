@@ -75,7 +75,9 @@ func (p *badProxy) forward(in, out net.Conn, damage bool) {
 
 // message i is "i:" followed by 1000 copies of byte i, so a receiver can tell an intact
 // message from a damaged one.
-func message(i int) string { return strconv.Itoa(i) + ":" + strings.Repeat(string(rune('a'+i%26)), 1000) }
+func message(i int) string {
+	return strconv.Itoa(i) + ":" + strings.Repeat(string(rune('a'+i%26)), 1000)
+}
 
 // sendThroughProxy sends 200 messages from a to b through a bad proxy and checks that b
 // received only intact messages, each once, in order, and some after the damage.
