@@ -3,7 +3,8 @@ GO       ?= go
 FUZZTIME ?= 60s
 SEEDS    ?= 200
 
-.PHONY: setup build run test ci property regressions fuzz bench mutants campaign
+.PHONY: setup build run test ci property regressions fuzz fuzz-decode shards bench mutants \
+	campaign
 
 setup:
 	$(GO) mod download
@@ -28,8 +29,21 @@ property:
 regressions:
 	$(GO) test -count=1 -run Regressions ./...
 
+# Minimising a stretched input reseeds the rest of its scenario, so it cannot keep a finding:
+# minimisation is off here, and `simfuzz shrink` shrinks findings by structure instead.
 fuzz:
-	$(GO) test -run '^$$' -fuzz=FuzzScenario -fuzztime=$(FUZZTIME) ./fuzz
+	$(GO) test -run '^$$' -fuzz='^FuzzScenario$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=0 ./fuzz
+
+fuzz-decode:
+	$(GO) test -run '^$$' -fuzz='^FuzzDecodeScenario$$' -fuzztime=$(FUZZTIME) \
+		-fuzzminimizetime=1000x ./fuzz
+
+# Four local shards, merged (what deploy/ does across machines).
+shards: build
+	mkdir -p simfuzz-out
+	for i in 0 1 2 3; do ./bin/simfuzz run --seeds $(SEEDS) --shard $$i/4 --jobs 1 --json \
+		--out simfuzz-out/shard-$$i > simfuzz-out/shard-$$i.json & done; wait
+	./bin/simfuzz merge simfuzz-out/shard-*.json
 
 campaign: build
 	./bin/simfuzz run --seeds $(SEEDS)
