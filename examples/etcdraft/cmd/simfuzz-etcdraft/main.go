@@ -1,0 +1,20 @@
+// Command simfuzz-etcdraft is the simfuzz command line for etcd/raft: run, replay, shrink,
+// bench and targets, over the etcd-raft target (the default) and the built-in raft-kv, so
+// that bench measures both in one run. It is what a user's repository writes to fuzz its
+// own system:
+//
+//	go run ./cmd/simfuzz-etcdraft run --seeds 300
+//	go run ./cmd/simfuzz-etcdraft bench --seeds 5
+package main
+
+import (
+	"os"
+
+	"github.com/simfuzz/simfuzz/examples/etcdraft/target"
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/fuzz/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr, target.EtcdRaft, fuzz.RaftKV))
+}

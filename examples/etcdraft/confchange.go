@@ -1,0 +1,87 @@
+package etcdraft
+
+import (
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	pb "go.etcd.io/raft/v3/raftpb"
+)
+
+// Membership changes (nodeapi.Admin) are single-voter etcd ConfChanges proposed by the
+// leader. etcd silently turns a configuration change proposed while another is unapplied
+// into an empty entry, which would leave its client waiting forever; so the leader
+// proposes one only when etcd is certain to accept it: no change of its own pending, and
+// its first entry as leader applied (etcd counts everything in the log at election as
+// possibly pending). A change that is already in effect in the applied configuration is
+// answered at once, which makes the client's retries idempotent.
+
+// confContext rides in ConfChange.Context: the endpoint the change is about (every node
+// learns its name from it) and the request it answers.
+type confContext struct {
+	name   nodeapi.NodeID
+	client nodeapi.NodeID
+	seq    uint64
+}
+
+func encodeConfContext(c *confContext) []byte {
+	e := encoder{}
+	e.str(string(c.name))
+	e.str(string(c.client))
+	e.uvarint(c.seq)
+	return e.buf
+}
+
+func decodeConfContext(p []byte) (confContext, error) {
+	d := decoder{buf: p}
+	c := confContext{name: nodeapi.NodeID(d.str()), client: nodeapi.NodeID(d.str())}
+	c.seq = d.uvarint()
+	return c, d.done()
+}
+
+func (s *server) startConf(from nodeapi.NodeID, req *request) {
+	n := s.n
+	id := raftID(req.target)
+	isVoter := slices.Contains(n.confState.GetVoters(), id)
+	add := req.act == actAddVoter
+	switch {
+	case add == isVoter:
+		s.reply(from, &response{seq: req.seq, status: statusOK})
+		return
+	case !add && len(n.confState.GetVoters()) == 1:
+		s.reply(from, &response{seq: req.seq, status: statusFailed,
+			text: "refusing to remove the last voter"})
+		return
+	case s.conf != nil || n.leaderFrom == 0 || n.applied < n.leaderFrom:
+		s.refuse(from, req.seq, statusRetry)
+		return
+	}
+	ctx := confContext{name: req.target, client: from, seq: req.seq}
+	typ := pb.ConfChangeType_ConfChangeRemoveNode
+	if add {
+		typ = pb.ConfChangeType_ConfChangeAddNode
+	}
+	cc := &pb.ConfChange{Type: typ.Enum(), NodeId: new(id), Context: encodeConfContext(&ctx)}
+	if err := n.rn.ProposeConfChange(cc); err != nil {
+		s.refuse(from, req.seq, statusRetry)
+		return
+	}
+	n.names.learn(req.target)
+	s.conf = &ctx
+	n.pump()
+}
+
+// confApplied answers the client of a configuration change this node applied, if it waits
+// here.
+func (s *server) confApplied(ctx *confContext) {
+	if p := s.conf; p != nil && *p == *ctx {
+		s.conf = nil
+		s.reply(ctx.client, &response{seq: ctx.seq, status: statusOK})
+	}
+}
+
+func (s *server) lostConf() {
+	if p := s.conf; p != nil {
+		s.conf = nil
+		s.refuse(p.client, p.seq, statusNotLeader)
+	}
+}

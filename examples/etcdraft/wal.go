@@ -1,0 +1,195 @@
+package etcdraft
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/protobuf/proto"
+)
+
+// The write-ahead log is a sequence of segment files "wal-<16 hex digits>", replayed in
+// order. A segment holds records, each one of
+//
+//	snapshot   a raftpb.Snapshot: the log now starts after it (entries that match it at its
+//	           index are kept, otherwise the log is reset), the state machine is its data
+//	entry      a raftpb.Entry: kept if an entry with its index and term is present (the
+//	           same entry, by Log Matching), otherwise it replaces the entry at its index
+//	           and everything after
+//	hardState  a raftpb.HardState: the latest one wins
+//	segment    the segment's own number, always its first record
+//
+// A node writes, per etcd Ready, the snapshot (if any), then the entries, then the hard
+// state, in one Append, and syncs before sending the Ready's messages. Entries go before the
+// hard state so that a torn write never leaves a commit index past the recovered log.
+//
+// A new segment is started when the node starts, after every snapshot and after a failed
+// sync, holding the whole state (snapshot, the entries after it, the hard state); older
+// segments are removed once it is synced. Until then a crash replays old and new segments
+// together, which the replay rules above make idempotent. A file that does not begin with
+// its segment record is the remnant of a segment whose creation a failed sync lost (later
+// appends recreate the file without its beginning); nothing in it was acknowledged (see
+// Node.syncThen), and replay skips it.
+//
+// Each record is framed as len(u32) crc(len)(u32) crc(payload)(u32) payload. Checking the
+// length's own checksum first tells a damaged length (corruption: an error naming the file
+// and offset) from a frame that runs past the end of the file (a torn write: the tail of a
+// crash, dropped).
+
+const (
+	recSnapshot uint8 = iota + 1
+	recEntry
+	recHardState
+	recSegment
+)
+
+const (
+	recHeader  = 12
+	segPrefix  = "wal-"
+	maxRecSize = maxField
+)
+
+func segName(n uint64) string { return fmt.Sprintf("%s%016x", segPrefix, n) }
+
+func parseSegName(name string) (uint64, bool) {
+	hex, ok := strings.CutPrefix(name, segPrefix)
+	if !ok || len(hex) != 16 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(hex, 16, 64)
+	return n, err == nil
+}
+
+// appendRecord frames a record of type typ whose payload is the protobuf m.
+func appendRecord(buf []byte, typ uint8, m proto.Message) []byte {
+	start := len(buf)
+	buf = append(buf, make([]byte, recHeader)...)
+	buf = append(buf, typ)
+	buf, err := proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf, m)
+	if err != nil {
+		// etcd's messages always marshal; failing here means memory is corrupt.
+		panic("etcdraft wal: marshal: " + err.Error())
+	}
+	return sealRecord(buf, start)
+}
+
+// appendSegmentRecord frames the segment record of segment seg.
+func appendSegmentRecord(buf []byte, seg uint64) []byte {
+	start := len(buf)
+	buf = append(buf, make([]byte, recHeader)...)
+	buf = append(buf, recSegment)
+	return sealRecord(binary.AppendUvarint(buf, seg), start)
+}
+
+// sealRecord fills in the header of the record that starts at buf[start].
+func sealRecord(buf []byte, start int) []byte {
+	hdr, payload := buf[start:start+recHeader], buf[start+recHeader:]
+	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(hdr[4:], checksum(hdr[0:4]))
+	binary.LittleEndian.PutUint32(hdr[8:], checksum(payload))
+	return buf
+}
+
+var errTorn = errors.New("torn record")
+
+// readRecord parses the record at the start of data: its type, payload and size. errTorn
+// means data ends inside the record; any other error is corruption.
+func readRecord(data []byte) (typ uint8, payload []byte, size int, err error) {
+	if len(data) < recHeader {
+		return 0, nil, 0, errTorn
+	}
+	n := binary.LittleEndian.Uint32(data[0:])
+	if checksum(data[0:4]) != binary.LittleEndian.Uint32(data[4:]) {
+		return 0, nil, 0, errors.New("record length checksum mismatch")
+	}
+	if n == 0 || n > maxRecSize {
+		return 0, nil, 0, fmt.Errorf("record length %d out of range", n)
+	}
+	if uint64(len(data)-recHeader) < uint64(n) {
+		return 0, nil, 0, errTorn
+	}
+	payload = data[recHeader : recHeader+int(n)]
+	if checksum(payload) != binary.LittleEndian.Uint32(data[8:]) {
+		return 0, nil, 0, errors.New("record payload checksum mismatch")
+	}
+	return payload[0], payload[1:], recHeader + int(n), nil
+}
+
+// wal appends records to the current segment and starts new ones.
+type wal struct {
+	disk nodeapi.Disk
+	// cur is the number of the segment written to; 0 before the first rotation.
+	cur uint64
+	// buf is reused for every write (a Disk copies what it is given).
+	buf []byte
+}
+
+// write appends the records of one Ready to the current segment.
+func (w *wal) write(ents []*pb.Entry, hs *pb.HardState) error {
+	buf := w.buf[:0]
+	for _, e := range ents {
+		buf = appendRecord(buf, recEntry, e)
+	}
+	if hs != nil {
+		buf = appendRecord(buf, recHardState, hs)
+	}
+	w.buf = buf
+	if len(buf) == 0 {
+		return nil
+	}
+	if w.cur == 0 {
+		panic("etcdraft wal: invariant broken: append before the first segment was started")
+	}
+	if err := w.disk.Append(segName(w.cur), buf); err != nil {
+		return fmt.Errorf("etcdraft wal: append to %s: %w", segName(w.cur), err)
+	}
+	return nil
+}
+
+// rotate starts a new segment holding the whole durable state: snap, the entries after it,
+// then hs. It returns the numbers of the older segments, to remove once the new one is
+// synced.
+func (w *wal) rotate(snap *pb.Snapshot, ents []*pb.Entry, hs *pb.HardState) ([]uint64, error) {
+	old := w.segments()
+	next := uint64(1)
+	if len(old) > 0 {
+		next = old[len(old)-1] + 1
+	}
+	buf := appendSegmentRecord(w.buf[:0], next)
+	if snap != nil {
+		buf = appendRecord(buf, recSnapshot, snap)
+	}
+	for _, e := range ents {
+		buf = appendRecord(buf, recEntry, e)
+	}
+	buf = appendRecord(buf, recHardState, hs)
+	w.buf, w.cur = buf, next
+	if err := w.disk.WriteFile(segName(next), buf); err != nil {
+		return nil, fmt.Errorf("etcdraft wal: write %s: %w", segName(next), err)
+	}
+	return old, nil
+}
+
+// segments lists the segment numbers on disk, ascending (Disk.List sorts names, and the
+// fixed-width hex keeps name order and number order the same).
+func (w *wal) segments() []uint64 {
+	var segs []uint64
+	for _, name := range w.disk.List() {
+		if n, ok := parseSegName(name); ok {
+			segs = append(segs, n)
+		}
+	}
+	return segs
+}
+
+// remove deletes superseded segments. A failed removal only leaves a segment that replay
+// supersedes anyway.
+func (w *wal) remove(segs []uint64) {
+	for _, n := range segs {
+		_ = w.disk.Remove(segName(n))
+	}
+}
