@@ -49,6 +49,9 @@ type Config struct {
 	// how a stock etcd application behaves, and it is nondeterministic under simulation;
 	// it exists so that a test can show the determinism check catching it.
 	EtcdElectionTimer bool
+	// TraceMessages logs every raft message sent and received, decoded, to the trace
+	// (Env.Logf): for reading a replayed failure, too slow for campaigns.
+	TraceMessages bool
 }
 
 // DefaultConfig returns the configuration of the standard benchmark scenario: a 10 ms tick,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
 // logger adapts etcd/raft's Logger to the node's Env. etcd's default logger writes every
@@ -36,4 +37,13 @@ func (logger) Panic(v ...any) { panic("etcd/raft: " + fmt.Sprint(v...)) }
 
 func (logger) Panicf(format string, v ...any) {
 	panic("etcd/raft: " + fmt.Sprintf(format, v...))
+}
+
+// describeEntry renders an entry's data for TraceMessages: client commands decoded.
+func describeEntry(data []byte) string {
+	if c, err := decodeCommand(data); err == nil {
+		return fmt.Sprintf("%s#%d %s %q %q", c.key.client, c.seq, kvop.Name(c.op.Kind),
+			c.op.Key, c.op.Value)
+	}
+	return fmt.Sprintf("%q", data)
 }

@@ -150,6 +150,9 @@ func (n *Node) handleRaft(from nodeapi.NodeID, payload []byte) {
 		return
 	}
 	n.names.learn(from)
+	if n.cfg.TraceMessages {
+		n.env.Logf("recv %s", raft.DescribeMessage(m, describeEntry))
+	}
 	// Step refuses local message types and responses from unknown peers; either way the
 	// message is dropped, as the network might have done.
 	_ = n.rn.Step(m)

@@ -93,6 +93,9 @@ func (n *Node) send(msgs []*pb.Message) {
 		buf[0] = byte(frameRaft)
 		putFrameSum(buf)
 		n.env.Send(to, buf)
+		if n.cfg.TraceMessages {
+			n.env.Logf("send %s", raft.DescribeMessage(m, describeEntry))
+		}
 		if m.GetType() == pb.MessageType_MsgSnap {
 			n.rn.ReportSnapshot(m.GetTo(), raft.SnapshotFinish)
 		}
