@@ -86,6 +86,7 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	}
 	n.observe(nil)
 	n.elections.reset()
+	n.pump() // re-apply the committed entries after the snapshot
 	return n, nil
 }
 

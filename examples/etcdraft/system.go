@@ -54,6 +54,21 @@ func (s *System) NewClient(env nodeapi.Env, servers []nodeapi.NodeID) (nodeapi.C
 // Node returns the running incarnation of id, or nil.
 func (s *System) Node(id nodeapi.NodeID) *Node { return s.nodes[id] }
 
+// Voters returns the voters of the configuration node id has applied, sorted, or nil when
+// id is not running: what a report (or a test of membership changes) shows.
+func (s *System) Voters(id nodeapi.NodeID) []nodeapi.NodeID {
+	n := s.nodes[id]
+	if n == nil {
+		return nil
+	}
+	var out []nodeapi.NodeID
+	for _, v := range n.confState.GetVoters() {
+		out = append(out, n.names.name(v))
+	}
+	slices.Sort(out)
+	return out
+}
+
 // NodeDown forgets the ended incarnation of id; the ghost keeps what its disk promised.
 func (s *System) NodeDown(id nodeapi.NodeID) {
 	if n := s.nodes[id]; n != nil {

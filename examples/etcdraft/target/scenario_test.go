@@ -1,0 +1,117 @@
+package target_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/simfuzz/simfuzz/examples/etcdraft"
+	"github.com/simfuzz/simfuzz/examples/etcdraft/target"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/stretchr/testify/require"
+)
+
+// Scenario tests with fixed seeds: whole runs of the simulated world whose outcome is known.
+
+func dur(d time.Duration) harness.Duration { return harness.Duration(d) }
+
+// annotations returns the texts of a run's annotations that contain sub.
+func annotations(res *harness.RunResult, sub string) []string {
+	var out []string
+	for _, a := range res.Annotations {
+		if strings.Contains(a.Text, sub) {
+			out = append(out, string(a.Node)+": "+a.Text)
+		}
+	}
+	return out
+}
+
+// The standard benchmark scenario (60 s of partitions, crashes of the leader, pauses,
+// failing syncs, clock drift) passes every check, and leadership moves as faults hit.
+func TestStandardScenarios(t *testing.T) {
+	for _, nodes := range []int{3, 5} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			res, err := target.EtcdRaft.Run(standard(target.EtcdRaft, nodes, seed),
+				harness.RunOptions{})
+			require.NoError(t, err)
+			require.Nil(t, res.Failure, "%d nodes, seed %d", nodes, seed)
+			require.Greater(t, len(res.History), 1000, "the clients kept working")
+			leaders := annotations(res, "leader of term")
+			require.GreaterOrEqual(t, len(leaders), 2, "%d nodes, seed %d: %v", nodes, seed,
+				leaders)
+		}
+	}
+}
+
+func writer(id harness.NodeID, n int) harness.ClientScript {
+	ops := make([]harness.ClientOp, n)
+	for i := range ops {
+		ops[i] = harness.ClientOp{Think: dur(40 * time.Millisecond), Kind: "append",
+			Key: fmt.Sprintf("k%d", i%3), Value: fmt.Sprintf("%s.%d,", id, i)}
+		if i%2 == 1 {
+			ops[i].Kind, ops[i].Value = "get", ""
+		}
+	}
+	return harness.ClientScript{ID: id, Ops: ops}
+}
+
+func baseScenario(nodes, spares []harness.NodeID) harness.Scenario {
+	return harness.Scenario{Version: harness.ScenarioVersion, Target: target.Name, Seed: 11,
+		Cluster: harness.ClusterConfig{Nodes: nodes, Spares: spares},
+		Network: harness.NetworkConfig{LatencyMin: dur(time.Millisecond),
+			LatencyMax: dur(3 * time.Millisecond), Loss: 0.01, Duplicate: 0.01, Reorder: true},
+		Disk: harness.DiskConfig{SyncLatencyMin: dur(200 * time.Microsecond),
+			SyncLatencyMax: dur(2 * time.Millisecond)},
+		Clients:  []harness.ClientScript{writer("c1", 200), writer("c2", 200)},
+		Safety:   dur(12 * time.Second),
+		Liveness: dur(20 * time.Second),
+	}
+}
+
+// Spares join through a snapshot and the initial voters leave, one change at a time,
+// under load; the applied configuration ends as the changes say.
+func TestMembershipChangesReplaceTheCluster(t *testing.T) {
+	s := baseScenario([]harness.NodeID{"n1", "n2", "n3"}, []harness.NodeID{"n4", "n5"})
+	s.System = map[string]int64{"snapshot_entries": 20}
+	for i, f := range []struct {
+		kind harness.FaultKind
+		node harness.NodeID
+	}{{harness.FaultAddVoter, "n4"}, {harness.FaultAddVoter, "n5"},
+		{harness.FaultRemoveVoter, "n1"}, {harness.FaultRemoveVoter, "n2"}} {
+		s.Faults = append(s.Faults, harness.Fault{At: dur(time.Duration(2*i+2) * time.Second),
+			Kind: f.kind, Node: f.node})
+	}
+	sys, err := target.New(s.System)
+	require.NoError(t, err)
+	res, err := harness.Run(s, sys, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure)
+	want := []harness.NodeID{"n3", "n4", "n5"}
+	for _, id := range want {
+		require.Equal(t, want, sys.(*etcdraft.System).Voters(id), "configuration of %s", id)
+	}
+	require.Empty(t, annotations(res, "membership change failed"))
+	require.Greater(t, len(res.History), 150, "the clients kept working through the changes")
+	require.Positive(t, sys.(*etcdraft.System).Node("n4").Stats().SnapshotsInstalled,
+		"a spare joins through a snapshot")
+}
+
+// The leader crashes again and again, its last write torn, while clients write: every
+// restart recovers, and the history stays linearizable.
+func TestTornCrashesOfTheLeaderRecover(t *testing.T) {
+	s := baseScenario([]harness.NodeID{"n1", "n2", "n3"}, nil)
+	for i := range 5 {
+		s.Faults = append(s.Faults, harness.Fault{At: dur(time.Duration(2*i+2) * time.Second),
+			Kind: harness.FaultCrash, Node: harness.LeaderTarget, Torn: true,
+			For: dur(700 * time.Millisecond)})
+	}
+	res, err := target.EtcdRaft.Run(s, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure)
+	require.Len(t, annotations(res, "crash (torn write)"), 5, "each crash found a leader")
+	require.Len(t, annotations(res, "restart"), 5)
+	require.GreaterOrEqual(t, len(annotations(res, "leader of term")), 6)
+	require.Greater(t, len(res.History), 100)
+	require.True(t, res.Verdict.Linearizable())
+}
