@@ -42,6 +42,8 @@ type Message struct {
 	Payload  []byte
 	// SentAt is the virtual time of the send, set by Send.
 	SentAt int64
+	// seq identifies a message on a link with a capacity (0: not counted).
+	seq uint64
 }
 
 // Delivery is a message scheduled to arrive at virtual time At.

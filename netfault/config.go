@@ -66,7 +66,7 @@ func mustValid(where string, c LinkConfig) {
 // Stats counts the network's decisions since New. The network never sees a message handed
 // to its receiver, so there is no "delivered" count: a message sent once ends as exactly one
 // of lost, filtered, partitioned at send, dropped at arrival, dropped while held, or handed
-// over by the caller after Arrive said Deliver.
+// over by the caller after Arrive said Deliver, or overflowed a link's capacity.
 type Stats struct {
 	// Sent counts Send calls.
 	Sent uint64
@@ -91,4 +91,9 @@ type Stats struct {
 	Released uint64
 	// DroppedHeld counts held messages discarded by DropHeld.
 	DroppedHeld uint64
+	// Overflowed counts messages a full link dropped (see SetCapacity): the new message at
+	// send, or one in flight, which Arrive then drops without counting it again.
+	Overflowed uint64
+	// HeldOverflow counts messages dropped at arrival because MaxHeld were held already.
+	HeldOverflow uint64
 }

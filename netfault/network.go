@@ -31,6 +31,8 @@ type Network struct {
 	clogged  []bool
 	// held keeps clogged messages in the order they arrived; Unclog releases them in order.
 	held []Message
+	// seq numbers the messages sent onto links with a capacity (see admit).
+	seq uint64
 }
 
 // link is the state of one directed link.
@@ -50,6 +52,8 @@ type link struct {
 	// broken lists the streams on this link that lost a chunk; every later chunk of such a
 	// stream is dropped at arrival, so a receiver only ever sees a prefix of a stream.
 	broken []uint64
+	// cap is set once the link is given a capacity (see SetCapacity).
+	cap *linkCap
 }
 
 // New makes a network whose random choices all derive from two draws of rng, then one

@@ -23,6 +23,8 @@ import (
 //  3. Datagrams only (Stream == 0): Loss, then Corrupt (one random bit of a copy of a
 //     non-empty payload flips), then Duplicate (a second delivery with its own latency and
 //     its own copy of the payload, corrupted or not).
+//     On a link with a capacity (SetCapacity) every copy, and every stream chunk, must be
+//     admitted: on a full link one message, the new one included, is dropped at random.
 //  4. Latency: uniform in [LatencyMin, LatencyMax], plus with chance SpikeRate a spike
 //     uniform in (0, SpikeMax]. If the link is FIFO (!Reorder) a delivery is never earlier
 //     than the latest one already scheduled on the link; stream chunks are FIFO per link
@@ -49,6 +51,9 @@ func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 		}
 	}
 	if m.Stream != 0 {
+		if !n.admit(l, &m) {
+			return n.lostAtSend(now, l, m, out)
+		}
 		return append(out, Delivery{At: n.schedule(now, l, extra, true), Msg: m})
 	}
 	return n.sendDatagram(now, l, m, extra, out)
@@ -76,14 +81,18 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
-	out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
+	if n.admit(l, &m) {
+		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
+	}
 	if chance(l.rng, c.Duplicate) {
 		n.stats.Duplicated++
 		dup := m
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
 		// not change what the other copy's receiver reads.
 		dup.Payload = bytes.Clone(m.Payload)
-		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: dup})
+		if n.admit(l, &dup) {
+			out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: dup})
+		}
 	}
 	return out
 }
@@ -131,18 +140,27 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 }
 
 // Arrive is called when a delivery falls due, with the delivery's message. In this order:
+//   - a message that overflowed its link's capacity while in flight answers Drop (a
+//     stream chunk breaks its stream);
 //   - a chunk of a broken stream (one that already lost a chunk on this link, at send, at
 //     arrival or by DropHeld) answers Drop, so a receiver only ever sees a stream prefix;
 //   - if from -> to is not Reachable now, Drop: a partition made after the send still stops
 //     the message, and a stream chunk breaks its stream;
 //   - if the sender, the receiver or the link from -> to is clogged, Hold: the network keeps
-//     the message and hands it back from Unclog, UnclogLink or UnclogAll;
+//     the message and hands it back from Unclog, UnclogLink or UnclogAll (or, with MaxHeld
+//     messages held already, Drop);
 //   - else Deliver: hand the message to its receiver now.
 //
 // now is not used by today's rules; it is part of the contract so that rules that depend
 // on time need no signature change. Arrive never draws randomness.
 func (n *Network) Arrive(now int64, m Message) Verdict {
 	l := n.linkOf("Arrive", m.From, m.To)
+	if l.land(m.seq) {
+		if m.Stream != 0 {
+			l.breakStream(m.Stream)
+		}
+		return Drop
+	}
 	if m.Stream != 0 && l.isBroken(m.Stream) {
 		n.stats.DroppedAtArrival++
 		return Drop
@@ -155,6 +173,13 @@ func (n *Network) Arrive(now int64, m Message) Verdict {
 		return Drop
 	}
 	if n.blocked(l, m.From, m.To) {
+		if len(n.held) >= MaxHeld {
+			if m.Stream != 0 {
+				l.breakStream(m.Stream)
+			}
+			n.stats.HeldOverflow++
+			return Drop
+		}
 		n.held = append(n.held, m)
 		n.stats.Held++
 		return Hold
