@@ -9,8 +9,9 @@ import (
 
 // Verdict is the outcome of checking one history against a workload's model.
 type Verdict struct {
-	// Ok is porcupine.Ok or porcupine.Illegal, never porcupine.Unknown: the check has no
-	// timeout, because a verdict that depends on machine speed would make a shrunk failure
+	// Ok is porcupine.Ok, porcupine.Illegal, or porcupine.Unknown when the search gave up
+	// at maxStepBudget without deciding (see Decided). The budget counts model steps, not
+	// time: a verdict that depends on machine speed would make a shrunk failure
 	// unreproducible. A malformed history (Err set) is Illegal.
 	Ok porcupine.CheckResult
 	// Info is porcupine's linearization data for the HTML view; zero when Err is set.
@@ -22,7 +23,8 @@ type Verdict struct {
 	IllegalOps  []int
 	// UndecidedKeys are keys whose search was abandoned, sorted: once some key is proven
 	// illegal, a key that needs more search effort than that proof took is not pursued,
-	// since deciding it can cost exponential time and the verdict is already known.
+	// since deciding it can cost exponential time and the verdict is already known. When no
+	// key is proven illegal, these are the keys that made the whole verdict undecided.
 	UndecidedKeys []string
 	// Err is set when the history is malformed (see Validate); nothing was checked.
 	Err error
@@ -30,12 +32,20 @@ type Verdict struct {
 	Ops, Keys int
 	// verbose records that Info was computed, so WriteHTML can tell a zero Verdict apart.
 	verbose bool
+	// budget is the step budget per key at which an undecided search gave up.
+	budget int
 	// w is the workload the history was checked against, for WriteHTML.
 	w *Workload
 }
 
-// Linearizable reports whether the history passed.
+// Linearizable reports whether the history passed. An undecided verdict did not pass.
 func (v Verdict) Linearizable() bool { return v.Ok == porcupine.Ok && v.Err == nil }
+
+// Decided reports whether the check reached a verdict. An undecided verdict is neither a
+// pass nor a proof of a violation: the search of some key gave up at maxStepBudget model
+// steps before finding a linearization or exhausting every order. Callers must report it
+// as what it is (the harness fails the run with its own class), never as a pass.
+func (v Verdict) Decided() bool { return v.Ok != porcupine.Unknown || v.Err != nil }
 
 // Message is a one-line summary that depends only on the history, never on timings or
 // paths, so it can be given to t.Fatalf and compared when rapid replays a shrunk failure.
@@ -45,6 +55,10 @@ func (v Verdict) Message() string {
 		return "malformed history: " + v.Err.Error()
 	case v.Linearizable():
 		return fmt.Sprintf("linearizable: %d operations over %d keys", v.Ops, v.Keys)
+	case !v.Decided():
+		return fmt.Sprintf("undecided: %d operations over %d keys; the search gave up "+
+			"after %d model steps on keys %q, neither linearizable nor proven not", v.Ops,
+			v.Keys, v.budget, v.UndecidedKeys)
 	}
 	parts := make([]string, len(v.IllegalKeys))
 	for i, k := range v.IllegalKeys {
@@ -68,7 +82,8 @@ func Check(history []Operation) Verdict { return KV.Check(history) }
 // Porcupine cannot be asked to stop at a deterministic point, so Check bounds the search
 // of each key by a number of model steps, deterministic where a timeout is not: it checks
 // every key with a small step budget and multiplies the budget until either every key is
-// linearizable or at least one is proven illegal. The result therefore depends only on
+// linearizable or at least one is proven illegal, or the budget reaches maxStepBudget:
+// then the verdict is undecided (see Decided), never a pass. The result depends only on
 // the history. CheckOk is the cheaper pass/fail form.
 func (w *Workload) Check(history []Operation) Verdict {
 	v := Verdict{Ops: len(history), w: w}
@@ -78,19 +93,29 @@ func (w *Workload) Check(history []Operation) Verdict {
 	}
 	keys, counts := keyCounts(history)
 	v.Keys = len(keys)
+	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
+}
+
+// checkUpTo runs the budget loop of Check with the given most steps per key.
+func (w *Workload) checkUpTo(v Verdict, history []Operation, keys []string, counts []int,
+	most int) Verdict {
 	ops := ToPorcupine(history)
 	for budget := firstStepBudget; ; budget *= stepBudgetGrowth {
-		if v.checkWithin(w, ops, keys, counts, budget) {
+		budget = min(budget, most)
+		if v.checkWithin(w, ops, keys, counts, budget) || budget == most {
 			return v
 		}
 	}
 }
 
 // Step budgets per key for Check: the first one covers the histories of the standard
-// workload (a few hundred steps per key); growth trades repeated work against overshoot.
+// workload (a few hundred steps per key); growth trades repeated work against overshoot;
+// the most bounds the search of a pathological key (many concurrent writes of unknown
+// outcome) to about half a minute, beyond which the verdict is undecided.
 const (
 	firstStepBudget  = 1 << 14
 	stepBudgetGrowth = 8
+	maxStepBudget    = 1 << 23
 )
 
 // stepBudget counts the model steps one key may still take. Each key's partition runs in
@@ -131,7 +156,7 @@ func (v *Verdict) checkWithin(w *Workload, ops []porcupine.Operation, keys []str
 		panic("model.Check: porcupine returned Unknown without a timeout")
 	}
 	if result == porcupine.Ok {
-		v.Ok, v.Info, v.verbose = porcupine.Ok, info, true
+		v.Ok, v.Info, v.verbose, v.UndecidedKeys = porcupine.Ok, info, true, nil
 		return true
 	}
 	complete := completeKeys(&info, len(keys), counts)
@@ -148,6 +173,10 @@ func (v *Verdict) checkWithin(w *Workload, ops []porcupine.Operation, keys []str
 		}
 	}
 	if len(illegal) == 0 {
+		// Undecided so far: keep what the search found (its longest partial
+		// linearizations), so the HTML view can show it without searching again.
+		v.Ok, v.Info, v.verbose = porcupine.Unknown, info, true
+		v.UndecidedKeys, v.budget = undecided, budget
 		return false
 	}
 	v.Ok, v.Info, v.verbose = porcupine.Illegal, info, true
@@ -160,7 +189,8 @@ func (v *Verdict) checkWithin(w *Workload, ops []porcupine.Operation, keys []str
 
 // CheckOk reports whether a key-value history is valid and linearizable. It is porcupine's
 // plain check: no visualisation data, keys checked in parallel, and it stops at whichever
-// key is first proven illegal. Its answer always equals Check(history).Linearizable().
+// key is first proven illegal. It has no step budget, so it may search far longer than
+// Check; its answer equals Check(history).Linearizable() whenever Check decides.
 func CheckOk(history []Operation) bool {
 	if Validate(history) != nil {
 		return false

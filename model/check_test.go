@@ -158,3 +158,25 @@ func TestCheckGrowsTheBudget(t *testing.T) {
 	require.True(t, v.checkWithin(KV, ops, keys, counts, 100))
 	require.Equal(t, []string{"k"}, v.IllegalKeys)
 }
+
+// A search that reaches the most steps it may take without a proof either way ends in an
+// undecided verdict: not linearizable, not a violation, and saying so.
+func TestCheckGivesUpUndecided(t *testing.T) {
+	h := slowKey("slow", 12)
+	h = append(h, at(20, 0, 10).do(put("fast", "x"), done()),
+		at(20, 20, 30).do(get("fast"), found("x")))
+	keys, counts := keyCounts(h)
+	v := KV.checkUpTo(Verdict{Ops: len(h), Keys: len(keys), w: KV}, h, keys, counts, 1000)
+	require.False(t, v.Decided())
+	require.False(t, v.Linearizable())
+	require.Equal(t, []string{"slow"}, v.UndecidedKeys)
+	require.Empty(t, v.IllegalKeys)
+	require.Equal(t, `undecided: 15 operations over 2 keys; the search gave up after 1000 `+
+		`model steps on keys ["slow"], neither linearizable nor proven not`, v.Message())
+	var page strings.Builder
+	require.NoError(t, WriteHTML(&page, h, v, nil), "the view renders an undecided verdict")
+
+	decided := Check(h[len(h)-2:])
+	require.True(t, decided.Decided())
+	require.True(t, decided.Linearizable())
+}
