@@ -19,7 +19,7 @@ const (
 )
 
 // ErrSyncFailed is what Disk.Sync reports when the SyncFailRate fault fires: the writes
-// stay pending, not known to be durable.
+// stay pending, not known to be durable (or, with SyncFailLosesWrites, are lost).
 var ErrSyncFailed = errors.New("disk: sync failed (injected fault)")
 
 // DiskFaults is how a node's disk misbehaves.
@@ -28,6 +28,13 @@ type DiskFaults struct {
 	SyncLatencyMin, SyncLatencyMax time.Duration
 	// SyncFailRate is the chance that a Sync reports ErrSyncFailed.
 	SyncFailRate float64
+	// SyncFailLosesWrites makes a failed Sync lose the writes it covered, as Linux may
+	// after a failed fsync (PostgreSQL's "fsyncgate"): the kernel drops the dirty pages,
+	// so reads show the file as it was before them and a later Sync that succeeds does
+	// not bring them back. Without it a failed Sync keeps them pending, to be made
+	// durable by the next one. A system must treat a failed sync as fatal to the writes
+	// it covered (rewrite them, or crash and recover) to survive it.
+	SyncFailLosesWrites bool
 	// ReadCorruptRate is the chance that ReadFile returns a copy with one bit flipped.
 	ReadCorruptRate float64
 }
@@ -121,13 +128,20 @@ func (w *World) SetDiskFaults(id NodeID, f DiskFaults) error {
 		return fmt.Errorf("harness: SetDiskFaults %q: %w", id, err)
 	}
 	n.disk.faults = f
-	w.annotate(id, fmt.Sprintf("disk sync %v-%v fail %g corrupt-read %g",
-		f.SyncLatencyMin, f.SyncLatencyMax, f.SyncFailRate, f.ReadCorruptRate))
+	note := fmt.Sprintf("disk sync %v-%v fail %g corrupt-read %g", f.SyncLatencyMin,
+		f.SyncLatencyMax, f.SyncFailRate, f.ReadCorruptRate)
+	if f.SyncFailLosesWrites {
+		note += " fsyncgate"
+	}
+	w.annotate(id, note)
 	return nil
 }
 
 // apply performs op on files. limit >= 0 keeps only that many bytes of a write or append
-// (a torn write).
+// (a torn write). An op whose file is missing, or a truncation past the end, does what it
+// can (nothing, or nothing beyond the end): it can only meet such a file after a failed
+// sync lost the write that made it (SyncFailLosesWrites), and current and durable must
+// then replay the rest of the log alike.
 func apply(files map[string][]byte, op *diskOp, limit int) {
 	data := op.data
 	if limit >= 0 && limit < len(data) {
@@ -139,11 +153,15 @@ func apply(files map[string][]byte, op *diskOp, limit int) {
 	case opAppend:
 		files[op.name] = append(files[op.name], data...)
 	case opTruncate:
-		f := files[op.name]
-		files[op.name] = f[:op.size:op.size]
+		if f, ok := files[op.name]; ok {
+			size := min(op.size, len(f))
+			files[op.name] = f[:size:size]
+		}
 	case opRename:
-		files[op.to] = files[op.name]
-		delete(files, op.name)
+		if f, ok := files[op.name]; ok {
+			files[op.to] = f
+			delete(files, op.name)
+		}
 	case opRemove:
 		delete(files, op.name)
 	}
@@ -166,6 +184,7 @@ func (d *simDisk) Sync(done func(err error)) {
 	if !d.n.up {
 		return
 	}
+	w.inWorld++ // world code called by a node: a panic here is the harness's
 	lat := d.faults.SyncLatencyMin
 	if span := d.faults.SyncLatencyMax - lat; span > 0 {
 		lat += time.Duration(d.rng.Int64N(int64(span) + 1))
@@ -174,6 +193,7 @@ func (d *simDisk) Sync(done func(err error)) {
 	d.lastAt = at
 	d.syncs = append(d.syncs, pendingSync{mark: len(d.log), done: done})
 	w.q.push(event{at: at, kind: evSync, node: d.n.idx, inc: d.n.inc})
+	w.inWorld--
 }
 
 // completeSync finishes the oldest pending Sync and reports its outcome.
@@ -184,18 +204,39 @@ func (d *simDisk) completeSync() (done func(error), err error) {
 	s := d.syncs[0]
 	d.syncs = d.syncs[1:]
 	if d.faults.SyncFailRate > 0 && d.rng.Float64() < d.faults.SyncFailRate {
+		if d.faults.SyncFailLosesWrites {
+			d.drop(s.mark)
+			d.checkAll("a failed sync lost its writes")
+		}
 		return s.done, ErrSyncFailed
 	}
 	for i := range s.mark {
 		apply(d.durable, &d.log[i], -1)
 	}
-	n := copy(d.log, d.log[s.mark:])
+	d.checkSynced(d.log[:s.mark], d.log[s.mark:])
+	d.trim(s.mark)
+	return s.done, nil
+}
+
+// trim removes the first mark ops from the log; later syncs cover fewer ops.
+func (d *simDisk) trim(mark int) {
+	n := copy(d.log, d.log[mark:])
 	clear(d.log[n:])
 	d.log = d.log[:n]
 	for i := range d.syncs {
-		d.syncs[i].mark -= s.mark
+		d.syncs[i].mark -= mark
 	}
-	return s.done, nil
+}
+
+// drop loses the first mark ops of the log (fsyncgate): what reads show becomes the
+// durable image plus the ops that remain pending.
+func (d *simDisk) drop(mark int) {
+	d.trim(mark)
+	d.current = clip(d.durable)
+	for i := range d.log {
+		apply(d.current, &d.log[i], -1)
+	}
+	d.w.stats.LostWrites += uint64(mark)
 }
 
 // endIncarnation forgets the pending Syncs: their callbacks belong to a dead incarnation.
@@ -208,6 +249,7 @@ func (d *simDisk) endIncarnation() {
 // crash keeps only the durable image, or with torn, the pending writes up to a random
 // point, the write at that point cut to a random prefix.
 func (d *simDisk) crash(torn bool) {
+	d.checkAll("crash")
 	if torn && len(d.log) > 0 {
 		cut := d.rng.IntN(len(d.log) + 1)
 		for i := range cut {
@@ -224,6 +266,7 @@ func (d *simDisk) crash(torn bool) {
 
 // stop makes every pending write durable: a graceful stop syncs.
 func (d *simDisk) stop() {
+	d.checkAll("stop")
 	for i := range d.log {
 		apply(d.durable, &d.log[i], -1)
 	}

@@ -130,8 +130,10 @@ func (d *simDisk) List() []string {
 
 // do applies op to the current image and logs it as pending.
 func (d *simDisk) do(op diskOp) {
+	d.w.inWorld++ // world code called by a node: a panic here is the harness's
 	apply(d.current, &op, -1)
 	d.log = append(d.log, op)
+	d.w.inWorld--
 }
 
 // exact returns a copy of p whose capacity equals its length (see simDisk).

@@ -38,16 +38,20 @@ func (e *env) After(d time.Duration, f func()) Timer {
 		return Timer{}
 	}
 	w := e.w
+	w.inWorld++ // world code from here on: a panic in it is the harness's (see panicked)
 	id := w.timers.alloc()
 	at := addSat(w.now, time.Duration(e.n.clock.toGlobal(int64(d))))
 	w.q.push(event{at: at, kind: evTimer, fn: f, id: id, node: e.n.idx, inc: e.inc})
+	w.inWorld--
 	return NewTimer(w, id)
 }
 
 // Send implements Env. The world copies msg, so the sender may reuse its buffer.
 func (e *env) Send(to NodeID, msg []byte) {
 	if e.live() {
+		e.w.inWorld++
 		e.w.sendDatagram(e.n, to, msg)
+		e.w.inWorld--
 	}
 }
 
@@ -58,7 +62,12 @@ func (e *env) Rand() Rand { return e.rng }
 func (e *env) Disk() Disk { return e.n.disk }
 
 // Dial implements Env; see stream.go.
-func (e *env) Dial(to NodeID, h StreamHandler) Stream { return e.w.dial(e, to, h) }
+func (e *env) Dial(to NodeID, h StreamHandler) Stream {
+	e.w.inWorld++
+	s := e.w.dial(e, to, h)
+	e.w.inWorld--
+	return s
+}
 
 // Logf implements Env: the line goes to the trace (and Options.Logf).
 func (e *env) Logf(format string, args ...any) {

@@ -68,37 +68,81 @@ func (e *InvariantError) Error() string {
 // Unwrap returns the System's error, for errors.Is and errors.As.
 func (e *InvariantError) Unwrap() error { return e.Err }
 
-// NodePanicError stops a run when node code panicked: a found bug, recovered so that the
-// harness can report and shrink it. Error is deterministic; Stack is for humans.
+// NodePanicError stops a run when code of the system under test panicked: a node's or a
+// client's callback, or system code the world calls outside any node (an invariant check, a
+// leader report). It is a found bug, recovered so that the harness can report and shrink it.
+// Error is deterministic; Stack is for humans.
 type NodePanicError struct {
-	Node  NodeID // "" when harness code (an At callback) panicked
+	// Node is the node or client whose code panicked, or, for system code outside any
+	// node (In set), the node the call was about ("" if none).
+	Node NodeID
+	// In names the system code outside any node that panicked ("invariant check", say);
+	// empty for a node's own callback.
+	In    string
 	At    time.Duration
 	Value any
 	Stack string
 }
 
-// Error names the node, the time and the panic value; it omits the stack, which holds
-// paths and addresses.
+// Error names the node (or the system code), the time and the panic value; it omits the
+// stack, which holds paths and addresses.
 func (e *NodePanicError) Error() string {
-	who := string(e.Node)
-	if who == "" {
-		who = "harness code"
+	if e.In == "" {
+		return fmt.Sprintf("%s panicked at %v: %v", e.Node, e.At, e.Value)
 	}
-	return fmt.Sprintf("%s panicked at %v: %v", who, e.At, e.Value)
+	about := ""
+	if e.Node != "" {
+		about = " of " + string(e.Node)
+	}
+	return fmt.Sprintf("the system's %s%s panicked at %v: %v", e.In, about, e.At, e.Value)
 }
 
-// panicked records a recovered panic as the error that stops the run.
-func (w *World) panicked(v any) *NodePanicError {
+// HarnessPanicError stops a run when the world's own code panicked: an At callback, a fault,
+// the runner, or world code a node called through its Env (a send, a disk write). It is a
+// bug in the harness (or in a test's harness code), not in the system under test, so Run
+// returns it as an error: it is never classed as a failure, shrunk or saved as a
+// regression.
+type HarnessPanicError struct {
+	// Node is the node whose Env call was running world code, or "".
+	Node  NodeID
+	At    time.Duration
+	Value any
+	Stack string
+}
+
+// Error says that the harness panicked, when, and with what; it omits the stack.
+func (e *HarnessPanicError) Error() string {
+	where := ""
+	if e.Node != "" {
+		where = " (in a call from " + string(e.Node) + ")"
+	}
+	return fmt.Sprintf("harness error: the world's own code panicked at %v%s: %v", e.At,
+		where, e.Value)
+}
+
+// panicked turns a recovered panic into the error that stops the run. Whose it is follows
+// from what was running: world code called through an Env (inWorld), a node's callback
+// (cur), system code outside any node (sysCall), or else the world's own code.
+func (w *World) panicked(v any) error {
 	stack := string(debug.Stack())
 	if i := strings.Index(stack, "panic("); i > 0 {
 		stack = stack[i:] // start at the panic, not at the recovery machinery
 	}
-	pe := &NodePanicError{Node: w.name(w.cur), At: w.Now(), Value: v, Stack: stack}
-	w.cur = -1
-	if w.fail == nil {
-		w.fail = pe
+	var err error
+	if w.inWorld > 0 || (w.cur < 0 && w.sysCall == "") {
+		err = &HarnessPanicError{Node: w.name(w.cur), At: w.Now(), Value: v, Stack: stack}
+	} else {
+		node := w.name(w.cur)
+		if w.sysCall != "" {
+			node = w.sysAbout
+		}
+		err = &NodePanicError{Node: node, In: w.sysCall, At: w.Now(), Value: v, Stack: stack}
 	}
-	return pe
+	w.cur, w.inWorld, w.sysCall, w.sysAbout = -1, 0, "", ""
+	if w.fail == nil {
+		w.fail = err
+	}
+	return err
 }
 
 // BudgetError stops a run that used up Options.MaxEvents: a runaway system (a message
@@ -111,4 +155,17 @@ type BudgetError struct {
 func (e *BudgetError) Error() string {
 	return fmt.Sprintf("event budget of %d events used up at %v: runaway system (message "+
 		"storm, livelock or retry loop)", e.Events, e.At)
+}
+
+// QueueLimitError stops a run whose event queue reached Options.QueueLimit: a system that
+// schedules timers or messages faster than they fall due (a runaway). Its text is
+// deterministic.
+type QueueLimitError struct {
+	Limit int
+	At    time.Duration
+}
+
+func (e *QueueLimitError) Error() string {
+	return fmt.Sprintf("event queue limit of %d pending events reached at %v: runaway "+
+		"system (timers or messages scheduled faster than they fall due)", e.Limit, e.At)
 }

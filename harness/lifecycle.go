@@ -30,9 +30,7 @@ func (w *World) Crash(id NodeID, opts CrashOptions) error {
 	n.disk.crash(opts.TornWrite)
 	w.net.DropHeld(n.ep)
 	w.breakStreamsOf(n, ErrPeerCrashed)
-	if w.life != nil {
-		w.life.NodeDown(id)
-	}
+	w.nodeDown(id)
 	return nil
 }
 
@@ -60,10 +58,17 @@ func (w *World) Stop(id NodeID) error {
 	w.down(n)
 	n.disk.stop()
 	w.breakStreamsOf(n, ErrPeerStopped)
-	if w.life != nil {
-		w.life.NodeDown(id)
-	}
+	w.nodeDown(id)
 	return nil
+}
+
+// nodeDown tells the LifecycleObserver, as system code, that id went down.
+func (w *World) nodeDown(id NodeID) {
+	if w.life != nil {
+		prev, about := w.enterSystem("lifecycle observer", id)
+		w.life.NodeDown(id)
+		w.leaveSystem(prev, about)
+	}
 }
 
 // down ends n's incarnation: everything queued for it becomes stale.

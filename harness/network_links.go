@@ -126,3 +126,65 @@ func describeLink(c netfault.LinkConfig) string {
 	}
 	return b.String()
 }
+
+// SetLinkCapacity bounds the messages in flight at once on each direction between a and
+// b, or, with b empty, between a and every other endpoint (a congested node): a send onto
+// a full link drops one of the link's messages, itself included, at random (see
+// netfault.Network.SetCapacity). Capacity 0 lifts the bound.
+func (w *World) SetLinkCapacity(a, b NodeID, capacity int) error {
+	if capacity < 0 || capacity > netfault.MaxLinkCapacity {
+		return fmt.Errorf("harness: SetLinkCapacity %s: capacity %d is outside [0, %d]", a,
+			capacity, netfault.MaxLinkCapacity)
+	}
+	peers := []NodeID{b}
+	if b == "" {
+		peers = nil
+		for _, n := range w.nodes {
+			if n.id != a {
+				peers = append(peers, n.id)
+			}
+		}
+	}
+	for _, p := range peers {
+		eps, err := w.endpoints(a, p)
+		if err != nil {
+			return fmt.Errorf("harness: SetLinkCapacity: %w", err)
+		}
+		w.net.SetCapacity(eps[0], eps[1], capacity)
+		w.net.SetCapacity(eps[1], eps[0], capacity)
+	}
+	other := string(b)
+	if b == "" {
+		other = "all"
+	}
+	w.annotate(a, fmt.Sprintf("link capacity <-> %s: %d", other, capacity))
+	return nil
+}
+
+// ClearLinkCapacities lifts the capacity of every link (the timeline notes it only if some
+// link had one).
+func (w *World) ClearLinkCapacities() {
+	if w.net.ClearCapacities() > 0 {
+		w.annotate("", "link capacities lifted")
+	}
+}
+
+// IsolateFromServers cuts id off from every other server, both ways, until Heal; clients
+// keep reaching it and it them. This is the isolate fault: a leader cut off from its
+// followers still hears from clients, and so keeps taking writes it cannot commit. (Isolate
+// cuts a node off from every endpoint, clients included.)
+func (w *World) IsolateFromServers(id NodeID) error {
+	n, err := w.lookup(id)
+	if err != nil {
+		return fmt.Errorf("harness: IsolateFromServers: %w", err)
+	}
+	for _, sid := range w.servers {
+		if o := w.nodes[w.index[sid]]; o != n {
+			w.net.Cut(n.ep, o.ep)
+			w.net.Cut(o.ep, n.ep)
+		}
+	}
+	w.annotate(id, "isolate from servers")
+	w.breakCutStreams()
+	return nil
+}

@@ -41,6 +41,11 @@ func before(a, b *event) bool {
 type eventQueue struct {
 	h   []event
 	seq uint64
+	// limit bounds len(h) (0: no bound); full is set when a push found limit events
+	// queued and dropped its event, and the world then stops the run with a
+	// *QueueLimitError.
+	limit int
+	full  bool
 }
 
 func (q *eventQueue) len() int { return len(q.h) }
@@ -48,8 +53,13 @@ func (q *eventQueue) len() int { return len(q.h) }
 // peekAt is the time of the next event; the queue must not be empty.
 func (q *eventQueue) peekAt() int64 { return q.h[0].at }
 
-// push adds e, stamping it with the next sequence number.
+// push adds e, stamping it with the next sequence number. At the limit it drops e and
+// sets full instead: memory stays bounded and the run stops after the current event.
 func (q *eventQueue) push(e event) {
+	if q.limit > 0 && len(q.h) >= q.limit {
+		q.full = true
+		return
+	}
 	e.seq = q.seq
 	q.seq++
 	q.h = append(q.h, e)

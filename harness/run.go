@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -9,27 +8,6 @@ import (
 	"github.com/simfuzz/simfuzz/model"
 	"github.com/simfuzz/simfuzz/netfault"
 )
-
-// FailureClass tells apart the ways a run can fail; each has its own meaning for a user.
-type FailureClass string
-
-// The failure classes. A harness error (a scenario the world refuses) is not a failure of
-// the system under test and is returned as an error from Run instead.
-const (
-	ClassInvariant       FailureClass = "invariant"
-	ClassLinearizability FailureClass = "linearizability"
-	ClassLiveness        FailureClass = "liveness"
-	ClassPanic           FailureClass = "panic"
-)
-
-// Failure is a found bug. Message is deterministic (no paths, no wall times, no pointers) so
-// that rapid can confirm a shrunk failure is the same failure.
-type Failure struct {
-	Class   FailureClass
-	Message string
-}
-
-func (f *Failure) Error() string { return string(f.Class) + ": " + f.Message }
 
 // RunOptions tunes how a scenario runs; the zero value is the default.
 type RunOptions struct {
@@ -41,16 +19,13 @@ type RunOptions struct {
 	ProbeTimeout time.Duration
 	// SkipLinearizability leaves the porcupine check out (for benchmarks of the world).
 	SkipLinearizability bool
-	// MaxEvents bounds the events of one run (default DefaultMaxEvents); a run that uses
-	// them all fails as a liveness failure (runaway).
+	// MaxEvents bounds the events of one run (default: EventBudget of the scenario); a
+	// run that uses them all fails as a liveness failure (runaway).
 	MaxEvents uint64
 	// Workload is the vocabulary of the scenario's operations and the model that judges
 	// the history (default model.KV).
 	Workload *model.Workload
 }
-
-// DefaultMaxEvents is about thirty times what the standard 60 s benchmark scenario needs.
-const DefaultMaxEvents = 1_000_000
 
 // RunResult is everything a run produced.
 type RunResult struct {
@@ -93,19 +68,55 @@ func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	failure, err := r.execute()
+	failure, err := r.guarded(r.execute)
 	if err != nil {
 		return nil, err
 	}
 	res := r.result(failure)
 	if res.Failure == nil && !opts.SkipLinearizability {
-		res.Verdict = opts.Workload.Check(res.History)
-		if !res.Verdict.Linearizable() {
-			res.Failure = &Failure{Class: ClassLinearizability,
-				Message: res.Verdict.Message()}
+		if err := r.check(res); err != nil {
+			return nil, err
 		}
 	}
 	return res, nil
+}
+
+// guarded runs a part of the run that happens outside the world's steps (healing, the
+// liveness conditions, the check) and turns a panic in it into a failure of the system or
+// a harness error, as the world does for a panic within a step.
+func (r *runner) guarded(part func() (*Failure, error)) (f *Failure, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			f, err = classify(r.w.panicked(v))
+		}
+	}()
+	return part()
+}
+
+// check judges the history with the workload's model. A verdict that is neither a pass nor
+// a proof of a violation (the checker's search gave up) is reported as ClassUndecided,
+// never as a pass. A panic in the checker is a harness error.
+func (r *runner) check(res *RunResult) error {
+	_, err := r.guarded(func() (*Failure, error) {
+		res.Verdict = r.w8.Check(res.History)
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	res.Failure = verdictFailure(res.Verdict)
+	return nil
+}
+
+// verdictFailure is the failure a checked history amounts to, or nil for a pass.
+func verdictFailure(v model.Verdict) *Failure {
+	switch {
+	case !v.Decided():
+		return &Failure{Class: ClassUndecided, Message: v.Message()}
+	case !v.Linearizable():
+		return &Failure{Class: ClassLinearizability, Message: v.Message()}
+	}
+	return nil
 }
 
 // runner holds the state of one scenario execution.
@@ -134,7 +145,7 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 		opts.ProbeTimeout = 5 * time.Second
 	}
 	if opts.MaxEvents == 0 {
-		opts.MaxEvents = DefaultMaxEvents
+		opts.MaxEvents = EventBudget(s)
 	}
 	w, err := NewWorld(sys, Options{Seed: s.Seed,
 		Network: netfault.Config{Default: s.Network.Link()}, Disk: s.Disk.Faults(),
@@ -156,22 +167,16 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 		}
 		r.clients = append(r.clients, &clientDriver{r: r, index: i, script: cs, c: c})
 	}
-	if needsAdmin(s.Faults) {
-		if r.admin, err = w.AddClient("admin", servers); err != nil {
+	if ChangesMembership(s.Faults) {
+		if r.admin, err = w.AddClient(adminClient, servers); err != nil {
 			return nil, err
 		}
 	}
 	return r, nil
 }
 
-func needsAdmin(faults []Fault) bool {
-	for _, f := range faults {
-		if f.Kind == FaultAddVoter || f.Kind == FaultRemoveVoter {
-			return true
-		}
-	}
-	return false
-}
+// adminClient is the endpoint that asks for membership changes.
+const adminClient NodeID = "admin"
 
 // execute runs both phases; it returns the failure found, if any.
 func (r *runner) execute() (*Failure, error) {
@@ -190,28 +195,9 @@ func (r *runner) execute() (*Failure, error) {
 	return r.liveness()
 }
 
-// classify turns a world error into a failure of the system, or a harness error.
-func classify(err error) (*Failure, error) {
-	if err == nil {
-		return nil, nil
-	}
-	var ie *InvariantError
-	var pe *NodePanicError
-	var be *BudgetError
-	switch {
-	case errors.As(err, &be):
-		return &Failure{Class: ClassLiveness, Message: be.Error()}, nil
-	case errors.As(err, &ie):
-		return &Failure{Class: ClassInvariant, Message: ie.Error()}, nil
-	case errors.As(err, &pe):
-		return &Failure{Class: ClassPanic, Message: pe.Error()}, nil
-	}
-	return nil, err
-}
-
 func (r *runner) result(f *Failure) *RunResult {
-	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(), Events: r.w.Events(),
-		SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
+	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
+		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
 		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted()}
 }
 

@@ -7,37 +7,49 @@ import (
 	"time"
 )
 
-// scheduleFault arranges for f (and its undo, when f.For > 0) to happen at f.At.
+// scheduleFault arranges for f (and its undo, when its kind has one and f.For > 0) to
+// happen at f.At. The scenario was validated, so f's kind has a spec.
 func (r *runner) scheduleFault(f Fault) {
-	r.w.At(time.Duration(f.At), func() {
-		if f.Kind == FaultCrashStorm {
-			r.announce(f)
-			r.note(f, r.startStorm(f))
-			return
-		}
-		target, ok := r.resolve(f.Node)
-		if !ok {
-			r.w.annotate("", fmt.Sprintf("skipped %s: no leader", f.Kind))
-			return
-		}
-		f.Node = target
-		r.announce(f)
-		r.note(f, r.apply(f))
-		if f.For > 0 {
-			r.w.After(time.Duration(f.For), func() { r.note(f, r.undo(f)) })
-		}
-	})
+	sp := specOf(f.Kind)
+	r.w.At(time.Duration(f.At), func() { r.fire(sp, f) })
 }
 
-// announce puts on the timeline the faults the world does not annotate when it applies
-// them (membership changes, crash storms, leader traps), so the HTML view shows every fault.
-func (r *runner) announce(f Fault) {
-	switch f.Kind {
-	case FaultAddVoter, FaultRemoveVoter, FaultCrashStorm, FaultLeaderTrap:
-		_, text, _ := strings.Cut(f.String(), " ") // drop "at" and the time
-		_, text, _ = strings.Cut(text, " ")
-		r.w.annotate(f.Node, text)
+// fire applies f now, and schedules its undo.
+func (r *runner) fire(sp *faultSpec, f Fault) {
+	f, ok := r.target(sp, f)
+	if !ok {
+		return
 	}
+	if sp.announce {
+		r.announce(f)
+	}
+	r.note(f, sp.apply(r, f))
+	if sp.undo != nil && f.For > 0 {
+		r.w.After(time.Duration(f.For), func() { r.note(f, sp.undo(r, f)) })
+	}
+}
+
+// target resolves a LeaderTarget node of f. With no leader the fault is skipped (and the
+// skip annotated), since "the leader" of a leaderless cluster is nobody.
+func (r *runner) target(sp *faultSpec, f Fault) (Fault, bool) {
+	if !sp.usesNode() {
+		return f, true
+	}
+	target, ok := r.resolve(f.Node)
+	if !ok {
+		r.w.annotate("", fmt.Sprintf("skipped %s: no leader", f.Kind))
+		return f, false
+	}
+	f.Node = target
+	return f, true
+}
+
+// announce puts on the timeline a fault whose apply the world does not annotate
+// (membership changes, crash storms, leader traps), so the HTML view shows every fault.
+func (r *runner) announce(f Fault) {
+	_, text, _ := strings.Cut(f.String(), " ") // drop "at" and the time
+	_, text, _ = strings.Cut(text, " ")
+	r.w.annotate(f.Node, text)
 }
 
 // note records a fault the world refused (restarting an up node, say): shrunk and
@@ -57,88 +69,8 @@ func (r *runner) resolve(id NodeID) (NodeID, bool) {
 	if !ok {
 		return "", false
 	}
-	l := lr.Leader()
+	l := r.w.leaderOf(lr)
 	return l, l != ""
-}
-
-func (r *runner) apply(f Fault) error {
-	w := r.w
-	switch f.Kind {
-	case FaultCrash:
-		return w.Crash(f.Node, CrashOptions{TornWrite: f.Torn})
-	case FaultRestart:
-		return w.Restart(f.Node)
-	case FaultStop:
-		return w.Stop(f.Node)
-	case FaultPause:
-		return w.Pause(f.Node)
-	case FaultResume:
-		return w.Resume(f.Node)
-	case FaultPartition:
-		return w.Split(r.registered(f.Groups)...)
-	case FaultCut:
-		return w.Cut(f.Node, f.Peer)
-	case FaultIsolate:
-		return w.Split([]NodeID{f.Node}, r.otherServers(f.Node))
-	case FaultHeal:
-		w.Heal()
-		return nil
-	}
-	return r.applySettings(f)
-}
-
-func (r *runner) applySettings(f Fault) error {
-	w := r.w
-	switch f.Kind {
-	case FaultClog:
-		return w.Clog(f.Node)
-	case FaultClogLink:
-		return w.ClogLink(f.Node, f.Peer)
-	case FaultUnclog:
-		return w.Unclog(f.Node)
-	case FaultUnclogLink:
-		return w.UnclogLink(f.Node, f.Peer)
-	case FaultLink:
-		return r.setLinkPair(f.Node, f.Peer, *f.Link)
-	case FaultClock:
-		return w.SetClock(f.Node, time.Duration(f.Skew), f.DriftPPM)
-	case FaultDisk:
-		return w.SetDiskFaults(f.Node, f.Disk.Faults())
-	case FaultAddVoter:
-		return r.addVoter(f.Node)
-	case FaultRemoveVoter:
-		return r.changeVoter(f.Node, false)
-	case FaultCrashStorm:
-		return r.startStorm(f)
-	case FaultLeaderTrap:
-		return r.startTrap(f)
-	}
-	return fmt.Errorf("unknown fault kind %q", f.Kind)
-}
-
-// undo reverses a fault whose For has passed.
-func (r *runner) undo(f Fault) error {
-	w := r.w
-	switch f.Kind {
-	case FaultCrash, FaultStop:
-		return w.Restart(f.Node)
-	case FaultPause:
-		return w.Resume(f.Node)
-	case FaultPartition, FaultCut, FaultIsolate:
-		w.Heal()
-		return nil
-	case FaultClog:
-		return w.Unclog(f.Node)
-	case FaultClogLink:
-		return w.UnclogLink(f.Node, f.Peer)
-	case FaultLink:
-		return r.setLinkPair(f.Node, f.Peer, r.s.Network)
-	case FaultClock:
-		return w.SetClock(f.Node, 0, 0)
-	case FaultDisk:
-		return w.SetDiskFaults(f.Node, r.s.Disk.Faults())
-	}
-	return nil // restart, resume, heal, unclog and membership changes have no undo
 }
 
 func (r *runner) setLinkPair(a, b NodeID, c NetworkConfig) error {
@@ -163,6 +95,8 @@ func (r *runner) addVoter(id NodeID) error {
 	return r.changeVoter(id, true)
 }
 
+// changeVoter asks the system's Admin client for a membership change. The call runs as
+// the admin client's code, so a panic in it is the system's.
 func (r *runner) changeVoter(id NodeID, add bool) error {
 	a, ok := r.admin.(Admin)
 	if !ok {
@@ -175,12 +109,13 @@ func (r *runner) changeVoter(id NodeID, add bool) error {
 			r.w.annotate(id, fmt.Sprintf("membership change failed: %v", err))
 		}
 	}
-	if add {
-		a.AddVoter(id, done)
-	} else {
-		a.RemoveVoter(id, done)
-	}
-	return nil
+	return r.w.Exec(adminClient, func() {
+		if add {
+			a.AddVoter(id, done)
+		} else {
+			a.RemoveVoter(id, done)
+		}
+	})
 }
 
 // registered drops from groups the nodes the world does not know yet (spares never added):
@@ -192,17 +127,6 @@ func (r *runner) registered(groups [][]NodeID) [][]NodeID {
 			if r.w.Known(id) {
 				out[i] = append(out[i], id)
 			}
-		}
-	}
-	return out
-}
-
-// otherServers lists the registered servers other than id.
-func (r *runner) otherServers(id NodeID) []NodeID {
-	var out []NodeID
-	for _, n := range r.w.Nodes() {
-		if n != id {
-			out = append(out, n)
 		}
 	}
 	return out

@@ -3,40 +3,8 @@ package harness
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 )
-
-// healAll ends every fault: the network heals and unclogs, links and disks return to the
-// scenario defaults (with sync failures and read corruption off), paused nodes resume and
-// down nodes restart. Clock skew stays: a correct system tolerates it.
-func (r *runner) healAll() {
-	w := r.w
-	w.annotate("", "liveness phase: all faults healed")
-	if r.storms != nil {
-		r.storms.active, r.storms.trapUntil = nil, 0
-	}
-	w.Heal()
-	w.UnclogAll()
-	r.note(Fault{Kind: FaultLink}, w.SetAllLinks(r.s.Network.Link()))
-	disk := r.s.Disk
-	disk.SyncFailRate, disk.ReadCorruptRate = 0, 0
-	for _, id := range w.Nodes() {
-		if isServer(r.s, id) {
-			r.note(Fault{Kind: FaultDisk, Node: id}, w.SetDiskFaults(id, disk.Faults()))
-		}
-		if w.Paused(id) {
-			r.note(Fault{Kind: FaultResume, Node: id}, w.Resume(id))
-		}
-		if !w.Up(id) {
-			r.note(Fault{Kind: FaultRestart, Node: id}, w.Restart(id))
-		}
-	}
-}
-
-func isServer(s Scenario, id NodeID) bool {
-	return slices.Contains(s.Cluster.Nodes, id) || slices.Contains(s.Cluster.Spares, id)
-}
 
 // liveness waits, within the scenario's bound, for every pending operation to finish, then
 // for a probe write to be acknowledged, then for the replicas to converge.
@@ -61,7 +29,12 @@ func (r *runner) liveness() (*Failure, error) {
 	}
 	if conv, ok := r.sys.(Converger); ok {
 		var last error
-		converged := func() bool { last = conv.Converged(r.upServers()); return last == nil }
+		converged := func() bool {
+			prev, about := r.w.enterSystem("convergence check", "")
+			last = conv.Converged(r.upServers())
+			r.w.leaveSystem(prev, about)
+			return last == nil
+		}
 		if f, err := r.waitFor(converged, deadline); f != nil || err != nil {
 			return r.livenessFailure(f, err, func() string {
 				return fmt.Sprintf("replicas did not converge: %v", last)
@@ -111,7 +84,7 @@ func (r *runner) pendingOps() string {
 func (r *runner) upServers() []NodeID {
 	var up []NodeID
 	for _, id := range r.w.Nodes() {
-		if isServer(r.s, id) && r.w.Up(id) {
+		if r.w.Up(id) {
 			up = append(up, id)
 		}
 	}

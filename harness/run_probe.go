@@ -19,10 +19,19 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 	op := r.w8.Probe
 	var out *Outcome
 	call := r.w.Now()
-	c.Invoke(op, func(o Outcome) {
-		out = &o
-		r.record(len(r.clients), op, call, o)
+	// Invoke runs as the probe client's code: a panic in it is the system's.
+	err = r.w.Exec(ProbeClient, func() {
+		c.Invoke(op, func(o Outcome) {
+			if out != nil {
+				panic("harness: the probe client completed its write twice")
+			}
+			out = &o
+			r.record(len(r.clients), op, call, o)
+		})
 	})
+	if f, err := classify(err); f != nil || err != nil {
+		return f, err
+	}
 	if limit := call + r.opts.ProbeTimeout; limit < deadline {
 		deadline = limit
 	}

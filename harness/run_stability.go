@@ -25,14 +25,14 @@ func (r *runner) stability() (*Failure, error) {
 	r.w.annotate("", "stability window")
 	for _, f := range r.s.Faults {
 		if f.Persist {
-			r.note(f, r.apply(f))
+			r.reapply(f)
 		}
 	}
 	var changes []string
-	last := lr.Leader()
+	last := r.w.leaderOf(lr)
 	var sample func()
 	sample = func() {
-		if l := lr.Leader(); l != last {
+		if l := r.w.leaderOf(lr); l != last {
 			changes = append(changes, fmt.Sprintf("%v %q->%q", r.w.Now(), last, l))
 			last = l
 		}
@@ -47,4 +47,12 @@ func (r *runner) stability() (*Failure, error) {
 			"in a %v stability window (first: %s)", len(changes), window, changes[0])}, nil
 	}
 	return nil, nil
+}
+
+// reapply applies a persistent fault again, for good: no undo follows.
+func (r *runner) reapply(f Fault) {
+	sp := specOf(f.Kind)
+	if f, ok := r.target(sp, f); ok {
+		r.note(f, sp.apply(r, f))
+	}
 }

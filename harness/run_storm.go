@@ -118,8 +118,7 @@ func (s *storms) trap() {
 	s.lastLeader = l
 	hold := time.Duration(100+s.rng.IntN(1401)) * time.Millisecond
 	s.r.w.After(0, func() {
-		s.r.note(Fault{Kind: FaultIsolate, Node: l}, s.r.w.Split([]NodeID{l},
-			s.r.otherServers(l)))
+		s.r.note(Fault{Kind: FaultIsolate, Node: l}, s.r.w.IsolateFromServers(l))
 		s.r.w.After(hold, s.r.w.Heal)
 	})
 }

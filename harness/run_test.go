@@ -316,8 +316,7 @@ func TestLeaderTrap(t *testing.T) {
 	require.NoError(t, err)
 	var traps []time.Duration
 	for _, a := range res.Annotations {
-		if strings.HasPrefix(a.Text, "partition [n2] | [n1 n3]") ||
-			strings.HasPrefix(a.Text, "partition [n1] | [n2 n3]") {
+		if a.Text == "isolate from servers" && (a.Node == "n1" || a.Node == "n2") {
 			traps = append(traps, a.At)
 		}
 	}

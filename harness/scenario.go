@@ -78,6 +78,9 @@ type DiskConfig struct {
 	SyncLatencyMax  Duration `json:"sync_latency_max"`
 	SyncFailRate    float64  `json:"sync_fail_rate,omitempty"`
 	ReadCorruptRate float64  `json:"read_corrupt_rate,omitempty"`
+	// SyncFailLosesWrites: a failed sync loses the writes it covered (fsyncgate; see
+	// DiskFaults.SyncFailLosesWrites).
+	SyncFailLosesWrites bool `json:"sync_fail_loses_writes,omitempty"`
 }
 
 // Faults converts the scenario form into the world's.
@@ -86,6 +89,7 @@ func (c DiskConfig) Faults() DiskFaults {
 		SyncLatencyMin: time.Duration(c.SyncLatencyMin),
 		SyncLatencyMax: time.Duration(c.SyncLatencyMax),
 		SyncFailRate:   c.SyncFailRate, ReadCorruptRate: c.ReadCorruptRate,
+		SyncFailLosesWrites: c.SyncFailLosesWrites,
 	}
 }
 

@@ -56,14 +56,11 @@ func (s *Scenario) validatePersistent() error {
 		}
 		n++
 		switch {
-		case f.Kind != FaultCut:
-			return fmt.Errorf("scenario: faults[%d].persist: only a cut can persist, not %s",
-				i, f.Kind)
 		case n > 1:
 			return fmt.Errorf("scenario: faults[%d].persist: at most one fault may persist", i)
 		case s.Stability <= 0:
 			return fmt.Errorf("scenario: faults[%d].persist: needs a stability window", i)
-		case len(s.Cluster.Nodes) < 3 || changesMembership(s.Faults):
+		case len(s.Cluster.Nodes) < 3 || ChangesMembership(s.Faults):
 			return fmt.Errorf("scenario: faults[%d].persist: a persistent cut needs a fixed "+
 				"cluster of at least 3 voters (with 2, one cut link leaves no majority)", i)
 		}
@@ -167,8 +164,8 @@ func (s *Scenario) validatePhases() error {
 }
 
 func (f *Fault) validate(ids map[NodeID]bool, safety time.Duration) error {
-	need, ok := faultNeeds[f.Kind]
-	if !ok {
+	sp := specOf(f.Kind)
+	if sp == nil {
 		return fmt.Errorf("kind: unknown fault kind %q", f.Kind)
 	}
 	if f.At < 0 || time.Duration(f.At) > safety {
@@ -178,54 +175,22 @@ func (f *Fault) validate(ids map[NodeID]bool, safety time.Duration) error {
 	if f.For < 0 {
 		return fmt.Errorf("for: negative duration")
 	}
-	known := func(field string, id NodeID, leaderOK bool) error {
-		if ids[id] || (leaderOK && id == LeaderTarget) {
-			return nil
-		}
-		return fmt.Errorf("%s: unknown node %q", field, id)
+	if err := sp.validateTarget(f, ids); err != nil {
+		return err
 	}
-	var err error
-	switch need {
-	case "node":
-		err = known("node", f.Node, true)
-	case "link":
-		if err = known("node", f.Node, true); err == nil {
-			err = known("peer", f.Peer, false)
-		}
-	case "groups":
-		err = validateGroups(f.Groups, known)
-	case "":
-		if f.Kind == FaultLeaderTrap && f.For <= 0 {
-			err = fmt.Errorf("for: a leader trap needs a duration")
-		}
-	case "storm":
-		if f.Node != "" {
-			err = known("node", f.Node, true)
-		}
-		if err == nil && (f.Rate <= 0 || f.Rate > 1) {
-			err = fmt.Errorf("rate: %v is outside (0, 1]", f.Rate)
-		}
-		if err == nil && f.For <= 0 {
-			err = fmt.Errorf("for: a crash storm needs a duration")
-		}
-	}
-	if err != nil {
+	if err := sp.validateKind(f); err != nil {
 		return err
 	}
 	return f.validateSettings()
 }
 
+// validateSettings checks every settings field that is present, read by the kind or not:
+// a file with an out-of-range value is refused rather than half-understood.
 func (f *Fault) validateSettings() error {
-	if f.Kind == FaultLink && f.Link == nil {
-		return fmt.Errorf("link: a link fault needs link settings")
-	}
 	if f.Link != nil {
 		if err := f.Link.Link().Validate(); err != nil {
 			return fmt.Errorf("link: %v", err)
 		}
-	}
-	if f.Kind == FaultDisk && f.Disk == nil {
-		return fmt.Errorf("disk: a disk fault needs disk settings")
 	}
 	if f.Disk != nil {
 		if err := f.Disk.validate("disk"); err != nil {
@@ -247,13 +212,4 @@ func validateGroups(groups [][]NodeID, known func(string, NodeID, bool) error) e
 		}
 	}
 	return nil
-}
-
-func changesMembership(faults []Fault) bool {
-	for _, f := range faults {
-		if f.Kind == FaultAddVoter || f.Kind == FaultRemoveVoter {
-			return true
-		}
-	}
-	return false
 }

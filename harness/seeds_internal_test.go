@@ -83,7 +83,14 @@ func TestQueueOrder(t *testing.T) {
 		q.push(event{at: at, id: uint64(i)})
 	}
 	var prev event
+	popped := 0
+	defer func() {
+		if popped != len(ats) {
+			t.Fatalf("popped %d events, pushed %d", popped, len(ats))
+		}
+	}()
 	for i := 0; q.len() > 0; i++ {
+		popped++
 		var e event
 		q.pop(&e)
 		if i > 0 && before(&e, &prev) {
@@ -93,5 +100,16 @@ func TestQueueOrder(t *testing.T) {
 			t.Fatalf("equal times must keep push order: %d after %d", e.id, prev.id)
 		}
 		prev = e
+	}
+}
+
+// At its limit the queue drops the event and says so, instead of growing.
+func TestQueueLimit(t *testing.T) {
+	q := eventQueue{limit: 2}
+	for i := range 3 {
+		q.push(event{at: int64(i)})
+	}
+	if q.len() != 2 || !q.full {
+		t.Fatalf("len %d full %v, want 2 true", q.len(), q.full)
 	}
 }

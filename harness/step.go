@@ -76,8 +76,9 @@ func (w *World) pausedNodes() []NodeID {
 	return out
 }
 
-// step pops and runs one event. A panic anywhere in it is a found bug: it is recovered and
-// becomes the *NodePanicError that stops the run.
+// step pops and runs one event. A panic anywhere in it is recovered and stops the run: a
+// *NodePanicError if system code panicked (a found bug), a *HarnessPanicError if the world's
+// own code did (see panicked).
 func (w *World) step() {
 	defer w.recoverStep()
 	var e event
@@ -106,6 +107,9 @@ func (w *World) step() {
 		w.runStreamClosed(&e)
 	default:
 		panic(fmt.Sprintf("harness: event of unknown kind %d", e.kind))
+	}
+	if w.q.full && w.fail == nil {
+		w.fail = &QueueLimitError{Limit: w.q.limit, At: w.Now()}
 	}
 }
 
@@ -142,6 +146,24 @@ func (w *World) hold(n *node, e *event) {
 	w.stats.Events--
 }
 
+// holdDelivery holds a message for paused node n, or, once n holds MaxHeldPerNode events,
+// drops it as a full receive buffer would: a datagram is lost, a stream chunk breaks its
+// stream. Timers, syncs and stream notices are never dropped; a paused node makes no new
+// ones, so only deliveries can grow without bound.
+func (w *World) holdDelivery(n *node, e *event) {
+	if len(n.held) < MaxHeldPerNode {
+		w.emitMsg(KindHold, n, &e.msg, holdPause)
+		w.hold(n, e)
+		return
+	}
+	w.stats.DroppedOverflow++
+	w.emitMsg(KindDrop, n, &e.msg, dropOverflow)
+	if s := w.streams.byID[e.msg.Stream]; e.msg.Stream != 0 && s != nil {
+		w.breakStream(s, fmt.Errorf("%w: %s is paused and its receive buffer is full",
+			ErrPartitioned, n.id))
+	}
+}
+
 // leave ends a stretch of node code: the System's invariants are checked after every event
 // that ran code of a server node.
 func (w *World) leave(n *node) {
@@ -150,7 +172,10 @@ func (w *World) leave(n *node) {
 	if w.inv == nil || n.client || w.fail != nil {
 		return
 	}
-	if err := w.inv.CheckAfterEvent(n.id); err != nil {
+	prev, about := w.enterSystem("invariant check", n.id)
+	err := w.inv.CheckAfterEvent(n.id)
+	w.leaveSystem(prev, about)
+	if err != nil {
 		w.fail = &InvariantError{Node: n.id, At: w.Now(), Err: err}
 	}
 }
@@ -215,8 +240,7 @@ func (w *World) runDatagram(e *event) {
 		return
 	}
 	if n.paused {
-		w.emitMsg(KindHold, n, m, holdPause)
-		w.hold(n, e)
+		w.holdDelivery(n, e)
 		return
 	}
 	w.stats.Delivered++

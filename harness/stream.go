@@ -69,8 +69,13 @@ func (w *World) dial(e *env, to NodeID, h StreamHandler) Stream {
 	t.byID[s.id] = s
 	t.live = append(t.live, s)
 	ti, ok := w.index[to]
-	if !ok || ti == e.n.idx {
+	switch {
+	case !ok || ti == e.n.idx:
 		w.refuse(s, fmt.Errorf("%w: cannot dial %q from %s", ErrRefused, to, e.n.id))
+		return &s.ends[0]
+	case len(t.live) > MaxLiveStreams:
+		w.refuse(s, fmt.Errorf("%w: %d streams are open, the most the world allows",
+			ErrRefused, MaxLiveStreams))
 		return &s.ends[0]
 	}
 	s.ends[1].node = ti
@@ -100,7 +105,9 @@ func (x *streamEnd) Write(p []byte) error {
 		return nil // an empty chunk would read as control
 	}
 	peer := &x.s.ends[1-x.side]
+	x.w.inWorld++ // world code called by a node: a panic here is the harness's
 	x.w.transmit(x.w.nodes[x.node], peer.node, x.s.id, exact(p))
+	x.w.inWorld--
 	return nil
 }
 
@@ -111,11 +118,13 @@ func (x *streamEnd) Close() {
 		return
 	}
 	w := x.w
+	w.inWorld++ // world code called by a node: a panic here is the harness's
 	w.notify(x, nil)
 	if peer := &x.s.ends[1-x.side]; !peer.closed {
 		w.transmit(w.nodes[x.node], peer.node, x.s.id, nil)
 	}
 	w.finish(x.s)
+	w.inWorld--
 }
 
 // notify closes end x and, if its node still runs the incarnation that owns it, queues
@@ -152,6 +161,11 @@ func (w *World) finish(s *stream) {
 	delete(t.byID, s.id)
 	if i := slices.Index(t.live, s); i >= 0 {
 		t.live = slices.Delete(t.live, i, i+1)
+	}
+	// No chunk of a done stream reaches Arrive again (runChunk skips them), so the
+	// network may forget that it broke: its lists stay as short as the live streams.
+	if a, b := s.ends[0].node, s.ends[1].node; a >= 0 && b >= 0 {
+		w.net.ForgetStream(w.nodes[a].ep, w.nodes[b].ep, s.id)
 	}
 }
 

@@ -11,7 +11,8 @@ func (w *World) runChunk(e *event) {
 	m := &e.msg
 	s := w.streams.byID[m.Stream]
 	if s == nil {
-		w.skip() // the stream is done; chunks still in flight mean nothing now
+		w.net.Forget(*m) // the stream is done; chunks still in flight mean nothing now
+		w.skip()
 		return
 	}
 	n := w.nodes[e.node]
@@ -33,8 +34,7 @@ func (w *World) runChunk(e *event) {
 		w.emitMsg(KindDrop, n, m, dropDown)
 		w.breakStream(s, fmt.Errorf("%w: %s is down", ErrRefused, n.id))
 	case n.paused:
-		w.emitMsg(KindHold, n, m, holdPause)
-		w.hold(n, e)
+		w.holdDelivery(n, e)
 	case x.closed:
 		w.skip() // written after this end closed: discarded like data after a reset
 	case len(m.Payload) > 0:

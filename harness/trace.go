@@ -79,10 +79,11 @@ func (k EventKind) String() string {
 
 // Reasons in TraceEvent.Aux for KindDrop and KindHold.
 const (
-	dropNetwork uint8 = iota + 1 // partitioned at arrival, or a broken stream
-	dropDown                     // the receiver is down
-	holdClog                     // a clog holds it inside the network
-	holdPause                    // the receiver is paused
+	dropNetwork  uint8 = iota + 1 // partitioned at arrival, or a broken stream
+	dropDown                      // the receiver is down
+	holdClog                      // a clog holds it inside the network
+	holdPause                     // the receiver is paused
+	dropOverflow                  // the receiver is paused and holds MaxHeldPerNode already
 )
 
 // TraceEvent is one recorded event of a run. Two runs of the same scenario produce equal
@@ -171,6 +172,8 @@ func reasonNote(r uint8) string {
 		return "clogged"
 	case holdPause:
 		return "receiver paused"
+	case dropOverflow:
+		return "paused receiver's buffer full"
 	}
 	return "?"
 }

@@ -25,6 +25,16 @@ const (
 	MaxSkew = 365 * 24 * time.Hour
 	// MaxMessage bounds one datagram or stream chunk.
 	MaxMessage = 64 << 20
+	// DefaultQueueLimit bounds the event queue unless Options.QueueLimit says otherwise.
+	// A healthy cluster keeps a few thousand events queued; a system that outgrows the
+	// bound is a runaway (QueueLimitError), and its memory stays bounded.
+	DefaultQueueLimit = 1 << 20
+	// MaxHeldPerNode bounds the deliveries held for a paused node; beyond it an arriving
+	// datagram is dropped (its stream breaks), as a full receive buffer would.
+	MaxHeldPerNode = 1 << 14
+	// MaxLiveStreams bounds the streams open at once in the world; Dial beyond it fails
+	// with ErrRefused, as a real system out of file descriptors would.
+	MaxLiveStreams = 1 << 14
 )
 
 // Options configures a World. The zero value (plus a Seed) is a perfect network, instant
@@ -49,29 +59,35 @@ type Options struct {
 	// limit). A system caught in a message storm or a livelock then fails fast and
 	// deterministically instead of running for hours.
 	MaxEvents uint64
+	// QueueLimit bounds the events queued at once (0: DefaultQueueLimit); a run that
+	// reaches it stops with a *QueueLimitError.
+	QueueLimit int
 }
 
 // Stats counts what the world did; every field is deterministic for a given run.
 type Stats struct {
-	Events         uint64 // events executed (stale ones not counted)
-	Stale          uint64 // events skipped: stopped timers, dead incarnations, dead streams
-	Timers         uint64 // timer callbacks run
-	Sent           uint64 // datagrams and stream chunks handed to the network
-	Delivered      uint64 // datagrams handed to a receiver
-	DroppedDown    uint64 // datagrams that arrived at a down node
-	DroppedNet     uint64 // deliveries the network dropped at arrival (partition, broken stream)
-	Held           uint64 // deliveries held at arrival by a clog
-	UnknownDest    uint64 // datagrams sent to an ID that was never registered
-	StreamChunks   uint64 // stream data chunks handed to a receiver
-	StreamsOpened  uint64 // streams accepted
-	StreamsBroken  uint64 // streams broken by a crash, stop, partition or refusal
-	Syncs          uint64 // disk syncs completed successfully
-	SyncFailures   uint64 // disk syncs failed by the SyncFailRate fault
-	ReadCorruption uint64 // disk reads with a flipped bit
-	Crashes        uint64
-	Stops          uint64
-	Restarts       uint64
-	Pauses         uint64
+	Events      uint64 // events executed (stale ones not counted)
+	Stale       uint64 // events skipped: stopped timers, dead incarnations, dead streams
+	Timers      uint64 // timer callbacks run
+	Sent        uint64 // datagrams and stream chunks handed to the network
+	Delivered   uint64 // datagrams handed to a receiver
+	DroppedDown uint64 // datagrams that arrived at a down node
+	// DroppedOverflow counts deliveries dropped because a paused node held MaxHeldPerNode.
+	DroppedOverflow uint64
+	DroppedNet      uint64 // deliveries the network dropped at arrival (partition, broken stream)
+	Held            uint64 // deliveries held at arrival by a clog
+	UnknownDest     uint64 // datagrams sent to an ID that was never registered
+	StreamChunks    uint64 // stream data chunks handed to a receiver
+	StreamsOpened   uint64 // streams accepted
+	StreamsBroken   uint64 // streams broken by a crash, stop, partition or refusal
+	Syncs           uint64 // disk syncs completed successfully
+	SyncFailures    uint64 // disk syncs failed by the SyncFailRate fault
+	LostWrites      uint64 // pending disk writes lost by failed syncs (SyncFailLosesWrites)
+	ReadCorruption  uint64 // disk reads with a flipped bit
+	Crashes         uint64
+	Stops           uint64
+	Restarts        uint64
+	Pauses          uint64
 }
 
 // World is one deterministic simulated run: virtual time, one event queue, the nodes and
@@ -107,6 +123,13 @@ type World struct {
 	notes []Annotation
 	cur   int32 // index of the node whose code is running, -1 for harness code
 	fail  error // the error that stopped the run, returned by every later Step
+	// inWorld counts the Env calls (world code) on the stack of node code, and sysCall
+	// names the system code outside any node that is running (about the node sysAbout):
+	// together with cur they say whose a panic is (see panicked). They are set and reset
+	// without defer, so that a panic leaves them as they were when it happened.
+	inWorld  int32
+	sysCall  string
+	sysAbout NodeID
 }
 
 // NewWorld makes an empty world for sys. It validates opts and names the first bad field.
@@ -122,6 +145,7 @@ func NewWorld(sys System, opts Options) (*World, error) {
 	w.inv, _ = sys.(Invariants)
 	w.life, _ = sys.(LifecycleObserver)
 	w.net = netfault.New(w.newRand("net"), opts.Network)
+	w.q.limit = opts.QueueLimit
 	w.tail.init(opts.TraceTail)
 	return w, nil
 }
@@ -139,6 +163,12 @@ func validateOptions(o *Options) error {
 	}
 	if o.TraceTail == 0 {
 		o.TraceTail = 200
+	}
+	if o.QueueLimit < 0 {
+		return fmt.Errorf("harness: Options.QueueLimit = %d, want >= 0", o.QueueLimit)
+	}
+	if o.QueueLimit == 0 {
+		o.QueueLimit = DefaultQueueLimit
 	}
 	if o.Epoch.IsZero() {
 		o.Epoch = DefaultEpoch
@@ -193,3 +223,25 @@ func (w *World) SetAfterEvent(f func(id NodeID)) { w.afterEvent = f }
 // Rand returns a fresh random stream of the world's seed for a harness component; each
 // name gives an independent stream, so a new user leaves every other stream untouched.
 func (w *World) Rand(name string) *rand.Rand { return w.newRand("harness/" + name) }
+
+// enterSystem marks the start of system code that runs outside any node (an invariant
+// check, a leader report) and returns what to hand to leaveSystem. A panic in between is a
+// found bug in the system, not a harness error.
+func (w *World) enterSystem(what string, about NodeID) (string, NodeID) {
+	prev, prevAbout := w.sysCall, w.sysAbout
+	w.sysCall, w.sysAbout = what, about
+	return prev, prevAbout
+}
+
+// leaveSystem ends a stretch of system code begun by enterSystem.
+func (w *World) leaveSystem(prev string, prevAbout NodeID) {
+	w.sysCall, w.sysAbout = prev, prevAbout
+}
+
+// leaderOf asks the system for its leader, as system code.
+func (w *World) leaderOf(lr LeaderReporter) NodeID {
+	prev, about := w.enterSystem("leader report", "")
+	l := lr.Leader()
+	w.leaveSystem(prev, about)
+	return l
+}

@@ -1,0 +1,82 @@
+package harness
+
+import (
+	"cmp"
+	"slices"
+)
+
+// The healers of the liveness phase, ranked by the order in which they run: the network
+// first, then link and disk settings, then the reactive faults, then the nodes (down ones
+// restart on healed disks, paused ones resume). Each ends one kind of leftover for every
+// node, whatever the scenario contained, so the quiet phase starts from a healthy world.
+var (
+	healNetwork = &healer{rank: 1, name: "partitions", heal: func(r *runner) { r.w.Heal() }}
+	healClogs   = &healer{rank: 2, name: "clogs", heal: func(r *runner) { r.w.UnclogAll() }}
+	healLinks   = &healer{rank: 3, name: "link settings", heal: func(r *runner) {
+		r.note(Fault{Kind: FaultLink}, r.w.SetAllLinks(r.s.Network.Link()))
+	}}
+	healCapacity = &healer{rank: 4, name: "link capacities",
+		heal: func(r *runner) { r.w.ClearLinkCapacities() }}
+	healDisks  = &healer{rank: 5, name: "disk faults", heal: (*runner).healDisks}
+	healStorms = &healer{rank: 6, name: "storms and traps", heal: (*runner).stopStorms}
+	healPaused = &healer{rank: 7, name: "paused nodes", heal: (*runner).resumeAll}
+	healDown   = &healer{rank: 8, name: "down nodes", heal: (*runner).restartAll}
+)
+
+// healAll ends every fault for the liveness phase: every healer named by a spec of the
+// table runs once, in rank order. Clock skew stays: a correct system tolerates it.
+func (r *runner) healAll() {
+	r.w.annotate("", "liveness phase: all faults healed")
+	for _, h := range tableHealers() {
+		h.heal(r)
+	}
+}
+
+// tableHealers lists the distinct healers of the spec table in rank order.
+func tableHealers() []*healer {
+	var hs []*healer
+	for i := range faultTable {
+		for _, h := range faultTable[i].heals {
+			if !slices.Contains(hs, h) {
+				hs = append(hs, h)
+			}
+		}
+	}
+	slices.SortFunc(hs, func(a, b *healer) int { return cmp.Compare(a.rank, b.rank) })
+	return hs
+}
+
+// healDisks returns every server's disk to the scenario default, with sync failures and
+// read corruption off: the liveness phase judges the system on a healthy disk.
+func (r *runner) healDisks() {
+	disk := r.s.Disk
+	disk.SyncFailRate, disk.ReadCorruptRate, disk.SyncFailLosesWrites = 0, 0, false
+	for _, id := range r.w.Nodes() {
+		r.note(Fault{Kind: FaultDisk, Node: id}, r.w.SetDiskFaults(id, disk.Faults()))
+	}
+}
+
+// stopStorms ends every crash storm and leader trap.
+func (r *runner) stopStorms() {
+	if r.storms != nil {
+		r.storms.active, r.storms.trapUntil = nil, 0
+	}
+}
+
+// restartAll restarts every down server.
+func (r *runner) restartAll() {
+	for _, id := range r.w.Nodes() {
+		if !r.w.Up(id) {
+			r.note(Fault{Kind: FaultRestart, Node: id}, r.w.Restart(id))
+		}
+	}
+}
+
+// resumeAll resumes every paused server and client (a pause may name a client).
+func (r *runner) resumeAll() {
+	for _, id := range append(r.w.Nodes(), r.w.Clients()...) {
+		if r.w.Paused(id) {
+			r.note(Fault{Kind: FaultResume, Node: id}, r.w.Resume(id))
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package harness
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// faultSpec is the one home of a fault kind: everything the harness does with a fault of
+// that kind (validate it, render it, apply it, undo it, heal it) is read from here, so that
+// a new kind is one entry of faultTable plus its generator in package generators.
+type faultSpec struct {
+	kind FaultKind
+	// doc says what the fault does; FaultKindInfo hands it out.
+	doc string
+	// target says what Node, Peer and Groups name (the fault's typed shape).
+	target faultTarget
+	// fields lists the other fields the kind reads; String renders only these.
+	fields faultFields
+	// needsFor: the fault is a window (a storm, a trap) and must have a duration.
+	needsFor bool
+	// persists: the fault may carry Persist (see Scenario.Stability).
+	persists bool
+	// admin: the fault changes membership through the system's Admin client.
+	admin bool
+	// announce: apply does not annotate the timeline itself, so the runner does.
+	announce bool
+	// check validates the kind's own fields beyond the target; nil if none.
+	check func(f *Fault) error
+	// apply makes the fault happen; undo reverses it once For has passed (nil: the kind
+	// has no undo, and For, if read at all, is its window).
+	apply func(r *runner, f Fault) error
+	undo  func(r *runner, f Fault) error
+	// heals end what the kind may have left behind when the liveness phase begins. Kinds
+	// share healers; each runs once, in rank order (see healAll).
+	heals []*healer
+	// notDrawn says why generators leave the kind out; empty means they draw it.
+	notDrawn string
+}
+
+// faultTarget is what a fault acts on.
+type faultTarget uint8
+
+const (
+	onWorld     faultTarget = iota // nothing named: the whole world
+	onNode                         // Node, or LeaderTarget resolved when the fault fires
+	onLink                         // Node (or LeaderTarget) -> Peer
+	onNodeLinks                    // Node (or LeaderTarget) and, optionally, Peer
+	onGroups                       // Groups of nodes and clients
+	onAnyNode                      // Node optional: "" any server, LeaderTarget at each event
+)
+
+// faultFields are the optional fields of Fault a kind reads.
+type faultFields uint8
+
+const (
+	usesTorn faultFields = 1 << iota
+	usesLink
+	usesDisk
+	usesClock
+	usesRate
+	usesCapacity
+)
+
+// healer ends one kind of leftover (partitions, clogs, down nodes) for the liveness phase.
+// rank orders the healers: disks must be healed before down nodes restart on them.
+type healer struct {
+	rank int
+	name string
+	heal func(r *runner)
+}
+
+// specOf returns k's spec, or nil for an unknown kind.
+func specOf(k FaultKind) *faultSpec {
+	for i := range faultTable {
+		if faultTable[i].kind == k {
+			return &faultTable[i]
+		}
+	}
+	return nil
+}
+
+// timed reports whether For means something for the kind (an undo delay or a window).
+func (sp *faultSpec) timed() bool { return sp.undo != nil || sp.needsFor }
+
+// usesNode reports whether Node names a target that LeaderTarget resolves at fire time.
+func (sp *faultSpec) usesNode() bool {
+	return sp.target == onNode || sp.target == onLink || sp.target == onNodeLinks
+}
+
+// String renders the fault on one line for reports, e.g. "at 1.2s crash n2 for 800ms". Only
+// the fields the kind reads are shown.
+func (f Fault) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "at %v %s", time.Duration(f.At), f.Kind)
+	sp := specOf(f.Kind)
+	if sp == nil {
+		return b.String()
+	}
+	sp.writeTarget(&b, f)
+	sp.writeFields(&b, f)
+	if f.Persist && sp.persists {
+		b.WriteString(" persistent")
+	}
+	if f.For > 0 && sp.timed() {
+		fmt.Fprintf(&b, " for %v", time.Duration(f.For))
+	}
+	return b.String()
+}
+
+func (sp *faultSpec) writeTarget(b *strings.Builder, f Fault) {
+	switch sp.target {
+	case onNode:
+		fmt.Fprintf(b, " %s", f.Node)
+	case onLink:
+		fmt.Fprintf(b, " %s->%s", f.Node, f.Peer)
+	case onNodeLinks:
+		if f.Peer == "" {
+			fmt.Fprintf(b, " %s<->all", f.Node)
+		} else {
+			fmt.Fprintf(b, " %s<->%s", f.Node, f.Peer)
+		}
+	case onGroups:
+		parts := make([]string, len(f.Groups))
+		for i, g := range f.Groups {
+			parts[i] = fmt.Sprint(g)
+		}
+		fmt.Fprintf(b, " %s", strings.Join(parts, " | "))
+	case onAnyNode:
+		target := f.Node
+		if target == "" {
+			target = "any node"
+		}
+		fmt.Fprintf(b, " %s", target)
+	}
+}
+
+func (sp *faultSpec) writeFields(b *strings.Builder, f Fault) {
+	has := func(x faultFields) bool { return sp.fields&x != 0 }
+	if has(usesRate) {
+		fmt.Fprintf(b, " rate %.3g per event", f.Rate)
+	}
+	if has(usesTorn) && f.Torn {
+		b.WriteString(" torn")
+	}
+	if has(usesLink) && f.Link != nil {
+		l := f.Link
+		fmt.Fprintf(b, " latency %v-%v loss %.3g dup %.3g", time.Duration(l.LatencyMin),
+			time.Duration(l.LatencyMax), l.Loss, l.Duplicate)
+	}
+	if has(usesCapacity) {
+		fmt.Fprintf(b, " capacity %d", f.linkCapacity())
+	}
+	if has(usesDisk) && f.Disk != nil {
+		fmt.Fprintf(b, " sync %v-%v fail %.3g corrupt-read %.3g",
+			time.Duration(f.Disk.SyncLatencyMin), time.Duration(f.Disk.SyncLatencyMax),
+			f.Disk.SyncFailRate, f.Disk.ReadCorruptRate)
+		if f.Disk.SyncFailLosesWrites {
+			b.WriteString(" fsyncgate")
+		}
+	}
+	if has(usesClock) {
+		fmt.Fprintf(b, " skew %v drift %dppm", time.Duration(f.Skew), f.DriftPPM)
+	}
+}
+
+// validateTarget checks that the fault names what its kind acts on.
+func (sp *faultSpec) validateTarget(f *Fault, ids map[NodeID]bool) error {
+	known := func(field string, id NodeID, leaderOK bool) error {
+		if ids[id] || (leaderOK && id == LeaderTarget) {
+			return nil
+		}
+		return fmt.Errorf("%s: unknown node %q", field, id)
+	}
+	switch sp.target {
+	case onNode:
+		return known("node", f.Node, true)
+	case onLink:
+		if err := known("node", f.Node, true); err != nil {
+			return err
+		}
+		return known("peer", f.Peer, false)
+	case onNodeLinks:
+		if err := known("node", f.Node, true); err != nil || f.Peer == "" {
+			return err
+		}
+		return known("peer", f.Peer, false)
+	case onGroups:
+		return validateGroups(f.Groups, known)
+	case onAnyNode:
+		if f.Node != "" {
+			return known("node", f.Node, true)
+		}
+	}
+	return nil
+}
+
+// validateKind checks what the kind's spec demands beyond the target.
+func (sp *faultSpec) validateKind(f *Fault) error {
+	if sp.needsFor && f.For <= 0 {
+		return fmt.Errorf("for: a %s needs a duration", strings.ReplaceAll(string(sp.kind),
+			"-", " "))
+	}
+	if sp.fields&usesRate != 0 && (f.Rate <= 0 || f.Rate > 1) {
+		return fmt.Errorf("rate: %v is outside (0, 1]", f.Rate)
+	}
+	if f.Persist && !sp.persists {
+		return fmt.Errorf("persist: only a %s can persist, not %s", persistingKinds(), f.Kind)
+	}
+	if sp.check != nil {
+		return sp.check(f)
+	}
+	return nil
+}
+
+// persistingKinds names the kinds that may persist, for error messages.
+func persistingKinds() string {
+	var names []string
+	for i := range faultTable {
+		if faultTable[i].persists {
+			names = append(names, string(faultTable[i].kind))
+		}
+	}
+	return strings.Join(names, " or ")
+}
