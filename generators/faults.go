@@ -2,6 +2,7 @@ package generators
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 
@@ -25,51 +26,110 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 	return faults
 }
 
+// drawer draws the kind-specific fields of f; drawFault has drawn At and For already.
+type drawer func(t *rapid.T, f *harness.Fault, s harness.Scenario)
+
+// drawers is the generator of every fault kind that generators draw on its own: for each
+// kind of harness.FaultKinds, the kind's spec says whether it is drawn (FaultInfo.Drawn),
+// and TestEveryKindIsDrawnOrExcused fails unless this map agrees with it.
+var drawers = map[harness.FaultKind]drawer{
+	harness.FaultPartition: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Groups = drawSplit(t, s.Cluster.Nodes)
+		addClientsToSides(t, f.Groups, s.Clients)
+	},
+	harness.FaultCut: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
+		f.Persist = rapid.Bool().Draw(t, "fault.persist")
+	},
+	harness.FaultIsolate: drawNode,
+	harness.FaultClog:    drawNode,
+	harness.FaultClogLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
+	},
+	harness.FaultLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
+		f.Link = drawBadLink(t, s.Network)
+	},
+	harness.FaultLinkCap: drawLinkCapacity,
+	harness.FaultClock: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
+		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
+		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
+	},
+	harness.FaultDisk: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
+		f.Disk = drawBadDisk(t, s.Disk)
+	},
+	harness.FaultCrashStorm: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		if rapid.Bool().Draw(t, "storm.targeted") {
+			f.Node = drawTarget(t, s.Cluster.Nodes)
+		}
+		f.Rate = rapid.SampledFrom([]float64{0.01, 0.05, 0.2}).Draw(t, "storm.rate")
+		f.Torn = rapid.Bool().Draw(t, "torn")
+		f.For = max(f.For, harness.Duration(100*time.Millisecond))
+	},
+	harness.FaultLeaderTrap: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.For = max(f.For, harness.Duration(time.Second))
+	},
+	harness.FaultPause: drawNode,
+	harness.FaultCrash: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		drawNode(t, f, s)
+		f.Torn = rapid.Bool().Draw(t, "torn")
+	},
+	harness.FaultStop: drawNode,
+	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node, f.For = s.Cluster.Spares[0], 0
+	},
+	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+		f.Node = drawTarget(t, append(slices.Clone(s.Cluster.Nodes), s.Cluster.Spares...))
+		f.For = 0
+	},
+}
+
+// DrawnKinds are the fault kinds generators draw on their own, in the order of
+// harness.FaultKinds: those whose spec says they are drawn.
+func DrawnKinds() []harness.FaultKind {
+	var kinds []harness.FaultKind
+	for _, k := range harness.FaultKinds() {
+		if info, _ := harness.FaultKindInfo(k); info.Drawn {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+// drawFault draws one fault of kind k: the time and duration every kind has, then the
+// fields of the kind from its drawer.
 func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Fault {
 	safety := time.Duration(s.Safety)
 	f := harness.Fault{Kind: k,
 		At:  drawDuration(t, "fault.at", 0, safety, 10*time.Millisecond),
 		For: drawDuration(t, "fault.for", 0, 3*time.Second, 50*time.Millisecond),
 	}
-	nodes := s.Cluster.Nodes
-	switch k {
-	case harness.FaultCrash, harness.FaultStop, harness.FaultPause, harness.FaultIsolate,
-		harness.FaultClog:
-		f.Node = drawTarget(t, nodes)
-		f.Torn = k == harness.FaultCrash && rapid.Bool().Draw(t, "torn")
-	case harness.FaultPartition:
-		f.Groups = drawSplit(t, nodes)
-		addClientsToSides(t, f.Groups, s.Clients)
-	case harness.FaultCut, harness.FaultClogLink, harness.FaultLink:
-		f.Node, f.Peer = drawPair(t, nodes)
-		if k == harness.FaultLink {
-			f.Link = drawBadLink(t, s.Network)
-		}
-		f.Persist = k == harness.FaultCut && rapid.Bool().Draw(t, "fault.persist")
-	case harness.FaultClock:
-		f.Node = rapid.SampledFrom(nodes).Draw(t, "fault.node")
-		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
-		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
-	case harness.FaultDisk:
-		f.Node = rapid.SampledFrom(nodes).Draw(t, "fault.node")
-		f.Disk = drawBadDisk(t, s.Disk)
-	case harness.FaultCrashStorm:
-		f.Node = ""
-		if rapid.Bool().Draw(t, "storm.targeted") {
-			f.Node = drawTarget(t, nodes)
-		}
-		f.Rate = rapid.SampledFrom([]float64{0.01, 0.05, 0.2}).Draw(t, "storm.rate")
-		f.Torn = rapid.Bool().Draw(t, "torn")
-		f.For = max(f.For, harness.Duration(100*time.Millisecond))
-	case harness.FaultLeaderTrap:
-		f.For = max(f.For, harness.Duration(time.Second))
-	case harness.FaultAddVoter:
-		f.Node, f.For = s.Cluster.Spares[0], 0
-	case harness.FaultRemoveVoter:
-		f.Node = drawTarget(t, append(slices.Clone(nodes), s.Cluster.Spares...))
-		f.For = 0
+	draw, ok := drawers[k]
+	if !ok {
+		panic(fmt.Sprintf("generators: no drawer for fault kind %q", k))
 	}
+	draw(t, &f, s)
 	return f
+}
+
+// drawNode targets a node, or the leader of the moment.
+func drawNode(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	f.Node = drawTarget(t, s.Cluster.Nodes)
+}
+
+// drawLinkCapacity congests the links of one node: with one peer, or with every endpoint
+// (a node whose network card is overwhelmed). Capacities are small, so that a burst of a
+// leader's appends or a client's retries overflows them.
+func drawLinkCapacity(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	nodes := s.Cluster.Nodes
+	if len(nodes) > 1 && rapid.Bool().Draw(t, "capacity.one_peer") {
+		f.Node, f.Peer = drawPair(t, nodes)
+	} else {
+		f.Node = drawTarget(t, nodes)
+	}
+	f.Capacity = rapid.SampledFrom([]int{4, 2, 1, 8}).Draw(t, "capacity")
 }
 
 // drawTarget picks a node, or the leader of the moment (which is where bugs hide).
@@ -131,6 +191,7 @@ func drawBadDisk(t *rapid.T, base harness.DiskConfig) *harness.DiskConfig {
 		200*time.Millisecond, time.Millisecond)
 	d.SyncFailRate = rapid.SampledFrom([]float64{0, 0.1, 0.5}).Draw(t, "disk.sync_fail_rate")
 	d.ReadCorruptRate = rapid.SampledFrom([]float64{0, 0.01}).Draw(t, "disk.read_corrupt")
+	d.SyncFailLosesWrites = d.SyncFailRate > 0 && rapid.Bool().Draw(t, "disk.fsyncgate")
 	return &d
 }
 

@@ -65,10 +65,7 @@ const StabilityWindow = 5 * time.Second
 // hold one, and only in a fixed cluster of at least 3 voters) and reports whether one is
 // left.
 func onePersistent(s harness.Scenario) bool {
-	allowed := len(s.Cluster.Nodes) >= 3
-	for _, f := range s.Faults {
-		allowed = allowed && f.Kind != harness.FaultAddVoter && f.Kind != harness.FaultRemoveVoter
-	}
+	allowed := len(s.Cluster.Nodes) >= 3 && !harness.ChangesMembership(s.Faults)
 	found := false
 	for i := range s.Faults {
 		if s.Faults[i].Persist {
@@ -79,16 +76,11 @@ func onePersistent(s harness.Scenario) bool {
 	return found
 }
 
-// GeneratedKinds are the fault kinds a generated scenario may contain. Restart, resume, heal
-// and unclog are not drawn on their own: they are the undo of a fault with a duration.
+// GeneratedKinds are the fault kinds and patterns swarm testing may enable: every kind
+// whose spec says generators draw it (DrawnKinds), then the patterns. The others (restart,
+// resume, heal, unclog) are the undo of a fault with a duration; their specs say so.
 func GeneratedKinds() []harness.FaultKind {
-	return []harness.FaultKind{harness.FaultCrash, harness.FaultStop, harness.FaultPause,
-		harness.FaultPartition, harness.FaultCut, harness.FaultIsolate, harness.FaultClog,
-		harness.FaultClogLink, harness.FaultLink, harness.FaultClock, harness.FaultDisk,
-		harness.FaultAddVoter, harness.FaultRemoveVoter, harness.FaultCrashStorm,
-		harness.FaultLeaderTrap,
-		PatternLeaderFlip, PatternLeaderChurn, PatternElectionStorm, PatternStaleRead,
-		PatternMembershipChurn, PatternFigure8}
+	return append(DrawnKinds(), Patterns()...)
 }
 
 // Validate reports options that cannot produce a valid scenario.

@@ -1,0 +1,32 @@
+package generators
+
+import (
+	"testing"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// Every kind of the vocabulary is either drawn, with a drawer here, or excused by its spec
+// (FaultInfo.NotDrawn): a new kind with neither fails this test, and so does a drawer for
+// a kind the spec excuses or does not know.
+func TestEveryKindIsDrawnOrExcused(t *testing.T) {
+	for _, k := range harness.FaultKinds() {
+		info, _ := harness.FaultKindInfo(k)
+		_, has := drawers[k]
+		switch {
+		case info.Drawn && !has:
+			t.Errorf("fault kind %s: its spec says generators draw it, but there is no "+
+				"drawer in generators/faults.go (add one, or set notDrawn in its spec)", k)
+		case !info.Drawn && has:
+			t.Errorf("fault kind %s: excused from drawing (%s) but has a drawer", k,
+				info.NotDrawn)
+		case !info.Drawn && info.NotDrawn == "":
+			t.Errorf("fault kind %s: not drawn and no reason given", k)
+		}
+	}
+	for k := range drawers {
+		if _, ok := harness.FaultKindInfo(k); !ok {
+			t.Errorf("drawer for %q, which is no fault kind of the harness", k)
+		}
+	}
+}
