@@ -5,9 +5,10 @@ import (
 	"slices"
 )
 
-// The healers of the liveness phase, ranked by the order in which they run: the network
+// The healers that several kinds share, ranked by the order in which they run: the network
 // first, then link and disk settings, then the reactive faults, then the nodes (down ones
-// restart on healed disks, paused ones resume). Each ends one kind of leftover for every
+// restart on healed disks, paused ones resume). A healer of one kind alone is declared in
+// its spec entry, with a rank among these. Each ends one kind of leftover for every
 // node, whatever the scenario contained, so the quiet phase starts from a healthy world.
 var (
 	healNetwork = &healer{rank: 1, name: "partitions", heal: func(r *runner) { r.w.Heal() }}
@@ -15,8 +16,6 @@ var (
 	healLinks   = &healer{rank: 3, name: "link settings", heal: func(r *runner) {
 		r.note(Fault{Kind: FaultLink}, r.w.SetAllLinks(r.s.Network.Link()))
 	}}
-	healCapacity = &healer{rank: 4, name: "link capacities",
-		heal: func(r *runner) { r.w.ClearLinkCapacities() }}
 	healDisks  = &healer{rank: 5, name: "disk faults", heal: (*runner).healDisks}
 	healStorms = &healer{rank: 6, name: "storms and traps", heal: (*runner).stopStorms}
 	healPaused = &healer{rank: 7, name: "paused nodes", heal: (*runner).resumeAll}

@@ -15,8 +15,9 @@ type faultSpec struct {
 	doc string
 	// target says what Node, Peer and Groups name (the fault's typed shape).
 	target faultTarget
-	// fields lists the other fields the kind reads; String renders only these.
-	fields faultFields
+	// describe renders the kind's own fields for String, each after a space; nil if the
+	// kind has none beyond its target.
+	describe func(f Fault) string
 	// needsFor: the fault is a window (a storm, a trap) and must have a duration.
 	needsFor bool
 	// persists: the fault may carry Persist (see Scenario.Stability).
@@ -48,18 +49,6 @@ const (
 	onNodeLinks                    // Node (or LeaderTarget) and, optionally, Peer
 	onGroups                       // Groups of nodes and clients
 	onAnyNode                      // Node optional: "" any server, LeaderTarget at each event
-)
-
-// faultFields are the optional fields of Fault a kind reads.
-type faultFields uint8
-
-const (
-	usesTorn faultFields = 1 << iota
-	usesLink
-	usesDisk
-	usesClock
-	usesRate
-	usesCapacity
 )
 
 // healer ends one kind of leftover (partitions, clogs, down nodes) for the liveness phase.
@@ -98,7 +87,9 @@ func (f Fault) String() string {
 		return b.String()
 	}
 	sp.writeTarget(&b, f)
-	sp.writeFields(&b, f)
+	if sp.describe != nil {
+		b.WriteString(sp.describe(f))
+	}
 	if f.Persist && sp.persists {
 		b.WriteString(" persistent")
 	}
@@ -135,33 +126,39 @@ func (sp *faultSpec) writeTarget(b *strings.Builder, f Fault) {
 	}
 }
 
-func (sp *faultSpec) writeFields(b *strings.Builder, f Fault) {
-	has := func(x faultFields) bool { return sp.fields&x != 0 }
-	if has(usesRate) {
-		fmt.Fprintf(b, " rate %.3g per event", f.Rate)
+// The describe functions of the settings fields that kinds share: torn crashes, link,
+// disk and clock settings.
+func describeTornFault(f Fault) string {
+	if f.Torn {
+		return " torn"
 	}
-	if has(usesTorn) && f.Torn {
-		b.WriteString(" torn")
-	}
-	if has(usesLink) && f.Link != nil {
-		l := f.Link
-		fmt.Fprintf(b, " latency %v-%v loss %.3g dup %.3g", time.Duration(l.LatencyMin),
+	return ""
+}
+
+func describeLinkFault(f Fault) string {
+	if l := f.Link; l != nil {
+		return fmt.Sprintf(" latency %v-%v loss %.3g dup %.3g", time.Duration(l.LatencyMin),
 			time.Duration(l.LatencyMax), l.Loss, l.Duplicate)
 	}
-	if has(usesCapacity) {
-		fmt.Fprintf(b, " capacity %d", f.linkCapacity())
+	return ""
+}
+
+func describeDiskFault(f Fault) string {
+	d := f.Disk
+	if d == nil {
+		return ""
 	}
-	if has(usesDisk) && f.Disk != nil {
-		fmt.Fprintf(b, " sync %v-%v fail %.3g corrupt-read %.3g",
-			time.Duration(f.Disk.SyncLatencyMin), time.Duration(f.Disk.SyncLatencyMax),
-			f.Disk.SyncFailRate, f.Disk.ReadCorruptRate)
-		if f.Disk.SyncFailLosesWrites {
-			b.WriteString(" fsyncgate")
-		}
+	text := fmt.Sprintf(" sync %v-%v fail %.3g corrupt-read %.3g",
+		time.Duration(d.SyncLatencyMin), time.Duration(d.SyncLatencyMax), d.SyncFailRate,
+		d.ReadCorruptRate)
+	if d.SyncFailLosesWrites {
+		text += " fsyncgate"
 	}
-	if has(usesClock) {
-		fmt.Fprintf(b, " skew %v drift %dppm", time.Duration(f.Skew), f.DriftPPM)
-	}
+	return text
+}
+
+func describeClockFault(f Fault) string {
+	return fmt.Sprintf(" skew %v drift %dppm", time.Duration(f.Skew), f.DriftPPM)
 }
 
 // validateTarget checks that the fault names what its kind acts on.
@@ -200,9 +197,6 @@ func (sp *faultSpec) validateKind(f *Fault) error {
 	if sp.needsFor && f.For <= 0 {
 		return fmt.Errorf("for: a %s needs a duration", strings.ReplaceAll(string(sp.kind),
 			"-", " "))
-	}
-	if sp.fields&usesRate != 0 && (f.Rate <= 0 || f.Rate > 1) {
-		return fmt.Errorf("rate: %v is outside (0, 1]", f.Rate)
 	}
 	if f.Persist && !sp.persists {
 		return fmt.Errorf("persist: only a %s can persist, not %s", persistingKinds(), f.Kind)

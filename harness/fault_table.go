@@ -11,7 +11,7 @@ import (
 // kind, add its entry here and its generator to package generators (or say in notDrawn
 // why there is none); a test in package generators fails until one of the two is done.
 var faultTable = []faultSpec{
-	{kind: FaultCrash, target: onNode, fields: usesTorn, heals: []*healer{healDown},
+	{kind: FaultCrash, target: onNode, describe: describeTornFault, heals: []*healer{healDown},
 		doc: "Node crashes: volatile state and unsynced writes are lost (with Torn, a " +
 			"torn prefix of them survives)",
 		apply: func(r *runner, f Fault) error {
@@ -62,7 +62,8 @@ var faultTable = []faultSpec{
 	{kind: FaultUnclogLink, target: onLink, notDrawn: "it is the undo of clog-link",
 		doc:   "the clog on Node -> Peer lifts; held messages arrive",
 		apply: func(r *runner, f Fault) error { return r.w.UnclogLink(f.Node, f.Peer) }},
-	{kind: FaultLink, target: onLink, fields: usesLink, heals: []*healer{healLinks},
+	{kind: FaultLink, target: onLink, describe: describeLinkFault,
+		heals: []*healer{healLinks},
 		doc: "Node -> Peer and Peer -> Node get Link's latency, loss, duplication, " +
 			"corruption and reordering",
 		check: needs("link", func(f *Fault) bool { return f.Link != nil }),
@@ -70,8 +71,9 @@ var faultTable = []faultSpec{
 		undo: func(r *runner, f Fault) error {
 			return r.setLinkPair(f.Node, f.Peer, r.s.Network)
 		}},
-	{kind: FaultLinkCap, target: onNodeLinks, fields: usesCapacity,
-		heals: []*healer{healCapacity},
+	{kind: FaultLinkCap, target: onNodeLinks,
+		describe: func(f Fault) string { return fmt.Sprintf(" capacity %d", f.linkCapacity()) },
+		heals:    []*healer{{rank: 4, name: "link capacities", heal: clearCapacities}},
 		doc: "each link between Node and Peer (every endpoint, without Peer), both ways, " +
 			"carries at most Capacity messages at once (default DefaultLinkCapacity); a " +
 			"send onto a full link drops one of its messages, itself included, at random",
@@ -80,14 +82,15 @@ var faultTable = []faultSpec{
 			return r.w.SetLinkCapacity(f.Node, f.Peer, f.linkCapacity())
 		},
 		undo: func(r *runner, f Fault) error { return r.w.SetLinkCapacity(f.Node, f.Peer, 0) }},
-	{kind: FaultClock, target: onNode, fields: usesClock,
+	{kind: FaultClock, target: onNode, describe: describeClockFault,
 		doc: "Node's clock steps by Skew and runs DriftPPM fast; the liveness phase keeps " +
 			"it, since a correct system tolerates skew",
 		apply: func(r *runner, f Fault) error {
 			return r.w.SetClock(f.Node, time.Duration(f.Skew), f.DriftPPM)
 		},
 		undo: func(r *runner, f Fault) error { return r.w.SetClock(f.Node, 0, 0) }},
-	{kind: FaultDisk, target: onNode, fields: usesDisk, heals: []*healer{healDisks},
+	{kind: FaultDisk, target: onNode, describe: describeDiskFault,
+		heals: []*healer{healDisks},
 		doc: "Node's disk gets Disk's sync latency, sync failures (with " +
 			"sync_fail_loses_writes, a failed sync loses the writes it covered) and read " +
 			"corruption",
@@ -104,8 +107,17 @@ var faultTable = []faultSpec{
 	{kind: FaultRemoveVoter, target: onNode, admin: true, announce: true,
 		doc:   "Node is removed from the voters through Admin",
 		apply: func(r *runner, f Fault) error { return r.changeVoter(f.Node, false) }},
-	{kind: FaultCrashStorm, target: onAnyNode, fields: usesRate | usesTorn, needsFor: true,
-		announce: true, heals: []*healer{healStorms, healDown},
+	{kind: FaultCrashStorm, target: onAnyNode, needsFor: true, announce: true,
+		describe: func(f Fault) string {
+			return fmt.Sprintf(" rate %.3g per event", f.Rate) + describeTornFault(f)
+		},
+		check: func(f *Fault) error {
+			if f.Rate <= 0 || f.Rate > 1 {
+				return fmt.Errorf("rate: %v is outside (0, 1]", f.Rate)
+			}
+			return nil
+		},
+		heals: []*healer{healStorms, healDown},
 		doc: "for For, after every event of a server node (Node only, the leader for " +
 			"LeaderTarget, any for \"\"), crash it with probability Rate and restart it " +
 			"after a random delay. A storm crash lands right after a node's handler " +
@@ -131,6 +143,8 @@ func (f Fault) linkCapacity() int {
 	}
 	return f.Capacity
 }
+
+func clearCapacities(r *runner) { r.w.ClearLinkCapacities() }
 
 func checkCapacity(f *Fault) error {
 	if f.Capacity < 0 || f.Capacity > netfault.MaxLinkCapacity {
