@@ -8,9 +8,9 @@ import (
 )
 
 // Send decides the fate of m sent at now and appends zero (lost, filtered, partitioned),
-// one, or two (duplicated) deliveries to out. It sets m.SentAt = now. It panics on an
-// unknown endpoint. Apart from appending to out, and copying the payload of a duplicated
-// or corrupted datagram, it does not allocate.
+// one, or two (duplicated) deliveries to out. It panics on an unknown endpoint. Apart from
+// appending to out, and copying the payload of a duplicated or corrupted datagram, it does
+// not allocate (on a link with a capacity, its in-flight list may grow up to the capacity).
 //
 // Decisions, in this order:
 //  1. Partition (Reachable at send time). A datagram is gone. A stream chunk breaks its
@@ -32,7 +32,6 @@ import (
 //     were returned, which the world's (time, sequence) event order does.
 func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 	l := n.linkOf("Send", m.From, m.To)
-	m.SentAt = now
 	n.stats.Sent++
 	if !n.reachable(l, m.From, m.To) {
 		n.stats.PartitionedAtSend++
@@ -51,7 +50,7 @@ func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 		}
 	}
 	if m.Stream != 0 {
-		if !n.admit(l, &m) {
+		if l.cap != nil && !n.admit(l, &m) {
 			return n.lostAtSend(now, l, m, out)
 		}
 		return append(out, Delivery{At: n.schedule(now, l, extra, true), Msg: m})
@@ -81,7 +80,7 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
-	if n.admit(l, &m) {
+	if l.cap == nil || n.admit(l, &m) { // the nil check keeps the common path call-free
 		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
 	}
 	if chance(l.rng, c.Duplicate) {
@@ -90,7 +89,7 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
 		// not change what the other copy's receiver reads.
 		dup.Payload = bytes.Clone(m.Payload)
-		if n.admit(l, &dup) {
+		if l.cap == nil || n.admit(l, &dup) {
 			out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: dup})
 		}
 	}
@@ -155,7 +154,7 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 // on time need no signature change. Arrive never draws randomness.
 func (n *Network) Arrive(now int64, m Message) Verdict {
 	l := n.linkOf("Arrive", m.From, m.To)
-	if l.land(m.seq) {
+	if m.seq != 0 && l.land(m.seq) {
 		if m.Stream != 0 {
 			l.breakStream(m.Stream)
 		}
