@@ -14,31 +14,45 @@ import (
 // panic comes from the world's own code and is reported as a *HarnessPanicError.
 
 // checkSynced runs after a sync applied synced to the durable image, with pending still to
-// come. It compares every file's size in current with durable + pending, and the bytes the
-// sync just made durable, for files the pending ops leave alone: the cost is the number of
-// files plus the bytes synced, not the size of the disk.
+// come. For every file the sync touched and the pending ops leave alone, durable and
+// current must now agree: the same presence, the same size, the same bytes where the sync
+// wrote. Files the sync did not touch kept their agreement from the last check. The cost
+// is the ops synced times the ops pending plus the bytes synced, not the size of the disk;
+// it allocates nothing.
 func (d *simDisk) checkSynced(synced, pending []diskOp) {
-	want := sizes(d.durable)
-	for i := range pending {
-		replaySize(want, &pending[i])
-	}
-	d.checkSizes(want, "sync")
-	written := map[string]int{}
 	for i := range synced {
-		if op := &synced[i]; op.kind == opWrite || op.kind == opAppend {
-			written[op.name] += len(op.data)
+		for _, name := range [2]string{synced[i].name, synced[i].to} {
+			if name == "" || touches(synced[:i], name) || touches(pending, name) {
+				continue
+			}
+			d.checkFile(name, writtenTo(synced, name))
 		}
 	}
-	for name, n := range written { // order does not matter: any mismatch panics
-		if touches(pending, name) {
-			continue
-		}
-		dur, cur := d.durable[name], d.current[name]
-		n = min(n, len(dur))
-		if !bytes.Equal(dur[len(dur)-n:], cur[len(cur)-n:]) {
-			d.broken("sync", fmt.Sprintf("the %d bytes just synced to %q differ", n, name))
+}
+
+// checkFile compares one file of the two images, and the last n bytes of it in full.
+func (d *simDisk) checkFile(name string, n int) {
+	dur, inDur := d.durable[name]
+	cur, inCur := d.current[name]
+	if inDur != inCur || len(dur) != len(cur) {
+		d.broken("sync", fmt.Sprintf("file %q: %d bytes (present %v) durable, %d (present "+
+			"%v) current", name, len(dur), inDur, len(cur), inCur))
+	}
+	n = min(n, len(dur))
+	if !bytes.Equal(dur[len(dur)-n:], cur[len(cur)-n:]) {
+		d.broken("sync", fmt.Sprintf("the %d bytes just synced to %q differ", n, name))
+	}
+}
+
+// writtenTo counts the bytes ops wrote or appended to the file name.
+func writtenTo(ops []diskOp, name string) int {
+	n := 0
+	for i := range ops {
+		if op := &ops[i]; op.name == name && (op.kind == opWrite || op.kind == opAppend) {
+			n += len(op.data)
 		}
 	}
+	return n
 }
 
 // checkAll compares current with durable + pending in full.
@@ -82,32 +96,14 @@ func sizes(files map[string][]byte) map[string]int {
 	return out
 }
 
-// replaySize does to a map of file sizes what apply does to the files.
-func replaySize(sizes map[string]int, op *diskOp) {
-	switch op.kind {
-	case opWrite:
-		sizes[op.name] = len(op.data)
-	case opAppend:
-		sizes[op.name] += len(op.data)
-	case opTruncate:
-		if n, ok := sizes[op.name]; ok {
-			sizes[op.name] = min(n, op.size)
-		}
-	case opRename:
-		if n, ok := sizes[op.name]; ok {
-			sizes[op.to] = n
-			delete(sizes, op.name)
-		}
-	case opRemove:
-		delete(sizes, op.name)
-	}
-}
-
 // touches reports whether any op of ops reads or writes the file name.
 func touches(ops []diskOp, name string) bool {
-	return slices.ContainsFunc(ops, func(op diskOp) bool {
-		return op.name == name || op.to == name
-	})
+	for i := range ops {
+		if ops[i].name == name || ops[i].to == name {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedNames[V any](files map[string]V) []string {
