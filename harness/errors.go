@@ -165,6 +165,7 @@ type QueueLimitError struct {
 	At    time.Duration
 }
 
+// Error names the limit and the time; it is deterministic.
 func (e *QueueLimitError) Error() string {
 	return fmt.Sprintf("event queue limit of %d pending events reached at %v: runaway "+
 		"system (timers or messages scheduled faster than they fall due)", e.Limit, e.At)
