@@ -28,6 +28,7 @@ type (
 	Converger         = nodeapi.Converger
 	LifecycleObserver = nodeapi.LifecycleObserver
 	LeaderReporter    = nodeapi.LeaderReporter
+	FailStopper       = nodeapi.FailStopper
 	Annotator         = nodeapi.Annotator
 )
 

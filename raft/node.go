@@ -227,9 +227,17 @@ func (n *Node) onSynced(seq uint64, err error) {
 	}
 	n.tick()
 	if err != nil {
-		// Not known durable: keep everything held and sync again shortly.
 		n.stats.SyncErrors++
 		n.dur.inflight = false
+		// A failed fsync may have dropped the writes it covered while later ones survive
+		// (fsyncgate): the files no longer hold what memory says they do, and syncing again
+		// cannot repair that. Where the runtime can restart us, recover from what is
+		// durable; otherwise keep everything held and sync again shortly.
+		if fs, ok := n.env.(nodeapi.FailStopper); ok {
+			n.stopped = true
+			fs.FailStop("sync failed: " + err.Error())
+			return
+		}
 		n.env.After(n.cfg.SyncRetryDelay, n.retryFn)
 		return
 	}

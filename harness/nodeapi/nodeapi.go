@@ -236,6 +236,18 @@ type LifecycleObserver interface {
 	NodeDown(id NodeID)
 }
 
+// FailStopper is implemented by an Env whose runtime can restart a node that gives up. A node
+// that can no longer keep its promises calls FailStop; the runtime then ends the incarnation
+// as a crash (volatile state and unsynced writes are lost) and soon starts a new one from the
+// disk. The case that needs it is a failed Sync: the kernel may have dropped the dirty pages
+// it covered (PostgreSQL's "fsyncgate"), so writes the node still holds in memory may be gone
+// from the file while later ones are not, and retrying the Sync cannot bring them back;
+// recovering from what is durable can. Code after FailStop returns still runs, but nothing it
+// does through the Env has any effect.
+type FailStopper interface {
+	FailStop(reason string)
+}
+
 // LeaderReporter is implemented by a System that can say which node currently leads. The
 // harness uses it to aim faults at "@leader" and for the stability window; without it such
 // faults are skipped and the stability window is not checked.

@@ -1,8 +1,11 @@
 package lockd
 
+import "github.com/simfuzz/simfuzz/harness/nodeapi"
+
 // syncer batches Syncs: at most one is in flight, and a callback waits for the first Sync
-// issued after it asked, which covers every write the node made before. A failed Sync is
-// issued again with the same callbacks: its writes are still pending, not lost.
+// issued after it asked, which covers every write the node made before. After a failed Sync
+// the node fail-stops where the runtime can restart it (the failed fsync may have dropped
+// the writes it covered: "fsyncgate"); elsewhere the Sync is issued again.
 type syncer struct {
 	inFlight bool
 	// mark is the last log index the in-flight Sync covers, lowered if the log is cut
@@ -39,6 +42,11 @@ func (n *Node) synced(err error) {
 		return
 	}
 	if err != nil {
+		if fs, ok := n.env.(nodeapi.FailStopper); ok {
+			n.Stop()
+			fs.FailStop("sync failed: " + err.Error())
+			return
+		}
 		s.next = append(s.current, s.next...)
 		n.issueSync()
 		return
