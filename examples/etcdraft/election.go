@@ -28,6 +28,9 @@ import (
 //     silence ends it at the moment etcd's own tick would have.
 //   - After a timeout drawn from [ElectionTicks, 2*ElectionTicks) it calls
 //     RawNode.Campaign (MsgHup), as tickElection does, and draws the next timeout.
+//   - The sole voter of its configuration campaigns after one tick: nobody else can lead
+//     it, so waiting out a timeout would only stall a single-node cluster's first write
+//     after every restart.
 //
 // The silence is measured from the events that reset etcd's electionElapsed: a change of
 // term or role (raft.reset), an append, heartbeat or snapshot from the leader of the
@@ -71,8 +74,21 @@ func (e *elections) reset() {
 		return
 	}
 	e.stopTicker()
+	if e.soleVoter() {
+		// Nobody else can lead its configuration: waiting out a timeout only delays the
+		// first write after a restart. A refused campaign (unapplied configuration
+		// changes) retries a tick later.
+		e.timer = n.env.After(n.cfg.Tick, e.campaign)
+		return
+	}
 	e.timeoutTicks = n.cfg.ElectionTicks + n.env.Rand().IntN(n.cfg.ElectionTicks)
 	e.timer = n.env.After(e.ticks(n.cfg.ElectionTicks), e.leaseExpired)
+}
+
+// soleVoter reports whether this node is the only voter of its applied configuration.
+func (e *elections) soleVoter() bool {
+	v := e.n.confState.GetVoters()
+	return len(v) == 1 && v[0] == e.n.id && len(e.n.confState.GetVotersOutgoing()) == 0
 }
 
 // leaseExpired ends the follower's lease: ElectionTicks have passed without a leader.

@@ -85,8 +85,7 @@ func (n *Node) send(msgs []*pb.Message) {
 		if to == "" {
 			continue // a peer not yet named (see ids.go); etcd retransmits
 		}
-		buf := make([]byte, frameHeader, frameHeader+proto.Size(m))
-		buf, err := proto.MarshalOptions{}.MarshalAppend(buf, m)
+		buf, err := proto.MarshalOptions{}.MarshalAppend(make([]byte, frameHeader, 96), m)
 		if err != nil {
 			panic("etcdraft: marshal message: " + err.Error())
 		}

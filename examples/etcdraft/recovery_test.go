@@ -195,7 +195,7 @@ func TestRecoverRaisesTermToTheLastEntry(t *testing.T) {
 func TestRecoverRefusesCommitPastTheLog(t *testing.T) {
 	disk := newMemDisk()
 	writeLog(t, disk)
-	w := wal{disk: disk, cur: 1}
+	w := wal{disk: disk, cur: 1, curName: segName(1)}
 	require.NoError(t, w.write(nil, hardState(3, 0, 9)))
 	_, err := recoverDisk(disk)
 	var ce *CorruptionError
@@ -210,7 +210,7 @@ func TestRecoverTornRotationKeepsOlderSegment(t *testing.T) {
 	writeLog(t, disk)
 	st, err := recoverDisk(disk)
 	require.NoError(t, err)
-	w := wal{disk: disk, cur: 1}
+	w := wal{disk: disk, cur: 1, curName: segName(1)}
 	_, err = w.rotate(st.snap, st.ents, st.hs)
 	require.NoError(t, err)
 	name := segName(2)

@@ -122,8 +122,10 @@ func readRecord(data []byte) (typ uint8, payload []byte, size int, err error) {
 // wal appends records to the current segment and starts new ones.
 type wal struct {
 	disk nodeapi.Disk
-	// cur is the number of the segment written to; 0 before the first rotation.
-	cur uint64
+	// cur is the number of the segment written to (0 before the first rotation), curName
+	// its file name.
+	cur     uint64
+	curName string
 	// buf is reused for every write (a Disk copies what it is given).
 	buf []byte
 }
@@ -144,8 +146,8 @@ func (w *wal) write(ents []*pb.Entry, hs *pb.HardState) error {
 	if w.cur == 0 {
 		panic("etcdraft wal: invariant broken: append before the first segment was started")
 	}
-	if err := w.disk.Append(segName(w.cur), buf); err != nil {
-		return fmt.Errorf("etcdraft wal: append to %s: %w", segName(w.cur), err)
+	if err := w.disk.Append(w.curName, buf); err != nil {
+		return fmt.Errorf("etcdraft wal: append to %s: %w", w.curName, err)
 	}
 	return nil
 }
@@ -167,9 +169,9 @@ func (w *wal) rotate(snap *pb.Snapshot, ents []*pb.Entry, hs *pb.HardState) ([]u
 		buf = appendRecord(buf, recEntry, e)
 	}
 	buf = appendRecord(buf, recHardState, hs)
-	w.buf, w.cur = buf, next
-	if err := w.disk.WriteFile(segName(next), buf); err != nil {
-		return nil, fmt.Errorf("etcdraft wal: write %s: %w", segName(next), err)
+	w.buf, w.cur, w.curName = buf, next, segName(next)
+	if err := w.disk.WriteFile(w.curName, buf); err != nil {
+		return nil, fmt.Errorf("etcdraft wal: write %s: %w", w.curName, err)
 	}
 	return old, nil
 }
