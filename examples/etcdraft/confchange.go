@@ -4,7 +4,9 @@ import (
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
+	"go.etcd.io/raft/v3/tracker"
 )
 
 // Membership changes (nodeapi.Admin) are single-voter etcd ConfChanges proposed by the
@@ -14,6 +16,15 @@ import (
 // its first entry as leader applied (etcd counts everything in the log at election as
 // possibly pending). A change that is already in effect in the applied configuration is
 // answered at once, which makes the client's retries idempotent.
+//
+// A leader never removes itself. etcd applies a configuration when it applies its entry;
+// a leader that commits its own removal steps down (StepDownOnRemoval), and a follower
+// that has the entry but not yet the news of its commit still counts votes in the old
+// configuration. In a two-voter cluster it then needs the removed node's vote, which that
+// node refuses (its log is longer) while never campaigning itself (it is not a voter): the
+// group is stuck for good (etcd-io/etcd#10563; etcd's server avoids it in the application
+// layer too). So a leader asked to remove itself hands leadership to its most caught-up
+// voter and tells the client to retry; the new leader removes it.
 
 // confContext rides in ConfChange.Context: the endpoint the change is about (every node
 // learns its name from it) and the request it answers.
@@ -51,6 +62,10 @@ func (s *server) startConf(from nodeapi.NodeID, req *request) {
 		s.reply(from, &response{seq: req.seq, status: statusFailed,
 			text: "refusing to remove the last voter"})
 		return
+	case !add && id == n.id:
+		s.transferAway()
+		s.refuse(from, req.seq, statusRetry)
+		return
 	case s.conf != nil || n.leaderFrom == 0 || n.applied < n.leaderFrom:
 		s.refuse(from, req.seq, statusRetry)
 		return
@@ -83,5 +98,21 @@ func (s *server) lostConf() {
 	if p := s.conf; p != nil {
 		s.conf = nil
 		s.refuse(p.client, p.seq, statusNotLeader)
+	}
+}
+
+// transferAway asks etcd to hand leadership to the voter whose log matches the leader's
+// furthest (the first such in ID order): it can take over soonest.
+func (s *server) transferAway() {
+	n := s.n
+	var best, bestMatch uint64
+	n.rn.WithProgress(func(id uint64, typ raft.ProgressType, pr tracker.Progress) {
+		if id != n.id && typ == raft.ProgressTypePeer && (best == 0 || pr.Match > bestMatch) {
+			best, bestMatch = id, pr.Match
+		}
+	})
+	if best != 0 {
+		n.rn.TransferLeader(best)
+		n.pump()
 	}
 }

@@ -47,7 +47,8 @@ func forbiddenDep(path string) string {
 func allowedImport(path string) bool {
 	switch path {
 	case module + "/harness/nodeapi", module + "/harness/nodeapi/kv",
-		"go.etcd.io/raft/v3", "go.etcd.io/raft/v3/raftpb", "google.golang.org/protobuf/proto":
+		"go.etcd.io/raft/v3", "go.etcd.io/raft/v3/raftpb", "go.etcd.io/raft/v3/tracker",
+		"google.golang.org/protobuf/proto":
 		return true
 	case "sync", "sync/atomic", "math/rand", "math/rand/v2", "crypto/rand", "os", "net",
 		"unsafe", "reflect":

@@ -96,7 +96,7 @@ func (n *Node) loadState(st *durableState, peers []nodeapi.NodeID) error {
 	if st.snap != nil {
 		kv, ns, err := decodeKV(st.snap.GetData())
 		if err != nil {
-			return &CorruptionError{File: "wal", Offset: -1, Err: err}
+			return st.snapAt.corrupt(err)
 		}
 		n.kv, n.names = kv, ns
 		n.confState = proto.Clone(st.snap.GetMetadata().GetConfState()).(*pb.ConfState)
@@ -161,8 +161,14 @@ func (n *Node) handleRaft(from nodeapi.NodeID, payload []byte) {
 	n.pump()
 }
 
-// Stop ends the node gracefully: nothing of it runs afterwards.
+// Stop ends the node gracefully: nothing of it runs afterwards. A leader first hands its
+// leadership to its most caught-up voter (MsgTimeoutNow, when that voter's log is
+// complete), as etcd's server does on shutdown, so the cluster does not wait out an
+// election timeout.
 func (n *Node) Stop() {
+	if n.state == raft.StateLeader {
+		n.srv.transferAway()
+	}
 	n.stopped = true
 	n.elections.stop()
 }

@@ -138,3 +138,62 @@ func TestOnlyTheLeaderIsTicked(t *testing.T) {
 	require.True(t, n.elections.ticking)
 	require.Equal(t, []time.Duration{tick}, env.pending(), "the leader's ticker alone")
 }
+
+// msgFrom builds a raft message from peer to node n1.
+func msgFrom(peer nodeapi.NodeID, typ pb.MessageType, term, index uint64) *pb.Message {
+	return &pb.Message{Type: typ.Enum(), From: new(raftID(peer)), To: new(raftID("n1")),
+		Term: new(term), Index: new(index), Reject: new(false)}
+}
+
+// electN1 makes n1 the leader of the two voters n1 and n2, with n2's log caught up.
+func electN1(t *testing.T, env *fakeEnv) *Node {
+	n := startNode(t, env, "n1", "n2")
+	env.fire() // the lease ends
+	env.fire() // the campaign: a pre-vote request to n2
+	require.Equal(t, raft.StatePreCandidate, n.state)
+	n.HandleMessage("n2", raftFrame(msgFrom("n2", pb.MessageType_MsgPreVoteResp, 2, 0)))
+	require.Equal(t, raft.StateCandidate, n.state)
+	n.HandleMessage("n2", raftFrame(msgFrom("n2", pb.MessageType_MsgVoteResp, 2, 0)))
+	require.Equal(t, raft.StateLeader, n.state)
+	n.HandleMessage("n2", raftFrame(msgFrom("n2", pb.MessageType_MsgAppResp, 2, 2)))
+	require.EqualValues(t, 2, n.applied, "the new leader's empty entry is committed")
+	return n
+}
+
+// A leader asked to remove itself hands leadership to the other voter and has the client
+// retry (see confchange.go); it proposes nothing.
+func TestLeaderHandsOverInsteadOfRemovingItself(t *testing.T) {
+	env := newFakeEnv("n1", newMemDisk())
+	n := electN1(t, env)
+	last, _ := n.storage.LastIndex()
+	env.sent = nil
+	n.HandleMessage("admin", encodeRequest(&request{seq: 1, nonce: 3, act: actRemoveVoter,
+		target: "n1"}))
+	rs := responses(t, env, "admin")
+	require.Len(t, rs, 1)
+	require.Equal(t, statusRetry, rs[0].status)
+	var timeoutNow int
+	for _, m := range raftMsgs(t, env) {
+		if m.GetType() == pb.MessageType_MsgTimeoutNow && m.GetTo() == raftID("n2") {
+			timeoutNow++
+		}
+	}
+	require.Equal(t, 1, timeoutNow, "n2 is told to campaign at once")
+	now, _ := n.storage.LastIndex()
+	require.Equal(t, last, now, "no configuration change was proposed")
+	require.Equal(t, []uint64{raftID("n1"), raftID("n2")}, n.confState.GetVoters())
+}
+
+// Removing the other voter is an ordinary configuration change.
+func TestLeaderRemovesAFollower(t *testing.T) {
+	env := newFakeEnv("n1", newMemDisk())
+	n := electN1(t, env)
+	n.HandleMessage("admin", encodeRequest(&request{seq: 1, nonce: 3, act: actRemoveVoter,
+		target: "n2"}))
+	require.Empty(t, responses(t, env, "admin"), "answered once the change applies")
+	n.HandleMessage("n2", raftFrame(msgFrom("n2", pb.MessageType_MsgAppResp, 2, 3)))
+	rs := responses(t, env, "admin")
+	require.Len(t, rs, 1)
+	require.Equal(t, statusOK, rs[0].status)
+	require.Equal(t, []uint64{raftID("n1")}, n.confState.GetVoters())
+}

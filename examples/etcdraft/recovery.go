@@ -37,6 +37,19 @@ type durableState struct {
 	snap *pb.Snapshot
 	ents []*pb.Entry
 	hs   *pb.HardState
+	// snapAt and hsAt are where the snapshot and the hard state were read, for errors.
+	snapAt, hsAt position
+}
+
+// position is a record's place in the write-ahead log.
+type position struct {
+	file   string
+	offset int
+}
+
+// corrupt reports damage found in the record at p.
+func (p position) corrupt(err error) *CorruptionError {
+	return &CorruptionError{File: p.file, Offset: p.offset, Err: err}
 }
 
 func (st *durableState) snapIndex() uint64 { return st.snap.GetMetadata().GetIndex() }
@@ -159,16 +172,18 @@ func unmarshalRecord(typ uint8, payload []byte) (proto.Message, error) {
 func (st *durableState) replay(name string, recs []record) error {
 	for _, r := range recs {
 		var err error
+		at := position{file: name, offset: r.offset}
 		switch m := r.msg.(type) {
 		case *pb.Snapshot:
 			err = st.applySnapshot(m)
+			st.snapAt = at
 		case *pb.Entry:
 			err = st.appendEntry(m)
 		case *pb.HardState:
-			st.hs = m
+			st.hs, st.hsAt = m, at
 		}
 		if err != nil {
-			return &CorruptionError{File: name, Offset: r.offset, Err: err}
+			return at.corrupt(err)
 		}
 	}
 	return nil
@@ -227,8 +242,8 @@ func (st *durableState) normalize() error {
 		st.hs.Commit = new(st.snapIndex())
 	}
 	if st.hs.GetCommit() > st.lastIndex() {
-		return &CorruptionError{File: "wal", Offset: -1, Err: fmt.Errorf(
-			"commit index %d past the last entry %d", st.hs.GetCommit(), st.lastIndex())}
+		return st.hsAt.corrupt(fmt.Errorf("commit index %d past the last entry %d",
+			st.hs.GetCommit(), st.lastIndex()))
 	}
 	return nil
 }

@@ -201,6 +201,9 @@ func TestRecoverRefusesCommitPastTheLog(t *testing.T) {
 	var ce *CorruptionError
 	require.True(t, errors.As(err, &ce), "got %v", err)
 	require.ErrorContains(t, err, "commit index 9 past the last entry 7")
+	require.Equal(t, segName(1), ce.File, "the record holding the hard state")
+	offs := recordOffsets(t, disk.files[segName(1)])
+	require.Equal(t, offs[len(offs)-1], ce.Offset)
 }
 
 // Rotation repeats the log in a new segment; until the old one is removed both replay, and
