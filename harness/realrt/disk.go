@@ -50,6 +50,8 @@ type Disk struct {
 	syncs   *syncer
 	post    func(func()) bool
 	killed  atomic.Bool
+	// syncDelay stalls every sync by that long (nanoseconds): the slow-disk fault.
+	syncDelay atomic.Int64
 }
 
 var _ nodeapi.Disk = (*Disk)(nil)

@@ -3,6 +3,7 @@ package realrt
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // errDiskClosed is what a Sync reports when the disk is already closed: not durable.
@@ -17,6 +18,14 @@ func (d *Disk) Sync(done func(err error)) {
 		done = func(error) {}
 	}
 	complete := func(err error) { d.post(func() { done(err) }) }
+	run := func(f func() error) func() error {
+		return func() error {
+			if delay := time.Duration(d.syncDelay.Load()); delay > 0 {
+				time.Sleep(delay)
+			}
+			return f()
+		}
+	}
 	switch {
 	case d.store == nil: // memory only: nothing to make durable
 		complete(nil)
@@ -25,13 +34,13 @@ func (d *Disk) Sync(done func(err error)) {
 		d.mu.Lock()
 		mark := d.nextSeq
 		d.mu.Unlock()
-		if !d.syncs.enqueue(syncJob{run: func() error { return d.flush(mark) },
+		if !d.syncs.enqueue(syncJob{run: run(func() error { return d.flush(mark) }),
 			done: complete}) {
 			complete(errDiskClosed)
 		}
 	default:
 		b := d.store.takeDirty()
-		if !d.syncs.enqueue(syncJob{run: func() error { return d.store.fsync(b) },
+		if !d.syncs.enqueue(syncJob{run: run(func() error { return d.store.fsync(b) }),
 			done: complete}) {
 			complete(errDiskClosed)
 		}
@@ -82,6 +91,23 @@ func (d *Disk) apply(op diskOp) error {
 	}
 	panic(fmt.Sprintf("realrt: invariant broken: lazy disk op of kind %d", op.kind))
 }
+
+// maxSyncDelay bounds SetSyncDelay, like the simulated disk's latency bound.
+const maxSyncDelay = time.Hour
+
+// SetSyncDelay makes every later Sync take at least d longer (0 ends the stall): the
+// slow-disk fault, for tests of real processes. A stalled sync holds up the syncs after it,
+// as a slow device does. A memory disk ignores it.
+func (d *Disk) SetSyncDelay(delay time.Duration) error {
+	if delay < 0 || delay > maxSyncDelay {
+		return fmt.Errorf("disk: sync delay %v out of range [0, %v]", delay, maxSyncDelay)
+	}
+	d.syncDelay.Store(int64(delay))
+	return nil
+}
+
+// SyncDelay is the stall set by SetSyncDelay.
+func (d *Disk) SyncDelay() time.Duration { return time.Duration(d.syncDelay.Load()) }
 
 // Pending counts the lazy writes not yet flushed (tests check what a kill would lose).
 func (d *Disk) Pending() int {

@@ -119,3 +119,19 @@ func TestFailedFsyncIsRetried(t *testing.T) {
 	d.store.mu.Unlock()
 	require.True(t, again)
 }
+
+// The slow-disk fault stalls each sync by the delay, and lifting it restores speed.
+func TestSyncDelayStallsSyncs(t *testing.T) {
+	d := openDisk(t, t.TempDir(), true)
+	defer d.Close()
+	require.Error(t, d.SetSyncDelay(-time.Second))
+	require.NoError(t, d.SetSyncDelay(80*time.Millisecond))
+	require.NoError(t, d.Append("f", []byte("x")))
+	start := time.Now()
+	syncNow(t, d)
+	require.GreaterOrEqual(t, time.Since(start), 80*time.Millisecond)
+	require.NoError(t, d.SetSyncDelay(0))
+	start = time.Now()
+	syncNow(t, d)
+	require.Less(t, time.Since(start), 80*time.Millisecond)
+}
