@@ -8,6 +8,7 @@ import (
 
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/protobuf/proto"
 )
 
 // Standalone reproductions of the etcd/raft bugs in BUGS.md. They use etcd/raft and the
@@ -92,4 +93,152 @@ func TestEtcdBugZeroMaxSizePerMsgPanicsOnFirstApply(t *testing.T) {
 	_ = rn.Campaign()
 	handle(rn, st)
 	t.Fatal("bug fixed? no panic")
+}
+
+// pair is two RawNodes, 1 and 2, over MemoryStorage, joined by a network that a test can
+// make drop messages. It persists, sends, applies (configuration changes included) and
+// advances every Ready, as the Ready contract asks.
+type pair struct {
+	rn   map[uint64]*raft.RawNode
+	st   map[uint64]*raft.MemoryStorage
+	drop func(m *pb.Message) bool
+	// preVotes counts the pre-vote requests node 2 sent.
+	preVotes int
+}
+
+func newPair(t *testing.T) *pair {
+	p := &pair{rn: map[uint64]*raft.RawNode{}, st: map[uint64]*raft.MemoryStorage{},
+		drop: func(*pb.Message) bool { return false }}
+	for _, id := range []uint64{1, 2} {
+		st := raft.NewMemoryStorage()
+		cs := pb.EnsureConfState(&pb.ConfState{Voters: []uint64{1, 2}})
+		if err := st.ApplySnapshot(&pb.Snapshot{Metadata: &pb.SnapshotMetadata{
+			Index: new(uint64(1)), Term: new(uint64(1)), ConfState: cs}}); err != nil {
+			t.Fatal(err)
+		}
+		rn, err := raft.NewRawNode(&raft.Config{ID: id, ElectionTick: 10, HeartbeatTick: 1,
+			Storage: st, Applied: 1, MaxSizePerMsg: 0, MaxInflightMsgs: 16,
+			MaxCommittedSizePerReady: 1 << 20, PreVote: true, CheckQuorum: true,
+			StepDownOnRemoval: true, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.rn[id], p.st[id] = rn, st
+	}
+	return p
+}
+
+// settle handles Readies and delivers messages until neither node has work.
+func (p *pair) settle() {
+	for range 1000 {
+		var msgs []*pb.Message
+		for _, id := range []uint64{1, 2} {
+			msgs = append(msgs, p.ready(id)...)
+		}
+		if len(msgs) == 0 {
+			return
+		}
+		for _, m := range msgs {
+			if m.GetFrom() == 2 && m.GetType() == pb.MessageType_MsgPreVote {
+				p.preVotes++
+			}
+			if !p.drop(m) {
+				_ = p.rn[m.GetTo()].Step(m)
+			}
+		}
+	}
+}
+
+func (p *pair) ready(id uint64) []*pb.Message {
+	rn, st := p.rn[id], p.st[id]
+	if !rn.HasReady() {
+		return nil
+	}
+	rd := rn.Ready()
+	_ = st.Append(rd.Entries)
+	if rd.HardState != nil {
+		_ = st.SetHardState(rd.HardState)
+	}
+	for _, e := range rd.CommittedEntries {
+		if e.GetType() == pb.EntryType_EntryConfChange {
+			var cc pb.ConfChange
+			if err := proto.Unmarshal(e.GetData(), &cc); err != nil {
+				panic(err)
+			}
+			rn.ApplyConfChange(&cc)
+		}
+	}
+	rn.Advance(rd)
+	return rd.Messages
+}
+
+func (p *pair) tickAll() {
+	for _, id := range []uint64{1, 2} {
+		p.rn[id].Tick()
+	}
+	p.settle()
+}
+
+// Bug 2: a leader that removes itself from a two-voter group can leave the group without a
+// leader for good. The leader commits its removal once the follower has the entry, applies
+// it and steps down (StepDownOnRemoval). If the follower misses the news of the commit,
+// it still counts votes in the old configuration {1, 2}, so it needs node 1's vote; node 1
+// refuses it (its log is longer: it appended a proposal after the removal) and never
+// campaigns itself (it is no longer a voter of its own configuration). The Raft thesis
+// (4.2.2) has a removed server keep starting elections until the new configuration is
+// committed, for exactly this case. etcd-io/etcd#10563 describes it; etcd's server
+// transfers leadership in the application layer.
+func TestEtcdBugRemovedLeaderStrandsTwoVoterGroup(t *testing.T) {
+	for _, lose := range []bool{false, true} {
+		p := removeLeader(t, lose)
+		p.drop = func(*pb.Message) bool { return false } // the network heals for good
+		for range 50 * 10 {                              // fifty election timeouts
+			p.tickAll()
+		}
+		led := p.rn[2].Status().RaftState == raft.StateLeader
+		if !lose && !led {
+			t.Fatal("control: with every message delivered node 2 must lead")
+		}
+		if lose && (led || p.rn[1].Status().RaftState == raft.StateLeader) {
+			t.Fatal("bug fixed? a leader was elected")
+		}
+		if lose && p.preVotes < 20 {
+			t.Fatalf("node 2 campaigned only %d times", p.preVotes)
+		}
+	}
+}
+
+// removeLeader has leader 1 propose its own removal and one more entry, with one entry
+// per append (MaxSizePerMsg 0). With lose, node 2 receives the removal's entry but
+// neither the entry after it nor any message that tells it of the commit.
+func removeLeader(t *testing.T, lose bool) *pair {
+	p := newPair(t)
+	_ = p.rn[1].Campaign()
+	p.settle()
+	if p.rn[1].Status().RaftState != raft.StateLeader {
+		t.Fatal("setup: node 1 is not the leader")
+	}
+	cc := &pb.ConfChange{Type: pb.ConfChangeType_ConfChangeRemoveNode.Enum(),
+		NodeId: new(uint64(1))}
+	if err := p.rn[1].ProposeConfChange(cc); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.rn[1].Propose([]byte("after the removal")); err != nil {
+		t.Fatal(err)
+	}
+	removal, _ := p.st[1].LastIndex()
+	removal++ // the removal's entry (the Ready that appends both is not handled yet)
+	p.drop = func(m *pb.Message) bool {
+		return lose && m.GetFrom() == 1 && (m.GetCommit() >= removal ||
+			len(m.GetEntries()) > 0 && m.GetEntries()[0].GetIndex() > removal)
+	}
+	p.settle()
+	if st := p.rn[1].Status(); st.RaftState == raft.StateLeader || st.Applied < removal {
+		t.Fatalf("setup: node 1 should have applied its removal (%d) and stepped down: %+v",
+			removal, st.BasicStatus)
+	}
+	if last, _ := p.st[2].LastIndex(); lose && last != removal {
+		t.Fatalf("setup: node 2's log ends at %d, want %d", last, removal)
+	}
+	return p
 }

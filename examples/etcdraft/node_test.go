@@ -136,7 +136,8 @@ func TestOnlyTheLeaderIsTicked(t *testing.T) {
 	env.fire()
 	require.Equal(t, raft.StateLeader, n.state)
 	require.True(t, n.elections.ticking)
-	require.Equal(t, []time.Duration{tick}, env.pending(), "the leader's ticker alone")
+	// One event per heartbeat interval delivers its ten ticks (elections.tick).
+	require.Equal(t, []time.Duration{10 * tick}, env.pending(), "the leader's ticker alone")
 }
 
 // msgFrom builds a raft message from peer to node n1.
