@@ -1,5 +1,49 @@
 package main
 
-import "io"
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
 
-func cmdBench(args []string, stdout, stderr io.Writer) int { return exitUsage }
+	"github.com/simfuzz/simfuzz/fuzz/realcluster"
+)
+
+func cmdBench(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("raftkv bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o realcluster.BenchOptions
+	fs.DurationVar(&o.Time, "time", 10*time.Second,
+		"workload span of each condition (60s for the standard scenario's length)")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the standard scenario's operations")
+	fs.StringVar(&o.Binary, "binary", "", "raftkv binary to run as the servers "+
+		"(default: this executable)")
+	fs.StringVar(&o.OutDir, "out", "", "scratch directory for the servers' data and logs")
+	if err := parseFlags(fs, args); err != nil {
+		return report(stderr, "bench", err)
+	}
+	if fs.NArg() > 0 {
+		return report(stderr, "bench", usagef("unexpected argument %q", fs.Arg(0)))
+	}
+	co := realcluster.CheckOptions{Binary: o.Binary, OutDir: o.OutDir}
+	if err := resolvePaths(&co, "bench"); err != nil {
+		return report(stderr, "bench", err)
+	}
+	o.Binary, o.OutDir, o.Progress = co.Binary, co.OutDir, stderr
+	defer os.RemoveAll(o.OutDir)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(stderr, "raftkv bench: %v per condition, seed %d, %d cores\n", o.Time, o.Seed,
+		runtime.NumCPU())
+	rows, err := realcluster.Bench(ctx, o)
+	if err != nil {
+		return report(stderr, "bench", err)
+	}
+	realcluster.WriteBenchTable(stdout, rows)
+	return exitOK
+}
