@@ -141,4 +141,3 @@ func measure(hist []model.Operation, span, wall time.Duration) Measure {
 	}
 	return m
 }
-
