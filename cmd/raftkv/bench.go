@@ -30,6 +30,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return report(stderr, "bench", usagef("unexpected argument %q", fs.Arg(0)))
 	}
+	if o.Time < 2*time.Second || o.Time > 10*time.Minute {
+		return report(stderr, "bench", usagef("--time must be in [2s, 10m], got %v", o.Time))
+	}
 	co := realcluster.CheckOptions{Binary: o.Binary, OutDir: o.OutDir}
 	if err := resolvePaths(&co, "bench"); err != nil {
 		return report(stderr, "bench", err)

@@ -68,13 +68,10 @@ func parseCheckFlags(args []string, stderr io.Writer) (realcluster.CheckOptions,
 	if !*quiet {
 		o.Progress = stderr
 	}
-	if err := resolvePaths(&o, "check"); err != nil {
-		return o, err
-	}
-	if err := o.Validate(); err != nil {
+	if err := o.ValidateShape(); err != nil {
 		return o, usageError{err.Error()}
 	}
-	return o, nil
+	return o, resolvePaths(&o, "check")
 }
 
 // setFaults reads --faults.

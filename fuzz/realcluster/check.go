@@ -59,8 +59,9 @@ const (
 	settleTime = 20 * time.Second
 )
 
-// Validate reports the first option out of range.
-func (o CheckOptions) Validate() error {
+// ValidateShape reports the first of Nodes, Clients and Time out of range (a command checks
+// them before it creates any directory).
+func (o CheckOptions) ValidateShape() error {
 	switch {
 	case o.Nodes < 1 || o.Nodes > maxNodes:
 		return fmt.Errorf("--nodes must be in 1..%d, got %d", maxNodes, o.Nodes)
@@ -68,6 +69,16 @@ func (o CheckOptions) Validate() error {
 		return fmt.Errorf("--clients must be in 1..%d, got %d", maxClients, o.Clients)
 	case o.Time < time.Second || o.Time > maxCheckTime:
 		return fmt.Errorf("--time must be in [1s, %v], got %v", maxCheckTime, o.Time)
+	}
+	return nil
+}
+
+// Validate reports the first option out of range or missing.
+func (o CheckOptions) Validate() error {
+	if err := o.ValidateShape(); err != nil {
+		return err
+	}
+	switch {
 	case o.OutDir == "":
 		return errors.New("an output directory is required")
 	case o.Binary == "":
