@@ -156,9 +156,7 @@ func drawFault(rng *rand.Rand, kinds []FaultKind, nodes []nodeapi.NodeID) Fault 
 		}
 	case FaultPartition:
 		f.Leader = false
-		shuffled := slices.Clone(nodes)
-		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-		f.Group = shuffled[:1+rng.IntN(len(nodes)/2)]
+		f.Group = shuffled(rng, nodes)[:1+rng.IntN(len(nodes)/2)]
 		slices.Sort(f.Group)
 	case FaultIsolate:
 		f.Leader = true
@@ -172,12 +170,16 @@ func drawFault(rng *rand.Rand, kinds []FaultKind, nodes []nodeapi.NodeID) Fault 
 	case FaultLagCrash:
 		f.Leader = true
 		f.Delay = time.Duration(300+rng.IntN(501)) * time.Millisecond
-		f.Group = slices.Clone(nodes) // the order in which followers are cut off
-		rng.Shuffle(len(f.Group), func(i, j int) {
-			f.Group[i], f.Group[j] = f.Group[j], f.Group[i]
-		})
+		f.Group = shuffled(rng, nodes) // the order in which followers are cut off
 	}
 	return f
+}
+
+// shuffled returns a copy of ids in random order.
+func shuffled(rng *rand.Rand, ids []nodeapi.NodeID) []nodeapi.NodeID {
+	out := slices.Clone(ids)
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
 }
 
 // KindNames joins kinds for a report line.
