@@ -30,6 +30,7 @@ type Violation struct {
 	Invariant, Detail string
 }
 
+// Error renders the violation for the harness's failure report.
 func (v *Violation) Error() string {
 	return "etcd raft invariant " + v.Invariant + " violated: " + v.Detail
 }

@@ -46,7 +46,9 @@ type Node struct {
 	stats     Stats
 }
 
-// Stats counts what a node did, for tests and reports.
+// Stats counts what a node did, for tests and reports: Readies handled, syncs requested
+// and failed, snapshots taken and installed, datagrams dropped (checksum or decoding
+// failures), campaigns started by the election timer and leases it ended.
 type Stats struct {
 	Readies, Syncs, SyncFailures, SnapshotsTaken, SnapshotsInstalled uint64
 	DroppedFrames, Campaigns, LeasesExpired                          uint64

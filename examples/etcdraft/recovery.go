@@ -19,11 +19,13 @@ type CorruptionError struct {
 	Err    error
 }
 
+// Error names the file, the offset and the damage.
 func (e *CorruptionError) Error() string {
 	return fmt.Sprintf("etcdraft: corrupted record in %s at offset %d: %v", e.File, e.Offset,
 		e.Err)
 }
 
+// Unwrap returns what was wrong with the record.
 func (e *CorruptionError) Unwrap() error { return e.Err }
 
 // readAttempts is how often recovery reads the disk before it believes a checksum failure.
