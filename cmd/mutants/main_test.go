@@ -90,3 +90,17 @@ func TestPatchTargetReadsTheDescription(t *testing.T) {
 	require.Empty(t, name)
 	require.Nil(t, row{}.targetArgs())
 }
+
+func TestTheFirstAttributableFailureCounts(t *testing.T) {
+	base := row{name: "x", detected: true}
+	first, second := base, base
+	first.seed, first.scenario = 191793, "/tmp/a.json"
+	second.seed, second.scenario, second.seeds = 200001, "/tmp/b.json", 2
+	r := firstAttributable([]row{first, second}, fakeSimfuzz(t, "--seed 191793"))
+	require.True(t, r.detected)
+	require.Equal(t, uint64(200001), r.seed, "the base's own failure is passed over")
+	require.Contains(t, r.note, "detecting seed 191793 fails without the mutant too")
+
+	r = firstAttributable([]row{first}, fakeSimfuzz(t, "--seed 191793"))
+	require.False(t, r.detected, "no failure of the mutant's own: not detected")
+}

@@ -63,8 +63,7 @@ func runMutant(patch string, o options) row {
 		r.note += err.Error()
 		return r
 	}
-	r = campaign(r, bin, scratch, o)
-	r = attribute(r, o.original)
+	r = firstAttributable(campaign(r, bin, scratch, o), o.original)
 	return checkRegressions(r, bin, o.regress)
 }
 
@@ -134,8 +133,14 @@ type summary struct {
 }
 
 // campaign runs the mutant's simfuzz until its first failure or the budget.
-func campaign(r row, bin, scratch string, o options) row {
-	args := append(r.targetArgs(), "--json", "--max-failures", "1",
+// maxCandidates is how many failing seeds a campaign collects: a failure that the unmutated
+// tree shares is not the mutant's, and the campaign goes on to the next.
+const maxCandidates = 3
+
+// campaign runs the mutant's simfuzz until maxCandidates failures or the budget, and returns
+// one detection per failure in seed order (or r alone, with a note, when none).
+func campaign(r row, bin, scratch string, o options) []row {
+	args := append(r.targetArgs(), "--json", "--max-failures", fmt.Sprint(maxCandidates),
 		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(), "--jobs", fmt.Sprint(o.jobs),
 		"--shrink-runs", "150", "--out", filepath.Join(scratch, "out"))
 	cmd := exec.Command(bin, append([]string{"run"}, args...)...)
@@ -148,21 +153,46 @@ func campaign(r row, bin, scratch string, o options) row {
 	var sum summary
 	if jerr := json.Unmarshal(stdout.Bytes(), &sum); jerr != nil {
 		r.note += fmt.Sprintf("campaign failed: %v %v: %s", err, jerr, lastLine(stderr.String()))
-		return r
+		return []row{r}
 	}
 	if len(sum.Failures) == 0 {
 		r.note += fmt.Sprintf("no failure in %d seeds", sum.Seeds)
-		return r
+		return []row{r}
 	}
-	f := sum.Failures[0]
-	r.detected, r.class = true, f.Class
-	r.seeds, r.seconds, r.seed = f.FoundAfterSeeds, f.FoundAfterSeconds, f.Seed
-	r.ops, r.faults = f.Ops, f.Faults
-	r.scenario = f.Scenario
-	if !filepath.IsAbs(r.scenario) && r.scenario != "" {
-		r.scenario = filepath.Join(scratch, r.scenario)
+	var found []row
+	for _, f := range sum.Failures {
+		d := r
+		d.detected, d.class = true, f.Class
+		d.seeds, d.seconds, d.seed = f.FoundAfterSeeds, f.FoundAfterSeconds, f.Seed
+		d.ops, d.faults = f.Ops, f.Faults
+		d.scenario = f.Scenario
+		if !filepath.IsAbs(d.scenario) && d.scenario != "" {
+			d.scenario = filepath.Join(scratch, d.scenario)
+		}
+		found = append(found, d)
 	}
-	return r
+	return found
+}
+
+// firstAttributable returns the first detection, in seed order, that is the mutant's own
+// (see attribute); the notes of those that were not say why. With none, the mutant is not
+// detected.
+func firstAttributable(found []row, original string) row {
+	var notes string
+	for _, d := range found {
+		d.note = notes + d.note
+		if !d.detected {
+			return d
+		}
+		a := attribute(d, original)
+		if a.detected {
+			return a
+		}
+		notes = a.note
+	}
+	last := found[len(found)-1]
+	last.detected, last.note = false, notes
+	return last
 }
 
 // attribute replays, on the unmutated build, both the campaign seed that detected the mutant
