@@ -55,7 +55,7 @@ bench:
 mutants:
 	$(GO) run ./cmd/mutants
 
-# What CI runs: the tests, then a short smoke campaign of the built command.
-ci: test
-	$(GO) build -o bin/simfuzz ./cmd/simfuzz
-	./bin/simfuzz run --seeds 3000 --out $${TMPDIR:-/tmp}/simfuzz-ci
+# What CI runs (.ci/run): the tests, smoke campaigns of both built-in targets, and the
+# etcd/raft example module's tests and campaign.
+ci:
+	bash .ci/run
