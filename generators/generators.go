@@ -26,7 +26,7 @@ type Options struct {
 	MaxKeys int
 	// SafetyMin and SafetyMax bound the safety phase; Liveness is the liveness bound.
 	SafetyMin, SafetyMax, Liveness time.Duration
-	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to 4 faults);
+	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to one fault per node plus one);
 	// Kinds lists the fault kinds and patterns swarm testing may enable.
 	MaxFaults int
 	Kinds     []harness.FaultKind
