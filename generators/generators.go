@@ -26,8 +26,8 @@ type Options struct {
 	MaxKeys int
 	// SafetyMin and SafetyMax bound the safety phase; Liveness is the liveness bound.
 	SafetyMin, SafetyMax, Liveness time.Duration
-	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to one fault per node plus one);
-	// Kinds lists the fault kinds and patterns swarm testing may enable.
+	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to one fault
+	// per node plus one); Kinds lists the fault kinds and patterns swarm testing may enable.
 	MaxFaults int
 	Kinds     []harness.FaultKind
 	// Knobs are settings of the system under test to vary; each knob's first value is its
