@@ -330,3 +330,16 @@ func TestLeaderTrap(t *testing.T) {
 	_, err = harness.Run(toyScenario(), &toyKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 }
+
+// The quiet phase heals the network's loss and corruption too: with every message lost
+// in the safety phase the operation's outcome is unknown, but the liveness phase judges
+// the system on a network that delivers.
+func TestLivenessPhaseHealsLoss(t *testing.T) {
+	s := toyScenario()
+	s.Network.Loss, s.Network.Corrupt = 1, 1
+	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "%v", res.Failure)
+	require.True(t, res.History[0].Outcome.Unknown, "the safety phase lost everything")
+	require.False(t, res.History[len(res.History)-1].Outcome.Unknown, "the probe got through")
+}
