@@ -63,9 +63,9 @@ func TestLoopKeepsPostOrder(t *testing.T) {
 func TestLoopBoundsQueuedMessagesOnly(t *testing.T) {
 	l := newLoop(10)
 	defer l.stop()
-	release := make(chan struct{})
-	l.post(func() { <-release })
-	time.Sleep(10 * time.Millisecond) // the loop is now inside the blocking task
+	release, inside := make(chan struct{}), make(chan struct{})
+	l.post(func() { close(inside); <-release })
+	<-inside // the loop has taken the queue and blocks in this task
 	delivered, others := 0, 0
 	for range 15 {
 		l.postMessage(func() { delivered++ })
