@@ -4,7 +4,7 @@ FUZZTIME ?= 60s
 SEEDS    ?= 200
 
 .PHONY: setup build run test ci property regressions fuzz fuzz-decode shards bench mutants \
-	campaign
+	campaign bench-real jepsen
 
 setup:
 	$(GO) mod download
@@ -54,6 +54,17 @@ bench:
 
 mutants:
 	$(GO) run ./cmd/mutants
+
+# The standard workload on a real 3- and 5-node cluster next to the simulated world.
+bench-real:
+	$(GO) build -o bin/raftkv ./cmd/raftkv
+	./bin/raftkv bench
+
+# Jepsen mode against real processes for a minute (LAZY=--lazy-disk loses unsynced writes
+# on kill -9).
+jepsen:
+	$(GO) build -o bin/raftkv ./cmd/raftkv
+	./bin/raftkv check --time 60s $(LAZY)
 
 # What CI runs (.ci/run): the tests, smoke campaigns of both built-in targets, and the
 # etcd/raft example module's tests and campaign.
