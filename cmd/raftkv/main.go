@@ -4,6 +4,7 @@
 //	raftkv server --id n1 --peers n1=127.0.0.1:7001,n2=...,n3=... --data DIR [--admin ADDR]
 //	raftkv client --peers ... put K V | get K | append K V | cas K OLD NEW | delete K
 //	raftkv check  [--nodes 3] [--time 60s] [--clients 3] [--seed S] [--lazy-disk] [--out DIR]
+//	              [--faults KIND,...] [--binary PATH] [--quiet]
 //	raftkv bench  [--time 10s] [--seed S]
 //
 // Exit codes: 0 success (check: nothing found), 1 a negative answer (client: a missing
@@ -24,7 +25,7 @@ const usage = `usage:
   raftkv client --peers ID=HOST:PORT,... [--timeout 5s] put K V | get K | append K V |
                 cas K OLD NEW | delete K
   raftkv check  [--nodes N] [--time D] [--clients N] [--seed S] [--lazy-disk] [--out DIR]
-                [--binary PATH]
+                [--faults KIND,...] [--binary PATH] [--quiet]
   raftkv bench  [--time D] [--seed S] [--binary PATH] [--out DIR]
 `
 

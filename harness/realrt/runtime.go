@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"sync"
@@ -81,7 +82,7 @@ func New(o Options) (*Runtime, error) {
 	rt.timers = newTimerTable(rt.loop)
 	rt.streams = newStreamTable(rt)
 	rt.disk.attach(rt.loop.post)
-	rt.tr = &transport{self: o.ID, addrs: o.Peers, ln: ln, faults: rt.faults,
+	rt.tr = &transport{self: o.ID, addrs: maps.Clone(o.Peers), ln: ln, faults: rt.faults,
 		loop: rt.loop, deliver: rt.deliver, streams: rt.streams, logf: rt.notice,
 		queue: o.SendQueue}
 	rt.faults.changed = rt.streams.breakCut
