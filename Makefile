@@ -4,7 +4,7 @@ FUZZTIME ?= 60s
 SEEDS    ?= 200
 
 .PHONY: setup build run test ci property regressions fuzz fuzz-decode shards bench mutants \
-	campaign bench-real jepsen
+	campaign bench-real jepsen jepsen-mutants
 
 setup:
 	$(GO) mod download
@@ -65,6 +65,21 @@ bench-real:
 jepsen:
 	$(GO) build -o bin/raftkv ./cmd/raftkv
 	./bin/raftkv check --time 60s $(LAZY)
+
+JEPSEN_TIME ?= 60s
+# Jepsen mode on the public mutants 09 and 10, each built in a scratch copy of the tree
+# (exit 1 from raftkv check = found).
+jepsen-mutants:
+	$(GO) build -o bin/raftkv ./cmd/raftkv
+	@for m in 09-ack-before-sync 10-kv-double-apply; do \
+	  d=$$(mktemp -d) && \
+	  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $$d && \
+	  (cd $$d && git apply $(CURDIR)/testdata/mutants/$$m.patch && \
+	   $(GO) build -o raftkv ./cmd/raftkv) || exit 2; \
+	  ./bin/raftkv check --binary $$d/raftkv --lazy-disk --time $(JEPSEN_TIME) --quiet \
+	    --out $${TMPDIR:-/tmp}/raftkv-mutant-$$m; \
+	  echo "mutant $$m: exit $$? (1 = found)"; rm -rf $$d; \
+	done
 
 # What CI runs (.ci/run): the tests, smoke campaigns of both built-in targets, and the
 # etcd/raft example module's tests and campaign.
