@@ -8,7 +8,7 @@ import (
 	"github.com/simfuzz/simfuzz/harness"
 )
 
-// Standard builds the standard benchmark scenario of DESIGN.md for one seed, so that our
+// Standard builds the standard benchmark scenario (docs/ARCHITECTURE.md) for one seed, so that our
 // figures compare with published peers: nodes Raft nodes, 60 s of virtual time of which the
 // last 10 s are quiet, 3 closed-loop clients over 8 keys with 50% reads and 10-90 ms think
 // time, a 1 ms + up to 2 ms network with 1% spikes to +50 ms, 0.1% loss and duplication,

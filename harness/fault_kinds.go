@@ -1,8 +1,8 @@
 package harness
 
-// FaultKind names one entry of the fault vocabulary (DESIGN.md). Each kind has one spec in
-// faultTable (fault_table.go): its shape, validation, apply, undo, heal, description and
-// whether generators draw it. Adding a kind is one entry there plus its generator.
+// FaultKind names one entry of the fault vocabulary (docs/ARCHITECTURE.md). Each kind has
+// one spec in faultTable (fault_table.go): its shape, validation, apply, undo, heal,
+// description and whether generators draw it. Adding a kind is one entry there plus its generator.
 type FaultKind string
 
 // The fault vocabulary. A fault with a non-zero For undoes itself after that long (crash

@@ -7,7 +7,7 @@ import (
 	"github.com/simfuzz/simfuzz/netfault"
 )
 
-// typicalLink is the network of the standard benchmark scenario (docs/DESIGN.md).
+// typicalLink is the network of the standard benchmark scenario (docs/ARCHITECTURE.md).
 var typicalLink = netfault.LinkConfig{
 	LatencyMin: time.Millisecond, LatencyMax: 3 * time.Millisecond,
 	SpikeRate: 0.01, SpikeMax: 50 * time.Millisecond,

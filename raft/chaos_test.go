@@ -108,8 +108,8 @@ func genFault(rng *rand.Rand, kind harness.FaultKind, nodes, all []harness.NodeI
 	return f
 }
 
-// benchmarkNet is DESIGN.md's standard network: 1 ms plus up to 2 ms, 1% delayed up to
-// 50 ms more, 0.1% lost, 0.1% duplicated, reordering allowed.
+// benchmarkNet is the standard benchmark network (docs/ARCHITECTURE.md): 1 ms plus up to
+// 2 ms, 1% delayed up to 50 ms more, 0.1% lost, 0.1% duplicated, reordering allowed.
 var benchmarkNet = harness.NetworkConfig{LatencyMin: dur(time.Millisecond),
 	LatencyMax: dur(3 * time.Millisecond), SpikeRate: 0.01, SpikeMax: dur(50 * time.Millisecond),
 	Loss: 0.001, Duplicate: 0.001, Reorder: true}

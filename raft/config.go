@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// Config tunes a cluster. DefaultConfig matches the standard benchmark of DESIGN.md; every
-// field must be set (Validate rejects zero values) so that a forgotten field is an error, not a
-// silently different protocol.
+// Config tunes a cluster. DefaultConfig matches the standard benchmark
+// (docs/ARCHITECTURE.md); every field must be set (Validate rejects zero values) so that a
+// forgotten field is an error, not a silently different protocol.
 type Config struct {
 	// HeartbeatInterval is how often a leader contacts each follower when idle.
 	HeartbeatInterval time.Duration

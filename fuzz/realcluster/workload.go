@@ -45,7 +45,7 @@ type opSource interface {
 	observe(op nodeapi.Op, out nodeapi.Outcome)
 }
 
-// Keys and think times of the standard workload (DESIGN.md): 8 keys, 10-90 ms.
+// Keys and think times of the standard workload (docs/ARCHITECTURE.md): 8 keys, 10-90 ms.
 const (
 	workloadKeys = 8
 	thinkMin     = 10 * time.Millisecond

@@ -10,7 +10,7 @@ import (
 
 // The real runtime links only the node contract and the standard library, so that a
 // production binary built on it carries none of the simulator, the network model, the
-// checkers or the generators (DESIGN.md's package table).
+// checkers or the generators (the package table of docs/ARCHITECTURE.md).
 func TestDependencies(t *testing.T) {
 	tool, err := exec.LookPath("go")
 	if err != nil {
