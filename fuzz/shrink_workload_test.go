@@ -11,9 +11,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// bumpWorkload is a workload that is not key-value: "bump" must answer OK, "peek" (a write that changes nothing) may answer
-// anything. The echo toy answers every bump with OK false, so any history with a bump is
-// illegal: a failure whose minimal form is one bump.
+// bumpWorkload is a workload that is not key-value: "bump" must answer OK, "peek" (a write
+// that changes nothing) may answer anything. The echo toy answers every bump with OK false,
+// so any history with a bump is illegal: a failure whose minimal form is one bump.
 var bumpWorkload = &model.Workload{
 	Name:  "bump",
 	Kinds: []model.KindSpec{{Name: "bump", Write: true}, {Name: "peek", Write: true}},

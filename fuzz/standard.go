@@ -98,12 +98,7 @@ func (tg Target) replayRegression(t *testing.T, path string) {
 
 // readTargetName returns the target a scenario file names (the default when it names none).
 func readTargetName(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	s, err := harness.ReadScenario(f)
+	s, err := harness.ReadScenarioFile(path)
 	if err != nil {
 		return "", err
 	}

@@ -1,10 +1,8 @@
 package fuzz
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
@@ -103,15 +101,11 @@ func (tg Target) Run(s harness.Scenario, opts harness.RunOptions) (*harness.RunR
 // Load reads a scenario file and checks that it belongs to this target and that its
 // operations are the target's workload's; errors carry the path.
 func (tg Target) Load(path string) (harness.Scenario, error) {
-	b, err := os.ReadFile(path)
+	s, err := harness.ReadScenarioFile(path)
 	if err != nil {
 		return harness.Scenario{}, err
 	}
-	s, err := harness.ReadScenario(bytes.NewReader(b))
-	if err == nil {
-		err = tg.Accepts(s)
-	}
-	if err == nil {
+	if err = tg.Accepts(s); err == nil {
 		err = s.ValidateFor(tg.workload())
 	}
 	if err != nil {

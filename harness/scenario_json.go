@@ -127,13 +127,27 @@ const (
 	MaxNoteBytes     = 4 << 10
 )
 
-// LoadScenario reads a scenario file; errors carry the path.
+// LoadScenario reads and validates a key-value scenario file; errors carry the path.
 func LoadScenario(path string) (Scenario, error) {
-	b, err := os.ReadFile(path)
+	s, err := ReadScenarioFile(path)
 	if err != nil {
 		return Scenario{}, err
 	}
-	s, err := DecodeScenario(bytes.NewReader(b))
+	if err := s.Validate(); err != nil {
+		return Scenario{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// ReadScenarioFile is ReadScenario on a file: it reads no more than the size cap, whatever
+// the file's size, and errors carry the path. Validation is the caller's (ValidateFor).
+func ReadScenarioFile(path string) (Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Scenario{}, err
+	}
+	defer f.Close()
+	s, err := ReadScenario(f)
 	if err != nil {
 		return Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}

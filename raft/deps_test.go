@@ -11,8 +11,9 @@ import (
 
 // A node is written against the node contract only, so that its production binary links none
 // of the simulator or the checkers and could run on a real runtime (docs/ARCHITECTURE.md).
-// These tests run the go tool on this package, so that a new import anywhere in its graph that brings
-// the file system, the network, the testing package or the harness fails here at once.
+// These tests run the go tool on this package, so that a new import anywhere in its graph
+// that brings the file system, the network, the testing package or the harness fails here
+// at once.
 
 const module = "github.com/simfuzz/simfuzz"
 

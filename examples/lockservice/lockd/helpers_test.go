@@ -76,11 +76,14 @@ type fakeEnv struct {
 	sent []nodeapi.NodeID
 }
 
-func (e *fakeEnv) ID() nodeapi.NodeID                                        { return e.id }
-func (e *fakeEnv) Now() time.Time                                            { return time.Time{} }
-func (e *fakeEnv) After(time.Duration, func()) nodeapi.Timer                 { return nodeapi.Timer{} }
-func (e *fakeEnv) Send(to nodeapi.NodeID, _ []byte)                          { e.sent = append(e.sent, to) }
-func (e *fakeEnv) Rand() nodeapi.Rand                                        { return rand.New(rand.NewPCG(1, 2)) }
-func (e *fakeEnv) Disk() nodeapi.Disk                                        { return e.disk }
-func (e *fakeEnv) Logf(string, ...any)                                       {}
+func (e *fakeEnv) ID() nodeapi.NodeID { return e.id }
+func (e *fakeEnv) Now() time.Time     { return time.Time{} }
+
+func (e *fakeEnv) After(time.Duration, func()) nodeapi.Timer { return nodeapi.Timer{} }
+
+func (e *fakeEnv) Send(to nodeapi.NodeID, _ []byte) { e.sent = append(e.sent, to) }
+func (e *fakeEnv) Rand() nodeapi.Rand               { return rand.New(rand.NewPCG(1, 2)) }
+func (e *fakeEnv) Disk() nodeapi.Disk               { return e.disk }
+func (e *fakeEnv) Logf(string, ...any)              {}
+
 func (e *fakeEnv) Dial(nodeapi.NodeID, nodeapi.StreamHandler) nodeapi.Stream { return nil }
