@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/simfuzz/simfuzz/model"
@@ -159,7 +160,11 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 			return nil, err
 		}
 	}
-	servers := append(append([]NodeID{}, s.Cluster.Nodes...), s.Cluster.Spares...)
+	// Clients know the initial voters, as a deployment's client configuration would: a
+	// spare is not a member until it is added, and a client that tried one would wait out
+	// an attempt timeout on a node that never answers. Clients learn added members from
+	// the leader hints of the system's own protocol.
+	servers := slices.Clone(s.Cluster.Nodes)
 	for i, cs := range s.Clients {
 		c, err := w.AddClient(cs.ID, servers)
 		if err != nil {

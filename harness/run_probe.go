@@ -11,7 +11,9 @@ const ProbeClient NodeID = "probe"
 // probe issues one write once every fault is healed; it must be acknowledged (not merely
 // time out as unknown) within ProbeTimeout and before the liveness deadline.
 func (r *runner) probe(deadline time.Duration) (*Failure, error) {
-	servers := append(append([]NodeID{}, r.s.Cluster.Nodes...), r.s.Cluster.Spares...)
+	// The probe knows every server that exists now: the initial voters and the spares the
+	// scenario brought in, never a spare that was not started.
+	servers := r.w.Nodes()
 	c, err := r.w.AddClient(ProbeClient, servers)
 	if err != nil {
 		return nil, err

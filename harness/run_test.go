@@ -3,6 +3,7 @@ package harness_test
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,8 @@ import (
 // whole store in memory (a crash loses it), clients send it requests and wait for replies.
 type toyKV struct {
 	dropKey string // the server ignores requests for this key (a liveness bug)
+	// servers records the server list each client endpoint was created with.
+	servers map[harness.NodeID][]harness.NodeID
 }
 
 type toyReq struct {
@@ -39,6 +42,10 @@ func (s *toyKV) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
 }
 
 func (s *toyKV) NewClient(env harness.Env, servers []harness.NodeID) (harness.Client, error) {
+	if s.servers == nil {
+		s.servers = map[harness.NodeID][]harness.NodeID{}
+	}
+	s.servers[env.ID()] = slices.Clone(servers)
 	return &toyClient{env: env, server: servers[0]}, nil
 }
 
@@ -114,6 +121,28 @@ func TestRunPassesACorrectHistory(t *testing.T) {
 
 // A crash of the only server between the put and the get loses the write: the harness
 // must report a linearizability failure with a deterministic message.
+// Clients know the initial voters only: a spare is no member until it is added, and the
+// probe knows the servers that exist when it starts, spares brought in included.
+func TestClientsKnowMembersNotSpares(t *testing.T) {
+	s := toyScenario()
+	s.Cluster.Spares = []harness.NodeID{"n4", "n5"}
+	sys := &toyKV{}
+	_, err := harness.Run(s, sys, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Equal(t, s.Cluster.Nodes, sys.servers["c1"])
+	require.Equal(t, s.Cluster.Nodes, sys.servers[harness.ProbeClient])
+
+	s.Faults = []harness.Fault{{At: harness.Duration(100 * time.Millisecond),
+		Kind: harness.FaultAddVoter, Node: "n5"}}
+	sys = &toyKV{}
+	_, err = harness.Run(s, sys, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Equal(t, s.Cluster.Nodes, sys.servers["c1"])
+	require.Equal(t, s.Cluster.Nodes, sys.servers["admin"])
+	require.Equal(t, append(slices.Clone(s.Cluster.Nodes), "n5"),
+		sys.servers[harness.ProbeClient], "the probe knows the spare that was started")
+}
+
 func TestRunFindsALostWrite(t *testing.T) {
 	s := toyScenario()
 	s.Faults = []harness.Fault{{At: harness.Duration(200 * time.Millisecond),
