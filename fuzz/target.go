@@ -25,6 +25,9 @@ type Target struct {
 	New func(knobs map[string]int64) (harness.System, error)
 	// Knobs are the settings generators vary; each knob's first value is its default.
 	Knobs []generators.Knob
+	// Events are the protocol events the system reports through harness.Reporter, which
+	// generated triggers may wait for (harness.EventLeaderElected needs none).
+	Events []string
 	// Workload is the vocabulary of the system's operations and the model that judges its
 	// histories; nil means the key-value workload (model.KV).
 	Workload *model.Workload
@@ -65,6 +68,7 @@ func (tg Target) workload() *model.Workload {
 func (tg Target) Options() generators.Options {
 	o := generators.Default()
 	o.Knobs = tg.Knobs
+	o.Events = tg.Events
 	o.Clients = tg.Clients
 	if tg.Tune != nil {
 		tg.Tune(&o)

@@ -15,8 +15,9 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 	if len(sw.kinds) == 0 || o.MaxFaults == 0 {
 		return nil
 	}
+	sc := scene{Scenario: s, o: o}
 	gen := rapid.Custom(func(t *rapid.T) []harness.Fault {
-		return drawFaultGroup(t, sw.pick(t), s)
+		return drawFaultGroup(t, sw.pick(t), sc)
 	})
 	var faults []harness.Fault
 	for _, group := range rapid.SliceOfN(gen, 0, o.MaxFaults).Draw(t, "faults") {
@@ -26,41 +27,48 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 	return faults
 }
 
+// scene is what a drawer sees: the scenario drawn so far (cluster, network, disk, clients)
+// and the options it is drawn within.
+type scene struct {
+	harness.Scenario
+	o Options
+}
+
 // drawer draws the kind-specific fields of f; drawFault has drawn At and For already.
-type drawer func(t *rapid.T, f *harness.Fault, s harness.Scenario)
+type drawer func(t *rapid.T, f *harness.Fault, s scene)
 
 // drawers is the generator of every fault kind that generators draw on its own: for each
 // kind of harness.FaultKinds, the kind's spec says whether it is drawn (FaultInfo.Drawn),
 // and TestEveryKindIsDrawnOrExcused fails unless this map agrees with it.
 var drawers = map[harness.FaultKind]drawer{
-	harness.FaultPartition: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultPartition: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Groups = drawSplit(t, s.Cluster.Nodes)
 		addClientsToSides(t, f.Groups, s.Clients)
 	},
-	harness.FaultCut: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultCut: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 		f.Persist = rapid.Bool().Draw(t, "fault.persist")
 	},
 	harness.FaultIsolate: drawNode,
 	harness.FaultClog:    drawNode,
-	harness.FaultClogLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultClogLink: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 	},
-	harness.FaultLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultLink: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 		f.Link = drawBadLink(t, s.Network)
 	},
 	harness.FaultLinkCap: drawLinkCapacity,
-	harness.FaultClock: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultClock: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
 		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
 	},
-	harness.FaultDisk: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultDisk: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Disk = drawBadDisk(t, s.Disk)
 	},
-	harness.FaultCrashStorm: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultCrashStorm: func(t *rapid.T, f *harness.Fault, s scene) {
 		if rapid.Bool().Draw(t, "storm.targeted") {
 			f.Node = drawTarget(t, s.Cluster.Nodes)
 		}
@@ -68,19 +76,20 @@ var drawers = map[harness.FaultKind]drawer{
 		f.Torn = rapid.Bool().Draw(t, "torn")
 		f.For = max(f.For, harness.Duration(100*time.Millisecond))
 	},
-	harness.FaultLeaderTrap: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultLeaderTrap: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.For = max(f.For, harness.Duration(time.Second))
 	},
 	harness.FaultPause: drawNode,
-	harness.FaultCrash: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultCrash: func(t *rapid.T, f *harness.Fault, s scene) {
 		drawNode(t, f, s)
 		f.Torn = rapid.Bool().Draw(t, "torn")
 	},
 	harness.FaultStop: drawNode,
-	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node, f.For = s.Cluster.Spares[0], 0
 	},
-	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultTrigger: drawTrigger,
+	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node = drawTarget(t, append(slices.Clone(s.Cluster.Nodes), s.Cluster.Spares...))
 		f.For = 0
 	},
@@ -100,7 +109,7 @@ func DrawnKinds() []harness.FaultKind {
 
 // drawFault draws one fault of kind k: the time and duration every kind has, then the
 // fields of the kind from its drawer.
-func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Fault {
+func drawFault(t *rapid.T, k harness.FaultKind, s scene) harness.Fault {
 	safety := time.Duration(s.Safety)
 	f := harness.Fault{Kind: k,
 		At:  drawDuration(t, "fault.at", 0, safety, 10*time.Millisecond),
@@ -115,14 +124,14 @@ func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Faul
 }
 
 // drawNode targets a node, or the leader of the moment.
-func drawNode(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+func drawNode(t *rapid.T, f *harness.Fault, s scene) {
 	f.Node = drawTarget(t, s.Cluster.Nodes)
 }
 
 // drawLinkCapacity congests the links of one node: with one peer, or with every endpoint
 // (a node whose network card is overwhelmed). Capacities are small, so that a burst of a
 // leader's appends or a client's retries overflows them.
-func drawLinkCapacity(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+func drawLinkCapacity(t *rapid.T, f *harness.Fault, s scene) {
 	nodes := s.Cluster.Nodes
 	if len(nodes) > 1 && rapid.Bool().Draw(t, "capacity.one_peer") {
 		f.Node, f.Peer = drawPair(t, nodes)
@@ -207,4 +216,46 @@ func addClientsToSides(t *rapid.T, groups [][]harness.NodeID, clients []harness.
 			groups[side-1] = append(groups[side-1], c.ID)
 		}
 	}
+}
+
+// drawTrigger arms a trigger on an event the target reports (or a new leader) for a window
+// of 1-8 s, firing 1-4 times; its action is aimed at the reporting node or chosen like any
+// fault, and strikes 0-500 ms after the event. Shrinking heads to one firing, at once,
+// at the reporting node.
+func drawTrigger(t *rapid.T, f *harness.Fault, s scene) {
+	events := append([]string{harness.EventLeaderElected}, s.o.Events...)
+	f.On = rapid.SampledFrom(events).Draw(t, "trigger.on")
+	f.Count = rapid.IntRange(1, 4).Draw(t, "trigger.count")
+	f.For = drawDuration(t, "trigger.window", time.Second, 8*time.Second, 100*time.Millisecond)
+	var kinds []harness.FaultKind
+	for _, k := range harness.ActionKinds() {
+		if k != harness.FaultAddVoter || len(s.Cluster.Spares) > 0 {
+			kinds = append(kinds, k)
+		}
+	}
+	act := harness.Fault{Kind: rapid.SampledFrom(kinds).Draw(t, "trigger.do"),
+		At:  drawDuration(t, "trigger.delay", 0, 500*time.Millisecond, 5*time.Millisecond),
+		For: drawDuration(t, "trigger.for", 0, 3*time.Second, 50*time.Millisecond)}
+	switch act.Kind {
+	case harness.FaultAddVoter:
+		act.Node, act.For = s.Cluster.Spares[0], 0
+	case harness.FaultCut, harness.FaultClogLink:
+		act.Node = harness.SelfTarget
+		act.Peer = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "trigger.peer")
+		if rapid.Bool().Draw(t, "trigger.inbound") {
+			act.Node, act.Peer = act.Peer, act.Node
+		}
+	default:
+		act.Node = harness.SelfTarget
+		if !rapid.Bool().Draw(t, "trigger.self") {
+			act.Node = drawTarget(t, s.Cluster.Nodes)
+		}
+		if act.Kind == harness.FaultCrash {
+			act.Torn = rapid.Bool().Draw(t, "torn")
+		}
+	}
+	if act.Kind == harness.FaultRemoveVoter {
+		act.For = 0
+	}
+	f.Then = &act
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// Knobs are settings of the system under test to vary; each knob's first value is its
 	// default and the one shrinking heads to.
 	Knobs []Knob
+	// Events are the protocol events the system reports (see harness.Reporter), which
+	// triggers may wait for; harness.EventLeaderElected is always available.
+	Events []string
 	// Clients draws the clients and their operations in the vocabulary of the system's
 	// workload; nil draws key-value clients (KVClients).
 	Clients ClientsGen

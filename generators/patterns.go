@@ -47,7 +47,7 @@ func Patterns() []harness.FaultKind {
 func isPattern(k harness.FaultKind) bool { return strings.HasPrefix(string(k), "pattern/") }
 
 // drawFaultGroup draws one unit of the schedule: a plain fault or a pattern's faults.
-func drawFaultGroup(t *rapid.T, k harness.FaultKind, s harness.Scenario) []harness.Fault {
+func drawFaultGroup(t *rapid.T, k harness.FaultKind, s scene) []harness.Fault {
 	if !isPattern(k) {
 		return []harness.Fault{drawFault(t, k, s)}
 	}
@@ -97,7 +97,7 @@ func drawFaultGroup(t *rapid.T, k harness.FaultKind, s harness.Scenario) []harne
 	return clampToSafety(fs, s.Safety)
 }
 
-func staleRead(t *rapid.T, s harness.Scenario, at harness.Duration,
+func staleRead(t *rapid.T, s scene, at harness.Duration,
 	ms func(string, int, int) harness.Duration) []harness.Fault {
 	window := ms("stale.window", 1000, 4000)
 	slow := s.Disk
@@ -114,7 +114,7 @@ func staleRead(t *rapid.T, s harness.Scenario, at harness.Duration,
 		For: window})
 }
 
-func membershipChurn(t *rapid.T, s harness.Scenario, at harness.Duration,
+func membershipChurn(t *rapid.T, s scene, at harness.Duration,
 	ms func(string, int, int) harness.Duration) []harness.Fault {
 	if len(s.Cluster.Spares) == 0 {
 		return nil

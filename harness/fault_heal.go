@@ -15,7 +15,7 @@ var (
 	healClogs   = &healer{rank: 2, name: "clogs", heal: func(r *runner) { r.w.UnclogAll() }}
 	healLinks   = &healer{rank: 3, name: "link settings", heal: (*runner).healLinks}
 	healDisks   = &healer{rank: 5, name: "disk faults", heal: (*runner).healDisks}
-	healStorms  = &healer{rank: 6, name: "storms and traps", heal: (*runner).stopStorms}
+	healStorms  = &healer{rank: 6, name: "storms, traps and triggers", heal: (*runner).stopStorms}
 	healPaused  = &healer{rank: 7, name: "paused nodes", heal: (*runner).resumeAll}
 	healDown    = &healer{rank: 8, name: "down nodes", heal: (*runner).restartAll}
 )
@@ -39,7 +39,7 @@ func tableHealers() []*healer {
 			}
 		}
 	}
-	slices.SortFunc(hs, func(a, b *healer) int { return cmp.Compare(a.rank, b.rank) })
+	slices.SortStableFunc(hs, func(a, b *healer) int { return cmp.Compare(a.rank, b.rank) })
 	return hs
 }
 
@@ -66,10 +66,14 @@ func (r *runner) healDisks() {
 	}
 }
 
-// stopStorms ends every crash storm and leader trap.
+// stopStorms ends every crash storm, leader trap and trigger: the faults that react to
+// what the system does.
 func (r *runner) stopStorms() {
 	if r.storms != nil {
 		r.storms.active, r.storms.trapUntil = nil, 0
+	}
+	if r.triggers != nil {
+		r.triggers.active = nil
 	}
 }
 

@@ -31,11 +31,16 @@ const (
 	FaultRemoveVoter FaultKind = "remove-voter"  // Node removed from the configuration
 	FaultCrashStorm  FaultKind = "crash-storm"   // crashes after events; see its spec
 	FaultLeaderTrap  FaultKind = "leader-trap"   // isolates each new leader; see its spec
+	FaultTrigger     FaultKind = "trigger"       // On an event, do Then; see its spec
 )
 
 // LeaderTarget in Fault.Node means "whichever node leads when the fault fires"; it needs a
 // System that implements LeaderReporter, and the fault is skipped when there is no leader.
 const LeaderTarget NodeID = "@leader"
+
+// SelfTarget in the Node (or Peer) of a trigger's action means "the node that reported the
+// event"; it is valid nowhere else.
+const SelfTarget NodeID = "@self"
 
 // FaultKinds lists the vocabulary in the fixed order of the spec table.
 func FaultKinds() []FaultKind {
@@ -73,6 +78,9 @@ func FaultKindInfo(k FaultKind) (FaultInfo, bool) {
 func ChangesMembership(faults []Fault) bool {
 	for _, f := range faults {
 		if sp := specOf(f.Kind); sp != nil && sp.admin {
+			return true
+		}
+		if f.Then != nil && ChangesMembership([]Fault{*f.Then}) {
 			return true
 		}
 	}

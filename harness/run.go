@@ -45,6 +45,9 @@ type RunResult struct {
 	// OpsNotStarted counts the scripted client operations that never started: the safety
 	// phase (or a failure) ended the run first. The history holds only the others.
 	OpsNotStarted int
+	// Reached counts the protocol events the nodes reported (see Reporter): the run's
+	// coverage of the system's states.
+	Reached map[string]uint64
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -133,6 +136,7 @@ type runner struct {
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
 	storms      *storms
+	triggers    *triggers
 	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
 	// them like for client operations.
 	pendingAdmin int
@@ -203,7 +207,8 @@ func (r *runner) execute() (*Failure, error) {
 func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
-		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted()}
+		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
+		Reached: r.w.Reached()}
 }
 
 // record appends a finished (or abandoned) operation to the history.

@@ -31,9 +31,22 @@ type storms struct {
 func (r *runner) hook() *storms {
 	if r.storms == nil {
 		r.storms = &storms{r: r, rng: r.w.Rand("storm")}
-		r.w.SetAfterEvent(r.storms.afterEvent)
+		r.installAfterEvent()
 	}
 	return r.storms
+}
+
+// installAfterEvent installs the runner's after-event hook, which serves the storms, traps
+// and triggers that exist.
+func (r *runner) installAfterEvent() {
+	r.w.SetAfterEvent(func(id NodeID) {
+		if r.storms != nil {
+			r.storms.afterEvent(id)
+		}
+		if r.triggers != nil {
+			r.triggers.afterEvent()
+		}
+	})
 }
 
 // startStorm begins a crash storm.

@@ -21,4 +21,11 @@ type Fault struct {
 	// Persist keeps a cut through the stability window after the liveness phase. Only a
 	// single cut may persist: one cut link always leaves a connected majority.
 	Persist bool `json:"persist,omitempty"`
+	// On, Count and Then make a trigger: for For after At, each time a node reports event
+	// On (see Reporter, and EventLeaderElected), up to Count times (0: once), the action
+	// Then happens Then.At after the report. Then is a fault of an action kind whose Node
+	// may be SelfTarget, the node that reported the event.
+	On    string `json:"on,omitempty"`
+	Count int    `json:"count,omitempty"`
+	Then  *Fault `json:"then,omitempty"`
 }

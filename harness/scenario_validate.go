@@ -181,6 +181,14 @@ func (f *Fault) validate(ids map[NodeID]bool, safety time.Duration) error {
 	if err := sp.validateKind(f); err != nil {
 		return err
 	}
+	switch {
+	case f.Then != nil && f.Kind != FaultTrigger:
+		return fmt.Errorf("then: only a trigger has an action, not %s", f.Kind)
+	case f.Then != nil:
+		if err := f.validateAction(ids); err != nil {
+			return err
+		}
+	}
 	return f.validateSettings()
 }
 

@@ -99,9 +99,13 @@ type World struct {
 	inv Invariants
 	// afterEvent, if set, runs after every event that ran server-node code.
 	afterEvent func(NodeID)
-	life       LifecycleObserver
-	opts       Options
-	epoch      time.Time
+	// onReach, if set, hears every event a server node reports (see Reporter); events
+	// counts them.
+	onReach func(NodeID, string)
+	events  map[string]uint64
+	life    LifecycleObserver
+	opts    Options
+	epoch   time.Time
 
 	now int64
 	q   eventQueue

@@ -104,6 +104,15 @@ func genFault(rng *rand.Rand, kind harness.FaultKind, nodes, all []harness.NodeI
 		f.Node, f.For = pick(rng, all), 0
 	case harness.FaultRestart, harness.FaultResume, harness.FaultHeal:
 		f.For = 0
+	case harness.FaultTrigger:
+		events := append(Events(), harness.EventLeaderElected)
+		acts := harness.ActionKinds()
+		act := genFault(rng, acts[rng.IntN(len(acts))], nodes, all)
+		if rng.IntN(2) == 0 && act.Kind != harness.FaultAddVoter {
+			act.Node = harness.SelfTarget
+		}
+		act.At = dur(time.Duration(rng.Int64N(int64(300 * time.Millisecond))))
+		f.On, f.Count, f.Then = events[rng.IntN(len(events))], 1+rng.IntN(4), &act
 	}
 	return f
 }

@@ -12,6 +12,9 @@ func (r *raft) maybeCommit() bool {
 	if n <= r.commit || !r.canCommitByCounting(n) {
 		return false
 	}
+	if t, ok := r.log.term(r.commit + 1); ok && t < r.term {
+		r.reached(EventCommitOlderTerm)
+	}
 	r.commitTo(n)
 	r.afterLeaderCommit()
 	return true

@@ -63,6 +63,8 @@ type raft struct {
 	cfg *Config
 	rng nodeapi.Rand
 	now time.Time
+	// reach reports a protocol event (events.go) to the runtime; nil reports nothing.
+	reach func(event string)
 
 	// Persistent state (Figure 2), written by the adapter before dependent messages leave.
 	term    uint64
@@ -247,6 +249,7 @@ func (r *raft) becomeFollower(term uint64, lead nodeapi.NodeID) {
 		r.leaderContact = r.now
 	}
 	if wasLeader {
+		r.reached(EventStepDown)
 		r.clearLeaderState()
 		r.note(string(r.id) + " stepped down in term " + dec(r.term))
 	}

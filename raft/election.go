@@ -110,6 +110,7 @@ func (r *raft) handleVoteRequest(from nodeapi.NodeID, m *message) {
 		r.assertCanVote(from, m.Term)
 		r.vote, r.hsDirty = from, true
 		r.resetElectionTimer()
+		r.reached(EventVoteGrant)
 	}
 	r.send(from, &message{Type: msgVoteResp, Term: r.term, Reject: !grant})
 }
@@ -220,6 +221,10 @@ func (r *raft) becomeLeader() {
 		}
 	}
 	r.note("leader " + string(r.id) + " term " + dec(r.term))
+	r.reached(EventLeader)
+	if r.log.lastIndex() > r.commit {
+		r.reached(EventLeaderBehind)
+	}
 	r.appendLocal(Entry{Type: entryNoop})
 	r.broadcastHeartbeat()
 }

@@ -21,6 +21,7 @@ func (r *raft) ProposeConfChange(target nodeapi.NodeID, add bool) (uint64, statu
 		return 0, statusRetry, "leadership transfer in progress"
 	}
 	if ok, why := r.confChangeAllowed(); !ok {
+		r.reached(EventConfRefused)
 		return 0, statusRetry, why
 	}
 	voters := slices.Clone(r.voters)
@@ -36,6 +37,7 @@ func (r *raft) ProposeConfChange(target nodeapi.NodeID, add bool) (uint64, statu
 		voters = slices.Delete(voters, i, i+1)
 	}
 	index := r.appendLocal(Entry{Type: entryConfig, Data: configData(voters)})
+	r.reached(EventConfAppend)
 	verb := "remove"
 	if add {
 		verb = "add"

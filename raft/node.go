@@ -78,6 +78,9 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	n.r = newRaft(env.ID(), cfg, env.Rand(), n.clock.read(env.Now()), rec.term, rec.vote,
 		rec.log)
 	n.r.snapshot = rec.snap
+	if rep, ok := env.(nodeapi.Reporter); ok {
+		n.r.reach = rep.Reached
+	}
 	n.applied = rec.log.snapIndex
 	n.wal = wal{disk: n.disk, segs: rec.segs}
 	// Start a fresh segment with the complete recovered state; the older segments (and any

@@ -176,6 +176,7 @@ func (r *raft) truncateConflict(i uint64) {
 	}
 	conf := r.log.configIndex() >= i
 	r.log.truncateFrom(i)
+	r.reached(EventTruncate)
 	r.stable = min(r.stable, i-1)
 	if conf {
 		r.syncConfig()

@@ -64,6 +64,7 @@ func (r *raft) sendSnapshot(pr *progress) {
 			pr.match))
 	}
 	pr.becomeSnapshot(s.index, r.now.Add(r.cfg.ElectionTimeout))
+	r.reached(EventSnapshotSend)
 	r.send(pr.id, &message{Type: msgSnap, Term: r.term, PrevIndex: s.index, PrevTerm: s.term,
 		Snap: s.data})
 }
@@ -95,6 +96,7 @@ func (r *raft) handleSnapshot(from nodeapi.NodeID, m *message) {
 		}
 		r.installing = true
 		r.install = &installRequest{from: from, data: m.Snap}
+		r.reached(EventSnapshotInstall)
 		return
 	}
 	r.send(from, resp)

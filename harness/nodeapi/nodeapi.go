@@ -262,3 +262,21 @@ type LeaderReporter interface {
 type Annotator interface {
 	Annotate(text string)
 }
+
+// Reporter is implemented by an Env whose runtime listens to the protocol events a node
+// reports: short fixed names such as "leader", "commit-older-term" or "snapshot-send",
+// one per kind of moment (never a name built from indexes or IDs). The simulated world
+// uses them twice: a fault may be triggered by one ("when a node becomes leader, crash
+// it"), and a campaign counts them as coverage, the rare states a run reached. A real
+// runtime ignores them. Call Reach rather than asserting the interface at every call.
+type Reporter interface {
+	Reached(event string)
+}
+
+// Reach tells env's runtime that the node reached event, if the runtime listens; on any
+// other runtime it does nothing.
+func Reach(env Env, event string) {
+	if r, ok := env.(Reporter); ok {
+		r.Reached(event)
+	}
+}

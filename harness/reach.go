@@ -1,0 +1,60 @@
+package harness
+
+import (
+	"maps"
+	"slices"
+)
+
+// Limits of what the world keeps of reported events: a system that builds event names from
+// indexes would otherwise grow the table without bound. Events past the limits are counted
+// under EventOverflow.
+const (
+	MaxEventName  = 64
+	MaxEventNames = 256
+	// EventOverflow counts the reports that broke the limits above.
+	EventOverflow = "(overflow)"
+)
+
+// EventLeaderElected is the event the runner reports itself, for any system that implements
+// LeaderReporter, when the leader it reports changes to a node (not to "no leader"). It is
+// only watched while a trigger waits for it: watching costs a leader query per event.
+const EventLeaderElected = "leader-elected"
+
+var _ Reporter = (*env)(nil)
+
+// Reached implements Reporter: the world counts the event (coverage) and tells the runner,
+// whose triggers may react once the current event is over.
+func (e *env) Reached(event string) {
+	if !e.live() || e.n.client {
+		return
+	}
+	e.w.inWorld++
+	e.w.reached(e.n.id, event)
+	e.w.inWorld--
+}
+
+func (w *World) reached(id NodeID, event string) {
+	if w.events == nil {
+		w.events = map[string]uint64{}
+	}
+	if _, known := w.events[event]; !known &&
+		(len(event) == 0 || len(event) > MaxEventName || len(w.events) >= MaxEventNames) {
+		event = EventOverflow
+	}
+	w.events[event]++
+	if w.onReach != nil {
+		w.onReach(id, event)
+	}
+}
+
+// SetOnReach installs the hook that hears every event a server node reports, with the node.
+// It runs inside the node's event: it may schedule work (After) but must not act on nodes.
+func (w *World) SetOnReach(f func(id NodeID, event string)) { w.onReach = f }
+
+// Reached returns how often each event was reported so far.
+func (w *World) Reached() map[string]uint64 { return maps.Clone(w.events) }
+
+// EventNames returns the names of a count table in sorted order, for stable reports.
+func EventNames(counts map[string]uint64) []string {
+	return slices.Sorted(maps.Keys(counts))
+}
