@@ -43,7 +43,6 @@ func (r *raft) ReadIndex(ctx readCtx) status {
 func (r *raft) readIndexReady() bool { return r.committedInCurrentTerm() }
 
 func (r *raft) registerRead(ctx readCtx) {
-	r.reached(EventReadIndex)
 	if n := len(r.reads); n > 0 && r.reads[n-1].index > r.commit {
 		// The commit index only grows; a read index behind an earlier one is a stale read.
 		panic(broken(r.id, "read index went backwards", "previous", r.reads[n-1].index,
@@ -51,6 +50,7 @@ func (r *raft) registerRead(ctx readCtx) {
 	}
 	r.readSeq++
 	r.reads = append(r.reads, readRequest{id: r.readSeq, index: r.commit, ctx: ctx})
+	r.reached(EventReadIndex)
 }
 
 // checkReads moves every read confirmed by a quorum to readyReads. Read ids grow and so do
