@@ -10,9 +10,10 @@ import (
 	"github.com/simfuzz/simfuzz/model"
 )
 
-// Artifacts are the files written for one failure.
+// Artifacts are the files written for one failure; Original is empty unless the report
+// carried the scenario before shrinking.
 type Artifacts struct {
-	Dir, Scenario, HTML, Report string
+	Dir, Scenario, HTML, Report, Original string
 }
 
 // WriteArtifacts saves a failure under dir: the scenario JSON (which replays it), the
@@ -25,6 +26,9 @@ type Artifacts struct {
 func WriteArtifacts(dir string, rep Report) (Artifacts, error) {
 	a := Artifacts{Dir: dir, Scenario: filepath.Join(dir, "scenario.json"),
 		HTML: filepath.Join(dir, "history.html"), Report: filepath.Join(dir, "report.txt")}
+	if rep.Original != nil {
+		a.Original = filepath.Join(dir, "original.json")
+	}
 	parent, base := filepath.Split(filepath.Clean(dir))
 	if parent == "" {
 		parent = "."
@@ -66,6 +70,16 @@ func writeArtifactFiles(tmp string, rep Report, a Artifacts) error {
 		data []byte
 	}{{"scenario.json", scenario.Bytes()}, {"history.html", page},
 		{"report.txt", []byte(rep.String())}}
+	if rep.Original != nil {
+		var original bytes.Buffer
+		if err := EncodeScenario(&original, *rep.Original); err != nil {
+			return err
+		}
+		files = append(files, struct {
+			name string
+			data []byte
+		}{"original.json", original.Bytes()})
+	}
 	for _, f := range files {
 		if err := writeSynced(filepath.Join(tmp, f.name), f.data); err != nil {
 			return err

@@ -32,6 +32,8 @@ type node struct {
 	clock  clock
 	held   []event // due events kept while paused, in due order
 	err    error   // why the last start failed
+	// lastEvent is the event the node reported last (see Reporter), across incarnations.
+	lastEvent string
 }
 
 // AddNode registers server id and starts it with System.NewNode. boot is kept for every

@@ -22,29 +22,45 @@ const EventLeaderElected = "leader-elected"
 
 var _ Reporter = (*env)(nil)
 
-// Reached implements Reporter: the world counts the event (coverage) and tells the runner,
-// whose triggers may react once the current event is over.
+// Reached implements Reporter: the world counts the event and the node's step from its
+// previous event to this one (coverage), and tells the runner, whose triggers may react
+// once the current event is over.
 func (e *env) Reached(event string) {
 	if !e.live() || e.n.client {
 		return
 	}
 	e.w.inWorld++
-	e.w.reached(e.n.id, event)
+	e.w.reached(e.n, event)
 	e.w.inWorld--
 }
 
-func (w *World) reached(id NodeID, event string) {
+func (w *World) reached(n *node, event string) {
 	if w.events == nil {
 		w.events = map[string]uint64{}
+		w.steps = map[[2]string]uint64{}
 	}
 	if _, known := w.events[event]; !known &&
 		(len(event) == 0 || len(event) > MaxEventName || len(w.events) >= MaxEventNames) {
 		event = EventOverflow
 	}
 	w.events[event]++
-	if w.onReach != nil {
-		w.onReach(id, event)
+	if n.lastEvent != "" {
+		w.steps[[2]string{n.lastEvent, event}]++
 	}
+	n.lastEvent = event
+	if w.onReach != nil {
+		w.onReach(n.id, event)
+	}
+}
+
+// Steps returns how often a node reported event b right after event a, keyed "a>b": the
+// order in which nodes pass through their states, which counts alone do not show.
+func (w *World) Steps() map[string]uint64 {
+	out := make(map[string]uint64, len(w.steps))
+	for k, c := range w.steps {
+		out[k[0]+">"+k[1]] = c
+	}
+	return out
 }
 
 // SetOnReach installs the hook that hears every event a server node reports, with the node.

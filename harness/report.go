@@ -67,6 +67,9 @@ type Report struct {
 	Repro        string // one-line command that reproduces the failure
 	ScenarioPath string // where the scenario JSON was saved, if it was
 	HTMLPath     string // where the porcupine view was written, if it was
+	// Original, if set, is the scenario before shrinking; WriteArtifacts saves it too, as
+	// original.json (a guided campaign's scenario cannot be drawn again from its seed).
+	Original *Scenario
 }
 
 // String renders the report: verdict, repro, minimal scenario, files, trace tail.

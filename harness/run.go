@@ -45,9 +45,10 @@ type RunResult struct {
 	// OpsNotStarted counts the scripted client operations that never started: the safety
 	// phase (or a failure) ended the run first. The history holds only the others.
 	OpsNotStarted int
-	// Reached counts the protocol events the nodes reported (see Reporter): the run's
-	// coverage of the system's states.
-	Reached map[string]uint64
+	// Reached counts the protocol events the nodes reported (see Reporter), and Steps
+	// how often a node reported one right after another ("a>b"): the run's coverage of
+	// the system's states.
+	Reached, Steps map[string]uint64
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -208,7 +209,7 @@ func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
 		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
-		Reached: r.w.Reached()}
+		Reached: r.w.Reached(), Steps: r.w.Steps()}
 }
 
 // record appends a finished (or abandoned) operation to the history.

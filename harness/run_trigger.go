@@ -80,8 +80,8 @@ func (ts *triggers) afterEvent() {
 		return
 	}
 	ts.lastLeader = l
-	if l != "" {
-		ts.r.w.reached(l, EventLeaderElected)
+	if n, err := ts.r.w.lookup(l); err == nil {
+		ts.r.w.reached(n, EventLeaderElected)
 	}
 }
 

@@ -103,6 +103,7 @@ type World struct {
 	// counts them.
 	onReach func(NodeID, string)
 	events  map[string]uint64
+	steps   map[[2]string]uint64
 	life    LifecycleObserver
 	opts    Options
 	epoch   time.Time

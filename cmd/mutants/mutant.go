@@ -28,6 +28,9 @@ type row struct {
 	seed         uint64
 	scenario     string
 	attributable bool
+	// original is the detecting run's scenario file before shrinking (always saved by
+	// the campaign; a guided campaign's scenario cannot be drawn again from its seed).
+	original string
 	// target is the simfuzz target the mutant's system is (from the patch's "target:"
 	// line; empty for the default, the built-in Raft KV).
 	target string
@@ -123,6 +126,7 @@ type summary struct {
 	Failures []struct {
 		Seed              uint64  `json:"seed"`
 		Scenario          string  `json:"scenario"`
+		Original          string  `json:"original"`
 		Class             string  `json:"class"`
 		Ops               int     `json:"ops"`
 		Faults            int     `json:"faults"`
@@ -140,7 +144,7 @@ const maxCandidates = 3
 // campaign runs the mutant's simfuzz until maxCandidates failures or the budget, and returns
 // one detection per failure in seed order (or r alone, with a note, when none).
 func campaign(r row, bin, scratch string, o options) []row {
-	args := append(r.targetArgs(), "--json", "--max-failures", fmt.Sprint(maxCandidates),
+	args := append(r.targetArgs(), "--json", "--guided="+fmt.Sprint(o.guided), "--max-failures", fmt.Sprint(maxCandidates),
 		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(), "--jobs", fmt.Sprint(o.jobs),
 		"--shrink-runs", "150", "--out", filepath.Join(scratch, "out"))
 	cmd := exec.Command(bin, append([]string{"run"}, args...)...)
@@ -165,13 +169,18 @@ func campaign(r row, bin, scratch string, o options) []row {
 		d.detected, d.class = true, f.Class
 		d.seeds, d.seconds, d.seed = f.FoundAfterSeeds, f.FoundAfterSeconds, f.Seed
 		d.ops, d.faults = f.Ops, f.Faults
-		d.scenario = f.Scenario
-		if !filepath.IsAbs(d.scenario) && d.scenario != "" {
-			d.scenario = filepath.Join(scratch, d.scenario)
-		}
+		d.scenario, d.original = inScratch(scratch, f.Scenario), inScratch(scratch, f.Original)
 		found = append(found, d)
 	}
 	return found
+}
+
+// inScratch resolves a path the campaign printed relative to its directory, scratch.
+func inScratch(scratch, path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(scratch, path)
 }
 
 // firstAttributable returns the first detection, in seed order, that is the mutant's own
@@ -209,6 +218,9 @@ func attribute(r row, original string) row {
 	}{
 		{fmt.Sprintf("detecting seed %d", r.seed), []string{"--seed", fmt.Sprint(r.seed)}},
 		{"shrunk counterexample", []string{r.scenario}},
+	}
+	if r.original != "" { // the very scenario that failed, whichever way it was drawn
+		checks[0].args = []string{r.original}
 	}
 	for _, c := range checks {
 		args := append(append([]string{"replay"}, r.targetArgs()...), "--trace", "0",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
 )
 
 // campaign is the configuration and the running state of one `simfuzz run`.
@@ -27,7 +28,10 @@ type campaign struct {
 	shrinkRuns int
 	// maxFailures stops handing out seeds once this many have failed (0: never).
 	maxFailures int
-	start       time.Time
+	// guided, with --guided: a coverage-guided campaign (see guide).
+	guided bool
+	guide  *guide
+	start  time.Time
 
 	// halt is closed when no more seeds may be handed out: the budget, the failure limit
 	// or a signal ended the campaign.
@@ -43,6 +47,8 @@ type campaign struct {
 type job struct {
 	index int
 	seed  uint64
+	// corpus is the snapshot a guided campaign draws the seed's scenario from.
+	corpus *fuzz.Snapshot
 }
 
 // outcome is what one seed produced.
@@ -56,6 +62,9 @@ type outcome struct {
 	opsNotStarted int
 	failure       *failureRecord
 	err           error
+	// scenario and features are kept in a guided campaign, for the corpus.
+	scenario *harness.Scenario
+	features []string
 }
 
 // stopHanding ends the handing out of seeds; running seeds finish.
@@ -69,6 +78,9 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	c.start = time.Now()
 	c.halt = make(chan struct{})
 	c.running = map[int]uint64{}
+	if c.guided {
+		c.guide = newGuide()
+	}
 	if c.budget > 0 {
 		defer time.AfterFunc(c.budget, c.stopHanding).Stop()
 	}
@@ -101,6 +113,7 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 // ran are always the first ones of its sequence.
 func (c *campaign) produce(jobs chan<- job) {
 	defer close(jobs)
+	var corpus *fuzz.Snapshot
 	for k := 0; c.seeds == 0 || k < c.seeds; k++ {
 		select {
 		case <-c.halt:
@@ -110,8 +123,12 @@ func (c *campaign) produce(jobs chan<- job) {
 		if c.budget > 0 && time.Since(c.start) >= c.budget {
 			return
 		}
+		var ok bool
+		if corpus, ok = c.snapshotFor(k, corpus); !ok {
+			return
+		}
 		select {
-		case jobs <- job{index: k + 1, seed: c.shard.seed(c.first, k)}:
+		case jobs <- job{index: k + 1, seed: c.shard.seed(c.first, k), corpus: corpus}:
 		case <-c.halt:
 			return
 		}
@@ -130,6 +147,10 @@ func (c *campaign) collect(results <-chan outcome, p *progress, sig <-chan os.Si
 				return outs, interrupted, false
 			}
 			c.setRunning(job{index: o.index}, false)
+			if c.guide != nil {
+				c.guide.observe(o)
+				o.scenario, o.features = nil, nil
+			}
 			outs = append(outs, o)
 			if o.failure != nil {
 				failed++

@@ -12,7 +12,7 @@ import (
 // runSeed runs one seed and, on failure, shrinks it and writes its artefacts.
 func (c *campaign) runSeed(j job) outcome {
 	seed := j.seed
-	s := c.target.ScenarioForSeed(seed, c.gen)
+	s := c.scenarioFor(j)
 	o := outcome{index: j.index, seed: seed}
 	o.ops, _ = s.Size()
 	res, err := c.target.Run(s, harness.RunOptions{TraceTail: 1})
@@ -22,6 +22,9 @@ func (c *campaign) runSeed(j job) outcome {
 	}
 	o.events, o.sim, o.hash = res.Events, res.SimTime, res.TraceHash
 	o.opsNotStarted = res.OpsNotStarted
+	if c.guide != nil {
+		o.scenario, o.features = &s, fuzz.Features(res)
+	}
 	if c.checkDet {
 		if f := c.target.Deterministic(s, res); f != nil {
 			o.failure = c.nondeterministic(seed, f)
@@ -65,13 +68,18 @@ func (c *campaign) investigate(seed uint64, s harness.Scenario,
 	f.Ops, f.Faults = min.Scenario.Size()
 	dir := filepath.Join(c.out, fmt.Sprintf("seed-%d", seed))
 	min.Scenario.Note = fmt.Sprintf("shrunk from campaign seed %d (%s)", seed, f.Class)
-	rep := harness.Report{Scenario: min.Scenario, Result: min.Result, Repro: c.repro(seed)}
+	original := s
+	rep := harness.Report{Scenario: min.Scenario, Result: min.Result, Repro: c.repro(seed),
+		Original: &original}
 	a, err := harness.WriteArtifacts(dir, rep)
 	if err != nil {
 		f.Note += "; not saved: " + err.Error()
 		return f
 	}
-	f.Scenario, f.HTML, f.Report = a.Scenario, a.HTML, a.Report
+	f.Scenario, f.HTML, f.Report, f.Original = a.Scenario, a.HTML, a.Report, a.Original
+	if c.guided {
+		f.Repro = "simfuzz replay " + c.targetArg() + a.Original
+	}
 	f.ReplayRepro = "simfuzz replay " + c.targetArg() + a.Scenario
 	return f
 }

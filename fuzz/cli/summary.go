@@ -9,14 +9,16 @@ import (
 
 // failureRecord is one failure of a campaign as the summary and --json report it.
 type failureRecord struct {
-	Seed           uint64 `json:"seed"`
-	Class          string `json:"class"`
-	Message        string `json:"message"`
-	Scenario       string `json:"scenario,omitempty"`
-	HTML           string `json:"html,omitempty"`
-	Report         string `json:"report,omitempty"`
-	Repro          string `json:"repro"`
-	ReplayRepro    string `json:"replay,omitempty"`
+	Seed        uint64 `json:"seed"`
+	Class       string `json:"class"`
+	Message     string `json:"message"`
+	Scenario    string `json:"scenario,omitempty"`
+	HTML        string `json:"html,omitempty"`
+	Report      string `json:"report,omitempty"`
+	Repro       string `json:"repro"`
+	ReplayRepro string `json:"replay,omitempty"`
+	// Original is the scenario file of the failing run before shrinking.
+	Original       string `json:"original,omitempty"`
 	Ops            int    `json:"ops"`
 	Faults         int    `json:"faults"`
 	OriginalOps    int    `json:"original_ops"`

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// guideBatch is how many seeds a guided campaign hands out between corpus snapshots. The
+// seeds of batch b are drawn from the corpus as it stood once batches 0..b-2 were added,
+// each in seed order: the same campaign grows the same corpus and runs the same scenarios
+// at any number of jobs, and batch b-1 still runs while batch b starts, so no core waits
+// for the slowest seed of a batch.
+const guideBatch = 256
+
+// guide is the state of a coverage-guided campaign (--guided).
+type guide struct {
+	corpus *fuzz.Corpus
+	// done hears the corpus snapshot taken after each batch, in batch order.
+	done chan *fuzz.Snapshot
+	// pending holds the outcomes of batches not yet complete, by campaign index.
+	pending  map[int]outcome
+	finished int // batches added so far
+}
+
+func newGuide() *guide {
+	return &guide{corpus: fuzz.NewCorpus(), done: make(chan *fuzz.Snapshot, 4),
+		pending: map[int]outcome{}}
+}
+
+// snapshotFor returns the snapshot the seeds of job index k's batch (0-based) draw from,
+// waiting for it at the batch's first job; it reports false when the campaign halted
+// meanwhile.
+func (c *campaign) snapshotFor(k int, current *fuzz.Snapshot) (*fuzz.Snapshot, bool) {
+	if c.guide == nil || k < 2*guideBatch || k%guideBatch != 0 {
+		return current, true
+	}
+	select {
+	case sn := <-c.guide.done:
+		return sn, true
+	case <-c.halt:
+		return nil, false
+	}
+}
+
+// scenarioFor is the scenario a worker runs for j: drawn from its batch's snapshot of the
+// corpus in a guided campaign, from the seed alone otherwise.
+func (c *campaign) scenarioFor(j job) harness.Scenario {
+	if c.guide == nil {
+		return c.target.ScenarioForSeed(j.seed, c.gen)
+	}
+	return c.target.GuidedScenario(j.seed, c.gen, j.corpus)
+}
+
+// observe takes one collected outcome; once every outcome of the oldest open batch is in,
+// it adds that batch's runs to the corpus in seed order and hands a snapshot to the
+// producer.
+func (g *guide) observe(o outcome) {
+	g.pending[o.index] = o
+	for {
+		first := g.finished*guideBatch + 1
+		for i := first; i < first+guideBatch; i++ {
+			if _, ok := g.pending[i]; !ok {
+				return
+			}
+		}
+		for i := first; i < first+guideBatch; i++ {
+			if x := g.pending[i]; x.scenario != nil && x.err == nil {
+				g.corpus.Add(*x.scenario, x.features)
+			}
+			delete(g.pending, i)
+		}
+		g.finished++
+		g.done <- g.corpus.Snapshot()
+	}
+}
