@@ -132,7 +132,10 @@ type runner struct {
 	w       *World
 	w8      *model.Workload
 	clients []*clientDriver
-	admin   Client
+	// admins are the clients that ask for membership changes, one change at a time each;
+	// a change asked while every one is busy gets a new one (admin, admin#2, ...), so
+	// that changes a trigger fires during another are not refused by the harness.
+	admins []*adminSlot
 	history []model.Operation
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
@@ -178,15 +181,44 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 		r.clients = append(r.clients, &clientDriver{r: r, index: i, script: cs, c: c})
 	}
 	if ChangesMembership(s.Faults) {
-		if r.admin, err = w.AddClient(adminClient, servers); err != nil {
+		if _, err := r.adminFor(); err != nil {
 			return nil, err
 		}
 	}
 	return r, nil
 }
 
-// adminClient is the endpoint that asks for membership changes.
+// adminClient is the endpoint that asks for membership changes; the ones added when it is
+// busy are named adminClient#2, #3, ...
 const adminClient NodeID = "admin"
+
+// adminSlot is one admin client and whether a change of its is running.
+type adminSlot struct {
+	id   NodeID
+	c    Client
+	busy bool
+}
+
+// adminFor returns an idle admin client, creating one (with the initial voters as its
+// servers) when all are busy.
+func (r *runner) adminFor() (*adminSlot, error) {
+	for _, a := range r.admins {
+		if !a.busy {
+			return a, nil
+		}
+	}
+	id := adminClient
+	if n := len(r.admins); n > 0 {
+		id = NodeID(fmt.Sprintf("%s#%d", adminClient, n+1))
+	}
+	c, err := r.w.AddClient(id, slices.Clone(r.s.Cluster.Nodes))
+	if err != nil {
+		return nil, err
+	}
+	a := &adminSlot{id: id, c: c}
+	r.admins = append(r.admins, a)
+	return a, nil
+}
 
 // execute runs both phases; it returns the failure found, if any.
 func (r *runner) execute() (*Failure, error) {

@@ -98,18 +98,24 @@ func (r *runner) addVoter(id NodeID) error {
 // changeVoter asks the system's Admin client for a membership change. The call runs as
 // the admin client's code, so a panic in it is the system's.
 func (r *runner) changeVoter(id NodeID, add bool) error {
-	a, ok := r.admin.(Admin)
+	slot, err := r.adminFor()
+	if err != nil {
+		return err
+	}
+	a, ok := slot.c.(Admin)
 	if !ok {
 		return fmt.Errorf("the system's client does not implement harness.Admin")
 	}
 	r.pendingAdmin++
+	slot.busy = true
 	done := func(err error) {
 		r.pendingAdmin--
+		slot.busy = false
 		if err != nil {
 			r.w.annotate(id, fmt.Sprintf("membership change failed: %v", err))
 		}
 	}
-	return r.w.Exec(adminClient, func() {
+	return r.w.Exec(slot.id, func() {
 		if add {
 			a.AddVoter(id, done)
 		} else {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/simfuzz/simfuzz/model"
@@ -98,7 +99,8 @@ func checkID(id NodeID, seen map[NodeID]bool) error {
 	switch {
 	case id == "":
 		return fmt.Errorf("empty id")
-	case id == LeaderTarget:
+	case id == LeaderTarget || id == SelfTarget || id == ProbeClient || id == adminClient ||
+		strings.HasPrefix(string(id), string(adminClient)+"#"):
 		return fmt.Errorf("%q is reserved", id)
 	case seen[id]:
 		return fmt.Errorf("duplicate id %q", id)
