@@ -86,7 +86,7 @@ var drawers = map[harness.FaultKind]drawer{
 	},
 	harness.FaultStop: drawNode,
 	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s scene) {
-		f.Node, f.For = s.Cluster.Spares[0], 0
+		f.Node, f.For = rapid.SampledFrom(s.Cluster.Spares).Draw(t, "fault.spare"), 0
 	},
 	harness.FaultTrigger: drawTrigger,
 	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s scene) {
@@ -238,7 +238,7 @@ func drawTrigger(t *rapid.T, f *harness.Fault, s scene) {
 		For: drawDuration(t, "trigger.for", 0, 3*time.Second, 50*time.Millisecond)}
 	switch act.Kind {
 	case harness.FaultAddVoter:
-		act.Node, act.For = s.Cluster.Spares[0], 0
+		act.Node, act.For = rapid.SampledFrom(s.Cluster.Spares).Draw(t, "trigger.spare"), 0
 	case harness.FaultCut, harness.FaultClogLink:
 		act.Node = harness.SelfTarget
 		act.Peer = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "trigger.peer")

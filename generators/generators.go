@@ -55,7 +55,7 @@ type Knob struct {
 // Default returns the options the properties and campaigns use.
 func Default() Options {
 	return Options{
-		Nodes: []int{3, 5, 1}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
+		Nodes: []int{3, 5, 1, 4}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
 		SafetyMin: 3 * time.Second, SafetyMax: 15 * time.Second, Liveness: 20 * time.Second,
 		MaxFaults: 12, Kinds: GeneratedKinds(),
 	}
@@ -131,7 +131,7 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 	}
 	sw := drawSwarm(t, o.Kinds)
 	if sw.on(harness.FaultAddVoter) || sw.on(PatternMembershipChurn) {
-		s.Cluster.Spares = nodeIDs(n+1, 1)
+		s.Cluster.Spares = nodeIDs(n+1, rapid.IntRange(1, 2).Draw(t, "spares"))
 	}
 	s.System = drawKnobs(t, o.Knobs)
 	if o.Clients != nil {

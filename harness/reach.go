@@ -71,6 +71,6 @@ func (w *World) SetOnReach(f func(id NodeID, event string)) { w.onReach = f }
 func (w *World) Reached() map[string]uint64 { return maps.Clone(w.events) }
 
 // EventNames returns the names of a count table in sorted order, for stable reports.
-func EventNames(counts map[string]uint64) []string {
+func EventNames[V any](counts map[string]V) []string {
 	return slices.Sorted(maps.Keys(counts))
 }

@@ -101,6 +101,9 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	p.done(len(outs), countFailed(outs))
 	sum := buildSummary(c.target.Name, outs, c.maxFailures)
 	sum.Interrupted = interrupted
+	if c.guide != nil {
+		sum.Coverage = c.guide.coverage()
+	}
 	if abandoned {
 		sum.Abandoned = c.abandoned()
 	}

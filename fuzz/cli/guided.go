@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
 )
@@ -20,11 +22,13 @@ type guide struct {
 	// pending holds the outcomes of batches not yet complete, by campaign index.
 	pending  map[int]outcome
 	finished int // batches added so far
+	// runsPerEvent counts, for each event, the runs (of complete batches) that reached it.
+	runsPerEvent map[string]int
 }
 
 func newGuide() *guide {
 	return &guide{corpus: fuzz.NewCorpus(), done: make(chan *fuzz.Snapshot, 4),
-		pending: map[int]outcome{}}
+		pending: map[int]outcome{}, runsPerEvent: map[string]int{}}
 }
 
 // snapshotFor returns the snapshot the seeds of job index k's batch (0-based) draw from,
@@ -66,10 +70,26 @@ func (g *guide) observe(o outcome) {
 		for i := first; i < first+guideBatch; i++ {
 			if x := g.pending[i]; x.scenario != nil && x.err == nil {
 				g.corpus.Add(*x.scenario, x.features)
+				g.count(x.features)
 			}
 			delete(g.pending, i)
 		}
 		g.finished++
 		g.done <- g.corpus.Snapshot()
 	}
+}
+
+// count adds one run's events (its features that are no steps) to runsPerEvent.
+func (g *guide) count(features []string) {
+	for _, f := range features {
+		if name, _, _ := strings.Cut(f, "#"); !strings.Contains(name, ">") {
+			g.runsPerEvent[name]++
+		}
+	}
+}
+
+// coverage is the summary's account of the corpus.
+func (g *guide) coverage() *coverage {
+	return &coverage{Scenarios: g.corpus.Len(), Features: g.corpus.Features(),
+		Events: g.runsPerEvent}
 }

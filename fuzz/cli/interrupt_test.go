@@ -88,6 +88,8 @@ func requireCompleteSeedDir(t *testing.T, dir string) {
 	t.Helper()
 	_, err := harness.LoadScenario(filepath.Join(dir, "scenario.json"))
 	require.NoError(t, err)
+	_, err = harness.LoadScenario(filepath.Join(dir, "original.json"))
+	require.NoError(t, err)
 	page, err := os.ReadFile(filepath.Join(dir, "history.html"))
 	require.NoError(t, err)
 	require.True(t, bytes.HasSuffix(bytes.TrimSpace(page), []byte("</html>")), dir)
@@ -96,7 +98,7 @@ func requireCompleteSeedDir(t *testing.T, dir string) {
 	require.Contains(t, string(report), "--- scenario", dir)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 3, "%s holds other files", dir)
+	require.Len(t, entries, 4, "%s holds other files", dir)
 }
 
 // A second signal returns at once, listing the seeds that were still running.

@@ -66,8 +66,19 @@ type summary struct {
 	PastLimit *pastLimit `json:"past_limit,omitempty"`
 	// Shards is how many shard summaries `simfuzz merge` combined (0: not merged).
 	Shards int `json:"shards,omitempty"`
-	sim    time.Duration
-	digest uint64
+	// Coverage, in a guided campaign, is what its corpus holds at the end.
+	Coverage *coverage `json:"coverage,omitempty"`
+	sim      time.Duration
+	digest   uint64
+}
+
+// coverage is the state of a guided campaign's corpus: the scenarios kept and the distinct
+// features (events and steps, by count bucket) the runs reached; Events lists the events
+// reached, each with the number of runs that reported it.
+type coverage struct {
+	Scenarios int            `json:"scenarios"`
+	Features  int            `json:"features"`
+	Events    map[string]int `json:"events"`
 }
 
 // pastLimit accounts for the seeds already running when the campaign reached

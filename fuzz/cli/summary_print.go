@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/simfuzz/simfuzz/harness"
 	"io"
 	"slices"
 	"strings"
@@ -40,6 +41,14 @@ func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "events %d, simulated %.1fs, wall %.1fs, compression %.0fx real time\n",
 		s.Events, s.SimSeconds, s.WallSeconds, s.Compression)
 	fmt.Fprintf(w, "target %s, trace digest %s\n", s.Target, s.TraceDigest)
+	if c := s.Coverage; c != nil {
+		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; runs per event:",
+			c.Scenarios, c.Features)
+		for _, e := range harness.EventNames(c.Events) {
+			fmt.Fprintf(w, " %s %d", e, c.Events[e])
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 func printFailure(w io.Writer, f *failureRecord) {
