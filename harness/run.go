@@ -135,7 +135,7 @@ type runner struct {
 	// admins are the clients that ask for membership changes, one change at a time each;
 	// a change asked while every one is busy gets a new one (admin, admin#2, ...), so
 	// that changes a trigger fires during another are not refused by the harness.
-	admins []*adminSlot
+	admins  []*adminSlot
 	history []model.Operation
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
