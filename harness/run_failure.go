@@ -21,6 +21,9 @@ const (
 	ClassLiveness FailureClass = "liveness"
 	// ClassPanic: code of the system (a node, a client, an invariant check) panicked.
 	ClassPanic FailureClass = "panic"
+	// ClassRecovery: a server could not restart on a disk the harness never corrupted (see
+	// RecoveryError): whatever it promised, it can no longer keep.
+	ClassRecovery FailureClass = "recovery"
 	// ClassUndecided: the checker gave up on the history within its search budget. It is
 	// no pass and no proof of a bug: the verdict about the system is unknown, and a person
 	// must look (or the run be made smaller). Shrinking it costs a full check per step.
@@ -46,6 +49,7 @@ func classify(err error) (*Failure, error) {
 	var pe *NodePanicError
 	var be *BudgetError
 	var qe *QueueLimitError
+	var re *RecoveryError
 	switch {
 	case errors.As(err, &be):
 		return &Failure{Class: ClassLiveness, Message: be.Error()}, nil
@@ -55,6 +59,8 @@ func classify(err error) (*Failure, error) {
 		return &Failure{Class: ClassInvariant, Message: ie.Error()}, nil
 	case errors.As(err, &pe):
 		return &Failure{Class: ClassPanic, Message: pe.Error()}, nil
+	case errors.As(err, &re):
+		return &Failure{Class: ClassRecovery, Message: re.Error()}, nil
 	}
 	return nil, err // a *HarnessPanicError among others
 }

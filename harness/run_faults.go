@@ -53,9 +53,10 @@ func (r *runner) announce(f Fault) {
 }
 
 // note records a fault the world refused (restarting an up node, say): shrunk and
-// hand-written scenarios contain such faults, and skipping them is the right reading.
+// hand-written scenarios contain such faults, and skipping them is the right reading. A
+// restart that stopped the run as a recovery failure is reported as that failure instead.
 func (r *runner) note(f Fault, err error) {
-	if err != nil {
+	if err != nil && !isRecoveryFailure(err) {
 		r.w.annotate(f.Node, fmt.Sprintf("skipped %s: %v", f.Kind, err))
 	}
 }
