@@ -131,6 +131,9 @@ type runner struct {
 	history []model.Operation
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
+	// healed is set once every fault was healed for the quiet phase (healAll): the undos
+	// of safety-phase faults that fall due later are skipped (see fire).
+	healed bool
 	storms      *storms
 	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
 	// them like for client operations.
