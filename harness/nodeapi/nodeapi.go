@@ -256,6 +256,16 @@ type LeaderReporter interface {
 	Leader() NodeID
 }
 
+// TermReporter is implemented by a System that numbers its leadership epochs (Raft's terms,
+// Paxos ballots, a lease's epoch). The harness watches the number in the stability window:
+// with one tolerated cut a correct system should hold its epoch, and a system whose term
+// keeps rising is being disrupted even when a leader is seen at every sample. Without it
+// only the leader and the probe writes are judged.
+type TermReporter interface {
+	// Term returns the highest term among up nodes (0 before any).
+	Term() uint64
+}
+
 // Annotator is implemented by the simulated Env (a real runtime may ignore it). A node calls
 // Annotate for a notable moment, such as becoming leader, so that reports and the HTML view
 // can show it on the timeline next to the faults.
