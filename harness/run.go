@@ -44,6 +44,8 @@ type RunResult struct {
 	// OpsNotStarted counts the scripted client operations that never started: the safety
 	// phase (or a failure) ended the run first. The history holds only the others.
 	OpsNotStarted int
+	// Stability holds the figures of the stability window, nil if none ran.
+	Stability *StabilityStats
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -134,10 +136,14 @@ type runner struct {
 	// healed is set once every fault was healed for the quiet phase (healAll): the undos
 	// of safety-phase faults that fall due later are skipped (see fire).
 	healed bool
-	storms      *storms
+	storms *storms
 	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
 	// them like for client operations.
 	pendingAdmin int
+	// probeClient issues the liveness probe and the stability window's probe writes.
+	probeClient Client
+	// stab holds the stability window's figures once it ran.
+	stab *StabilityStats
 }
 
 func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
@@ -201,7 +207,8 @@ func (r *runner) execute() (*Failure, error) {
 func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
-		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted()}
+		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
+		Stability: r.stab}
 }
 
 // record appends a finished (or abandoned) operation to the history.
