@@ -54,8 +54,10 @@ type outcome struct {
 	hash          uint64
 	ops           int
 	opsNotStarted int
-	failure       *failureRecord
-	err           error
+	// availability is the stability window's probe availability, nil without a window.
+	availability *float64
+	failure      *failureRecord
+	err          error
 }
 
 // stopHanding ends the handing out of seeds; running seeds finish.

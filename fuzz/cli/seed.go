@@ -22,6 +22,7 @@ func (c *campaign) runSeed(j job) outcome {
 	}
 	o.events, o.sim, o.hash = res.Events, res.SimTime, res.TraceHash
 	o.opsNotStarted = res.OpsNotStarted
+	o.availability = seedAvailability(res.Stability)
 	if c.checkDet {
 		if f := c.target.Deterministic(s, res); f != nil {
 			o.failure = c.nondeterministic(seed, f)
