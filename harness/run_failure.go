@@ -16,8 +16,9 @@ const (
 	// ClassLinearizability: the checker proved the history not linearizable.
 	ClassLinearizability FailureClass = "linearizability"
 	// ClassLiveness: pending operations, the probe write or convergence did not finish in
-	// the liveness bound, the leader flapped in the stability window, or the system ran
-	// away (used up the event budget, flooded the event queue).
+	// the liveness bound, the stability window saw more than one election round or probe
+	// writes go unacknowledged (see StabilityStats), or the system ran away (used up the
+	// event budget, flooded the event queue).
 	ClassLiveness FailureClass = "liveness"
 	// ClassPanic: code of the system (a node, a client, an invariant check) panicked.
 	ClassPanic FailureClass = "panic"

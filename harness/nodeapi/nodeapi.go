@@ -249,8 +249,9 @@ type FailStopper interface {
 }
 
 // LeaderReporter is implemented by a System that can say which node currently leads. The
-// harness uses it to aim faults at "@leader" and for the stability window; without it such
-// faults are skipped and the stability window is not checked.
+// harness uses it to aim faults at "@leader" and to count leader changes and leaderless
+// time in the stability window; without it such faults are skipped and the window judges
+// only the term and the probe writes.
 type LeaderReporter interface {
 	// Leader returns the leader of the highest term among up nodes, or "" if none.
 	Leader() NodeID
