@@ -60,6 +60,16 @@ func TestStabilityWindowMeasuresAHealthySystem(t *testing.T) {
 	res, err = harness.Run(toyScenario(), &termKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 	require.Nil(t, res.Stability, "no window, no figures")
+
+	res, err = harness.Run(stabilityScenario(), &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "%v", res.Failure)
+	st = res.Stability
+	require.False(t, st.LeaderReported)
+	require.False(t, st.TermReported)
+	require.Positive(t, st.Acked, "a system that reports nothing is judged on its probes")
+	require.NotContains(t, st.String(), "leader")
+	require.NotContains(t, st.String(), "term")
 }
 
 // pendingAtClose is 1 if the last probe write was still pending when the window closed.
