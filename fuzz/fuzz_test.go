@@ -10,7 +10,7 @@ import (
 
 // fuzzClasses are the failures FuzzScenario reports: every class is a finding.
 var fuzzClasses = fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic,
-	harness.ClassLinearizability, harness.ClassLiveness)
+	harness.ClassRecovery, harness.ClassLinearizability, harness.ClassLiveness)
 
 // FuzzScenario drives whole runs from fuzzer bytes: the bytes are rapid's first choices
 // (cluster, clients, which faults are on) and a stream seeded by their hash supplies the

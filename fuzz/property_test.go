@@ -19,7 +19,7 @@ func TestPropertyLinearizability(t *testing.T) {
 
 func TestPropertyInvariants(t *testing.T) {
 	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.Options(),
-		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic)))
+		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic, harness.ClassRecovery)))
 }
 
 func TestPropertyLiveness(t *testing.T) {

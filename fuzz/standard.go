@@ -22,7 +22,8 @@ import (
 // failure to a minimal scenario. RAPID_CHECKS sets how many scenarios each draws.
 
 // Properties runs the four standard properties of the target as subtests: linearizability,
-// invariants (and panics), liveness, and determinism (every scenario twice, same trace hash).
+// invariants (with panics and nodes that cannot recover from their own disk), liveness, and
+// determinism (every scenario twice, same trace hash).
 func (tg Target) Properties(t *testing.T) {
 	t.Helper()
 	if err := tg.Validate(); err != nil {
@@ -34,7 +35,7 @@ func (tg Target) Properties(t *testing.T) {
 	})
 	t.Run("Invariants", func(t *testing.T) {
 		rapid.Check(t, tg.Property(t.Name(), o,
-			FailsWith(harness.ClassInvariant, harness.ClassPanic)))
+			FailsWith(harness.ClassInvariant, harness.ClassPanic, harness.ClassRecovery)))
 	})
 	t.Run("Liveness", func(t *testing.T) {
 		rapid.Check(t, tg.Property(t.Name(), o, FailsWith(harness.ClassLiveness)))

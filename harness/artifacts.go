@@ -212,6 +212,9 @@ func HistoryPage(rep Report) model.Page {
 		p.Lines = append(p.Lines, "note: "+s.Note)
 	}
 	p.Lines = append(p.Lines, runSize(s, res))
+	if res.Stability != nil {
+		p.Lines = append(p.Lines, res.Stability.String())
+	}
 	if len(s.Clients) > 0 {
 		for i := 0; i <= len(s.Clients); i++ {
 			p.Clients = append(p.Clients, string(clientName(s, i)))

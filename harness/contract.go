@@ -28,6 +28,7 @@ type (
 	Converger         = nodeapi.Converger
 	LifecycleObserver = nodeapi.LifecycleObserver
 	LeaderReporter    = nodeapi.LeaderReporter
+	TermReporter      = nodeapi.TermReporter
 	FailStopper       = nodeapi.FailStopper
 	Annotator         = nodeapi.Annotator
 	Reporter          = nodeapi.Reporter

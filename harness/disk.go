@@ -84,6 +84,10 @@ type simDisk struct {
 	lastAt  int64 // completion time of the latest Sync, so syncs complete in order
 	faults  DiskFaults
 	rng     *rand.Rand
+	// corruptReads is set once read corruption has been configured for this disk, at any
+	// time of the run: from then on a node may have read (and perhaps rewritten) damaged
+	// bytes, so refusing to start is a legitimate answer (see World.Restart).
+	corruptReads bool
 }
 
 var _ Disk = (*simDisk)(nil)
@@ -115,7 +119,8 @@ type pendingSync struct {
 
 func newDisk(w *World, n *node) *simDisk {
 	return &simDisk{w: w, n: n, durable: map[string][]byte{}, current: map[string][]byte{},
-		faults: w.opts.Disk, rng: w.newRand("disk/" + string(n.id))}
+		faults: w.opts.Disk, rng: w.newRand("disk/" + string(n.id)),
+		corruptReads: w.opts.Disk.ReadCorruptRate > 0}
 }
 
 // SetDiskFaults changes how id's disk misbehaves from now on.
@@ -128,6 +133,7 @@ func (w *World) SetDiskFaults(id NodeID, f DiskFaults) error {
 		return fmt.Errorf("harness: SetDiskFaults %q: %w", id, err)
 	}
 	n.disk.faults = f
+	n.disk.corruptReads = n.disk.corruptReads || f.ReadCorruptRate > 0
 	note := fmt.Sprintf("disk sync %v-%v fail %g corrupt-read %g", f.SyncLatencyMin,
 		f.SyncLatencyMax, f.SyncFailRate, f.ReadCorruptRate)
 	if f.SyncFailLosesWrites {

@@ -45,7 +45,7 @@ func (e *env) FailStop(reason string) {
 		_ = w.Crash(n.id, CrashOptions{})
 		w.After(failStopRestartDelay, func() {
 			if n.inc == inc+1 && !n.up {
-				if err := w.Restart(n.id); err != nil {
+				if err := w.Restart(n.id); err != nil && !isRecoveryFailure(err) {
 					w.annotate(n.id, "skipped restart after fail-stop: "+err.Error())
 				}
 			}

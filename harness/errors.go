@@ -68,6 +68,27 @@ func (e *InvariantError) Error() string {
 // Unwrap returns the System's error, for errors.Is and errors.As.
 func (e *InvariantError) Unwrap() error { return e.Err }
 
+// RecoveryError stops a run when a server could not start again on its own disk: the
+// System's NewNode returned an error at a restart (after a crash, a stop, a crash storm or
+// a fail-stop) although the harness never configured read corruption for that disk. Lost
+// unsynced writes and a torn last write are no excuse: a correct system survives both.
+// With read corruption configured refusing to start is legitimate, and the world only
+// annotates it.
+type RecoveryError struct {
+	Node NodeID
+	At   time.Duration
+	Err  error // what NewNode returned
+}
+
+// Error names the node, the time and the system's reason; it is deterministic.
+func (e *RecoveryError) Error() string {
+	return fmt.Sprintf("%s could not restart at %v on a disk with no injected corruption: %v",
+		e.Node, e.At, e.Err)
+}
+
+// Unwrap returns the System's error, for errors.Is and errors.As.
+func (e *RecoveryError) Unwrap() error { return e.Err }
+
 // NodePanicError stops a run when code of the system under test panicked: a node's or a
 // client's callback, or system code the world calls outside any node (an invariant check, a
 // leader report). It is a found bug, recovered so that the harness can report and shrink it.

@@ -23,6 +23,7 @@ var (
 // healAll ends every fault for the liveness phase: every healer named by a spec of the
 // table runs once, in rank order. Clock skew stays: a correct system tolerates it.
 func (r *runner) healAll() {
+	r.healed = true
 	r.w.annotate("", "liveness phase: all faults healed")
 	for _, h := range tableHealers() {
 		h.heal(r)

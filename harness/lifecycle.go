@@ -1,6 +1,9 @@
 package harness
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // CrashOptions tunes a crash.
 type CrashOptions struct {
@@ -85,7 +88,11 @@ func (w *World) down(n *node) {
 }
 
 // Restart starts a down server again with System.NewNode on its durable disk, as a new
-// incarnation with a fresh random stream.
+// incarnation with a fresh random stream. If NewNode fails on a disk for which read
+// corruption was never configured, the node could not recover from what it made durable
+// itself (lost unsynced writes and torn writes are part of every crash): the run stops with
+// a *RecoveryError, which Restart returns too. Otherwise a failed start leaves the node
+// down, as AddNode does, and the error is returned for the caller to report.
 func (w *World) Restart(id NodeID) error {
 	n, err := w.lookupServer(id, "Restart")
 	if err != nil {
@@ -96,7 +103,21 @@ func (w *World) Restart(id NodeID) error {
 	}
 	w.annotate(id, "restart")
 	w.stats.Restarts++
-	return w.start(n)
+	err = w.start(n)
+	if err == nil || w.fail != nil || n.disk.corruptReads {
+		return err // started, stopped the run (a panic in NewNode), or may refuse
+	}
+	w.annotate(id, "restart failed: "+n.err.Error())
+	re := &RecoveryError{Node: id, At: w.Now(), Err: n.err}
+	w.fail = re
+	return re
+}
+
+// isRecoveryFailure reports whether err, returned by a restart, stopped the run as a
+// *RecoveryError: the failure is reported as such, not annotated as a skipped restart.
+func isRecoveryFailure(err error) bool {
+	var re *RecoveryError
+	return errors.As(err, &re)
 }
 
 // Pause freezes id (a server or a client): nothing of it runs, and its due timers,

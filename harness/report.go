@@ -82,6 +82,9 @@ func (r Report) String() string {
 		b.WriteString("PASS\n")
 	}
 	fmt.Fprintf(&b, "seed %d, %s\n", r.Scenario.Seed, runSize(r.Scenario, res))
+	if res.Stability != nil {
+		fmt.Fprintf(&b, "%s\n", res.Stability)
+	}
 	if r.Repro != "" {
 		fmt.Fprintf(&b, "repro: %s\n", r.Repro)
 	}

@@ -49,6 +49,8 @@ type RunResult struct {
 	// how often a node reported one right after another ("a>b"): the run's coverage of
 	// the system's states.
 	Reached, Steps map[string]uint64
+	// Stability holds the figures of the stability window, nil if none ran.
+	Stability *StabilityStats
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -139,11 +141,18 @@ type runner struct {
 	history []model.Operation
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
-	storms      *storms
-	triggers    *triggers
+	// healed is set once every fault was healed for the quiet phase (healAll): the undos
+	// of safety-phase faults that fall due later are skipped (see fire).
+	healed   bool
+	storms   *storms
+	triggers *triggers
 	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
 	// them like for client operations.
 	pendingAdmin int
+	// probeClient issues the liveness probe and the stability window's probe writes.
+	probeClient Client
+	// stab holds the stability window's figures once it ran.
+	stab *StabilityStats
 }
 
 func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
@@ -241,7 +250,7 @@ func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
 		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
-		Reached: r.w.Reached(), Steps: r.w.Steps()}
+		Reached: r.w.Reached(), Steps: r.w.Steps(), Stability: r.stab}
 }
 
 // record appends a finished (or abandoned) operation to the history.

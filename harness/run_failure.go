@@ -16,11 +16,15 @@ const (
 	// ClassLinearizability: the checker proved the history not linearizable.
 	ClassLinearizability FailureClass = "linearizability"
 	// ClassLiveness: pending operations, the probe write or convergence did not finish in
-	// the liveness bound, the leader flapped in the stability window, or the system ran
-	// away (used up the event budget, flooded the event queue).
+	// the liveness bound, the stability window saw more than one election round or probe
+	// writes go unacknowledged (see StabilityStats), or the system ran away (used up the
+	// event budget, flooded the event queue).
 	ClassLiveness FailureClass = "liveness"
 	// ClassPanic: code of the system (a node, a client, an invariant check) panicked.
 	ClassPanic FailureClass = "panic"
+	// ClassRecovery: a server could not restart on a disk the harness never corrupted (see
+	// RecoveryError): whatever it promised, it can no longer keep.
+	ClassRecovery FailureClass = "recovery"
 	// ClassUndecided: the checker gave up on the history within its search budget. It is
 	// no pass and no proof of a bug: the verdict about the system is unknown, and a person
 	// must look (or the run be made smaller). Shrinking it costs a full check per step.
@@ -46,6 +50,7 @@ func classify(err error) (*Failure, error) {
 	var pe *NodePanicError
 	var be *BudgetError
 	var qe *QueueLimitError
+	var re *RecoveryError
 	switch {
 	case errors.As(err, &be):
 		return &Failure{Class: ClassLiveness, Message: be.Error()}, nil
@@ -55,6 +60,8 @@ func classify(err error) (*Failure, error) {
 		return &Failure{Class: ClassInvariant, Message: ie.Error()}, nil
 	case errors.As(err, &pe):
 		return &Failure{Class: ClassPanic, Message: pe.Error()}, nil
+	case errors.As(err, &re):
+		return &Failure{Class: ClassRecovery, Message: re.Error()}, nil
 	}
 	return nil, err // a *HarnessPanicError among others
 }

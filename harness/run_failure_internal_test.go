@@ -22,6 +22,7 @@ func TestClassify(t *testing.T) {
 		{&QueueLimitError{Limit: 5}, ClassLiveness},
 		{&InvariantError{Node: "n1", Err: errors.New("x")}, ClassInvariant},
 		{&NodePanicError{Node: "n1", Value: "x"}, ClassPanic},
+		{&RecoveryError{Node: "n1", Err: errors.New("x")}, ClassRecovery},
 	}
 	for _, c := range cases {
 		f, err := classify(c.err)

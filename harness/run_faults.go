@@ -14,7 +14,10 @@ func (r *runner) scheduleFault(f Fault) {
 	r.w.At(time.Duration(f.At), func() { r.fire(sp, f) })
 }
 
-// fire applies f now, and schedules its undo.
+// fire applies f now, and schedules its undo. An undo that falls due after the quiet phase
+// began is skipped: the healers have undone f already, and an undo restores the scenario's
+// own settings (its sync failures, its loss), or heals the network, which would bring back
+// faults the quiet phase turned off or lift the stability window's persistent cut.
 func (r *runner) fire(sp *faultSpec, f Fault) {
 	f, ok := r.target(sp, f)
 	if !ok {
@@ -25,7 +28,11 @@ func (r *runner) fire(sp *faultSpec, f Fault) {
 	}
 	r.note(f, sp.apply(r, f))
 	if sp.undo != nil && f.For > 0 {
-		r.w.After(time.Duration(f.For), func() { r.note(f, sp.undo(r, f)) })
+		r.w.After(time.Duration(f.For), func() {
+			if !r.healed {
+				r.note(f, sp.undo(r, f))
+			}
+		})
 	}
 }
 
@@ -53,9 +60,10 @@ func (r *runner) announce(f Fault) {
 }
 
 // note records a fault the world refused (restarting an up node, say): shrunk and
-// hand-written scenarios contain such faults, and skipping them is the right reading.
+// hand-written scenarios contain such faults, and skipping them is the right reading. A
+// restart that stopped the run as a recovery failure is reported as that failure instead.
 func (r *runner) note(f Fault, err error) {
-	if err != nil {
+	if err != nil && !isRecoveryFailure(err) {
 		r.w.annotate(f.Node, fmt.Sprintf("skipped %s: %v", f.Kind, err))
 	}
 }

@@ -18,6 +18,7 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.probeClient = c
 	op := r.w8.Probe
 	var out *Outcome
 	call := r.w.Now()

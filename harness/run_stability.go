@@ -5,21 +5,16 @@ import (
 	"time"
 )
 
-// Leader sampling of the stability window: every stabilitySample of virtual time. A correct
-// leader with PreVote and CheckQuorum never changes under one cut link; more than
-// maxLeaderChanges changes (a change to "no leader" counts) is a liveness failure.
-const (
-	stabilitySample  = 10 * time.Millisecond
-	maxLeaderChanges = 2
-)
+// stabilitySample is how often the stability window samples the leader and the term.
+const stabilitySample = 10 * time.Millisecond
 
 // stability runs the stability window after a passed liveness phase: it applies the
-// persistent faults again and watches the leader. Systems that do not report their leader
-// are not checked.
+// persistent faults again (the one cut a correct system claims to tolerate), then for the
+// window watches the leader (LeaderReporter), the term (TermReporter) and probe writes, and
+// judges the figures (see StabilityStats.verdict).
 func (r *runner) stability() (*Failure, error) {
-	lr, ok := r.sys.(LeaderReporter)
 	window := time.Duration(r.s.Stability)
-	if !ok || window <= 0 {
+	if window <= 0 {
 		return nil, nil
 	}
 	r.w.annotate("", "stability window")
@@ -28,25 +23,15 @@ func (r *runner) stability() (*Failure, error) {
 			r.reapply(f)
 		}
 	}
-	var changes []string
-	last := r.w.leaderOf(lr)
-	var sample func()
-	sample = func() {
-		if l := r.w.leaderOf(lr); l != last {
-			changes = append(changes, fmt.Sprintf("%v %q->%q", r.w.Now(), last, l))
-			last = l
-		}
-		r.w.After(stabilitySample, sample)
-	}
-	r.w.After(stabilitySample, sample)
-	if f, err := classify(r.w.RunFor(window)); f != nil || err != nil {
+	watch := r.watchStability(window)
+	probes := r.startProbes()
+	f, err := classify(r.w.RunFor(window))
+	probes.close()
+	r.stab = watch.stats(probes)
+	if f != nil || err != nil {
 		return f, err
 	}
-	if len(changes) > maxLeaderChanges {
-		return &Failure{Class: ClassLiveness, Message: fmt.Sprintf("leader changed %d times "+
-			"in a %v stability window (first: %s)", len(changes), window, changes[0])}, nil
-	}
-	return nil, nil
+	return r.stab.verdict(watch.firstChange), nil
 }
 
 // reapply applies a persistent fault again, for good: no undo follows.
@@ -55,4 +40,72 @@ func (r *runner) reapply(f Fault) {
 	if f, ok := r.target(sp, f); ok {
 		r.note(f, sp.apply(r, f))
 	}
+}
+
+// stabilityWatch samples the leader and the term every stabilitySample of the window.
+type stabilityWatch struct {
+	r      *runner
+	window time.Duration
+	lr     LeaderReporter // nil: the system does not report its leader
+	tr     TermReporter   // nil: nor its term
+	leader NodeID
+	// changes counts leader changes (a change to "no leader" counts); firstChange
+	// describes the first for the failure message.
+	changes     int
+	firstChange string
+	leaderless  time.Duration
+	termStart   uint64
+	termEnd     uint64
+}
+
+func (r *runner) watchStability(window time.Duration) *stabilityWatch {
+	w := &stabilityWatch{r: r, window: window}
+	w.lr, _ = r.sys.(LeaderReporter)
+	w.tr, _ = r.sys.(TermReporter)
+	if w.lr == nil && w.tr == nil {
+		return w
+	}
+	if w.lr != nil {
+		w.leader = r.w.leaderOf(w.lr)
+	}
+	if w.tr != nil {
+		w.termStart = r.w.termOf(w.tr)
+		w.termEnd = w.termStart
+	}
+	r.w.After(stabilitySample, w.sample)
+	return w
+}
+
+func (w *stabilityWatch) sample() {
+	if w.lr != nil {
+		l := w.r.w.leaderOf(w.lr)
+		if l != w.leader {
+			if w.changes == 0 {
+				w.firstChange = fmt.Sprintf("%v %q->%q", w.r.w.Now(), w.leader, l)
+			}
+			w.changes++
+			w.leader = l
+		}
+		if l == "" {
+			w.leaderless += stabilitySample
+		}
+	}
+	if w.tr != nil {
+		w.termEnd = max(w.termEnd, w.r.w.termOf(w.tr))
+	}
+	w.r.w.After(stabilitySample, w.sample)
+}
+
+// stats gathers the window's figures.
+func (w *stabilityWatch) stats(p *prober) *StabilityStats {
+	s := &StabilityStats{Window: w.window, LeaderReported: w.lr != nil,
+		TermReported: w.tr != nil}
+	p.figures(s)
+	if w.lr != nil {
+		s.LeaderChanges, s.Leaderless = w.changes, min(w.leaderless, w.window)
+	}
+	if w.tr != nil {
+		s.TermStart, s.TermEnd = w.termStart, w.termEnd
+	}
+	return s
 }

@@ -122,7 +122,8 @@ func (r *runner) restartIfDown(id NodeID) error {
 
 // trap isolates a leader the moment it is elected: its first appends, already in flight,
 // are dropped at arrival, so it holds entries of its term that no one else has. The
-// isolation lasts 100 ms to 1.5 s and ends with a heal of every partition.
+// isolation lasts 100 ms to 1.5 s and ends with a heal of every partition, unless the quiet
+// phase healed everything first (a later heal could lift the stability window's cut).
 func (s *storms) trap() {
 	l, ok := s.r.resolve(LeaderTarget)
 	if !ok || l == s.lastLeader {
@@ -132,6 +133,10 @@ func (s *storms) trap() {
 	hold := time.Duration(100+s.rng.IntN(1401)) * time.Millisecond
 	s.r.w.After(0, func() {
 		s.r.note(Fault{Kind: FaultIsolate, Node: l}, s.r.w.IsolateFromServers(l))
-		s.r.w.After(hold, s.r.w.Heal)
+		s.r.w.After(hold, func() {
+			if !s.r.healed {
+				s.r.w.Heal()
+			}
+		})
 	})
 }

@@ -35,8 +35,9 @@ type Scenario struct {
 	Liveness Duration `json:"liveness"`
 	// Stability, when set, follows a passed liveness phase: the persistent faults (a cut
 	// link a correct system must tolerate) are applied again and, for that long, the
-	// leader must stay put (see LeaderReporter). It catches leaders deposed over and over
-	// by a partially connected node.
+	// leader and the term must hold and probe writes must be acknowledged (see
+	// StabilityStats). It catches leaders deposed over and over by a partially connected
+	// node.
 	Stability Duration `json:"stability,omitempty"`
 	// System holds knobs of the system under test (for the built-in Raft KV, e.g.
 	// "max_entries_per_append": 1). The harness only carries them; the code that builds

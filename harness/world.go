@@ -243,6 +243,14 @@ func (w *World) leaveSystem(prev string, prevAbout NodeID) {
 	w.sysCall, w.sysAbout = prev, prevAbout
 }
 
+// termOf asks the system for its term, as system code.
+func (w *World) termOf(tr TermReporter) uint64 {
+	prev, about := w.enterSystem("term report", "")
+	t := tr.Term()
+	w.leaveSystem(prev, about)
+	return t
+}
+
 // leaderOf asks the system for its leader, as system code.
 func (w *World) leaderOf(lr LeaderReporter) NodeID {
 	prev, about := w.enterSystem("leader report", "")

@@ -31,3 +31,16 @@ func (n *Node) Status() NodeStatus {
 
 // Stats returns the node's counters.
 func (n *Node) Stats() NodeStats { return n.stats }
+
+// Term returns the highest term any running node has reached: the contract of
+// nodeapi.TermReporter, which the stability window watches (with PreVote and CheckQuorum on,
+// one cut link must not push it up).
+func (s *System) Term() uint64 {
+	var top uint64
+	for _, n := range s.nodes { // a maximum: the order does not matter
+		if !n.stopped {
+			top = max(top, n.r.term)
+		}
+	}
+	return top
+}

@@ -60,8 +60,10 @@ type outcome struct {
 	hash          uint64
 	ops           int
 	opsNotStarted int
-	failure       *failureRecord
-	err           error
+	// availability is the stability window's probe availability, nil without a window.
+	availability *float64
+	failure      *failureRecord
+	err          error
 	// scenario and features are kept in a guided campaign, for the corpus.
 	scenario *harness.Scenario
 	features []string

@@ -25,6 +25,7 @@ func (c *campaign) runSeed(j job) outcome {
 	if c.guide != nil {
 		o.scenario, o.features = &s, fuzz.Features(res)
 	}
+	o.availability = seedAvailability(res.Stability)
 	if c.checkDet {
 		if f := c.target.Deterministic(s, res); f != nil {
 			o.failure = c.nondeterministic(seed, f)

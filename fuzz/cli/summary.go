@@ -56,6 +56,12 @@ type summary struct {
 	TraceDigest string `json:"trace_digest"`
 	// SeedHashes lists each seed's trace hash, by seed.
 	SeedHashes []seedHash `json:"seed_hashes"`
+	// StabilityWindows counts the seeds whose run reached a stability window;
+	// AvailabilityMin and AvailabilityMedian are over those seeds (see
+	// seedHash.Availability), 0 when there were none.
+	StabilityWindows   int     `json:"stability_windows"`
+	AvailabilityMin    float64 `json:"stability_availability_min"`
+	AvailabilityMedian float64 `json:"stability_availability_median"`
 	// Interrupted is set when a signal stopped the campaign before its seeds or its time
 	// ran out; the summary covers the seeds that finished.
 	Interrupted bool `json:"interrupted"`
@@ -92,10 +98,13 @@ type pastLimit struct {
 	FailedSeeds []uint64 `json:"failed_seeds"`
 }
 
-// seedHash is one seed's trace hash in the JSON summary.
+// seedHash is one seed's trace hash in the JSON summary, with the probe availability of
+// its stability window if it had one: kept per seed so that merged shards summarise it
+// exactly.
 type seedHash struct {
-	Seed uint64 `json:"seed"`
-	Hash string `json:"hash"`
+	Seed         uint64   `json:"seed"`
+	Hash         string   `json:"hash"`
+	Availability *float64 `json:"availability,omitempty"`
 }
 
 // mixSeedHash spreads (seed, hash) over 64 bits so that the digest, a sum, does not cancel
@@ -152,7 +161,7 @@ func (s *summary) add(o outcome) {
 	}
 	s.digest += mixSeedHash(o.seed, o.hash)
 	s.SeedHashes = append(s.SeedHashes, seedHash{Seed: o.seed,
-		Hash: fmt.Sprintf("%016x", o.hash)})
+		Hash: fmt.Sprintf("%016x", o.hash), Availability: o.availability})
 	if o.failure != nil {
 		s.FailedSeeds++
 		s.ByClass[o.failure.Class]++
@@ -178,5 +187,6 @@ func (s *summary) finish(wall time.Duration) {
 		slices.Sort(s.PastLimit.FailedSeeds)
 	}
 	slices.SortFunc(s.SeedHashes, func(a, b seedHash) int { return cmp.Compare(a.Seed, b.Seed) })
+	s.summariseAvailability()
 	s.TraceDigest = fmt.Sprintf("%016x", s.digest)
 }

@@ -40,6 +40,11 @@ func (s *summary) print(w io.Writer) {
 		"ended\n", s.Ops, s.OpsNotStarted)
 	fmt.Fprintf(w, "events %d, simulated %.1fs, wall %.1fs, compression %.0fx real time\n",
 		s.Events, s.SimSeconds, s.WallSeconds, s.Compression)
+	if s.StabilityWindows > 0 {
+		fmt.Fprintf(w, "stability windows %d, probe writes acknowledged: min %.1f%%, "+
+			"median %.1f%%\n", s.StabilityWindows, 100*s.AvailabilityMin,
+			100*s.AvailabilityMedian)
+	}
 	fmt.Fprintf(w, "target %s, trace digest %s\n", s.Target, s.TraceDigest)
 	if c := s.Coverage; c != nil {
 		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; runs per event:",

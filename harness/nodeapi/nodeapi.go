@@ -249,11 +249,22 @@ type FailStopper interface {
 }
 
 // LeaderReporter is implemented by a System that can say which node currently leads. The
-// harness uses it to aim faults at "@leader" and for the stability window; without it such
-// faults are skipped and the stability window is not checked.
+// harness uses it to aim faults at "@leader" and to count leader changes and leaderless
+// time in the stability window; without it such faults are skipped and the window judges
+// only the term and the probe writes.
 type LeaderReporter interface {
 	// Leader returns the leader of the highest term among up nodes, or "" if none.
 	Leader() NodeID
+}
+
+// TermReporter is implemented by a System that numbers its leadership epochs (Raft's terms,
+// Paxos ballots, a lease's epoch). The harness watches the number in the stability window:
+// with one tolerated cut a correct system should hold its epoch, and a system whose term
+// keeps rising is being disrupted even when a leader is seen at every sample. Without it
+// only the leader and the probe writes are judged.
+type TermReporter interface {
+	// Term returns the highest term among up nodes (0 before any).
+	Term() uint64
 }
 
 // Annotator is implemented by the simulated Env (a real runtime may ignore it). A node calls

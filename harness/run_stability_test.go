@@ -1,0 +1,185 @@
+package harness_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+)
+
+// stabilityScenario is the toy scenario with a 5 s stability window over a persistent cut.
+func stabilityScenario() harness.Scenario {
+	s := toyScenario()
+	s.Stability = harness.Duration(5 * time.Second)
+	s.Faults = []harness.Fault{{At: harness.Duration(time.Second), Kind: harness.FaultCut,
+		Node: "n2", Peer: "n3", Persist: true}}
+	return s
+}
+
+func probeOps(res *harness.RunResult) int {
+	n := 0
+	for _, op := range res.History {
+		if op.Op.Key == harness.ProbeKey {
+			n++
+		}
+	}
+	return n
+}
+
+// A stable system passes with the figures of a healthy window: no leader change, no time
+// without a leader, every probe write acknowledged quickly. Each probe write is in the
+// history, for the checker.
+func TestStabilityWindowMeasuresAHealthySystem(t *testing.T) {
+	res, err := harness.Run(stabilityScenario(), &termKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "%v", res.Failure)
+	st := res.Stability
+	require.NotNil(t, st)
+	require.Equal(t, 5*time.Second, st.Window)
+	require.True(t, st.LeaderReported)
+	require.True(t, st.TermReported)
+	require.Zero(t, st.LeaderChanges)
+	require.Zero(t, st.Leaderless)
+	require.Equal(t, uint64(7), st.TermStart)
+	require.Zero(t, st.TermRise())
+	require.Greater(t, st.Probes, 40, "a probe every 100 ms and a few ms per write")
+	require.Equal(t, st.Probes, st.Acked)
+	require.Equal(t, 1.0, st.Availability())
+	require.Less(t, st.LatencyMax, 10*time.Millisecond)
+	require.Less(t, st.LongestGap, 120*time.Millisecond)
+	require.Equal(t, 1+st.Probes, probeOps(res)-pendingAtClose(res),
+		"the liveness probe and every window probe are in the history")
+	require.True(t, res.Verdict.Linearizable())
+	text := harness.Report{Scenario: stabilityScenario(), Result: res}.String()
+	require.Contains(t, text, "stability window 5s: 0 leader changes, leaderless 0s, "+
+		"term 7->7, probe writes")
+
+	res, err = harness.Run(toyScenario(), &termKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Stability, "no window, no figures")
+
+	res, err = harness.Run(stabilityScenario(), &toyKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "%v", res.Failure)
+	st = res.Stability
+	require.False(t, st.LeaderReported)
+	require.False(t, st.TermReported)
+	require.Positive(t, st.Acked, "a system that reports nothing is judged on its probes")
+	require.NotContains(t, st.String(), "leader")
+	require.NotContains(t, st.String(), "term")
+}
+
+// pendingAtClose is 1 if the last probe write was still pending when the window closed.
+func pendingAtClose(res *harness.RunResult) int {
+	last := res.History[len(res.History)-1]
+	if last.Op.Key == harness.ProbeKey && last.Outcome.Unknown {
+		return 1
+	}
+	return 0
+}
+
+// termKV is the toy KV with a stable leader and a term that rises once every riseEvery
+// term reports (never with riseEvery 0).
+type termKV struct {
+	leaderKV
+	riseEvery, termCalls int
+}
+
+func (s *termKV) Term() uint64 {
+	s.termCalls++
+	if s.riseEvery == 0 {
+		return 7
+	}
+	return 7 + uint64(s.termCalls/s.riseEvery)
+}
+
+// A term that keeps rising under a leader that never changes (a node forcing elections it
+// cannot win, say) is disruption, reported with the figures.
+func TestStabilityWindowFailsARisingTerm(t *testing.T) {
+	res, err := harness.Run(stabilityScenario(), &termKV{riseEvery: 200},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, "the term rose by 2, more than 1 in the "+
+		"stability window 5s: 0 leader changes, leaderless 0s, term 7->9")
+	require.Equal(t, uint64(2), res.Stability.TermRise())
+
+	res, err = harness.Run(stabilityScenario(), &termKV{riseEvery: 400},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "one election round is tolerated: %v", res.Failure)
+	require.Equal(t, uint64(1), res.Stability.TermRise())
+}
+
+// Two leader changes are one election, tolerated, unless the cluster stays leaderless for
+// longer than a round of it.
+func TestStabilityWindowFailsALongLeaderlessStretch(t *testing.T) {
+	// The leader is asked once as the window opens, then every 10 ms: "" from the 250th
+	// answer to the 499th.
+	res, err := harness.Run(stabilityScenario(), &leaderKV{flapEvery: 250},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, "no leader for 2.5s, more than 1s")
+	require.Equal(t, 2, res.Stability.LeaderChanges)
+	require.False(t, res.Stability.TermReported, "leaderKV reports no term")
+	require.NotContains(t, res.Failure.Message, "term")
+
+	res, err = harness.Run(stabilityScenario(), &leaderKV{flapEvery: 450},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "half a second without a leader is tolerated: %v",
+		res.Failure)
+	require.Equal(t, 520*time.Millisecond, res.Stability.Leaderless)
+
+	res, err = harness.Run(stabilityScenario(), &leaderKV{flapEvery: 80},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.Contains(t, res.Failure.Message, "leader changed")
+}
+
+// muteKV answers probe writes until the stability window is half a second old, then
+// ignores them: the leader looks fine, but nobody can write.
+type muteKV struct {
+	leaderKV
+}
+
+func (s *muteKV) NewNode(env harness.Env, boot harness.Boot) (harness.Node, error) {
+	return &muteServer{toyServer: toyServer{env: env, store: map[string]string{}},
+		sys: s}, nil
+}
+
+type muteServer struct {
+	toyServer
+	sys *muteKV
+}
+
+func (n *muteServer) HandleMessage(from harness.NodeID, msg []byte) {
+	var req toyReq
+	if json.Unmarshal(msg, &req) == nil && req.Op.Key == harness.ProbeKey &&
+		n.sys.calls > 50 { // the window samples the leader every 10 ms
+		return
+	}
+	n.toyServer.HandleMessage(from, msg)
+}
+
+// A window in which probe writes stop being acknowledged fails on availability, even for a
+// system whose leader and term look stable.
+func TestStabilityWindowFailsUnacknowledgedProbes(t *testing.T) {
+	res, err := harness.Run(stabilityScenario(), &muteKV{}, harness.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Failure)
+	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
+	require.Contains(t, res.Failure.Message, "no probe write acknowledged for 4.")
+	st := res.Stability
+	require.Zero(t, st.LeaderChanges)
+	require.Positive(t, st.TimedOut, "the toy client gives up after 1 s")
+	require.Less(t, st.Acked, st.Probes)
+	require.Less(t, st.Availability(), 0.7)
+	require.Contains(t, res.Failure.Message, "timed out")
+}
