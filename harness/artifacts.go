@@ -199,8 +199,8 @@ func HistoryPage(rep Report) model.Page {
 	}
 	p.Lines = append(p.Lines, runSize(s, res))
 	if len(s.Clients) > 0 {
-		for i := 0; i <= len(s.Clients); i++ {
-			p.Clients = append(p.Clients, string(clientName(s, i)))
+		for _, id := range append(ClientEndpoints(s), ProbeClient) {
+			p.Clients = append(p.Clients, string(id))
 		}
 	}
 	return p
