@@ -214,6 +214,10 @@ func runSize(s Scenario, res *RunResult) string {
 		text += fmt.Sprintf(" (%d never started: the safety phase ended first)",
 			res.OpsNotStarted)
 	}
+	if res.Unrouted > 0 {
+		text += fmt.Sprintf(" (%d routed operations sent with plain Invoke: the client does "+
+			"not implement harness.Router)", res.Unrouted)
+	}
 	return fmt.Sprintf("%s, %d faults, %d events, %v simulated, trace hash %016x", text,
 		faults, res.Events, res.SimTime, res.TraceHash)
 }
@@ -261,6 +265,8 @@ func noteTag(text string) string {
 		return "admin"
 	case "liveness", "stability":
 		return "liveness"
+	case "route", "route:":
+		return "client"
 	}
 	return "fault"
 }

@@ -44,6 +44,10 @@ type RunResult struct {
 	// OpsNotStarted counts the scripted client operations that never started: the safety
 	// phase (or a failure) ended the run first. The history holds only the others.
 	OpsNotStarted int
+	// Unrouted counts the operations that asked for a route (ClientOp.To or a sticky
+	// client) but were sent with plain Invoke: the system's client does not implement
+	// Router.
+	Unrouted int
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -127,11 +131,20 @@ type runner struct {
 	w       *World
 	w8      *model.Workload
 	clients []*clientDriver
-	admin   Client
-	history []model.Operation
+	// endpoints counts the client endpoints: the probe's history row comes after them.
+	endpoints int
+	// openLoop maps an open-loop client's ID to its endpoints, so that a fault naming the
+	// client acts on them all.
+	openLoop map[NodeID][]NodeID
+	// leaders is the leader history, kept when an operation goes to the previous leader.
+	leaders  *leaderHistory
+	unrouted int
+	admin    Client
+	history  []model.Operation
 	// stopIssuing is set when the safety phase ends: clients start no new operations.
 	stopIssuing bool
 	storms      *storms
+	hooked      bool // the after-event hook is installed
 	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
 	// them like for client operations.
 	pendingAdmin int
@@ -160,12 +173,10 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 		}
 	}
 	servers := append(append([]NodeID{}, s.Cluster.Nodes...), s.Cluster.Spares...)
-	for i, cs := range s.Clients {
-		c, err := w.AddClient(cs.ID, servers)
-		if err != nil {
+	for _, cs := range s.Clients {
+		if err := r.addClient(cs, servers); err != nil {
 			return nil, err
 		}
-		r.clients = append(r.clients, &clientDriver{r: r, index: i, script: cs, c: c})
 	}
 	if ChangesMembership(s.Faults) {
 		if r.admin, err = w.AddClient(adminClient, servers); err != nil {
@@ -175,11 +186,34 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 	return r, nil
 }
 
+// addClient registers the endpoints of script cs and its driver.
+func (r *runner) addClient(cs ClientScript, servers []NodeID) error {
+	d := &clientDriver{r: r, script: cs}
+	ids := cs.Endpoints()
+	for _, id := range ids {
+		c, err := r.w.AddClient(id, servers)
+		if err != nil {
+			return err
+		}
+		d.eps = append(d.eps, &endpoint{id: id, row: r.endpoints, c: c, op: -1})
+		r.endpoints++
+	}
+	if cs.OpenLoop > 0 {
+		if r.openLoop == nil {
+			r.openLoop = map[NodeID][]NodeID{}
+		}
+		r.openLoop[cs.ID] = ids
+	}
+	r.clients = append(r.clients, d)
+	return nil
+}
+
 // adminClient is the endpoint that asks for membership changes.
 const adminClient NodeID = "admin"
 
 // execute runs both phases; it returns the failure found, if any.
 func (r *runner) execute() (*Failure, error) {
+	r.trackLeaders()
 	for _, c := range r.clients {
 		c.scheduleNext()
 	}
@@ -198,7 +232,8 @@ func (r *runner) execute() (*Failure, error) {
 func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
-		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted()}
+		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
+		Unrouted: r.unrouted}
 }
 
 // record appends a finished (or abandoned) operation to the history.
@@ -209,6 +244,24 @@ func (r *runner) record(client int, op Op, call time.Duration, out Outcome) {
 	}
 	r.history = append(r.history, model.Operation{ClientID: client, Op: op, Outcome: out,
 		Call: int64(call), Return: ret})
+}
+
+// installAfterEvent installs the runner's after-event hook, once: crash storms, leader
+// traps and the leader history all react to what a server just did.
+func (r *runner) installAfterEvent() {
+	if !r.hooked {
+		r.hooked = true
+		r.w.SetAfterEvent(r.afterEvent)
+	}
+}
+
+func (r *runner) afterEvent(id NodeID) {
+	if r.leaders != nil {
+		r.leaders.observe(r.w.leaderOf(r.leaders.lr))
+	}
+	if r.storms != nil {
+		r.storms.afterEvent(id)
+	}
 }
 
 func (r *runner) describeOp(client NodeID, i int, op Op) string {

@@ -31,7 +31,7 @@ type storms struct {
 func (r *runner) hook() *storms {
 	if r.storms == nil {
 		r.storms = &storms{r: r, rng: r.w.Rand("storm")}
-		r.w.SetAfterEvent(r.storms.afterEvent)
+		r.installAfterEvent()
 	}
 	return r.storms
 }
