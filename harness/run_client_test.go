@@ -166,6 +166,9 @@ func TestOpenLoopClientKeepsSeveralOperationsInFlight(t *testing.T) {
 	}
 	text := harness.Report{Scenario: s, Result: res}.String()
 	require.Contains(t, text, "c1: open loop over 3 endpoints [c1 c1#2 c1#3]")
+	page := harness.HistoryPage(harness.Report{Scenario: s, Result: res})
+	require.Equal(t, []string{"c1", "c1#2", "c1#3", "probe"}, page.Clients,
+		"the HTML view names every endpoint's row")
 }
 
 // A closed-loop client with the same script runs one operation at a time.
@@ -237,6 +240,14 @@ func TestOperationsAreRouted(t *testing.T) {
 	require.Contains(t, text, "route c1 op 2 to n1 (@previous-leader)")
 	require.Contains(t, text, "route c1 op 3 to n2 (@leader)")
 	require.Zero(t, res.Unrouted)
+	tagged := 0
+	for _, n := range harness.Notes(res.Annotations) {
+		if strings.Contains(n.Text, "route c1") {
+			require.Equal(t, "client", n.Tag, n.Text)
+			tagged++
+		}
+	}
+	require.Equal(t, 3, tagged)
 }
 
 // A client that cannot route gets plain Invoke, and the run says so.
