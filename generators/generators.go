@@ -39,6 +39,10 @@ type Options struct {
 	// Clients draws the clients and their operations in the vocabulary of the system's
 	// workload; nil draws key-value clients (KVClients).
 	Clients ClientsGen
+	// Behaviours lists the client behaviours (quiet gaps, routes, sticky and open-loop
+	// clients) swarm testing may enable on top of what Clients draws; empty keeps every
+	// client closed loop with Clients' own think times.
+	Behaviours []ClientBehaviour
 }
 
 // ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
@@ -57,7 +61,7 @@ func Default() Options {
 	return Options{
 		Nodes: []int{3, 5, 1, 4}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
 		SafetyMin: 3 * time.Second, SafetyMax: 15 * time.Second, Liveness: 20 * time.Second,
-		MaxFaults: 12, Kinds: GeneratedKinds(),
+		MaxFaults: 12, Kinds: GeneratedKinds(), Behaviours: ClientBehaviours(),
 	}
 }
 
@@ -106,7 +110,7 @@ func (o Options) Validate() error {
 			return fmt.Errorf("generators: cluster size %d is outside [1, 9]", n)
 		}
 	}
-	return nil
+	return validateBehaviours(o.Behaviours)
 }
 
 // Scenario returns a generator of whole scenarios within o. It panics on invalid options,
@@ -139,11 +143,12 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 	} else {
 		s.Clients = KVClients(t, o)
 	}
+	bs := drawBehaviours(t, o.Behaviours, o.MaxClients, &s)
 	s.Faults = drawFaults(t, o, sw, s)
 	if onePersistent(s) || rapid.Bool().Draw(t, "stability") {
 		s.Stability = harness.Duration(StabilityWindow)
 	}
-	s.Note = "generated; swarm: " + sw.String()
+	s.Note = "generated; swarm: " + sw.String() + "; clients: " + bs.String()
 	return s
 }
 

@@ -216,8 +216,8 @@ func HistoryPage(rep Report) model.Page {
 		p.Lines = append(p.Lines, res.Stability.String())
 	}
 	if len(s.Clients) > 0 {
-		for i := 0; i <= len(s.Clients); i++ {
-			p.Clients = append(p.Clients, string(clientName(s, i)))
+		for _, id := range append(ClientEndpoints(s), ProbeClient) {
+			p.Clients = append(p.Clients, string(id))
 		}
 	}
 	return p
@@ -230,6 +230,10 @@ func runSize(s Scenario, res *RunResult) string {
 	if res.OpsNotStarted > 0 {
 		text += fmt.Sprintf(" (%d never started: the safety phase ended first)",
 			res.OpsNotStarted)
+	}
+	if res.Unrouted > 0 {
+		text += fmt.Sprintf(" (%d routed operations sent with plain Invoke: the client does "+
+			"not implement harness.Router)", res.Unrouted)
 	}
 	return fmt.Sprintf("%s, %d faults, %d events, %v simulated, trace hash %016x", text,
 		faults, res.Events, res.SimTime, res.TraceHash)
@@ -278,6 +282,8 @@ func noteTag(text string) string {
 		return "admin"
 	case "liveness", "stability":
 		return "liveness"
+	case "route", "route:":
+		return "client"
 	}
 	return "fault"
 }

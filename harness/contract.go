@@ -24,6 +24,8 @@ type (
 	System            = nodeapi.System
 	Client            = nodeapi.Client
 	Admin             = nodeapi.Admin
+	Route             = nodeapi.Route
+	Router            = nodeapi.Router
 	Invariants        = nodeapi.Invariants
 	Converger         = nodeapi.Converger
 	LifecycleObserver = nodeapi.LifecycleObserver

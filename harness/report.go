@@ -41,6 +41,9 @@ func FormatScenario(s Scenario, w *model.Workload) string {
 	}
 	fmt.Fprintf(&b, "%d operations:\n", ops)
 	for _, c := range s.Clients {
+		if d := c.describe(); d != "" {
+			fmt.Fprintf(&b, "  %s: %s\n", c.ID, d)
+		}
 		for i, op := range c.Ops {
 			fmt.Fprintf(&b, "  %s[%d] %s\n", c.ID, i, op.Format(w))
 		}
@@ -119,6 +122,7 @@ func writeIllegalHistory(b *strings.Builder, s Scenario, res *RunResult) {
 	slices.SortStableFunc(ops, func(x, y model.Operation) int {
 		return cmp.Compare(x.Call, y.Call)
 	})
+	names := ClientEndpoints(s)
 	fmt.Fprintf(b, "--- history of the non-linearizable keys %v\n", keys)
 	for _, op := range ops {
 		if !slices.Contains(keys, op.Op.Key) {
@@ -128,7 +132,7 @@ func writeIllegalHistory(b *strings.Builder, s Scenario, res *RunResult) {
 		if !op.Outcome.Unknown {
 			ret = time.Duration(op.Return).String()
 		}
-		fmt.Fprintf(b, "  %-6s [%v, %s] %s\n", clientName(s, op.ClientID),
+		fmt.Fprintf(b, "  %-6s [%v, %s] %s\n", clientName(names, op.ClientID),
 			time.Duration(op.Call), ret, res.workload().Describe(op.Op, op.Outcome))
 	}
 }
@@ -141,9 +145,11 @@ func (res *RunResult) workload() *model.Workload {
 	return res.Workload
 }
 
-func clientName(s Scenario, i int) NodeID {
-	if i < len(s.Clients) {
-		return s.Clients[i].ID
+// clientName names the history's client row i: one of the endpoints (ClientEndpoints), or
+// the probe after them.
+func clientName(endpoints []NodeID, i int) NodeID {
+	if i < len(endpoints) {
+		return endpoints[i]
 	}
 	return ProbeClient
 }

@@ -51,6 +51,10 @@ type RunResult struct {
 	Reached, Steps map[string]uint64
 	// Stability holds the figures of the stability window, nil if none ran.
 	Stability *StabilityStats
+	// Unrouted counts the operations that asked for a route (ClientOp.To or a sticky
+	// client) but were sent with plain Invoke: the system's client does not implement
+	// Router.
+	Unrouted int
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -134,6 +138,14 @@ type runner struct {
 	w       *World
 	w8      *model.Workload
 	clients []*clientDriver
+	// endpoints counts the client endpoints: the probe's history row comes after them.
+	endpoints int
+	// openLoop maps an open-loop client's ID to its endpoints, so that a fault naming the
+	// client acts on them all.
+	openLoop map[NodeID][]NodeID
+	// leaders is the leader history, kept when an operation goes to the previous leader.
+	leaders  *leaderHistory
+	unrouted int
 	// admins are the clients that ask for membership changes, one change at a time each;
 	// a change asked while every one is busy gets a new one (admin, admin#2, ...), so
 	// that changes a trigger fires during another are not refused by the harness.
@@ -146,6 +158,7 @@ type runner struct {
 	healed   bool
 	storms   *storms
 	triggers *triggers
+	hooked   bool // the after-event hook is installed
 	// pendingAdmin counts membership changes not yet answered; the liveness phase waits for
 	// them like for client operations.
 	pendingAdmin int
@@ -182,12 +195,10 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 	// an attempt timeout on a node that never answers. Clients learn added members from
 	// the leader hints of the system's own protocol.
 	servers := slices.Clone(s.Cluster.Nodes)
-	for i, cs := range s.Clients {
-		c, err := w.AddClient(cs.ID, servers)
-		if err != nil {
+	for _, cs := range s.Clients {
+		if err := r.addClient(cs, servers); err != nil {
 			return nil, err
 		}
-		r.clients = append(r.clients, &clientDriver{r: r, index: i, script: cs, c: c})
 	}
 	if ChangesMembership(s.Faults) {
 		if _, err := r.adminFor(); err != nil {
@@ -195,6 +206,28 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 		}
 	}
 	return r, nil
+}
+
+// addClient registers the endpoints of script cs and its driver.
+func (r *runner) addClient(cs ClientScript, servers []NodeID) error {
+	d := &clientDriver{r: r, script: cs}
+	ids := cs.Endpoints()
+	for _, id := range ids {
+		c, err := r.w.AddClient(id, servers)
+		if err != nil {
+			return err
+		}
+		d.eps = append(d.eps, &endpoint{id: id, row: r.endpoints, c: c, op: -1})
+		r.endpoints++
+	}
+	if cs.OpenLoop > 0 {
+		if r.openLoop == nil {
+			r.openLoop = map[NodeID][]NodeID{}
+		}
+		r.openLoop[cs.ID] = ids
+	}
+	r.clients = append(r.clients, d)
+	return nil
 }
 
 // adminClient is the endpoint that asks for membership changes; the ones added when it is
@@ -231,6 +264,7 @@ func (r *runner) adminFor() (*adminSlot, error) {
 
 // execute runs both phases; it returns the failure found, if any.
 func (r *runner) execute() (*Failure, error) {
+	r.trackLeaders()
 	for _, c := range r.clients {
 		c.scheduleNext()
 	}
@@ -250,7 +284,7 @@ func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
 		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
-		Reached: r.w.Reached(), Steps: r.w.Steps(), Stability: r.stab}
+		Reached: r.w.Reached(), Steps: r.w.Steps(), Stability: r.stab, Unrouted: r.unrouted}
 }
 
 // record appends a finished (or abandoned) operation to the history.
@@ -261,6 +295,28 @@ func (r *runner) record(client int, op Op, call time.Duration, out Outcome) {
 	}
 	r.history = append(r.history, model.Operation{ClientID: client, Op: op, Outcome: out,
 		Call: int64(call), Return: ret})
+}
+
+// installAfterEvent installs the runner's after-event hook, once: crash storms, leader
+// traps, triggers waiting for a new leader and the leader history all react to what a
+// server just did.
+func (r *runner) installAfterEvent() {
+	if !r.hooked {
+		r.hooked = true
+		r.w.SetAfterEvent(r.afterEvent)
+	}
+}
+
+func (r *runner) afterEvent(id NodeID) {
+	if r.leaders != nil {
+		r.leaders.observe(r.w.leaderOf(r.leaders.lr))
+	}
+	if r.storms != nil {
+		r.storms.afterEvent(id)
+	}
+	if r.triggers != nil {
+		r.triggers.afterEvent()
+	}
 }
 
 func (r *runner) describeOp(client NodeID, i int, op Op) string {

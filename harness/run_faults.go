@@ -23,17 +23,58 @@ func (r *runner) fire(sp *faultSpec, f Fault) {
 	if !ok {
 		return
 	}
-	if sp.announce {
-		r.announce(f)
+	for _, g := range r.perEndpoint(sp, f) {
+		if sp.announce {
+			r.announce(g)
+		}
+		r.note(g, sp.apply(r, g))
+		if sp.undo != nil && g.For > 0 {
+			r.w.After(time.Duration(g.For), func() {
+				if !r.healed {
+					r.note(g, sp.undo(r, g))
+				}
+			})
+		}
 	}
-	r.note(f, sp.apply(r, f))
-	if sp.undo != nil && f.For > 0 {
-		r.w.After(time.Duration(f.For), func() {
-			if !r.healed {
-				r.note(f, sp.undo(r, f))
+}
+
+// perEndpoint spreads a fault that names an open-loop client over the client's endpoints:
+// a partition side gets them all, and a fault on the client (a pause, a clog, a cut link)
+// becomes one fault per endpoint. Any other fault is returned as it is.
+func (r *runner) perEndpoint(sp *faultSpec, f Fault) []Fault {
+	if r.openLoop == nil {
+		return []Fault{f}
+	}
+	if sp.target == onGroups {
+		groups := make([][]NodeID, len(f.Groups))
+		for i, g := range f.Groups {
+			for _, id := range g {
+				groups[i] = append(groups[i], r.endpointsOf(id)...)
 			}
-		})
+		}
+		f.Groups = groups
+		return []Fault{f}
 	}
+	if !sp.usesNode() {
+		return []Fault{f}
+	}
+	var out []Fault
+	for _, n := range r.endpointsOf(f.Node) {
+		for _, p := range r.endpointsOf(f.Peer) {
+			g := f
+			g.Node, g.Peer = n, p
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// endpointsOf is every endpoint of open-loop client id, else id alone.
+func (r *runner) endpointsOf(id NodeID) []NodeID {
+	if eps, ok := r.openLoop[id]; ok {
+		return eps
+	}
+	return []NodeID{id}
 }
 
 // target resolves a LeaderTarget node of f. With no leader the fault is skipped (and the

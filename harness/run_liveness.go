@@ -72,10 +72,9 @@ func (r *runner) pendingOps() string {
 		return fmt.Sprintf("%d membership change(s) did not complete", r.pendingAdmin)
 	}
 	for _, c := range r.clients {
-		if !c.idle() {
-			i := c.next - 1
-			op, _ := c.script.Ops[i].Op(r.w8)
-			return r.describeOp(c.script.ID, i, op) + " did not complete"
+		if ep := c.pending(); ep != nil {
+			op, _ := c.script.Ops[ep.op].Op(r.w8)
+			return r.describeOp(ep.id, ep.op, op) + " did not complete"
 		}
 	}
 	return "an operation did not complete"

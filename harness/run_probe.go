@@ -29,7 +29,7 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 				panic("harness: the probe client completed its write twice")
 			}
 			out = &o
-			r.record(len(r.clients), op, call, o)
+			r.record(r.endpoints, op, call, o)
 		})
 	})
 	if f, err := classify(err); f != nil || err != nil {

@@ -36,19 +36,6 @@ func (r *runner) hook() *storms {
 	return r.storms
 }
 
-// installAfterEvent installs the runner's after-event hook, which serves the storms, traps
-// and triggers that exist.
-func (r *runner) installAfterEvent() {
-	r.w.SetAfterEvent(func(id NodeID) {
-		if r.storms != nil {
-			r.storms.afterEvent(id)
-		}
-		if r.triggers != nil {
-			r.triggers.afterEvent()
-		}
-	})
-}
-
 // startStorm begins a crash storm.
 func (r *runner) startStorm(f Fault) error {
 	s := r.hook()

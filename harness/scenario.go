@@ -94,20 +94,30 @@ func (c DiskConfig) Faults() DiskFaults {
 	}
 }
 
-// ClientScript is one closed-loop client: it runs Ops in order, waiting Think after each
-// completes (successfully, failed or unknown) before it starts the next.
+// ClientScript is one client. By default it is closed loop: it runs Ops in order, waiting
+// Think after each completes (successfully, failed or unknown) before it starts the next.
+// Sticky and OpenLoop change how it behaves (default: as described); see
+// scenario_client.go for what they mean.
 type ClientScript struct {
-	ID  NodeID     `json:"id"`
-	Ops []ClientOp `json:"ops"`
+	ID NodeID `json:"id"`
+	// Sticky routes every operation sticky (Route.Sticky): the client keeps to the server
+	// it is using rather than to the leader a redirect names.
+	Sticky bool `json:"sticky,omitempty"`
+	// OpenLoop, when 2 or more, makes the client open loop over that many endpoints: each
+	// operation starts Think after the previous one started, finished or not.
+	OpenLoop int        `json:"open_loop,omitempty"`
+	Ops      []ClientOp `json:"ops"`
 }
 
-// ClientOp is one operation and the think time before it.
+// ClientOp is one operation and the think time before it. To, when set, names the server
+// the operation is sent to first (see ClientOp.Route).
 type ClientOp struct {
 	Think  Duration `json:"think,omitempty"`
 	Kind   string   `json:"kind"`
 	Key    string   `json:"key"`
 	Value  string   `json:"value,omitempty"`
 	Expect string   `json:"expect,omitempty"`
+	To     NodeID   `json:"to,omitempty"`
 }
 
 // Format renders the op on one line for reports, in the words of workload w.
@@ -116,5 +126,9 @@ func (o ClientOp) Format(w *model.Workload) string {
 	if err != nil {
 		return fmt.Sprintf("invalid op (%v)", err)
 	}
-	return fmt.Sprintf("after %v: %s", time.Duration(o.Think), w.Format(op))
+	text := fmt.Sprintf("after %v: %s", time.Duration(o.Think), w.Format(op))
+	if o.To != "" {
+		text += " to " + string(o.To)
+	}
+	return text
 }

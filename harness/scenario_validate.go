@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -99,9 +100,13 @@ func checkID(id NodeID, seen map[NodeID]bool) error {
 	switch {
 	case id == "":
 		return fmt.Errorf("empty id")
-	case id == LeaderTarget || id == SelfTarget || id == ProbeClient || id == adminClient ||
+	case id == LeaderTarget || id == PreviousLeaderTarget || id == SelfTarget ||
+		id == ProbeClient || id == adminClient ||
 		strings.HasPrefix(string(id), string(adminClient)+"#"):
 		return fmt.Errorf("%q is reserved", id)
+	case strings.Contains(string(id), endpointSep):
+		return fmt.Errorf("%q contains %q, which names the endpoints of open-loop clients",
+			id, endpointSep)
 	case seen[id]:
 		return fmt.Errorf("duplicate id %q", id)
 	}
@@ -127,7 +132,8 @@ func (s *Scenario) validateClients(ids map[NodeID]bool, w *model.Workload) error
 	if len(s.Clients) > MaxScenarioClients {
 		return fmt.Errorf("scenario: %d clients, at most %d", len(s.Clients), MaxScenarioClients)
 	}
-	total := 0
+	servers := maps.Clone(ids)
+	total, endpoints := 0, 0
 	for i, c := range s.Clients {
 		if err := checkID(c.ID, ids); err != nil {
 			return fmt.Errorf("scenario: clients[%d].id: %v", i, err)
@@ -137,14 +143,19 @@ func (s *Scenario) validateClients(ids map[NodeID]bool, w *model.Workload) error
 			if _, err := op.Op(w); err != nil {
 				return fmt.Errorf("scenario: clients[%d].ops[%d].kind: %v", i, j, err)
 			}
-			if op.Think < 0 {
-				return fmt.Errorf("scenario: clients[%d].ops[%d].think is negative", i, j)
-			}
+		}
+		if err := c.validate(i, servers); err != nil {
+			return err
 		}
 		total += len(c.Ops)
+		endpoints += len(c.Endpoints())
 	}
 	if total > MaxScenarioOps {
 		return fmt.Errorf("scenario: %d operations, at most %d", total, MaxScenarioOps)
+	}
+	if endpoints > MaxClientEndpoints {
+		return fmt.Errorf("scenario: %d client endpoints (each endpoint of an open-loop "+
+			"client counts), at most %d", endpoints, MaxClientEndpoints)
 	}
 	return nil
 }

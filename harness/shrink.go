@@ -7,9 +7,10 @@ import (
 )
 
 // Shrink reduces a failing scenario by structure, without rapid: it removes faults, clients
-// and operations in ever smaller chunks (delta debugging), then tries gentler settings, and
-// keeps each change for which fails still reports true. It stops when a whole pass changes
-// nothing or after maxRuns calls of fails. The result is never larger than s.
+// and operations in ever smaller chunks (delta debugging), then heads the clients to the
+// plain closed-loop form (plainClients), then tries gentler settings, and keeps each change
+// for which fails still reports true. It stops when a whole pass changes nothing or after
+// maxRuns calls of fails. The result is never larger than s.
 //
 // Properties under `go test` shrink with rapid instead; this serves campaigns, which draw
 // scenarios from plain seeds, and also polishes a rapid result further. Shrink is for
@@ -71,6 +72,7 @@ func (sh *shrinker) pass(s Scenario) Scenario {
 			return sh.try(c)
 		})
 	}
+	s = sh.plainClients(s)
 	s = sh.simplify(s)
 	return s
 }

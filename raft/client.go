@@ -37,6 +37,7 @@ type ClientStats struct {
 var (
 	_ nodeapi.Client = (*Client)(nil)
 	_ nodeapi.Admin  = (*Client)(nil)
+	_ nodeapi.Router = (*Client)(nil)
 )
 
 func newClient(env nodeapi.Env, servers []nodeapi.NodeID, cfg *Config) (*Client, error) {
@@ -56,11 +57,18 @@ func (c *Client) Stats() ClientStats { return c.stats }
 
 // Invoke starts op; done is called exactly once, on virtual time.
 func (c *Client) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
+	c.invoke(op, nodeapi.Route{}, done)
+}
+
+func (c *Client) invoke(op nodeapi.Op, route nodeapi.Route, done func(nodeapi.Outcome)) {
 	if c.op != nil || !validKind(op) {
 		c.env.Logf("raft client: refusing %v (busy=%v, kind valid=%v)", op, c.op != nil,
 			validKind(op))
 		c.env.After(0, func() { done(nodeapi.Outcome{Unknown: true}) })
 		return
+	}
+	if route.To != "" {
+		c.setLeader(route.To)
 	}
 	c.seq++
 	c.op = c.startRPC(&message{Type: msgClientReq, Seq: c.seq, Nonce: c.nonce, Op: op},
@@ -73,6 +81,9 @@ func (c *Client) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
 			}
 			done(nodeapi.Outcome{Result: m.Result})
 		})
+	if route.Sticky {
+		c.op.home = c.leader // the server the first attempt went to
+	}
 }
 
 // AddVoter asks the cluster to add id as a voter; done gets nil once the change committed.
@@ -138,11 +149,14 @@ var errTimedOut = errors.New("no answer within the operation timeout; it may sti
 
 // rpc is one request being retried until it is answered or its time runs out.
 type rpc struct {
-	c       *Client
-	seq     uint64
-	frame   []byte
-	finish  func(m *message, err error)
-	target  nodeapi.NodeID
+	c      *Client
+	seq    uint64
+	frame  []byte
+	finish func(m *message, err error)
+	target nodeapi.NodeID
+	// home indexes the server a sticky operation hands the client back to when it ends;
+	// -1 for an operation that is not sticky, or whose home left an attempt unanswered.
+	home    int
 	backoff time.Duration
 	// redirects counts consecutive hints followed without an answer, to stop hint loops.
 	redirects                     int
@@ -152,7 +166,7 @@ type rpc struct {
 
 func (c *Client) startRPC(req *message, finish func(*message, error)) *rpc {
 	p := &rpc{c: c, seq: req.Seq, frame: encodeMessage(req), finish: finish,
-		backoff: c.cfg.RetryBackoffMin}
+		backoff: c.cfg.RetryBackoffMin, home: -1}
 	p.deadline = c.env.After(c.cfg.OperationTimeout, p.timedOut)
 	p.attempt()
 	return p
@@ -176,6 +190,7 @@ func (p *rpc) attemptTimedOut() {
 		return
 	}
 	p.c.stats.Timeouts++
+	p.leftHome()
 	p.c.nextServer()
 	p.redirects = 0
 	p.attempt()
@@ -196,6 +211,9 @@ func (p *rpc) end(m *message, err error) {
 	p.attemptTimer.Stop()
 	p.retry.Stop()
 	p.deadline.Stop()
+	if p.home >= 0 {
+		p.c.leader = p.home
+	}
 	p.finish(m, err)
 }
 

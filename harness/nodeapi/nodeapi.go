@@ -210,6 +210,28 @@ type Client interface {
 	Invoke(op Op, done func(Outcome))
 }
 
+// Route says where a Router sends one operation. The zero Route asks for nothing: the
+// operation goes wherever Invoke would send it.
+type Route struct {
+	// To is the server that gets the first attempt ("" leaves the choice to the client).
+	// After it the client behaves as usual: it follows redirects and retries elsewhere.
+	To NodeID
+	// Sticky keeps the client with the server the operation starts at (To, or the one the
+	// client prefers): a redirect is followed for this operation only, so the next one
+	// starts at the same server again. Only a server that leaves an attempt unanswered
+	// loses the client (it may be down or cut off), as it would without Sticky.
+	Sticky bool
+}
+
+// Router is implemented by a Client that can be told where to send an operation. Stale
+// reads live on servers a well-behaved client soon stops asking (a deposed leader, a
+// follower, a leader that has just taken over), so a harness steers some operations there.
+// A correct system answers a routed operation as it would answer Invoke.
+type Router interface {
+	// InvokeRouted is Invoke with a route; done is called exactly once, as for Invoke.
+	InvokeRouted(op Op, route Route, done func(Outcome))
+}
+
 // Admin is implemented by a Client that can change cluster membership.
 type Admin interface {
 	// AddVoter asks the cluster to add id as a voter; RemoveVoter to remove it. done gets nil

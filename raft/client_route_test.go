@@ -1,0 +1,109 @@
+package raft
+
+import (
+	"testing"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/netfault"
+	"github.com/stretchr/testify/require"
+)
+
+// routeCluster is a 3-node cluster with a leader, a client c1 that knows it, and a log of
+// the servers each of c1's requests was sent to.
+type routeCluster struct {
+	*testCluster
+	cl       *Client
+	leader   harness.NodeID
+	follower harness.NodeID
+	sent     []harness.NodeID
+}
+
+func newRouteCluster(t *testing.T) *routeCluster {
+	c := &routeCluster{testCluster: newTestCluster(t, 11, 3, nil)}
+	c.leader = c.waitLeader(5 * time.Second)
+	c.follower = others(c.ids, c.leader)[0]
+	c.cl = c.client("c1")
+	c.mustWrite(c.cl, put("k", "v1")) // the client now prefers the leader
+	c.w.SetFilter(func(from, to harness.NodeID, _ []byte) netfault.FilterAction {
+		if from == "c1" {
+			c.sent = append(c.sent, to)
+		}
+		return netfault.FilterAction{}
+	})
+	return c
+}
+
+// routed runs op with route to completion and returns the servers its attempts went to.
+func (c *routeCluster) routed(op harness.Op, route harness.Route) []harness.NodeID {
+	c.t.Helper()
+	c.sent = nil
+	var out *harness.Outcome
+	require.NoError(c.t, c.w.Exec("c1", func() {
+		c.cl.InvokeRouted(op, route, func(o harness.Outcome) { out = &o })
+	}))
+	require.NoError(c.t, c.w.RunUntil(func() bool { return out != nil }, 10*time.Second))
+	require.False(c.t, out.Unknown, "routed %v timed out", op)
+	return c.sent
+}
+
+// A routed operation starts at the server named, follows its redirect to the leader, and
+// leaves the client with the leader, as Invoke would.
+func TestRoutedOperationStartsAtTheServerNamed(t *testing.T) {
+	c := newRouteCluster(t)
+	sent := c.routed(get("k"), harness.Route{To: c.follower})
+	require.Equal(t, []harness.NodeID{c.follower, c.leader}, sent)
+	require.Equal(t, []harness.NodeID{c.leader}, c.routed(get("k"), harness.Route{}),
+		"after a route without Sticky the client keeps the leader it found")
+}
+
+// A sticky operation hands the client back to the server it started at: every later
+// operation starts there again and is redirected, instead of going to the leader at once.
+func TestStickyClientReturnsToItsServer(t *testing.T) {
+	c := newRouteCluster(t)
+	sticky := harness.Route{To: c.follower, Sticky: true}
+	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.routed(get("k"), sticky))
+	for range 3 {
+		require.Equal(t, []harness.NodeID{c.follower, c.leader},
+			c.routed(get("k"), harness.Route{Sticky: true}))
+	}
+	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.routed(put("k", "v2"),
+		harness.Route{}), "a plain operation starts at the sticky server too")
+	require.Equal(t, []harness.NodeID{c.leader}, c.routed(get("k"), harness.Route{}),
+		"and, not being sticky, leaves the client with the leader")
+}
+
+// A sticky client gives its server up when the server leaves an attempt unanswered: it
+// then stays with the server that answered.
+func TestStickyClientLeavesAServerThatDoesNotAnswer(t *testing.T) {
+	c := newRouteCluster(t)
+	c.routed(get("k"), harness.Route{To: c.follower, Sticky: true})
+	c.crash(c.follower)
+	sent := c.routed(get("k"), harness.Route{Sticky: true})
+	require.Equal(t, c.follower, sent[0])
+	require.Equal(t, c.leader, sent[len(sent)-1])
+	require.Equal(t, []harness.NodeID{c.leader}, c.routed(get("k"), harness.Route{Sticky: true}))
+}
+
+// A route to a server the client was not given is learnt, as a redirect hint would be.
+func TestRouteToAnUnknownServerIsLearnt(t *testing.T) {
+	c := newRouteCluster(t)
+	cl := c.client("c2", c.leader)
+	c.cl = cl
+	c.w.SetFilter(func(from, to harness.NodeID, _ []byte) netfault.FilterAction {
+		if from == "c2" {
+			c.sent = append(c.sent, to)
+		}
+		return netfault.FilterAction{}
+	})
+	c.sent = nil
+	var out *harness.Outcome
+	require.NoError(t, c.w.Exec("c2", func() {
+		cl.InvokeRouted(get("k"), harness.Route{To: c.follower, Sticky: true},
+			func(o harness.Outcome) { out = &o })
+	}))
+	require.NoError(t, c.w.RunUntil(func() bool { return out != nil }, 10*time.Second))
+	require.Equal(t, "v1", out.Result.Value)
+	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.sent)
+	require.Contains(t, cl.servers, c.follower)
+}
