@@ -14,14 +14,14 @@ import (
 func TestGuidedCampaignIsDeterministicAcrossJobs(t *testing.T) {
 	seeds := "800" // batches 0-1 fresh, 2-3 from the corpus
 	digest := func(jobs string) string {
-		code, out, stderr := run(t, "run", "--guided", "--seeds", seeds, "--jobs", jobs,
+		code, out, stderr := run(t, "run", "--seeds", seeds, "--jobs", jobs,
 			"--json", "--shrink-runs", "0", "--out", t.TempDir())
 		require.Contains(t, []int{0, 1}, code, stderr)
 		return decodeSummary(t, out).TraceDigest
 	}
 	one := digest("1")
 	require.Equal(t, one, digest("3"), "guided campaigns must not depend on --jobs")
-	code, out, stderr := run(t, "run", "--seeds", seeds, "--jobs", "1", "--json",
+	code, out, stderr := run(t, "run", "--guided=false", "--seeds", seeds, "--jobs", "1", "--json",
 		"--shrink-runs", "0", "--out", t.TempDir())
 	require.Contains(t, []int{0, 1}, code, stderr)
 	require.NotEqual(t, one, decodeSummary(t, out).TraceDigest,

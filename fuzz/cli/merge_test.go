@@ -36,7 +36,7 @@ func decodeSummary(t *testing.T, text string) *summary {
 // the same seeds, the same failures in the same order, the same trace digest.
 func TestMergeOfShardsEqualsOneCampaign(t *testing.T) {
 	dir := t.TempDir()
-	common := []string{"run", "--target", "toy-kv", "--json", "--jobs", "1",
+	common := []string{"run", "--guided=false", "--target", "toy-kv", "--json", "--jobs", "1",
 		"--shrink-runs", "20"}
 	procs := make([]*proc, 4)
 	files := make([]string, 4)

@@ -94,9 +94,10 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	fs.StringVar(&c.out, "out", defaultOut, "directory for failure artefacts")
 	fs.BoolVar(&c.json, "json", false, "print the summary as one JSON object")
 	fs.IntVar(&c.shrinkRuns, "shrink-runs", 400, "runs a shrink of one failure may use")
-	fs.BoolVar(&c.guided, "guided", false, "coverage-guided: keep the scenarios that reach "+
+	fs.BoolVar(&c.guided, "guided", true, "coverage-guided: keep the scenarios that reach "+
 		"new protocol events (or counts, or steps between them) and run mutations of them "+
-		"for half the seeds; repro lines then replay the saved original.json")
+		"for half the seeds (repro lines replay the saved original.json); --guided=false "+
+		"draws every seed's scenario from the seed alone")
 	fs.IntVar(&c.maxFailures, "max-failures", 0, "stop handing out seeds after this many "+
 		"failing seeds (0: no limit)")
 	if err := parse(fs, args); err != nil {
