@@ -50,7 +50,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.seeds, "seeds", 300000, "most seeds a campaign runs per mutant")
 	fs.DurationVar(&o.budget, "time", 180*time.Second, "most wall time a campaign runs per mutant")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel seeds per campaign")
-	fs.BoolVar(&o.guided, "guided", true, "run coverage-guided campaigns (simfuzz run --guided; false: every seed drawn fresh)")
+	fs.BoolVar(&o.guided, "guided", true, "run coverage-guided campaigns (simfuzz run "+
+		"--guided; false: every seed drawn fresh)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch copies (their paths are printed)")
 	fs.StringVar(&o.regress, "regressions", "testdata/regressions",
 		"directory of regression scenarios; mutant-NAME-*.json must fail on mutant NAME")
