@@ -20,6 +20,11 @@ type Client struct {
 	servers []nodeapi.NodeID
 	// leader indexes servers: the server tried first.
 	leader int
+	// rotation indexes servers: where the round of servers tried in turn (when one does
+	// not answer or knows no leader) stands. Following a hint moves leader, not rotation,
+	// so that stale hints (a removed node naming a node that left, say) can never keep
+	// the client circling among the same few servers while the leader waits untried.
+	rotation int
 	nonce  uint64
 	seq    uint64
 	op     *rpc
@@ -49,6 +54,7 @@ func newClient(env nodeapi.Env, servers []nodeapi.NodeID, cfg *Config) (*Client,
 	// with the same name, so that the servers' sessions never confuse the two.
 	c.nonce = env.Rand().Uint64()
 	c.leader = env.Rand().IntN(len(c.servers))
+	c.rotation = c.leader
 	return c, nil
 }
 
@@ -264,7 +270,11 @@ func (p *rpc) retryLater() {
 	p.retry = c.env.After(wait, p.attempt)
 }
 
-func (c *Client) nextServer() { c.leader = (c.leader + 1) % len(c.servers) }
+// nextServer moves the round of servers on by one and tries that server next.
+func (c *Client) nextServer() {
+	c.rotation = (c.rotation + 1) % len(c.servers)
+	c.leader = c.rotation
+}
 
 // setLeader points the client at id, learning it as a server if it is new (added by a
 // membership change after the client was created).

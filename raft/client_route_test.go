@@ -107,3 +107,23 @@ func TestRouteToAnUnknownServerIsLearnt(t *testing.T) {
 	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.sent)
 	require.Contains(t, cl.servers, c.follower)
 }
+
+// Hints do not move the round of servers: a client whose stale hints lead it from n3 to n5
+// (which knows no leader) tries n4, the server after n3, next, not n1 after n5. Found by a
+// campaign (regression probe-stale-hints-skip-the-leader.json): removed nodes n3 and n5
+// kept sending the probe round n5, n1, n2, n3 -> n5, ... while n4 led alone.
+func TestHintsDoNotSkipServersInTheRound(t *testing.T) {
+	c := &Client{servers: []harness.NodeID{"n1", "n2", "n3", "n4", "n5"}, leader: 2,
+		rotation: 2}
+	c.setLeader("n5") // n3's hint
+	require.Equal(t, harness.NodeID("n5"), c.servers[c.leader])
+	c.nextServer() // n5 knows no leader
+	require.Equal(t, harness.NodeID("n4"), c.servers[c.leader])
+	tried := map[harness.NodeID]bool{}
+	for range 5 {
+		c.setLeader("n5") // whatever the hints, every server comes round
+		c.nextServer()
+		tried[c.servers[c.leader]] = true
+	}
+	require.Len(t, tried, 5)
+}
