@@ -30,6 +30,7 @@ type (
 	LeaderReporter    = nodeapi.LeaderReporter
 	FailStopper       = nodeapi.FailStopper
 	Annotator         = nodeapi.Annotator
+	MessageLabeler    = nodeapi.MessageLabeler
 )
 
 // ErrNotExist is returned by Disk.ReadFile, Rename and Remove for a missing file.
