@@ -16,7 +16,7 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 		return nil
 	}
 	gen := rapid.Custom(func(t *rapid.T) []harness.Fault {
-		return drawFaultGroup(t, sw.pick(t), s)
+		return drawFaultGroup(t, sw.pick(t), s, o)
 	})
 	var faults []harness.Fault
 	for _, group := range rapid.SliceOfN(gen, 0, o.MaxFaults).Draw(t, "faults") {
@@ -27,40 +27,40 @@ func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.F
 }
 
 // drawer draws the kind-specific fields of f; drawFault has drawn At and For already.
-type drawer func(t *rapid.T, f *harness.Fault, s harness.Scenario)
+type drawer func(t *rapid.T, f *harness.Fault, s harness.Scenario, o Options)
 
 // drawers is the generator of every fault kind that generators draw on its own: for each
 // kind of harness.FaultKinds, the kind's spec says whether it is drawn (FaultInfo.Drawn),
 // and TestEveryKindIsDrawnOrExcused fails unless this map agrees with it.
 var drawers = map[harness.FaultKind]drawer{
-	harness.FaultPartition: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultPartition: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Groups = drawSplit(t, s.Cluster.Nodes)
 		addClientsToSides(t, f.Groups, s.Clients)
 	},
-	harness.FaultCut: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultCut: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 		f.Persist = rapid.Bool().Draw(t, "fault.persist")
 	},
 	harness.FaultIsolate: drawNode,
 	harness.FaultClog:    drawNode,
-	harness.FaultClogLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultClogLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 	},
-	harness.FaultLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultLink: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 		f.Link = drawBadLink(t, s.Network)
 	},
 	harness.FaultLinkCap: drawLinkCapacity,
-	harness.FaultClock: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultClock: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
 		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
 	},
-	harness.FaultDisk: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultDisk: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Disk = drawBadDisk(t, s.Disk)
 	},
-	harness.FaultCrashStorm: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultCrashStorm: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		if rapid.Bool().Draw(t, "storm.targeted") {
 			f.Node = drawTarget(t, s.Cluster.Nodes)
 		}
@@ -68,19 +68,21 @@ var drawers = map[harness.FaultKind]drawer{
 		f.Torn = rapid.Bool().Draw(t, "torn")
 		f.For = max(f.For, harness.Duration(100*time.Millisecond))
 	},
-	harness.FaultLeaderTrap: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultLeaderTrap: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.For = max(f.For, harness.Duration(time.Second))
 	},
 	harness.FaultPause: drawNode,
-	harness.FaultCrash: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
-		drawNode(t, f, s)
+	harness.FaultCrash: func(t *rapid.T, f *harness.Fault, s harness.Scenario, o Options) {
+		drawNode(t, f, s, o)
 		f.Torn = rapid.Bool().Draw(t, "torn")
 	},
 	harness.FaultStop: drawNode,
-	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node, f.For = s.Cluster.Spares[0], 0
 	},
-	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+	harness.FaultHold:   drawMessageAge,
+	harness.FaultReplay: drawMessageAge,
+	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 		f.Node = drawTarget(t, append(slices.Clone(s.Cluster.Nodes), s.Cluster.Spares...))
 		f.For = 0
 	},
@@ -100,7 +102,7 @@ func DrawnKinds() []harness.FaultKind {
 
 // drawFault draws one fault of kind k: the time and duration every kind has, then the
 // fields of the kind from its drawer.
-func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Fault {
+func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario, o Options) harness.Fault {
 	safety := time.Duration(s.Safety)
 	f := harness.Fault{Kind: k,
 		At:  drawDuration(t, "fault.at", 0, safety, 10*time.Millisecond),
@@ -110,19 +112,19 @@ func drawFault(t *rapid.T, k harness.FaultKind, s harness.Scenario) harness.Faul
 	if !ok {
 		panic(fmt.Sprintf("generators: no drawer for fault kind %q", k))
 	}
-	draw(t, &f, s)
+	draw(t, &f, s, o)
 	return f
 }
 
 // drawNode targets a node, or the leader of the moment.
-func drawNode(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+func drawNode(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 	f.Node = drawTarget(t, s.Cluster.Nodes)
 }
 
 // drawLinkCapacity congests the links of one node: with one peer, or with every endpoint
 // (a node whose network card is overwhelmed). Capacities are small, so that a burst of a
 // leader's appends or a client's retries overflows them.
-func drawLinkCapacity(t *rapid.T, f *harness.Fault, s harness.Scenario) {
+func drawLinkCapacity(t *rapid.T, f *harness.Fault, s harness.Scenario, _ Options) {
 	nodes := s.Cluster.Nodes
 	if len(nodes) > 1 && rapid.Bool().Draw(t, "capacity.one_peer") {
 		f.Node, f.Peer = drawPair(t, nodes)
@@ -130,6 +132,27 @@ func drawLinkCapacity(t *rapid.T, f *harness.Fault, s harness.Scenario) {
 		f.Node = drawTarget(t, nodes)
 	}
 	f.Capacity = rapid.SampledFrom([]int{4, 2, 1, 8}).Draw(t, "capacity")
+}
+
+// drawMessageAge aims a hold or replay: at every link, at the messages of one node (or of
+// the leader), or at one link; at every kind of message or at one kind the target labels
+// (Options.MessageKinds); at every selected message or at a fraction; with an age that
+// spans elections (the default, 5-10 s), is short (1-2 s) or long (15-30 s). Each choice
+// shrinks to the simplest form: any link, any kind, every message, the default age.
+func drawMessageAge(t *rapid.T, f *harness.Fault, s harness.Scenario, o Options) {
+	switch rapid.IntRange(0, 2).Draw(t, "age.scope") {
+	case 1:
+		f.Node = drawTarget(t, s.Cluster.Nodes)
+	case 2:
+		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
+	}
+	if len(o.MessageKinds) > 0 && rapid.Bool().Draw(t, "age.by_kind") {
+		f.MsgKind = rapid.SampledFrom(o.MessageKinds).Draw(t, "age.msg_kind")
+	}
+	f.Rate = rapid.SampledFrom([]float64{0, 0.5, 0.1}).Draw(t, "age.rate")
+	f.Age = rapid.SampledFrom([]harness.Duration{0, harness.Duration(2 * time.Second),
+		harness.Duration(30 * time.Second)}).Draw(t, "age.age")
+	f.For = max(f.For, harness.Duration(500*time.Millisecond))
 }
 
 // drawTarget picks a node, or the leader of the moment (which is where bugs hide).

@@ -36,6 +36,10 @@ type Options struct {
 	// Clients draws the clients and their operations in the vocabulary of the system's
 	// workload; nil draws key-value clients (KVClients).
 	Clients ClientsGen
+	// MessageKinds are the kinds of message the system under test labels (its
+	// harness.MessageLabeler's MessageKinds); hold and replay faults may aim at one of
+	// them. Empty: those faults aim at links and fractions of messages only.
+	MessageKinds []string
 }
 
 // ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
@@ -101,6 +105,11 @@ func (o Options) Validate() error {
 	for _, n := range o.Nodes {
 		if n < 1 || n > 9 {
 			return fmt.Errorf("generators: cluster size %d is outside [1, 9]", n)
+		}
+	}
+	for i, k := range o.MessageKinds {
+		if k == "" {
+			return fmt.Errorf("generators: MessageKinds[%d] is empty", i)
 		}
 	}
 	return nil

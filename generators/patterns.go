@@ -47,9 +47,10 @@ func Patterns() []harness.FaultKind {
 func isPattern(k harness.FaultKind) bool { return strings.HasPrefix(string(k), "pattern/") }
 
 // drawFaultGroup draws one unit of the schedule: a plain fault or a pattern's faults.
-func drawFaultGroup(t *rapid.T, k harness.FaultKind, s harness.Scenario) []harness.Fault {
+func drawFaultGroup(t *rapid.T, k harness.FaultKind, s harness.Scenario,
+	o Options) []harness.Fault {
 	if !isPattern(k) {
-		return []harness.Fault{drawFault(t, k, s)}
+		return []harness.Fault{drawFault(t, k, s, o)}
 	}
 	safety := time.Duration(s.Safety)
 	at := drawDuration(t, "pattern.at", 0, safety*2/3, 10*time.Millisecond)

@@ -31,6 +31,8 @@ const (
 	FaultRemoveVoter FaultKind = "remove-voter"  // Node removed from the configuration
 	FaultCrashStorm  FaultKind = "crash-storm"   // crashes after events; see its spec
 	FaultLeaderTrap  FaultKind = "leader-trap"   // isolates each new leader; see its spec
+	FaultHold        FaultKind = "hold"          // Node -> Peer datagrams arrive an Age late
+	FaultReplay      FaultKind = "replay"        // ... and copies of them again, an Age later
 )
 
 // LeaderTarget in Fault.Node means "whichever node leads when the fault fires"; it needs a
