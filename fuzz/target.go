@@ -3,6 +3,7 @@ package fuzz
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
@@ -61,15 +62,33 @@ func (tg Target) workload() *model.Workload {
 }
 
 // Options are the generator options for the target: the defaults, its knobs, its clients,
-// then its Tune.
+// the message kinds its system labels, then its Tune.
 func (tg Target) Options() generators.Options {
 	o := generators.Default()
 	o.Knobs = tg.Knobs
 	o.Clients = tg.Clients
+	o.MessageKinds = tg.MessageKinds()
 	if tg.Tune != nil {
 		tg.Tune(&o)
 	}
 	return o
+}
+
+// MessageKinds lists the kinds of message the target's system labels (it implements
+// harness.MessageLabeler), asked of a system built with default knobs; nil when it labels
+// none, or cannot be built (Run then reports why). Hold and replay faults may aim at them.
+func (tg Target) MessageKinds() []string {
+	if tg.New == nil {
+		return nil
+	}
+	sys, err := tg.New(nil)
+	if err != nil {
+		return nil
+	}
+	if lab, ok := sys.(harness.MessageLabeler); ok {
+		return slices.Clone(lab.MessageKinds())
+	}
+	return nil
 }
 
 // Accepts reports why scenario s cannot run against this target: it was made for another.
