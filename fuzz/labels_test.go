@@ -1,7 +1,6 @@
 package fuzz_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -9,20 +8,23 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The generator options of a target list the message kinds its system labels, so holds and
-// replays may aim at them; a target whose system labels nothing, or cannot be built, gets
-// none, and its holds and replays aim at links and fractions only.
+// The built-in target lists exactly the message kinds its system labels, and hands them to
+// its generators, so holds and replays may aim at them; a target that lists none gets
+// holds and replays aimed at links and fractions only.
 func TestTargetOptionsListMessageKinds(t *testing.T) {
+	sys, err := fuzz.RaftKV.New(nil)
+	require.NoError(t, err)
+	lab, ok := sys.(harness.MessageLabeler)
+	require.True(t, ok, "the Raft KV labels its messages")
+	require.Equal(t, lab.MessageKinds(), fuzz.RaftKV.MessageKinds)
 	kinds := fuzz.RaftKV.Options().MessageKinds
-	require.Contains(t, kinds, "append")
-	require.Contains(t, kinds, "heartbeat")
-	require.Contains(t, kinds, "client")
+	require.Equal(t, lab.MessageKinds(), kinds)
+	kinds[0] = "changed"
+	require.NotEqual(t, "changed", fuzz.RaftKV.MessageKinds[0], "options hold a copy")
 
 	echo := fuzz.Target{Name: "echo",
 		New: func(map[string]int64) (harness.System, error) { return &echoSystem{}, nil }}
-	require.Nil(t, echo.Options().MessageKinds)
+	require.Empty(t, echo.Options().MessageKinds)
 	require.Contains(t, echo.Options().Kinds, harness.FaultHold)
-	broken := fuzz.Target{Name: "broken",
-		New: func(map[string]int64) (harness.System, error) { return nil, errors.New("no") }}
-	require.Nil(t, broken.MessageKinds())
+	require.Contains(t, echo.Options().Kinds, harness.FaultReplay)
 }

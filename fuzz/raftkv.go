@@ -19,6 +19,7 @@ var RaftKV = Target{
 		{Name: "snapshot_threshold", Values: []int64{1000, 4, 16}},
 		{Name: "heartbeat_ms", Values: []int64{100, 30, 250}},
 	},
+	MessageKinds: raft.MessageKinds(),
 }
 
 func newRaftKV(knobs map[string]int64) (harness.System, error) {

@@ -35,6 +35,11 @@ type Target struct {
 	// Tune adjusts the generator options for this target, for example to leave out fault
 	// kinds the system does not support (membership changes without harness.Admin).
 	Tune func(o *generators.Options)
+	// MessageKinds are the kinds of message the system labels, the MessageKinds of its
+	// harness.MessageLabeler: hold and replay faults may aim at one of them. Leave it
+	// empty for a system that labels nothing; those faults then aim at links and fractions
+	// of messages. A kind the system does not label makes Run refuse the scenario.
+	MessageKinds []string
 }
 
 // DefaultTargetName is the target a scenario file without a target field belongs to.
@@ -67,28 +72,11 @@ func (tg Target) Options() generators.Options {
 	o := generators.Default()
 	o.Knobs = tg.Knobs
 	o.Clients = tg.Clients
-	o.MessageKinds = tg.MessageKinds()
+	o.MessageKinds = slices.Clone(tg.MessageKinds)
 	if tg.Tune != nil {
 		tg.Tune(&o)
 	}
 	return o
-}
-
-// MessageKinds lists the kinds of message the target's system labels (it implements
-// harness.MessageLabeler), asked of a system built with default knobs; nil when it labels
-// none, or cannot be built (Run then reports why). Hold and replay faults may aim at them.
-func (tg Target) MessageKinds() []string {
-	if tg.New == nil {
-		return nil
-	}
-	sys, err := tg.New(nil)
-	if err != nil {
-		return nil
-	}
-	if lab, ok := sys.(harness.MessageLabeler); ok {
-		return slices.Clone(lab.MessageKinds())
-	}
-	return nil
 }
 
 // Accepts reports why scenario s cannot run against this target: it was made for another.

@@ -32,7 +32,11 @@ var typeKinds = [...]string{
 }
 
 // MessageKinds lists every label MessageKind returns (nodeapi.MessageLabeler).
-func (s *System) MessageKinds() []string {
+func (s *System) MessageKinds() []string { return MessageKinds() }
+
+// MessageKinds lists the labels of the system's messages, for those who need them before
+// a system exists (a fuzz target hands them to its generators).
+func MessageKinds() []string {
 	return []string{kindAppend, kindHeartbeat, kindAppendResp, kindVote, kindVoteResp,
 		kindPreVote, kindPreVoteResp, kindSnapshot, kindTimeoutNow, kindClient,
 		kindClientResp, kindAdmin, kindAdminResp}
