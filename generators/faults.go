@@ -145,6 +145,9 @@ func drawMessageAge(t *rapid.T, f *harness.Fault, s harness.Scenario, o Options)
 		f.Node = drawTarget(t, s.Cluster.Nodes)
 	case 2:
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
+		if f.Peer == f.Node { // one node: a node sends itself nothing, its clients much
+			f.Peer = ""
+		}
 	}
 	if len(o.MessageKinds) > 0 && rapid.Bool().Draw(t, "age.by_kind") {
 		f.MsgKind = rapid.SampledFrom(o.MessageKinds).Draw(t, "age.msg_kind")

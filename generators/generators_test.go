@@ -147,6 +147,9 @@ func TestMessageAgeFaultsAreDrawn(t *testing.T) {
 				continue
 			}
 			seen[string(f.Kind)]++
+			if f.Peer != "" {
+				require.NotEqual(t, f.Node, f.Peer, "a node sends itself nothing")
+			}
 			require.GreaterOrEqual(t, f.For, harness.Duration(500*time.Millisecond))
 			require.Contains(t, []float64{0, 0.5, 0.1}, f.Rate)
 			require.Contains(t, []harness.Duration{0, harness.Duration(2 * time.Second),
