@@ -28,3 +28,31 @@ func TestTargetOptionsListMessageKinds(t *testing.T) {
 	require.Contains(t, echo.Options().Kinds, harness.FaultHold)
 	require.Contains(t, echo.Options().Kinds, harness.FaultReplay)
 }
+
+// Campaign scenarios of the Raft KV with holds and replays aimed at one kind of message
+// pass, and run twice give the same trace hash, events and history.
+func TestMessageAgeScenariosAreDeterministic(t *testing.T) {
+	o := fuzz.RaftKV.Options()
+	checked := 0
+	for seed := uint64(1); checked < 8; seed++ {
+		require.Less(t, seed, uint64(2000), "too few scenarios with a kind-aimed hold")
+		s := fuzz.RaftKV.ScenarioForSeed(seed, o)
+		if !agesOneKind(s) {
+			continue
+		}
+		checked++
+		res, err := fuzz.RaftKV.Run(s, harness.RunOptions{})
+		require.NoError(t, err)
+		require.Nil(t, res.Failure, "seed %d", seed)
+		require.Nil(t, fuzz.RaftKV.Deterministic(s, res), "seed %d", seed)
+	}
+}
+
+func agesOneKind(s harness.Scenario) bool {
+	for _, f := range s.Faults {
+		if (f.Kind == harness.FaultHold || f.Kind == harness.FaultReplay) && f.MsgKind != "" {
+			return true
+		}
+	}
+	return false
+}
