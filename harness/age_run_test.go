@@ -36,6 +36,16 @@ func TestAgeFaultsRoundTrip(t *testing.T) {
 	back, err := harness.DecodeScenario(strings.NewReader(text))
 	require.NoError(t, err)
 	require.Equal(t, s, back)
+
+	for bad, want := range map[string]string{
+		strings.Replace(text, `"age": "1m0s"`, `"age": "soon"`, 1): `field "faults[0].age": ` +
+			`bad duration "soon"`,
+		strings.Replace(text, `"msg_kind": "append-resp"`, `"msg_kind": 3`, 1): `field ` +
+			`"faults[1].msg_kind": want a string, not the JSON number 3`,
+	} {
+		_, err := harness.DecodeScenario(strings.NewReader(bad))
+		require.ErrorContains(t, err, want)
+	}
 }
 
 // Reports render the selector and settings a hold or replay reads, with defaults applied.
