@@ -95,8 +95,9 @@ func drawScenario(t *testing.T, input []byte) (harness.Scenario, bool) {
 	return s, drawn
 }
 
-// The committed corpus runs scenarios with faults, among them a membership change and a
-// crash storm, so that `go test` alone runs FuzzScenario over faulty clusters.
+// The committed corpus runs scenarios with faults, among them a membership change, a
+// crash storm and message-age faults, so that `go test` alone runs FuzzScenario over faulty
+// clusters.
 func TestFuzzScenarioCorpusDrawsFaults(t *testing.T) {
 	kinds := map[harness.FaultKind]int{}
 	for name, in := range readCorpus(t, corpusDir) {
@@ -109,7 +110,7 @@ func TestFuzzScenarioCorpusDrawsFaults(t *testing.T) {
 	}
 	t.Logf("fault kinds in the corpus: %v", kinds)
 	for _, k := range []harness.FaultKind{harness.FaultAddVoter, harness.FaultCrashStorm,
-		harness.FaultCrash, harness.FaultPartition} {
+		harness.FaultCrash, harness.FaultPartition, harness.FaultHold, harness.FaultReplay} {
 		require.Positive(t, kinds[k], "no %s in the committed corpus", k)
 	}
 }

@@ -19,7 +19,8 @@ var RaftKV = Target{
 		{Name: "snapshot_threshold", Values: []int64{1000, 4, 16}},
 		{Name: "heartbeat_ms", Values: []int64{100, 30, 250}},
 	},
-	Events: raft.Events(),
+	Events:       raft.Events(),
+	MessageKinds: raft.MessageKinds(),
 }
 
 func newRaftKV(knobs map[string]int64) (harness.System, error) {

@@ -3,6 +3,7 @@ package fuzz
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
@@ -37,6 +38,11 @@ type Target struct {
 	// Tune adjusts the generator options for this target, for example to leave out fault
 	// kinds the system does not support (membership changes without harness.Admin).
 	Tune func(o *generators.Options)
+	// MessageKinds are the kinds of message the system labels, the MessageKinds of its
+	// harness.MessageLabeler: hold and replay faults may aim at one of them. Leave it
+	// empty for a system that labels nothing; those faults then aim at links and fractions
+	// of messages. A kind the system does not label makes Run refuse the scenario.
+	MessageKinds []string
 }
 
 // DefaultTargetName is the target a scenario file without a target field belongs to.
@@ -64,12 +70,13 @@ func (tg Target) workload() *model.Workload {
 }
 
 // Options are the generator options for the target: the defaults, its knobs, its clients,
-// then its Tune.
+// the message kinds its system labels, then its Tune.
 func (tg Target) Options() generators.Options {
 	o := generators.Default()
 	o.Knobs = tg.Knobs
 	o.Events = tg.Events
 	o.Clients = tg.Clients
+	o.MessageKinds = slices.Clone(tg.MessageKinds)
 	if tg.Tune != nil {
 		tg.Tune(&o)
 	}

@@ -89,6 +89,8 @@ var drawers = map[harness.FaultKind]drawer{
 		f.Node, f.For = rapid.SampledFrom(s.Cluster.Spares).Draw(t, "fault.spare"), 0
 	},
 	harness.FaultTrigger: drawTrigger,
+	harness.FaultHold:    drawMessageAge,
+	harness.FaultReplay:  drawMessageAge,
 	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node = drawTarget(t, append(slices.Clone(s.Cluster.Nodes), s.Cluster.Spares...))
 		f.For = 0
@@ -139,6 +141,30 @@ func drawLinkCapacity(t *rapid.T, f *harness.Fault, s scene) {
 		f.Node = drawTarget(t, nodes)
 	}
 	f.Capacity = rapid.SampledFrom([]int{4, 2, 1, 8}).Draw(t, "capacity")
+}
+
+// drawMessageAge aims a hold or replay: at every link, at the messages of one node (or of
+// the leader), or at one link; at every kind of message or at one kind the target labels
+// (Options.MessageKinds); at every selected message or at a fraction; with an age that
+// spans elections (the default, 5-10 s), is short (1-2 s) or long (15-30 s). Each choice
+// shrinks to the simplest form: any link, any kind, every message, the default age.
+func drawMessageAge(t *rapid.T, f *harness.Fault, s scene) {
+	switch rapid.IntRange(0, 2).Draw(t, "age.scope") {
+	case 1:
+		f.Node = drawTarget(t, s.Cluster.Nodes)
+	case 2:
+		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
+		if f.Peer == f.Node { // one node: a node sends itself nothing, its clients much
+			f.Peer = ""
+		}
+	}
+	if len(s.o.MessageKinds) > 0 && rapid.Bool().Draw(t, "age.by_kind") {
+		f.MsgKind = rapid.SampledFrom(s.o.MessageKinds).Draw(t, "age.msg_kind")
+	}
+	f.Rate = rapid.SampledFrom([]float64{0, 0.5, 0.1}).Draw(t, "age.rate")
+	f.Age = rapid.SampledFrom([]harness.Duration{0, harness.Duration(2 * time.Second),
+		harness.Duration(30 * time.Second)}).Draw(t, "age.age")
+	f.For = max(f.For, harness.Duration(500*time.Millisecond))
 }
 
 // drawTarget picks a node, or the leader of the moment (which is where bugs hide).

@@ -43,6 +43,10 @@ type Options struct {
 	// clients) swarm testing may enable on top of what Clients draws; empty keeps every
 	// client closed loop with Clients' own think times.
 	Behaviours []ClientBehaviour
+	// MessageKinds are the kinds of message the system under test labels (its
+	// harness.MessageLabeler's MessageKinds); hold and replay faults may aim at one of
+	// them. Empty: those faults aim at links and fractions of messages only.
+	MessageKinds []string
 }
 
 // ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
@@ -108,6 +112,11 @@ func (o Options) Validate() error {
 	for _, n := range o.Nodes {
 		if n < 1 || n > 9 {
 			return fmt.Errorf("generators: cluster size %d is outside [1, 9]", n)
+		}
+	}
+	for i, k := range o.MessageKinds {
+		if k == "" {
+			return fmt.Errorf("generators: MessageKinds[%d] is empty", i)
 		}
 	}
 	return validateBehaviours(o.Behaviours)

@@ -3,6 +3,7 @@ package generators_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
@@ -128,4 +129,59 @@ func TestPartitionsSplitTheCluster(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Holds and replays are drawn in every form: aimed at all links, a node (or the leader) or
+// one link; at every kind or at one kind the target labels, never at another; at every
+// message or a fraction; with short, default and long ages; each over a window.
+func TestMessageAgeFaultsAreDrawn(t *testing.T) {
+	o := generators.Default()
+	o.MessageKinds = []string{"append", "vote"}
+	gen := generators.Scenario(o)
+	seen := map[string]int{}
+	for seed := range 400 {
+		s := gen.Example(seed)
+		require.NoError(t, s.Validate())
+		for _, f := range s.Faults {
+			if f.Kind != harness.FaultHold && f.Kind != harness.FaultReplay {
+				continue
+			}
+			seen[string(f.Kind)]++
+			if f.Peer != "" {
+				require.NotEqual(t, f.Node, f.Peer, "a node sends itself nothing")
+			}
+			require.GreaterOrEqual(t, f.For, harness.Duration(500*time.Millisecond))
+			require.Contains(t, []float64{0, 0.5, 0.1}, f.Rate)
+			require.Contains(t, []harness.Duration{0, harness.Duration(2 * time.Second),
+				harness.Duration(30 * time.Second)}, f.Age)
+			if f.MsgKind != "" {
+				require.Contains(t, o.MessageKinds, f.MsgKind)
+				seen["kind "+f.MsgKind]++
+			}
+			switch {
+			case f.Node == harness.LeaderTarget:
+				seen["leader"]++
+			case f.Peer != "":
+				seen["link"]++
+			case f.Node != "":
+				seen["node"]++
+			default:
+				seen["any link"]++
+			}
+			if f.Rate > 0 {
+				seen["fraction"]++
+			}
+		}
+	}
+	for _, k := range []string{"hold", "replay", "kind append", "kind vote", "leader",
+		"link", "node", "any link", "fraction"} {
+		require.Positive(t, seen[k], "never drew %s in 400 scenarios: %v", k, seen)
+	}
+
+	gen = generators.Scenario(generators.Default())
+	for seed := range 200 {
+		for _, f := range gen.Example(seed).Faults {
+			require.Empty(t, f.MsgKind, "a target that labels nothing gets no kind")
+		}
+	}
 }

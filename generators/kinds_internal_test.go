@@ -2,8 +2,11 @@ package generators
 
 import (
 	"testing"
+	"time"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // Every kind of the vocabulary is either drawn, with a drawer here, or excused by its spec
@@ -28,5 +31,22 @@ func TestEveryKindIsDrawnOrExcused(t *testing.T) {
 		if _, ok := harness.FaultKindInfo(k); !ok {
 			t.Errorf("drawer for %q, which is no fault kind of the harness", k)
 		}
+	}
+}
+
+// A hold or replay drawn from the smallest input, where rapid's shrinking heads, is the
+// simplest form: every link, every kind, every message, the default age, the shortest
+// window.
+func TestMessageAgeShrinksToTheSimplestForm(t *testing.T) {
+	o := Default()
+	o.MessageKinds = []string{"append", "vote"}
+	s := harness.Scenario{Cluster: harness.ClusterConfig{Nodes: nodeIDs(1, 3)},
+		Safety: harness.Duration(5 * time.Second)}
+	for _, k := range []harness.FaultKind{harness.FaultHold, harness.FaultReplay} {
+		var f harness.Fault
+		draw := rapid.MakeFuzz(func(rt *rapid.T) { f = drawFault(rt, k, scene{s, o}) })
+		draw(t, make([]byte, 64))
+		require.Equal(t, harness.Fault{Kind: k, For: harness.Duration(500 * time.Millisecond)},
+			f)
 	}
 }

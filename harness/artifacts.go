@@ -276,7 +276,7 @@ func noteTag(text string) string {
 		return "leader"
 	case "crash", "restart", "stop", "pause", "resume", "start", "crash-storm":
 		return "node"
-	case "partition", "cut", "isolate", "heal", "clog", "unclog":
+	case "partition", "cut", "isolate", "heal", "clog", "unclog", "hold", "replay":
 		return "partition"
 	case "add-voter", "remove-voter", "membership":
 		return "admin"

@@ -34,6 +34,7 @@ type (
 	FailStopper       = nodeapi.FailStopper
 	Annotator         = nodeapi.Annotator
 	Reporter          = nodeapi.Reporter
+	MessageLabeler    = nodeapi.MessageLabeler
 )
 
 // ErrNotExist is returned by Disk.ReadFile, Rename and Remove for a missing file.

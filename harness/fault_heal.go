@@ -13,11 +13,13 @@ import (
 var (
 	healNetwork = &healer{rank: 1, name: "partitions", heal: func(r *runner) { r.w.Heal() }}
 	healClogs   = &healer{rank: 2, name: "clogs", heal: func(r *runner) { r.w.UnclogAll() }}
-	healLinks   = &healer{rank: 3, name: "link settings", heal: (*runner).healLinks}
-	healDisks   = &healer{rank: 5, name: "disk faults", heal: (*runner).healDisks}
-	healStorms  = &healer{rank: 6, name: "storms, traps and triggers", heal: (*runner).stopStorms}
-	healPaused  = &healer{rank: 7, name: "paused nodes", heal: (*runner).resumeAll}
-	healDown    = &healer{rank: 8, name: "down nodes", heal: (*runner).restartAll}
+	healAged    = &healer{rank: 3, name: "held and replayed messages",
+		heal: func(r *runner) { r.w.ReleaseAged() }}
+	healLinks  = &healer{rank: 4, name: "link settings", heal: (*runner).healLinks}
+	healDisks  = &healer{rank: 6, name: "disk faults", heal: (*runner).healDisks}
+	healStorms = &healer{rank: 7, name: "storms, traps and triggers", heal: (*runner).stopStorms}
+	healPaused = &healer{rank: 8, name: "paused nodes", heal: (*runner).resumeAll}
+	healDown   = &healer{rank: 9, name: "down nodes", heal: (*runner).restartAll}
 )
 
 // healAll ends every fault for the liveness phase: every healer named by a spec of the

@@ -32,6 +32,8 @@ const (
 	FaultCrashStorm  FaultKind = "crash-storm"   // crashes after events; see its spec
 	FaultLeaderTrap  FaultKind = "leader-trap"   // isolates each new leader; see its spec
 	FaultTrigger     FaultKind = "trigger"       // On an event, do Then; see its spec
+	FaultHold        FaultKind = "hold"          // Node -> Peer datagrams arrive an Age late
+	FaultReplay      FaultKind = "replay"        // ... and copies of them again, an Age later
 )
 
 // LeaderTarget in Fault.Node means "whichever node leads when the fault fires"; it needs a

@@ -49,6 +49,7 @@ const (
 	onNodeLinks                    // Node (or LeaderTarget) and, optionally, Peer
 	onGroups                       // Groups of nodes and clients
 	onAnyNode                      // Node optional: "" any server, LeaderTarget at each event
+	onMessages                     // datagrams from Node (or LeaderTarget) to Peer; "" is any
 )
 
 // healer ends one kind of leftover (partitions, clogs, down nodes) for the liveness phase.
@@ -74,7 +75,8 @@ func (sp *faultSpec) timed() bool { return sp.undo != nil || sp.needsFor }
 
 // usesNode reports whether Node names a target that LeaderTarget resolves at fire time.
 func (sp *faultSpec) usesNode() bool {
-	return sp.target == onNode || sp.target == onLink || sp.target == onNodeLinks
+	return sp.target == onNode || sp.target == onLink || sp.target == onNodeLinks ||
+		sp.target == onMessages
 }
 
 // String renders the fault on one line for reports, e.g. "at 1.2s crash n2 for 800ms". Only
@@ -123,6 +125,8 @@ func (sp *faultSpec) writeTarget(b *strings.Builder, f Fault) {
 			target = "any node"
 		}
 		fmt.Fprintf(b, " %s", target)
+	case onMessages:
+		fmt.Fprintf(b, " %s", linkText(f.Node, f.Peer))
 	}
 }
 
@@ -187,6 +191,15 @@ func (sp *faultSpec) validateTarget(f *Fault, ids map[NodeID]bool) error {
 	case onAnyNode:
 		if f.Node != "" {
 			return known("node", f.Node, true)
+		}
+	case onMessages:
+		if f.Node != "" {
+			if err := known("node", f.Node, true); err != nil {
+				return err
+			}
+		}
+		if f.Peer != "" {
+			return known("peer", f.Peer, false)
 		}
 	}
 	return nil

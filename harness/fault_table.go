@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/simfuzz/simfuzz/netfault"
@@ -80,7 +81,7 @@ func faultSpecs() []faultSpec {
 			}},
 		{kind: FaultLinkCap, target: onNodeLinks,
 			describe: func(f Fault) string { return fmt.Sprintf(" capacity %d", f.linkCapacity()) },
-			heals:    []*healer{{rank: 4, name: "link capacities", heal: clearCapacities}},
+			heals:    []*healer{{rank: 5, name: "link capacities", heal: clearCapacities}},
 			doc: "each link between Node and Peer (every endpoint, without Peer), both ways, " +
 				"carries at most Capacity messages at once (default DefaultLinkCapacity); a " +
 				"send onto a full link drops one of its messages, itself included, at random",
@@ -147,6 +148,21 @@ func faultSpecs() []faultSpec {
 				"faults that strike at the moment a protocol is most fragile (a leader just " +
 				"elected, a configuration change just appended) rather than at a random time",
 			apply: (*runner).startTrigger},
+		{kind: FaultHold, target: onMessages, needsFor: true, describe: describeAgeFault,
+			heals: []*healer{healAged}, check: checkAgeFault,
+			doc: "for For, every datagram from Node to Peer (either empty: any endpoint; Node " +
+				"may be @leader), of kind MsgKind if set (as the system's MessageLabeler names " +
+				"it), taken with chance Rate (0: every one), arrives a time in [Age/2, Age] " +
+				"late (default DefaultAge), overtaken by later messages. The liveness phase " +
+				"delivers every datagram still held at once, into the healed cluster",
+			apply: func(r *runner, f Fault) error { return r.startAging(f, false) }},
+		{kind: FaultReplay, target: onMessages, needsFor: true, describe: describeAgeFault,
+			heals: []*healer{healAged}, check: checkAgeFault,
+			doc: "for For, every datagram selected as by hold (Node, Peer, MsgKind, Rate) is " +
+				"delivered on time and a copy of it again, a time in [Age/2, Age] later " +
+				"(default DefaultAge): an old message re-delivered after the system moved " +
+				"on. The liveness phase delivers every copy still travelling at once",
+			apply: func(r *runner, f Fault) error { return r.startAging(f, true) }},
 	}
 }
 
@@ -190,4 +206,44 @@ func byHealer(h *healer) func(r *runner, f Fault) error {
 		h.heal(r)
 		return nil
 	}
+}
+
+// Bounds of the message-age faults (hold, replay).
+const (
+	// DefaultAge is the age of a hold or replay that names none: held datagrams arrive
+	// 5-10 s late, long enough for an election to come and go.
+	DefaultAge = 10 * time.Second
+	// MaxAge bounds Fault.Age.
+	MaxAge = 10 * time.Minute
+	// MaxMsgKind bounds the length of Fault.MsgKind.
+	MaxMsgKind = 64
+)
+
+// messageAge is the fault's age with the default applied.
+func (f Fault) messageAge() time.Duration {
+	if f.Age == 0 {
+		return DefaultAge
+	}
+	return time.Duration(f.Age)
+}
+
+func describeAgeFault(f Fault) string { return ageText(f.MsgKind, f.Rate, f.messageAge()) }
+
+func checkAgeFault(f *Fault) error {
+	if math.IsNaN(f.Rate) || f.Rate < 0 || f.Rate > 1 {
+		return fmt.Errorf("rate: %v is outside [0, 1] (0: every selected message)", f.Rate)
+	}
+	return nil
+}
+
+// startAging applies a hold or replay and ends it once For has passed. Datagrams it took
+// still arrive late; the liveness phase brings them forward (healAged).
+func (r *runner) startAging(f Fault, replay bool) error {
+	id, err := r.w.AgeMessages(MessageAge{From: f.Node, To: f.Peer, Kind: f.MsgKind,
+		Rate: f.Rate, Age: f.messageAge(), Replay: replay})
+	if err != nil {
+		return err
+	}
+	r.w.After(time.Duration(f.For), func() { r.w.EndAging(id) })
+	return nil
 }

@@ -36,15 +36,24 @@ func (w *World) sendDatagram(from *node, to NodeID, msg []byte) {
 func (w *World) transmit(from *node, to int32, stream uint64, p []byte) {
 	m := netfault.Message{From: from.ep, To: netfault.Endpoint(to), Stream: stream, Payload: p}
 	w.deliv = w.net.Send(w.now, m, w.deliv[:0])
+	aged := false
 	for i := range w.deliv {
 		d := &w.deliv[i]
-		w.q.push(event{at: max(d.At, w.now), kind: evDeliver, msg: d.Msg, node: to})
-		d.Msg.Payload = nil
+		e := event{at: max(d.At, w.now), kind: evDeliver, msg: d.Msg, node: to}
+		if d.Aged != netfault.NotAged {
+			e.flags, aged = agedFlags[d.Aged], true
+		} else {
+			d.Msg.Payload = nil
+		}
+		w.q.push(e)
 	}
 	w.stats.Sent++
 	r := rec{at: w.now, kind: KindSend, node: from.idx, inc: from.inc, peer: to,
 		stream: stream, n: int32(len(p)), sum: hashBytes(fnvOffset, p), aux: uint8(len(w.deliv))}
 	w.emit(&r)
+	if aged {
+		w.recordAged(to)
+	}
 }
 
 // endpoints resolves IDs to network endpoints, naming the first unknown one.

@@ -13,9 +13,16 @@ const (
 	evStreamClosed                   // tell a stream end it closed: node, inc, id = stream end
 )
 
-// evArrived marks a delivery the network already judged (Arrive said Deliver) and that was
-// held by a pause: it must not be judged twice.
-const evArrived uint8 = 1
+// Event flags. evArrived marks a delivery the network already judged (Arrive said Deliver)
+// and that was held by a pause: it must not be judged twice. evHeld and evReplayed mark a
+// delivery a message-age fault made (a held datagram, a late copy): the network counts it
+// until it arrives, and the liveness phase brings it forward (World.ReleaseAged).
+const (
+	evArrived  uint8 = 1
+	evHeld     uint8 = 2
+	evReplayed uint8 = 4
+	evAged           = evHeld | evReplayed
+)
 
 // event is one entry of the queue, stored by value: the heap holds no pointers of its own,
 // so scheduling an event allocates nothing beyond the message and the user's closure.
@@ -104,6 +111,44 @@ func (q *eventQueue) pop(out *event) {
 		i = c
 	}
 	h[i] = last
+}
+
+// retime moves every queued event that match selects and that falls due after at to at,
+// keeping its sequence number (so those events run before anything queued at at later, in
+// the order they were queued), and restores the heap. It returns how many moved.
+func (q *eventQueue) retime(at int64, match func(*event) bool) int {
+	moved := 0
+	for i := range q.h {
+		if e := &q.h[i]; e.at > at && match(e) {
+			e.at = at
+			moved++
+		}
+	}
+	if moved > 0 {
+		for i := len(q.h)/2 - 1; i >= 0; i-- {
+			q.down(i)
+		}
+	}
+	return moved
+}
+
+// down sifts the event at i towards the leaves until the heap order holds below it.
+func (q *eventQueue) down(i int) {
+	h := q.h
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
+		}
+		if r := c + 1; r < len(h) && before(&h[r], &h[c]) {
+			c = r
+		}
+		if !before(&h[c], &h[i]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
 }
 
 // timerTable hands out timer handles without allocation. A handle is slot<<32 | generation;

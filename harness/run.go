@@ -75,6 +75,9 @@ func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
 	if err := s.ValidateFor(opts.Workload); err != nil {
 		return nil, err
 	}
+	if err := s.checkMessageKinds(sys); err != nil {
+		return nil, err
+	}
 	r, err := newRunner(s, sys, opts)
 	if err != nil {
 		return nil, err

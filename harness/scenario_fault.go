@@ -18,6 +18,12 @@ type Fault struct {
 	Rate     float64        `json:"rate,omitempty"`
 	// Capacity is the link capacity of a link-capacity fault (0: DefaultLinkCapacity).
 	Capacity int `json:"capacity,omitempty"`
+	// MsgKind selects the datagrams of one kind for a hold or replay, as the system's
+	// MessageLabeler names them ("": every kind).
+	MsgKind string `json:"msg_kind,omitempty"`
+	// Age bounds how late a held or replayed datagram arrives: a time drawn in
+	// [Age/2, Age] (0: DefaultAge).
+	Age Duration `json:"age,omitempty"`
 	// Persist keeps a cut through the stability window after the liveness phase. Only a
 	// single cut may persist: one cut link always leaves a connected majority.
 	Persist bool `json:"persist,omitempty"`

@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -220,6 +221,46 @@ func (f *Fault) validateSettings() error {
 	}
 	if f.DriftPPM < -500000 || f.DriftPPM > 500000 {
 		return fmt.Errorf("drift_ppm: %d is outside [-500000, 500000]", f.DriftPPM)
+	}
+	if f.Age < 0 || time.Duration(f.Age) > MaxAge {
+		return fmt.Errorf("age: %v is outside [0, %v] (0: %v)", time.Duration(f.Age), MaxAge,
+			DefaultAge)
+	}
+	return checkMsgKind(f.MsgKind)
+}
+
+// checkMsgKind accepts a message kind that is a short name: printable ASCII, no spaces.
+// Whether the system knows it is checked when the scenario runs (see checkMessageKinds).
+func checkMsgKind(kind string) error {
+	if len(kind) > MaxMsgKind {
+		return fmt.Errorf("msg_kind: %d bytes, at most %d", len(kind), MaxMsgKind)
+	}
+	for i := 0; i < len(kind); i++ {
+		if c := kind[i]; c <= ' ' || c > '~' {
+			return fmt.Errorf("msg_kind: %q is not a message kind (a short name: printable "+
+				"ASCII, no spaces)", kind)
+		}
+	}
+	return nil
+}
+
+// checkMessageKinds checks the message kinds that faults name against the system that is
+// to run them: a kind it does not label would silently select nothing.
+func (s *Scenario) checkMessageKinds(sys System) error {
+	lab, _ := sys.(MessageLabeler)
+	for i, f := range s.Faults {
+		if sp := specOf(f.Kind); f.MsgKind == "" || sp == nil || sp.target != onMessages {
+			continue
+		}
+		if lab == nil {
+			return fmt.Errorf("scenario: faults[%d].msg_kind: %q, but the system does not "+
+				"label its messages (it does not implement harness.MessageLabeler)", i,
+				f.MsgKind)
+		}
+		if known := lab.MessageKinds(); !slices.Contains(known, f.MsgKind) {
+			return fmt.Errorf("scenario: faults[%d].msg_kind: the system has no message "+
+				"kind %q (it has %s)", i, f.MsgKind, strings.Join(known, ", "))
+		}
 	}
 	return nil
 }

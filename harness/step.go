@@ -244,7 +244,7 @@ func (w *World) runDatagram(e *event) {
 		return
 	}
 	w.stats.Delivered++
-	w.emitMsg(KindRecv, n, m, 0)
+	w.emitMsg(KindRecv, n, m, recvAux(e.flags))
 	w.cur = n.idx
 	n.impl.HandleMessage(w.nodes[m.From].id, m.Payload)
 	w.leave(n)
@@ -258,11 +258,25 @@ func (w *World) emitMsg(kind EventKind, n *node, m *netfault.Message, aux uint8)
 	w.emit(&r)
 }
 
+// recvAux is the KindRecv detail of a delivery with event flags f.
+func recvAux(f uint8) uint8 {
+	switch {
+	case f&evHeld != 0:
+		return recvHeld
+	case f&evReplayed != 0:
+		return recvReplayed
+	}
+	return 0
+}
+
 // arrive asks the network about a delivery that falls due (once: a message released from a
 // clog has already arrived) and records a drop or a hold.
 func (w *World) arrive(e *event, n *node) netfault.Verdict {
 	if e.flags&evArrived != 0 {
 		return netfault.Deliver
+	}
+	if e.flags&evAged != 0 {
+		w.net.AgedArrived()
 	}
 	v := w.net.Arrive(w.now, e.msg)
 	switch v {

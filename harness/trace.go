@@ -84,6 +84,14 @@ const (
 	holdClog                      // a clog holds it inside the network
 	holdPause                     // the receiver is paused
 	dropOverflow                  // the receiver is paused and holds MaxHeldPerNode already
+	holdAge                       // a hold fault delays it (recorded at send, Text: when due)
+	holdReplay                    // a replay fault sends a late copy (at send, Text: when due)
+)
+
+// Aux of KindRecv: how a message-age fault made the delivery (0: it did not).
+const (
+	recvHeld     uint8 = iota + 1 // the datagram arrives late, held by a hold fault
+	recvReplayed                  // a late copy made by a replay fault
 )
 
 // TraceEvent is one recorded event of a run. Two runs of the same scenario produce equal
@@ -116,10 +124,14 @@ func (e TraceEvent) detail() string {
 		return fmt.Sprintf("send to %s (%d B%s%s)", e.Peer, e.Len, streamNote(e.Stream),
 			copiesNote(e.Aux))
 	case KindRecv:
-		return fmt.Sprintf("recv from %s (%d B)", e.Peer, e.Len)
+		return fmt.Sprintf("recv from %s (%d B%s)", e.Peer, e.Len, recvNote(e.Aux))
 	case KindDrop, KindHold:
-		return fmt.Sprintf("%s from %s (%d B%s): %s", e.Kind, e.Peer, e.Len,
+		text := fmt.Sprintf("%s from %s (%d B%s): %s", e.Kind, e.Peer, e.Len,
 			streamNote(e.Stream), reasonNote(e.Aux))
+		if e.Text != "" {
+			text += ", " + e.Text
+		}
+		return text
 	case KindSync:
 		if e.Aux != 0 {
 			return "sync failed"
@@ -174,6 +186,20 @@ func reasonNote(r uint8) string {
 		return "receiver paused"
 	case dropOverflow:
 		return "paused receiver's buffer full"
+	case holdAge:
+		return "held by a hold fault"
+	case holdReplay:
+		return "replayed later by a replay fault"
 	}
 	return "?"
+}
+
+func recvNote(aux uint8) string {
+	switch aux {
+	case recvHeld:
+		return ", held"
+	case recvReplayed:
+		return ", replayed"
+	}
+	return ""
 }

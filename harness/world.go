@@ -88,6 +88,10 @@ type Stats struct {
 	Stops           uint64
 	Restarts        uint64
 	Pauses          uint64
+	// Aged counts the datagrams held and the copies replayed by message-age faults (when
+	// sent); AgedEarly those of them the liveness phase brought forward (ReleaseAged).
+	Aged      uint64
+	AgedEarly uint64
 }
 
 // World is one deterministic simulated run: virtual time, one event queue, the nodes and
@@ -120,6 +124,10 @@ type World struct {
 	clients []NodeID
 	timers  timerTable
 	streams streamTable
+	// labeler names message kinds for message-age faults (nil: the system labels none);
+	// aging lists the message-age faults in force.
+	labeler MessageLabeler
+	aging   []agingRule
 
 	hash  uint64
 	stats Stats
@@ -150,6 +158,10 @@ func NewWorld(sys System, opts Options) (*World, error) {
 	w.inv, _ = sys.(Invariants)
 	w.life, _ = sys.(LifecycleObserver)
 	w.net = netfault.New(w.newRand("net"), opts.Network)
+	if lab, ok := sys.(MessageLabeler); ok {
+		w.labeler = lab
+		w.net.SetLabeler(w.labelMessage)
+	}
 	w.q.limit = opts.QueueLimit
 	w.tail.init(opts.TraceTail)
 	return w, nil

@@ -50,6 +50,9 @@ type Message struct {
 type Delivery struct {
 	At  int64
 	Msg Message
+	// Aged marks a delivery a message-age rule made (see AddAgeRule): report its arrival
+	// with AgedArrived.
+	Aged Aging
 }
 
 // Verdict is the fate of a message when it arrives.

@@ -66,7 +66,9 @@ func mustValid(where string, c LinkConfig) {
 // Stats counts the network's decisions since New. The network never sees a message handed
 // to its receiver, so there is no "delivered" count: a message sent once ends as exactly one
 // of lost, filtered, partitioned at send, dropped at arrival, dropped while held, or handed
-// over by the caller after Arrive said Deliver, or overflowed a link's capacity.
+// over by the caller after Arrive said Deliver, or overflowed a link's capacity. A held
+// datagram is still that one message, only late; a replayed copy is one more, as a
+// duplicate is.
 type Stats struct {
 	// Sent counts Send calls.
 	Sent uint64
@@ -96,4 +98,12 @@ type Stats struct {
 	Overflowed uint64
 	// HeldOverflow counts messages dropped at arrival because MaxHeld were held already.
 	HeldOverflow uint64
+	// AgeHeld counts datagrams a hold rule delayed; they arrive like any other delivery.
+	AgeHeld uint64
+	// AgeReplayed counts the extra, late copies replay rules made (like Duplicated, these
+	// are deliveries beyond the one per Send).
+	AgeReplayed uint64
+	// AgeOverflow counts the times a rule left a datagram alone because MaxAged aged
+	// deliveries were in flight already.
+	AgeOverflow uint64
 }

@@ -33,6 +33,8 @@ type Network struct {
 	held []Message
 	// seq numbers the messages sent onto links with a capacity (see admit).
 	seq uint64
+	// age holds the message-age rules (hold, replay) and what they have in flight.
+	age ageState
 }
 
 // link is the state of one directed link.

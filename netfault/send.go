@@ -30,6 +30,9 @@ import (
 //     than the latest one already scheduled on the link; stream chunks are FIFO per link
 //     even when Reorder is set. Ties (equal At) must be handled in the order the deliveries
 //     were returned, which the world's (time, sequence) event order does.
+//  5. Datagrams only, when message-age rules are installed (AddAgeRule): a hold rule adds
+//     an age to a delivery's time, a replay rule appends a late copy; either marks the
+//     delivery Aged. The age does not move the link's FIFO bound: later messages overtake.
 func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 	l := n.linkOf("Send", m.From, m.To)
 	n.stats.Sent++
@@ -55,7 +58,12 @@ func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 		}
 		return append(out, Delivery{At: n.schedule(now, l, extra, true), Msg: m})
 	}
-	return n.sendDatagram(now, l, m, extra, out)
+	start := len(out)
+	out = n.sendDatagram(now, l, m, extra, out)
+	if len(n.age.rules) > 0 {
+		out = n.applyAge(out, start)
+	}
+	return out
 }
 
 // lostAtSend handles a message stopped at send time: a datagram vanishes; a stream chunk

@@ -25,11 +25,11 @@ type Client struct {
 	// so that stale hints (a removed node naming a node that left, say) can never keep
 	// the client circling among the same few servers while the leader waits untried.
 	rotation int
-	nonce  uint64
-	seq    uint64
-	op     *rpc
-	admin  *rpc
-	stats  ClientStats
+	nonce    uint64
+	seq      uint64
+	op       *rpc
+	admin    *rpc
+	stats    ClientStats
 	// in is the reused decoded response.
 	in message
 }

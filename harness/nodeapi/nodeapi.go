@@ -313,3 +313,20 @@ func Reach(env Env, event string) {
 		r.Reached(event)
 	}
 }
+
+// MessageLabeler is implemented by a System that can name the kind of each datagram it sends
+// ("append", "vote", "client", ...). The simulator uses the names to aim message faults (hold,
+// replay) at one kind of message, and generators draw a kind only from MessageKinds. A System
+// without it still gets those faults, aimed at links and random fractions of messages only.
+//
+// Both methods must be pure and cheap: MessageKind runs on the sending path of every message
+// a kind-aimed fault could take, and must not panic on any input (a corrupted frame, an
+// empty one); it reads the frame and never keeps or changes it.
+type MessageLabeler interface {
+	// MessageKinds lists every name MessageKind may return, in a fixed order, each a short
+	// lower-case word without spaces.
+	MessageKinds() []string
+	// MessageKind names the kind of frame, a datagram exactly as a node sent it, or returns
+	// "" when it cannot tell (a frame it cannot parse).
+	MessageKind(frame []byte) string
+}
