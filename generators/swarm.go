@@ -14,12 +14,16 @@ type swarm struct {
 	weights []int
 }
 
-// drawSwarm enables each kind with an independent coin and gives it a weight in 1..4. The
-// coins shrink to "off", so a shrunk scenario keeps only the kinds its failure needs.
+// drawSwarm enables each kind with an independent biased coin and gives it a weight in
+// 1..4. The bias is drawn first: each kind is on with probability 1/2, 1/4 or 1/8, so that
+// some scenarios mix many kinds and others hammer two or three (with some thirty kinds
+// and patterns, a fair coin alone gives every scenario a thin mix of fifteen). The coins
+// shrink to "off", so a shrunk scenario keeps only the kinds its failure needs.
 func drawSwarm(t *rapid.T, kinds []harness.FaultKind) swarm {
 	var sw swarm
+	sides := []int{2, 4, 8}[rapid.IntRange(0, 2).Draw(t, "swarm.density")]
 	for _, k := range kinds {
-		if rapid.Bool().Draw(t, "swarm."+string(k)) {
+		if rapid.IntRange(0, sides-1).Draw(t, "swarm."+string(k)) == sides-1 {
 			sw.kinds = append(sw.kinds, k)
 			sw.weights = append(sw.weights, rapid.IntRange(1, 4).Draw(t, "weight."+string(k)))
 		}
