@@ -14,17 +14,7 @@ import (
 // newTracedCluster is newTestCluster with every trace event kept.
 func newTracedCluster(t *testing.T, seed uint64, n int) *testCluster {
 	t.Helper()
-	sys, err := NewSystem(DefaultConfig())
-	require.NoError(t, err)
-	opts := harness.Options{Seed: seed, Disk: standardDisk.Faults(), RecordTrace: true}
-	opts.Network.Default = standardNet.Link()
-	w, err := harness.NewWorld(sys, opts)
-	require.NoError(t, err)
-	c := &testCluster{t: t, w: w, sys: sys, ids: nodeIDs(n)}
-	for _, id := range c.ids {
-		require.NoError(t, w.AddNode(id, harness.Boot{Peers: c.ids}))
-	}
-	return c
+	return newClusterWith(t, seed, n, nil, harness.Options{RecordTrace: true})
 }
 
 // A hold of the leader's appends: the write's AppendEntries of term T reach the followers

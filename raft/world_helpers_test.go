@@ -34,13 +34,21 @@ var standardDisk = harness.DiskConfig{SyncLatencyMin: harness.Duration(200 * tim
 
 func newTestCluster(t testing.TB, seed uint64, n int, mut func(*Config)) *testCluster {
 	t.Helper()
+	return newClusterWith(t, seed, n, mut, harness.Options{})
+}
+
+// newClusterWith is newTestCluster with world options (RecordTrace, say); the seed, the
+// network and the disks are the cluster's own.
+func newClusterWith(t testing.TB, seed uint64, n int, mut func(*Config),
+	opts harness.Options) *testCluster {
+	t.Helper()
 	cfg := DefaultConfig()
 	if mut != nil {
 		mut(&cfg)
 	}
 	sys, err := NewSystem(cfg)
 	require.NoError(t, err)
-	opts := harness.Options{Seed: seed, Disk: standardDisk.Faults()}
+	opts.Seed, opts.Disk = seed, standardDisk.Faults()
 	opts.Network.Default = standardNet.Link()
 	w, err := harness.NewWorld(sys, opts)
 	require.NoError(t, err)
