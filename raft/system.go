@@ -70,28 +70,31 @@ func (s *System) NodeIDs() []nodeapi.NodeID {
 	return ids
 }
 
-// Leader returns the leader of the highest term any running node has reached, or "" when
-// that term has no leader (an election is under way): the harness contract of
-// nodeapi.LeaderReporter, which crash targeting and the stability check rely on.
+// Leader returns the leader of the highest term among running leaders, unless a running
+// voter of its configuration has reached a later term (then an election is under way, and
+// there is no leader): the harness contract of nodeapi.LeaderReporter, which crash
+// targeting and the stability check rely on. Nodes outside the leader's configuration do
+// not count: a removed node that campaigned alone may sit at a later term for ever while
+// the cluster it left goes on under its leader (campaign seed 647718).
 func (s *System) Leader() nodeapi.NodeID {
-	var leader nodeapi.NodeID
-	var maxTerm uint64
+	var lead *Node
+	var leadID nodeapi.NodeID
 	for _, id := range s.NodeIDs() {
 		n := s.nodes[id]
-		if n.stopped {
-			continue
-		}
-		switch {
-		case n.r.term > maxTerm:
-			maxTerm, leader = n.r.term, ""
-			if n.r.role == Leader {
-				leader = id
-			}
-		case n.r.term == maxTerm && n.r.role == Leader:
-			leader = id
+		if !n.stopped && n.r.role == Leader && (lead == nil || n.r.term > lead.r.term) {
+			lead, leadID = n, id
 		}
 	}
-	return leader
+	if lead == nil {
+		return ""
+	}
+	for _, id := range s.NodeIDs() {
+		n := s.nodes[id]
+		if !n.stopped && n.r.term > lead.r.term && lead.r.isVoter(id) {
+			return ""
+		}
+	}
+	return leadID
 }
 
 // CheckAfterEvent checks the safety invariants for what node id changed since its last
