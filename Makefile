@@ -4,7 +4,7 @@ FUZZTIME ?= 60s
 SEEDS    ?= 200
 
 .PHONY: setup build run test ci property regressions fuzz fuzz-decode shards bench mutants \
-	campaign bench-real jepsen jepsen-mutants
+	campaign bench-real jepsen jepsen-mutants properties-long properties-table
 
 setup:
 	$(GO) mod download
@@ -25,6 +25,18 @@ test:
 
 property:
 	$(GO) test -count=1 -run Property ./...
+
+# Nightly: the properties with a large budget (PROPERTY_CHECKS checks each, fixed seed
+# PROPERTY_SEED so a failure replays; override either).
+PROPERTY_CHECKS ?= 20000
+PROPERTY_SEED ?= 1
+properties-long:
+	$(GO) test -count=1 -timeout 4h -run 'Property' ./fuzz/ \
+		-rapid.checks=$(PROPERTY_CHECKS) -rapid.seed=$(PROPERTY_SEED)
+
+# Which public mutants the properties find at a go test budget (docs/PROPERTIES.md).
+properties-table:
+	$(GO) run ./cmd/mutants --properties 2000 --rapid-seed $(PROPERTY_SEED)
 
 regressions:
 	$(GO) test -count=1 -run Regressions ./...

@@ -24,14 +24,18 @@ import (
 )
 
 type options struct {
-	dir     string
-	only    string
-	seeds   int
-	budget  time.Duration
-	jobs    int
-	keep    bool
-	guided  bool
-	regress string
+	dir    string
+	only   string
+	seeds  int
+	budget time.Duration
+	jobs   int
+	keep   bool
+	guided bool
+	// properties, when positive, runs the properties mode with that many checks and
+	// rapid seed rapidSeed instead of campaigns.
+	properties int
+	rapidSeed  uint64
+	regress    string
 	// original is simfuzz built from the unmutated tree, to attribute each detection.
 	original string
 }
@@ -52,6 +56,9 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "parallel seeds per campaign")
 	fs.BoolVar(&o.guided, "guided", true, "run coverage-guided campaigns (simfuzz run "+
 		"--guided; false: every seed drawn fresh)")
+	fs.IntVar(&o.properties, "properties", 0, "instead of campaigns, run the properties of "+
+		"fuzz/ on each mutant with this many rapid checks (see properties.go)")
+	fs.Uint64Var(&o.rapidSeed, "rapid-seed", 1, "rapid seed of the properties mode")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch copies (their paths are printed)")
 	fs.StringVar(&o.regress, "regressions", "testdata/regressions",
 		"directory of regression scenarios; mutant-NAME-*.json must fail on mutant NAME")
@@ -61,7 +68,7 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || o.seeds < 1 || o.budget <= 0 || o.jobs < 1 {
+	if fs.NArg() > 0 || o.seeds < 1 || o.budget <= 0 || o.jobs < 1 || o.properties < 0 {
 		fmt.Fprintln(stderr, "mutants: takes no arguments; --seeds, --time and --jobs must be positive")
 		return 2
 	}
@@ -69,6 +76,9 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "mutants: %v\n", err)
 		return 2
+	}
+	if o.properties > 0 {
+		return propertiesMode(patches, o, stdout, stderr)
 	}
 	orig, err := os.MkdirTemp("", "simfuzz-original-")
 	if err != nil {
