@@ -62,7 +62,7 @@ func runProperties(dir string, n int, seed uint64) []propertyResult {
 			fmt.Sprintf("-rapid.checks=%d", n), fmt.Sprintf("-rapid.seed=%d", seed),
 			"-timeout", "60m")
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "RAPID_CHECKS=") // the flag, not the caller's env
+		cmd.Env = withoutRapidEnv(os.Environ()) // the flags decide, not the caller's env
 		b, err := cmd.CombinedOutput()
 		out = append(out, parseProperty(string(b), err == nil))
 	}
@@ -132,4 +132,16 @@ func joinResults(rs []propertyResult) string {
 		parts[i] = strings.TrimPrefix(properties[i], "TestProperty") + " " + r.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// withoutRapidEnv drops rapid's RAPID_* variables (rapid reads them as defaults, and an
+// empty one is an error), so that the flags alone set the budget and the seed.
+func withoutRapidEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "RAPID_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
