@@ -47,12 +47,18 @@ func (s *summary) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "target %s, trace digest %s\n", s.Target, s.TraceDigest)
 	if c := s.Coverage; c != nil {
-		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; runs per event:",
-			c.Scenarios, c.Features)
-		for _, e := range harness.EventNames(c.Events) {
-			fmt.Fprintf(w, " %s %d", e, c.Events[e])
+		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; ", c.Scenarios,
+			c.Features)
+		if len(c.Events) == 0 {
+			fmt.Fprintln(w, "no run reported an event (the system implements no "+
+				"harness.Reporter, or the campaign ended before its first batch did)")
+		} else {
+			fmt.Fprint(w, "runs per event:")
+			for _, e := range harness.EventNames(c.Events) {
+				fmt.Fprintf(w, " %s %d", e, c.Events[e])
+			}
+			fmt.Fprintln(w)
 		}
-		fmt.Fprintln(w)
 	}
 }
 
