@@ -168,6 +168,10 @@ type rpc struct {
 	redirects                     int
 	attemptTimer, retry, deadline nodeapi.Timer
 	done                          bool
+	// answered: the current attempt has had its answer (a hint or a retry). A copy of that
+	// answer (the network duplicates datagrams) must change nothing: acting on it again
+	// would move the round of servers on twice and skip a server for good.
+	answered bool
 }
 
 func (c *Client) startRPC(req *message, finish func(*message, error)) *rpc {
@@ -184,6 +188,7 @@ func (p *rpc) attempt() {
 	}
 	c := p.c
 	p.target = c.servers[c.leader]
+	p.answered = false
 	c.stats.Attempts++
 	c.env.Send(p.target, p.frame)
 	p.attemptTimer.Stop()
@@ -232,21 +237,23 @@ func (p *rpc) response(from nodeapi.NodeID, m *message) {
 		p.end(m, nil)
 	case statusFailed:
 		p.end(m, errors.New(m.Text))
-	case statusNotLeader:
-		p.notLeader(from, m.Leader)
-	case statusRetry:
+	case statusNotLeader, statusRetry:
+		if from != p.target || p.answered {
+			return // a late answer from a server we no longer wait for, or a copy
+		}
+		p.answered = true
 		p.attemptTimer.Stop()
-		p.retryLater()
+		if m.Status == statusRetry {
+			p.retryLater()
+		} else {
+			p.notLeader(from, m.Leader)
+		}
 	}
 }
 
 // notLeader follows the server's hint at once, or tries the next server after a backoff when
 // there is no useful hint (an election is under way).
 func (p *rpc) notLeader(from, hint nodeapi.NodeID) {
-	if from != p.target {
-		return // a late answer from a server we no longer wait for
-	}
-	p.attemptTimer.Stop()
 	c := p.c
 	if hint != "" && hint != from && p.redirects < 2*len(c.servers) {
 		c.stats.Redirects++

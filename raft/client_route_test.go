@@ -127,3 +127,31 @@ func TestHintsDoNotSkipServersInTheRound(t *testing.T) {
 	}
 	require.Len(t, tried, 5)
 }
+
+// A copy of a "no leader known" answer changes nothing: the client moves its round of
+// servers on once per answered attempt. Found by a campaign (5 nodes, all but n6 removed,
+// 30 % duplication): every copy of n5's answer moved the round on a second time, so the
+// probe went from n5 to n1 and never asked n6, the only member left.
+func TestDuplicatedAnswerMovesTheRoundOnce(t *testing.T) {
+	c := newTestCluster(t, 5, 3, nil)
+	c.crash("n2")
+	c.crash("n3") // n1 alone never learns of a leader and answers without a hint
+	cl := c.client("c1")
+	cl.leader, cl.rotation = 0, 0
+	link := standardNet.Link()
+	link.Duplicate = 1
+	require.NoError(t, c.w.SetLink("n1", "c1", link))
+	var sent []harness.NodeID
+	c.w.SetFilter(func(from, to harness.NodeID, _ []byte) netfault.FilterAction {
+		if from == "c1" {
+			sent = append(sent, to)
+		}
+		return netfault.FilterAction{}
+	})
+	require.NoError(t, c.w.Exec("c1", func() {
+		cl.Invoke(put("k", "v"), func(harness.Outcome) {})
+	}))
+	require.NoError(t, c.w.RunUntil(func() bool { return len(sent) >= 4 }, 10*time.Second))
+	require.Equal(t, []harness.NodeID{"n1", "n2", "n3", "n1"}, sent[:4],
+		"every server comes round in order, however many copies of an answer arrive")
+}
