@@ -109,9 +109,22 @@ func (sn *Snapshot) Pick(rng *rand.Rand) harness.Scenario {
 	return sn.entries[min(i, len(sn.entries)-1)].s
 }
 
+// donor is the scenario a mutation of parent may take a fault from: half the time another
+// corpus scenario, so that faults which reached something rare spread, and half the time a
+// fresh draw with parent's cluster size, so that mutations also reach fault shapes (a
+// pattern's members, a trigger's action) that no corpus scenario holds yet.
+func (tg Target) donor(parent harness.Scenario, rng *rand.Rand, o generators.Options,
+	c *Snapshot) harness.Scenario {
+	if rng.IntN(2) == 0 {
+		return c.Pick(rng)
+	}
+	o.Nodes = []int{len(parent.Cluster.Nodes)}
+	return tg.ScenarioForSeed(rng.Uint64(), o)
+}
+
 // GuidedScenario is the scenario a coverage-guided campaign runs for seed: half the time
 // (and always while the corpus is empty) the fresh draw of ScenarioForSeed, otherwise a
-// mutation of a corpus scenario, with another as donor of faults. A mutation the target
+// mutation of a corpus scenario, with a donor of faults (see donor). A mutation the target
 // refuses is drawn again, up to four times, before the fresh draw is used. It is
 // deterministic in seed and the snapshot (nil: an empty corpus).
 func (tg Target) GuidedScenario(seed uint64, o generators.Options, c *Snapshot) harness.Scenario {
@@ -120,8 +133,8 @@ func (tg Target) GuidedScenario(seed uint64, o generators.Options, c *Snapshot) 
 		return tg.ScenarioForSeed(seed, o)
 	}
 	for range 4 {
-		parent, donor := c.Pick(rng), c.Pick(rng)
-		s := generators.Mutate(parent, donor, rng, o)
+		parent := c.Pick(rng)
+		s := generators.Mutate(parent, tg.donor(parent, rng, o, c), rng, o)
 		if s.ValidateFor(tg.workload()) == nil {
 			s.Note = fmt.Sprintf("campaign seed %d: a mutation of (%s)", seed, parent.Note)
 			if len(s.Note) > 300 {

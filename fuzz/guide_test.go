@@ -71,3 +71,26 @@ func TestGuidedScenarioIsAValidMutation(t *testing.T) {
 	require.Greater(t, mutated, 60, "about half the draws mutate the corpus")
 	require.Less(t, mutated, 140)
 }
+
+// Mutations also take faults from fresh draws: a corpus whose only scenario has no fault
+// still yields mutations with faults of the parent's cluster size.
+func TestGuidedMutationsTakeFaultsFromFreshDraws(t *testing.T) {
+	o := fuzz.RaftKV.Options()
+	parent := fuzz.RaftKV.ScenarioForSeed(1, o)
+	parent.Faults = nil
+	c := fuzz.NewCorpus()
+	c.Add(parent, []string{"a#1"})
+	sn := c.Snapshot()
+	withFaults := 0
+	for seed := uint64(1); seed <= 400; seed++ {
+		s := fuzz.RaftKV.GuidedScenario(seed, o, sn)
+		if s.Seed == seed {
+			continue // a fresh draw, not a mutation
+		}
+		require.Equal(t, parent.Cluster, s.Cluster, "seed %d", seed)
+		if len(s.Faults) > 0 {
+			withFaults++
+		}
+	}
+	require.Greater(t, withFaults, 10, "mutations of a fault-free parent gained faults")
+}
