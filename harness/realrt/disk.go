@@ -52,6 +52,8 @@ type Disk struct {
 	killed  atomic.Bool
 	// syncDelay stalls every sync by that long (nanoseconds): the slow-disk fault.
 	syncDelay atomic.Int64
+	// syncFaults is how many of the next syncs fail: the failing-disk fault.
+	syncFaults atomic.Int64
 }
 
 var _ nodeapi.Disk = (*Disk)(nil)
