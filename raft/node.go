@@ -46,7 +46,8 @@ type Node struct {
 type NodeStats struct {
 	// DroppedMessages counts frames that failed their checksum or did not parse.
 	DroppedMessages uint64
-	// SyncErrors counts disk syncs that failed (and were retried).
+	// SyncErrors counts disk syncs that failed. The first ends the incarnation where the
+	// runtime can fail-stop the node; elsewhere each is retried.
 	SyncErrors uint64
 	// SnapshotsTaken and SnapshotsInstalled count snapshots made locally and received.
 	SnapshotsTaken, SnapshotsInstalled uint64

@@ -120,6 +120,12 @@ func (n *node) boot(peers realcluster.Peers, disk *realrt.Disk) error {
 	}
 	n.sys = sys
 	_, err = n.rt.StartNode(sys, nodeapi.Boot{Peers: peers.IDs()})
+	return explainStart(disk, err)
+}
+
+// explainStart names the damaged file when a start (or a restart after a fail-stop) failed
+// on a corrupted record.
+func explainStart(disk *realrt.Disk, err error) error {
 	var ce *raft.CorruptionError
 	if errors.As(err, &ce) {
 		return fmt.Errorf("data file %s is corrupted at offset %d (%v); refusing to start "+
@@ -142,13 +148,19 @@ func (n *node) listenAdmin(addr string) error {
 	return nil
 }
 
-// status reads the node's state on its loop.
+// status reads the node's state on its loop. After a fail-stop (a failed fsync) the node
+// is "down" until the runtime restarts it from the data directory; a restart that failed
+// is the node's failure.
 func (n *node) status() (realcluster.Status, error) {
 	st := realcluster.Status{ID: string(n.id), PID: os.Getpid()}
 	err := n.rt.Do(func() {
 		rn := n.sys.Node(n.id)
 		if rn == nil {
-			st.Failed = "node is not running"
+			st.Role = "down"
+			if err := n.rt.RestartError(); err != nil {
+				st.Failed = "restart after a fail-stop failed: " +
+					explainStart(n.rt.Disk(), err).Error()
+			}
 			return
 		}
 		s := rn.Status()
@@ -162,7 +174,8 @@ func (n *node) status() (realcluster.Status, error) {
 }
 
 // serve runs until SIGTERM or SIGINT (a clean stop, exit 0) or until the node stops itself
-// after a fatal local error (exit 1: a replica that cannot trust its disk must not serve).
+// after a fatal local error or cannot be restarted after a fail-stop (exit 1: a replica
+// that cannot trust its disk must not serve).
 func (n *node) serve(log io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()

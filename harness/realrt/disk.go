@@ -52,6 +52,8 @@ type Disk struct {
 	killed  atomic.Bool
 	// syncDelay stalls every sync by that long (nanoseconds): the slow-disk fault.
 	syncDelay atomic.Int64
+	// syncFaults is how many of the next syncs fail: the failing-disk fault.
+	syncFaults atomic.Int64
 }
 
 var _ nodeapi.Disk = (*Disk)(nil)
@@ -163,6 +165,28 @@ func (d *Disk) Kill() {
 		d.syncs.close()
 	}
 	d.release()
+}
+
+// crash makes the disk lose what a kill -9 of the process loses, while it stays open and
+// locked for the node's next incarnation (a fail-stop; it runs on the loop). A lazy disk
+// does what Kill does, its queued syncs dropped, a running flush stopped between two
+// writes (waiting for that write), its unsynced writes discarded, then reads its image back
+// from the files and takes new syncs. An eager disk loses nothing, as at kill -9: the
+// operating system has every write, and the syncs already asked for still run (their
+// callbacks are the ended incarnation's, and are dropped). A memory disk keeps its files,
+// which live as long as the process.
+func (d *Disk) crash() error {
+	if !d.lazy {
+		return nil
+	}
+	d.killed.Store(true)
+	d.syncs.close()
+	d.mu.Lock()
+	d.pending = nil
+	d.mu.Unlock()
+	d.killed.Store(false)
+	d.syncs = newSyncer()
+	return d.load()
 }
 
 func (d *Disk) release() {

@@ -34,14 +34,24 @@ func (d *Disk) Sync(done func(err error)) {
 		d.mu.Lock()
 		mark := d.nextSeq
 		d.mu.Unlock()
-		if !d.syncs.enqueue(syncJob{run: run(func() error { return d.flush(mark) }),
-			done: complete}) {
+		flush := func() error {
+			if d.takeSyncFault() {
+				return errSyncFault // nothing flushed: the writes stay pending
+			}
+			return d.flush(mark)
+		}
+		if !d.syncs.enqueue(syncJob{run: run(flush), done: complete}) {
 			complete(errDiskClosed)
 		}
 	default:
 		b := d.store.takeDirty()
-		if !d.syncs.enqueue(syncJob{run: run(func() error { return d.store.fsync(b) }),
-			done: complete}) {
+		fsync := func() error {
+			if d.takeSyncFault() {
+				return d.store.settle(b, errSyncFault) // the files stay dirty
+			}
+			return d.store.fsync(b)
+		}
+		if !d.syncs.enqueue(syncJob{run: run(fsync), done: complete}) {
 			complete(errDiskClosed)
 		}
 	}
@@ -91,23 +101,6 @@ func (d *Disk) apply(op diskOp) error {
 	}
 	panic(fmt.Sprintf("realrt: invariant broken: lazy disk op of kind %d", op.kind))
 }
-
-// maxSyncDelay bounds SetSyncDelay, like the simulated disk's latency bound.
-const maxSyncDelay = time.Hour
-
-// SetSyncDelay makes every later Sync take at least d longer (0 ends the stall): the
-// slow-disk fault, for tests of real processes. A stalled sync holds up the syncs after it,
-// as a slow device does. A memory disk ignores it.
-func (d *Disk) SetSyncDelay(delay time.Duration) error {
-	if delay < 0 || delay > maxSyncDelay {
-		return fmt.Errorf("disk: sync delay %v out of range [0, %v]", delay, maxSyncDelay)
-	}
-	d.syncDelay.Store(int64(delay))
-	return nil
-}
-
-// SyncDelay is the stall set by SetSyncDelay.
-func (d *Disk) SyncDelay() time.Duration { return time.Duration(d.syncDelay.Load()) }
 
 // Pending counts the lazy writes not yet flushed (tests check what a kill would lose).
 func (d *Disk) Pending() int {

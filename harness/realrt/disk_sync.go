@@ -41,6 +41,12 @@ func (s *fileStore) fsync(b syncBatch) error {
 	if b.dir && first == nil {
 		first = syncDir(s.dir)
 	}
+	return s.settle(b, first)
+}
+
+// settle ends a sync of batch b that returned first: its references are released, or on
+// failure handed back to the dirty set. It returns first.
+func (s *fileStore) settle(b syncBatch, first error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, h := range b.handles {

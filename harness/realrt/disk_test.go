@@ -135,3 +135,36 @@ func TestSyncDelayStallsSyncs(t *testing.T) {
 	syncNow(t, d)
 	require.Less(t, time.Since(start), 80*time.Millisecond)
 }
+
+// The failing-disk fault fails the next n syncs without making anything durable: the
+// writes stay dirty (eager) or pending (lazy), and the first sync after the fault makes
+// them durable.
+func TestFailSyncsFailsTheNextSyncs(t *testing.T) {
+	for _, lazy := range []bool{false, true} {
+		dir := t.TempDir()
+		d := openDisk(t, dir, lazy)
+		require.Error(t, d.FailSyncs(-1))
+		require.NoError(t, d.Append("f", []byte("a")))
+		require.NoError(t, d.FailSyncs(2))
+		for range 2 {
+			ch := make(chan error, 1)
+			d.Sync(func(err error) { ch <- err })
+			require.ErrorIs(t, <-ch, errSyncFault, "lazy=%v", lazy)
+		}
+		if lazy {
+			require.Equal(t, 1, d.Pending(), "the write is still pending")
+			_, err := os.Stat(filepath.Join(dir, "f"))
+			require.ErrorIs(t, err, os.ErrNotExist)
+		} else {
+			d.store.mu.Lock()
+			require.Len(t, d.store.dirty, 1, "the file is still dirty")
+			d.store.mu.Unlock()
+		}
+		syncNow(t, d)
+		require.Zero(t, d.Pending())
+		b, err := os.ReadFile(filepath.Join(dir, "f"))
+		require.NoError(t, err)
+		require.Equal(t, "a", string(b))
+		d.Close()
+	}
+}

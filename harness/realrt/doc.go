@@ -35,4 +35,14 @@
 // callback on the loop. In lazy mode (the LazyFS idea) writes stay in process memory until
 // a Sync writes them out, so kill -9 of the process loses exactly the unsynced writes, as a
 // power cut would.
+//
+// # Fail-stop
+//
+// The Env implements nodeapi.FailStopper, as the simulated world's does. A node that calls
+// FailStop (the Raft KV does when a Sync fails) ends its incarnation as a crash would: its
+// Env goes inert, its timers and sync callbacks never run, its streams break, a lazy disk
+// loses its unsynced writes; Options.FailStopRestart later (100 ms by default) the endpoint
+// starts a new incarnation from the disk, in the same process, with the System and Boot
+// given to StartNode. A restart whose NewNode fails is logged and reported by
+// Runtime.RestartError, never retried. Stats.FailStops counts them.
 package realrt

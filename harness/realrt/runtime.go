@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
@@ -36,6 +38,10 @@ type Options struct {
 	// SendQueue bounds the frames queued towards each peer (default 1024); Inbox bounds
 	// the datagrams waiting for the loop (default 4096). Past either, datagrams are dropped.
 	SendQueue, Inbox int
+	// FailStopRestart is how long a node that fail-stopped (nodeapi.FailStopper) stays down
+	// before the endpoint starts its next incarnation from the disk: 0 (or less) means the
+	// default, 100 ms, the simulated world's delay. See failstop.go.
+	FailStopRestart time.Duration
 }
 
 // Runtime is one endpoint on the real runtime: its loop goroutine, timers, random stream,
@@ -52,8 +58,13 @@ type Runtime struct {
 	faults  *Faults
 	log     io.Writer
 	logMu   sync.Mutex
-	// node is set on the loop by StartNode or StartClient and read there only.
-	node     nodeapi.Node
+	// cur is the current incarnation's Env (ended from a fail-stop until the restart).
+	cur atomic.Pointer[env]
+	// node is set on the loop by StartNode, StartClient or a restart and read there only;
+	// it is nil while no incarnation runs one.
+	node nodeapi.Node
+	// life is the fail-stop state: the System and Boot to restart with, the counters.
+	life     lifecycle
 	stopOnce sync.Once
 }
 
@@ -79,6 +90,10 @@ func New(o Options) (*Runtime, error) {
 	}
 	rt := &Runtime{id: o.ID, loop: newLoop(o.Inbox), disk: o.Disk, log: o.Log,
 		rng: rand.New(rand.NewPCG(o.Seed, idHash(o.ID))), faults: newFaults(o.Seed ^ 1)}
+	rt.life.delay = o.FailStopRestart
+	if rt.life.delay <= 0 {
+		rt.life.delay = defaultFailStopRestart
+	}
 	rt.timers = newTimerTable(rt.loop)
 	rt.streams = newStreamTable(rt)
 	rt.disk.attach(rt.loop.post)
@@ -86,6 +101,7 @@ func New(o Options) (*Runtime, error) {
 		loop: rt.loop, deliver: rt.deliver, streams: rt.streams, logf: rt.notice,
 		queue: o.SendQueue}
 	rt.faults.changed = rt.streams.breakCut
+	rt.cur.Store(rt.newIncarnation())
 	rt.tr.start()
 	return rt, nil
 }
@@ -125,14 +141,16 @@ func (rt *Runtime) deliver(from nodeapi.NodeID, msg []byte) {
 }
 
 // StartNode creates the node on the loop with sys.NewNode; its error (a corrupted disk,
-// say) is returned as is, so the caller can tell a *raft.CorruptionError apart.
+// say) is returned as is, so the caller can tell a *raft.CorruptionError apart. The endpoint
+// keeps sys and boot: a node that fail-stops is started again with them (failstop.go).
 func (rt *Runtime) StartNode(sys nodeapi.System, boot nodeapi.Boot) (nodeapi.Node, error) {
 	var n nodeapi.Node
 	var err error
 	if derr := rt.loop.do(func() {
-		if n, err = sys.NewNode(rt.Env(), boot); err == nil {
-			rt.node = n
-		}
+		rt.life.sys, rt.life.boot = sys, boot
+		n, err = rt.startIncarnation(func(e *env) (nodeapi.Node, error) {
+			return sys.NewNode(e, boot)
+		})
 	}); derr != nil {
 		return nil, derr
 	}
@@ -140,15 +158,17 @@ func (rt *Runtime) StartNode(sys nodeapi.System, boot nodeapi.Boot) (nodeapi.Nod
 }
 
 // StartClient creates a client endpoint on the loop with sys.NewClient. Its Invoke must be
-// called on the loop too: use Do.
+// called on the loop too: use Do. A client does not fail-stop (failstop.go).
 func (rt *Runtime) StartClient(sys nodeapi.System,
 	servers []nodeapi.NodeID) (nodeapi.Client, error) {
 	var c nodeapi.Client
 	var err error
 	if derr := rt.loop.do(func() {
-		if c, err = sys.NewClient(rt.Env(), servers); err == nil {
-			rt.node = c
-		}
+		var n nodeapi.Node
+		n, err = rt.startIncarnation(func(e *env) (nodeapi.Node, error) {
+			return sys.NewClient(e, servers)
+		})
+		c, _ = n.(nodeapi.Client)
 	}); derr != nil {
 		return nil, derr
 	}
@@ -163,8 +183,9 @@ func (rt *Runtime) Do(fn func()) error { return rt.loop.do(fn) }
 // Post queues fn to run on the loop without waiting; false if the endpoint has stopped.
 func (rt *Runtime) Post(fn func()) bool { return rt.loop.post(fn) }
 
-// Env is the endpoint's nodeapi.Env.
-func (rt *Runtime) Env() nodeapi.Env { return (*env)(rt) }
+// Env is the nodeapi.Env of the endpoint's current incarnation. Between a fail-stop and the
+// restart it is the ended incarnation's, which has no effect.
+func (rt *Runtime) Env() nodeapi.Env { return rt.cur.Load() }
 
 // ID is the endpoint's name.
 func (rt *Runtime) ID() nodeapi.NodeID { return rt.id }
@@ -219,37 +240,6 @@ func (rt *Runtime) shutdown(graceful bool) {
 	} else {
 		rt.disk.Kill()
 	}
-}
-
-// Stats counts what the endpoint's transport did with datagrams, for tests and reports.
-type Stats struct {
-	// Sent counts datagrams queued towards a peer; Received those read from connections.
-	Sent, Received uint64
-	// DroppedQueue counts datagrams lost to full or discarded send queues and to a full
-	// inbox; DroppedFaults those the drop table dropped; NoRoute those for a peer with no
-	// address and no connection to answer on.
-	DroppedQueue, DroppedFaults, NoRoute uint64
-	// BadFrames counts connections ended by a damaged frame; WriteErrors connections ended
-	// by a failed write; Connects connections established (both directions).
-	BadFrames, WriteErrors, Connects uint64
-	// Timers counts the armed timers.
-	Timers int
-}
-
-// Stats returns the endpoint's counters.
-func (rt *Runtime) Stats() Stats {
-	t := rt.tr
-	s := Stats{Sent: t.stats.sent.Load(), Received: t.stats.received.Load(),
-		DroppedFaults: rt.faults.Dropped(), NoRoute: t.stats.noRoute.Load(),
-		BadFrames: t.stats.badFrames.Load(), WriteErrors: t.stats.writeErrors.Load(),
-		Connects: t.stats.connects.Load(), Timers: rt.timers.pending()}
-	s.DroppedQueue = rt.loop.droppedMsgs.Load()
-	t.mu.Lock()
-	for _, l := range t.links {
-		s.DroppedQueue += l.out.dropped.Load()
-	}
-	t.mu.Unlock()
-	return s
 }
 
 // Connected reports whether the endpoint's link to peer has a connection up (false for a

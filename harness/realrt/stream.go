@@ -49,6 +49,9 @@ type streamEnd struct {
 	peer nodeapi.NodeID
 	h    nodeapi.StreamHandler
 	out  *outbox
+	// inc is the incarnation whose handler h is (set with h, on the loop): its callbacks
+	// run only while that incarnation lives.
+	inc *env
 	// ended is touched on the loop only: once set, queued Data callbacks are dropped.
 	ended bool
 
@@ -63,8 +66,9 @@ type streamEnd struct {
 
 var _ nodeapi.Stream = (*streamEnd)(nil)
 
-func (tab *streamTable) newEnd(peer nodeapi.NodeID, h nodeapi.StreamHandler) *streamEnd {
-	e := &streamEnd{tab: tab, peer: peer, h: h, out: newOutbox(streamQueue)}
+func (tab *streamTable) newEnd(inc *env, peer nodeapi.NodeID,
+	h nodeapi.StreamHandler) *streamEnd {
+	e := &streamEnd{tab: tab, peer: peer, h: h, inc: inc, out: newOutbox(streamQueue)}
 	tab.mu.Lock()
 	tab.live[e] = struct{}{}
 	tab.mu.Unlock()
@@ -77,9 +81,10 @@ func (tab *streamTable) forget(e *streamEnd) {
 	tab.mu.Unlock()
 }
 
-// dial implements Env.Dial.
-func (tab *streamTable) dial(to nodeapi.NodeID, h nodeapi.StreamHandler) nodeapi.Stream {
-	e := tab.newEnd(to, h)
+// dial implements Env.Dial for incarnation inc.
+func (tab *streamTable) dial(inc *env, to nodeapi.NodeID,
+	h nodeapi.StreamHandler) nodeapi.Stream {
+	e := tab.newEnd(inc, to, h)
 	t := tab.rt.tr
 	addr, ok := t.addrs[to]
 	switch {
@@ -203,9 +208,40 @@ func (e *streamEnd) tell(err error) {
 	e.told = true
 	e.mu.Unlock()
 	e.tab.rt.loop.post(func() {
+		if !e.inc.live() {
+			return // the incarnation ended: its handler hears nothing more
+		}
 		e.ended = true
 		e.h.Closed(e, err)
 	})
+}
+
+// deadStream is what Dial gives an ended incarnation: a stream already closed, whose
+// handler is never called.
+func deadStream(to nodeapi.NodeID) nodeapi.Stream {
+	return &streamEnd{peer: to, closed: true, told: true, err: nodeapi.ErrStreamClosed}
+}
+
+// crash breaks every stream of incarnation inc as a crash would: no handler of inc hears
+// anything more, and each peer sees its connection end without a close frame
+// (ErrPeerCrashed). It runs on the loop.
+func (tab *streamTable) crash(inc *env) {
+	for _, e := range tab.snapshot() {
+		e.mu.Lock()
+		if e.inc != inc {
+			e.mu.Unlock()
+			continue
+		}
+		e.closed, e.told, e.ended = true, true, true
+		if e.err == nil {
+			e.err = nodeapi.ErrPeerCrashed // a dial still under way drops its connection
+		}
+		nc := e.nc
+		e.mu.Unlock()
+		if nc != nil {
+			nc.Close()
+		}
+	}
 }
 
 // breakCut breaks every stream whose path the drop table now cuts.

@@ -77,7 +77,7 @@ func (e *streamEnd) read(nc net.Conn, br *bufio.Reader) {
 			return
 		case kind == kindStreamData:
 			l.post(func() {
-				if !e.ended {
+				if !e.ended && e.inc.live() {
 					e.h.Data(e, body)
 				}
 			})
@@ -107,7 +107,7 @@ func (e *streamEnd) peerClosed(body []byte) {
 // accepted runs a stream dialed to us: the node's Accept decides on the loop, then the
 // stream runs on this goroutine.
 func (tab *streamTable) accepted(nc net.Conn, br *bufio.Reader, from nodeapi.NodeID) {
-	e := tab.newEnd(from, nil)
+	e := tab.newEnd(nil, from, nil)
 	e.accepting = true
 	decided := make(chan bool, 1)
 	if !tab.rt.loop.post(func() { decided <- e.accept() }) {
@@ -139,7 +139,7 @@ func (e *streamEnd) accept() bool {
 		return false
 	}
 	e.mu.Lock()
-	e.h, e.accepting = h, false
+	e.h, e.inc, e.accepting = h, e.tab.rt.cur.Load(), false
 	e.out.offer(appendFrame(nil, kindStreamAccept))
 	for _, f := range e.early {
 		e.out.offer(f)

@@ -53,6 +53,7 @@ type acceptor struct {
 	refuse bool
 	log    *streamLog
 	s      nodeapi.Stream
+	all    []nodeapi.Stream // every stream accepted, in order
 }
 
 func (a *acceptor) HandleMessage(nodeapi.NodeID, []byte) {}
@@ -62,6 +63,7 @@ func (a *acceptor) Accept(s nodeapi.Stream) nodeapi.StreamHandler {
 		return nil
 	}
 	a.s = s
+	a.all = append(a.all, s)
 	return a.log
 }
 

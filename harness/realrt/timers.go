@@ -86,10 +86,16 @@ func (t *timerTable) pending() int {
 }
 
 // stopAll cancels every timer and refuses new ones: the endpoint is going away.
-func (t *timerTable) stopAll() {
+func (t *timerTable) stopAll() { t.cancel(true) }
+
+// cancelAll cancels every armed timer (an incarnation ended) and keeps taking new ones.
+func (t *timerTable) cancelAll() { t.cancel(false) }
+
+func (t *timerTable) cancel(refuse bool) {
 	t.mu.Lock()
 	live := t.live
-	t.live, t.done = map[uint64]*time.Timer{}, true
+	t.live = map[uint64]*time.Timer{}
+	t.done = t.done || refuse
 	t.mu.Unlock()
 	for _, wt := range live {
 		if wt != nil {
