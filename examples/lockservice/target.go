@@ -26,6 +26,7 @@ var Target = fuzz.Target{
 	Workload: Workload,
 	Clients:  Clients,
 	Tune:     tune,
+	Events:   lockd.Events(),
 }
 
 func newSystem(knobs map[string]int64) (harness.System, error) {

@@ -69,6 +69,7 @@ func (n *Node) truncate(from uint64) {
 		panic("lockd: " + string(n.id) + " would truncate committed entry " +
 			FormatToken(from) + " (commit " + FormatToken(n.commit) + ")")
 	}
+	n.reached(EventTruncate)
 	n.log = n.log[:from-1]
 	n.sync.synced = min(n.sync.synced, from-1)
 	n.sync.mark = min(n.sync.mark, from-1)

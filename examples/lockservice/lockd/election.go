@@ -79,6 +79,7 @@ func (n *Node) handleVote(from nodeapi.NodeID, m *message) {
 		n.vote = from
 		n.persistHard()
 	}
+	n.reached(EventVoteGrant)
 	n.resetElection()
 	term := n.term
 	n.whenDurable(func() {
@@ -115,6 +116,10 @@ func (n *Node) becomeLeader() {
 	}
 	if n.audit != nil {
 		n.audit.becameLeader(n)
+	}
+	n.reached(EventLeader)
+	if n.lastIndex() > n.commit {
+		n.reached(EventLeaderBehind)
 	}
 	note := fmt.Sprintf("%s leads term %d", n.id, n.term)
 	n.env.Logf("lockd: %s", note)

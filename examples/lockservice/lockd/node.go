@@ -71,6 +71,9 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if st.tornTail {
+		nodeapi.Reach(env, EventTornTail)
+	}
 	n := &Node{env: env, cfg: cfg, id: env.ID(), term: st.term, vote: st.vote, log: st.log,
 		wal: wal{disk: env.Disk()}, sm: newStateMachine(), waiters: map[uint64]waiter{}}
 	for _, p := range boot.Peers {
@@ -173,6 +176,7 @@ func (n *Node) becomeFollower(term uint64, lead nodeapi.NodeID) {
 	}
 	if n.role == leader {
 		n.env.Logf("lockd: %s steps down in term %d", n.id, n.term)
+		n.reached(EventStepDown)
 	}
 	n.role, n.leader, n.votes, n.progress = follower, lead, nil, nil
 	clear(n.waiters) // their clients retry elsewhere; sessions make the retry safe

@@ -30,6 +30,8 @@ type durable struct {
 	term uint64
 	vote nodeapi.NodeID
 	log  []Entry
+	// tornTail: recovery dropped an incomplete frame at the end of the log.
+	tornTail bool
 }
 
 // readAttempts is how often recovery reads the file before it believes a checksum failure:
@@ -56,6 +58,7 @@ func recoverDisk(disk nodeapi.Disk) (*durable, error) {
 			if err := disk.Truncate(WALFile, good); err != nil {
 				return nil, fmt.Errorf("lockd: dropping the torn tail of %s: %w", WALFile, err)
 			}
+			st.tornTail = true
 		}
 		return st, nil
 	}

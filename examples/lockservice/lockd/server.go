@@ -51,6 +51,9 @@ func (n *Node) apply() {
 		if n.audit != nil {
 			n.audit.applied(n, n.applied, grant)
 		}
+		if grant != nil && n.role == leader {
+			n.reached(EventGrant)
+		}
 		if !answers {
 			continue
 		}
