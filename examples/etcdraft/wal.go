@@ -157,9 +157,12 @@ func (w *wal) write(ents []*pb.Entry, hs *pb.HardState) error {
 // synced.
 func (w *wal) rotate(snap *pb.Snapshot, ents []*pb.Entry, hs *pb.HardState) ([]uint64, error) {
 	old := w.segments()
-	next := uint64(1)
+	// Numbers only grow within an incarnation: a segment whose creation a failed sync lost
+	// (fsyncgate) is missing from the list, and reusing its number would make the new,
+	// current segment one of the superseded ones that the next successful sync removes.
+	next := w.cur + 1
 	if len(old) > 0 {
-		next = old[len(old)-1] + 1
+		next = max(next, old[len(old)-1]+1)
 	}
 	buf := appendSegmentRecord(w.buf[:0], next)
 	if snap != nil {
