@@ -57,6 +57,7 @@ func (n *Node) applyConfChange(e *pb.Entry) {
 		n.names.learn(ctx.name)
 	}
 	n.confState = n.rn.ApplyConfChange(&cc)
+	n.reached(EventConfApply)
 	if err == nil {
 		n.srv.confApplied(&ctx) // before observe: a removed leader steps down there
 	}

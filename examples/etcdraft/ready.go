@@ -49,7 +49,13 @@ func (n *Node) persist(rd *raft.Ready) (bool, error) {
 	}
 	n.chk.writing(rd.Entries)
 	if !raft.IsEmptySnap(rd.Snapshot) {
+		n.reached(EventSnapshotInstall)
 		return true, n.installSnapshot(rd)
+	}
+	if len(rd.Entries) > 0 {
+		if last, err := n.storage.LastIndex(); err == nil && rd.Entries[0].GetIndex() <= last {
+			n.reached(EventTruncate)
+		}
 	}
 	if err := n.storage.Append(rd.Entries); err != nil {
 		return false, err
@@ -193,6 +199,9 @@ func (n *Node) observe(m *pb.Message) {
 	if changed {
 		n.roleChanged(wasLeader)
 	}
+	if voted {
+		n.reached(EventVoteGrant)
+	}
 	if changed || contact || voted {
 		n.elections.reset()
 	}
@@ -209,9 +218,14 @@ func (n *Node) roleChanged(wasLeader bool) {
 	if n.state == raft.StateLeader && !wasLeader {
 		n.leaderFrom = 0
 		n.annotate(fmt.Sprintf("leader of term %d", n.term))
+		n.reached(EventLeader)
+		if last, err := n.storage.LastIndex(); err == nil && last > n.rn.BasicStatus().GetCommit() {
+			n.reached(EventLeaderBehind)
+		}
 	}
 	if wasLeader && n.state != raft.StateLeader {
 		n.srv.lostLeadership()
+		n.reached(EventStepDown)
 	}
 }
 

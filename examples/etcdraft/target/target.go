@@ -23,10 +23,11 @@ const Name = "etcd-raft"
 // over etcd's flow control, PreVote, heartbeats, Ready paging and snapshots. Hand it to
 // fuzz.Target.Properties, fuzz.Target.Regressions or cli.Main.
 var EtcdRaft = fuzz.Target{
-	Name:  Name,
-	Doc:   "go.etcd.io/raft/v3 v3.7.0 through RawNode as a key-value store (examples/etcdraft)",
-	New:   New,
-	Knobs: Knobs,
+	Name:   Name,
+	Doc:    "go.etcd.io/raft/v3 v3.7.0 through RawNode as a key-value store (examples/etcdraft)",
+	New:    New,
+	Knobs:  Knobs,
+	Events: etcdraft.Events(),
 }
 
 // Knobs are the settings scenarios vary; each knob's first value is the default.
