@@ -80,6 +80,12 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	}
 	slices.Sort(n.peers)
 	n.annot, _ = env.(nodeapi.Annotator)
+	if st.torn {
+		nodeapi.Reach(env, EventTornTail)
+	}
+	if st.reread {
+		nodeapi.Reach(env, EventReread)
+	}
 	// What was read may sit in a cache and not yet be durable on a real disk: one Sync
 	// before this incarnation counts its log as synced.
 	n.whenDurable(func() {})
@@ -161,12 +167,18 @@ func (n *Node) tick() {
 		return
 	}
 	if n.elapsed >= n.timeout {
+		if n.role == candidate {
+			nodeapi.Reach(n.env, EventCandidateTimeout)
+		}
 		n.startPreVote()
 	}
 }
 
 // becomeFollower enters term (a newer one resets the vote, durably) under lead.
 func (n *Node) becomeFollower(term uint64, lead nodeapi.NodeID) {
+	if n.role == leader && term > n.term {
+		nodeapi.Reach(n.env, EventDeposed)
+	}
 	if term > n.term {
 		n.term, n.vote = term, ""
 		n.persistHard()

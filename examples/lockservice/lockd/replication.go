@@ -140,6 +140,9 @@ func (n *Node) maybeCommit() {
 	slices.Sort(matches)
 	c := matches[len(matches)-1-len(matches)/2]
 	if c > n.commit && n.termAt(c) == n.term {
+		if n.termAt(n.commit+1) < n.term {
+			nodeapi.Reach(n.env, EventCommitOlderTerm)
+		}
 		n.commit = c
 		n.apply()
 	}
