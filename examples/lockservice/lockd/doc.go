@@ -43,4 +43,12 @@
 // (Election Safety, Leader Completeness, State Machine Safety by state digest, and the
 // fencing rule that each token of a lock is granted once, in log order), convergence,
 // the current leader, and node lifecycle.
+//
+// # Events
+//
+// A node reports the protocol's fragile moments through nodeapi.Reach (events.go lists
+// them: an election won with uncommitted entries, a conflicting suffix truncated while a
+// sync covers it, a fencing token granted across a leader change, a torn tail dropped on
+// recovery, ...). The simulator fires trigger faults on them and counts them as coverage;
+// any other runtime ignores them.
 package lockd

@@ -42,6 +42,7 @@ func (n *Node) synced(err error) {
 		return
 	}
 	if err != nil {
+		nodeapi.Reach(n.env, EventSyncFailed)
 		if fs, ok := n.env.(nodeapi.FailStopper); ok {
 			n.Stop()
 			fs.FailStop("sync failed: " + err.Error())
@@ -69,7 +70,10 @@ func (n *Node) truncate(from uint64) {
 		panic("lockd: " + string(n.id) + " would truncate committed entry " +
 			FormatToken(from) + " (commit " + FormatToken(n.commit) + ")")
 	}
-	n.reached(EventTruncate)
+	nodeapi.Reach(n.env, EventTruncate)
+	if n.sync.inFlight && from <= n.sync.mark {
+		nodeapi.Reach(n.env, EventTruncateSyncing)
+	}
 	n.log = n.log[:from-1]
 	n.sync.synced = min(n.sync.synced, from-1)
 	n.sync.mark = min(n.sync.mark, from-1)

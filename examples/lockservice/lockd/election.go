@@ -29,6 +29,9 @@ func (n *Node) startPreVote() {
 // handlePreVote answers without changing anything: a yes promises nothing.
 func (n *Node) handlePreVote(from nodeapi.NodeID, m *message) {
 	grant := m.Term > n.term && !n.inLease() && n.upToDate(m.LastIndex, m.LastTerm)
+	if !grant {
+		n.noteLeaseRefusal(m)
+	}
 	n.send(from, &message{Type: msgPreVoteResp, Term: n.term, Granted: grant})
 }
 
@@ -72,14 +75,15 @@ func (n *Node) handleVote(from nodeapi.NodeID, m *message) {
 	grant := m.Term == n.term && (n.vote == "" || n.vote == from) &&
 		n.upToDate(m.LastIndex, m.LastTerm)
 	if !grant {
+		n.noteLeaseRefusal(m)
 		n.send(from, &message{Type: msgVoteResp, Term: n.term})
 		return
 	}
 	if n.vote == "" {
 		n.vote = from
 		n.persistHard()
+		nodeapi.Reach(n.env, EventVoteGrant)
 	}
-	n.reached(EventVoteGrant)
 	n.resetElection()
 	term := n.term
 	n.whenDurable(func() {
@@ -87,6 +91,14 @@ func (n *Node) handleVote(from nodeapi.NodeID, m *message) {
 			n.send(from, &message{Type: msgVoteResp, Term: term, Granted: true})
 		}
 	})
+}
+
+// noteLeaseRefusal reports a refused request of a later term from an up-to-date
+// candidate: only the lease stood in its way.
+func (n *Node) noteLeaseRefusal(m *message) {
+	if m.Term > n.term && n.inLease() && n.upToDate(m.LastIndex, m.LastTerm) {
+		nodeapi.Reach(n.env, EventLeaseRefusal)
+	}
 }
 
 // handleVoteResp counts distinct voters: a duplicated grant is still one vote.
@@ -108,6 +120,10 @@ func (n *Node) upToDate(lastIndex, lastTerm uint64) bool {
 }
 
 func (n *Node) becomeLeader() {
+	nodeapi.Reach(n.env, EventLeader)
+	if n.commit < n.lastIndex() {
+		nodeapi.Reach(n.env, EventLeaderUncommitted)
+	}
 	n.role, n.leader, n.votes = leader, n.id, nil
 	n.elapsed, n.heartbeat = 0, 0
 	n.progress = map[nodeapi.NodeID]*progress{}
@@ -116,10 +132,6 @@ func (n *Node) becomeLeader() {
 	}
 	if n.audit != nil {
 		n.audit.becameLeader(n)
-	}
-	n.reached(EventLeader)
-	if n.lastIndex() > n.commit {
-		n.reached(EventLeaderBehind)
 	}
 	note := fmt.Sprintf("%s leads term %d", n.id, n.term)
 	n.env.Logf("lockd: %s", note)
@@ -152,6 +164,7 @@ func (n *Node) leaderTick() {
 		}
 	}
 	if active <= (len(n.peers)+1)/2 {
+		nodeapi.Reach(n.env, EventQuorumLost)
 		n.becomeFollower(n.term, "")
 	}
 }

@@ -5,10 +5,12 @@ import (
 )
 
 // lockState is one lock: its holder ("" when free) and the last token granted, which
-// survives a release so that the next grant is larger.
+// survives a release so that the next grant is larger, with the term of the entry that
+// granted it.
 type lockState struct {
 	owner string
 	token uint64
+	term  uint64
 }
 
 // session remembers the latest command of one client incarnation and its result, so that a
@@ -55,22 +57,28 @@ func (sm *stateMachine) cached(sess, seq uint64) (nodeapi.Result, bool) {
 // apply runs the committed entry at index. answers reports whether res is the answer to
 // the entry's command: true when it took effect now or is a retry of the session's latest
 // command; false for a no-op and for an older retry (its client has moved on, and it has no
-// effect). grant is set for a new fencing token.
+// effect). grant is set for a new fencing token. event names the protocol event applying
+// the entry reached, "" for none: EventDuplicateCommand or EventTokenNewTerm.
 func (sm *stateMachine) apply(index uint64, e *Entry) (res nodeapi.Result, answers bool,
-	grant *Grant) {
+	grant *Grant, event string) {
 	defer func() { sm.digest = sm.mix(sm.digest, index, e) }()
 	if e.Op.Kind == 0 {
-		return nodeapi.Result{}, false, nil
+		return nodeapi.Result{}, false, nil, ""
 	}
 	if s := sm.sessions[e.Session]; s != nil && e.Seq <= s.seq {
-		return s.result, e.Seq == s.seq, nil
+		return s.result, e.Seq == s.seq, nil, EventDuplicateCommand
 	}
 	res, grant = sm.execute(e.Op)
 	if grant != nil {
 		grant.Index = index
+		l := sm.locks[e.Op.Key]
+		if grant.Token > 1 && e.Term > l.term {
+			event = EventTokenNewTerm
+		}
+		l.term = e.Term
 	}
 	sm.remember(e.Session, &session{seq: e.Seq, result: res, index: index})
-	return res, true, grant
+	return res, true, grant, event
 }
 
 // mix folds the state of the lock an entry touched into the running digest, FNV-1a style.

@@ -12,7 +12,8 @@ func smStep(sm *stateMachine, index, seq uint64, kind nodeapi.Kind, lock, owner 
 	nodeapi.Result, bool, *Grant) {
 	e := Entry{Term: 1, Session: 1, Seq: seq, Op: nodeapi.Op{Kind: kind, Key: lock,
 		Value: owner}}
-	return sm.apply(index, &e)
+	res, answers, g, _ := sm.apply(index, &e)
+	return res, answers, g
 }
 
 func TestLockSemantics(t *testing.T) {

@@ -71,9 +71,6 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.tornTail {
-		nodeapi.Reach(env, EventTornTail)
-	}
 	n := &Node{env: env, cfg: cfg, id: env.ID(), term: st.term, vote: st.vote, log: st.log,
 		wal: wal{disk: env.Disk()}, sm: newStateMachine(), waiters: map[uint64]waiter{}}
 	for _, p := range boot.Peers {
@@ -83,6 +80,12 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	}
 	slices.Sort(n.peers)
 	n.annot, _ = env.(nodeapi.Annotator)
+	if st.torn {
+		nodeapi.Reach(env, EventTornTail)
+	}
+	if st.reread {
+		nodeapi.Reach(env, EventReread)
+	}
 	// What was read may sit in a cache and not yet be durable on a real disk: one Sync
 	// before this incarnation counts its log as synced.
 	n.whenDurable(func() {})
@@ -164,19 +167,24 @@ func (n *Node) tick() {
 		return
 	}
 	if n.elapsed >= n.timeout {
+		if n.role == candidate {
+			nodeapi.Reach(n.env, EventCandidateTimeout)
+		}
 		n.startPreVote()
 	}
 }
 
 // becomeFollower enters term (a newer one resets the vote, durably) under lead.
 func (n *Node) becomeFollower(term uint64, lead nodeapi.NodeID) {
+	if n.role == leader && term > n.term {
+		nodeapi.Reach(n.env, EventDeposed)
+	}
 	if term > n.term {
 		n.term, n.vote = term, ""
 		n.persistHard()
 	}
 	if n.role == leader {
 		n.env.Logf("lockd: %s steps down in term %d", n.id, n.term)
-		n.reached(EventStepDown)
 	}
 	n.role, n.leader, n.votes, n.progress = follower, lead, nil, nil
 	clear(n.waiters) // their clients retry elsewhere; sessions make the retry safe

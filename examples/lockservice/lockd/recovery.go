@@ -25,13 +25,14 @@ func (e *CorruptionError) Error() string {
 // Unwrap returns what was wrong with the record.
 func (e *CorruptionError) Unwrap() error { return e.Err }
 
-// durable is what recovery found: the hard state and the log.
+// durable is what recovery found: the hard state and the log, and whether it dropped a
+// torn tail or read the file again after a checksum failure (for the node's events).
 type durable struct {
-	term uint64
-	vote nodeapi.NodeID
-	log  []Entry
-	// tornTail: recovery dropped an incomplete frame at the end of the log.
-	tornTail bool
+	term   uint64
+	vote   nodeapi.NodeID
+	log    []Entry
+	torn   bool
+	reread bool
 }
 
 // readAttempts is how often recovery reads the file before it believes a checksum failure:
@@ -43,7 +44,7 @@ const readAttempts = 3
 // truncates a torn tail so that later appends follow whole frames.
 func recoverDisk(disk nodeapi.Disk) (*durable, error) {
 	var err error
-	for range readAttempts {
+	for attempt := range readAttempts {
 		var st *durable
 		var good, size int
 		st, good, size, err = replay(disk)
@@ -58,8 +59,8 @@ func recoverDisk(disk nodeapi.Disk) (*durable, error) {
 			if err := disk.Truncate(WALFile, good); err != nil {
 				return nil, fmt.Errorf("lockd: dropping the torn tail of %s: %w", WALFile, err)
 			}
-			st.tornTail = true
 		}
+		st.torn, st.reread = good < size, attempt > 0
 		return st, nil
 	}
 	return nil, err

@@ -141,7 +141,7 @@ func (n *Node) maybeCommit() {
 	c := matches[len(matches)-1-len(matches)/2]
 	if c > n.commit && n.termAt(c) == n.term {
 		if n.termAt(n.commit+1) < n.term {
-			n.reached(EventCommitOlderTerm)
+			nodeapi.Reach(n.env, EventCommitOlderTerm)
 		}
 		n.commit = c
 		n.apply()

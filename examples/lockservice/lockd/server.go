@@ -47,12 +47,12 @@ func (n *Node) apply() {
 	for n.applied < n.commit {
 		n.applied++
 		e := &n.log[n.applied-1]
-		res, answers, grant := n.sm.apply(n.applied, e)
+		res, answers, grant, event := n.sm.apply(n.applied, e)
 		if n.audit != nil {
 			n.audit.applied(n, n.applied, grant)
 		}
-		if grant != nil && n.role == leader {
-			n.reached(EventGrant)
+		if event != "" && n.role == leader {
+			nodeapi.Reach(n.env, event) // the moment its client hears of it
 		}
 		if !answers {
 			continue
