@@ -14,25 +14,33 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// proc is a raftkv process started by a test, with its combined output.
+// proc is a raftkv process started by a test, with its combined output (the embedded
+// lockedBuffer, which the process writes while the test reads).
 type proc struct {
+	lockedBuffer
 	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer
 	done chan struct{}
 	code int
 }
 
-func (p *proc) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.Write(b)
+func (p *proc) output() string { return p.String() }
+
+// lockedBuffer is a log the test reads while the server writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
 }
 
-func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startProc(t *testing.T, args ...string) *proc {
