@@ -3,9 +3,12 @@ package fuzz_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The built-in target lists exactly the message kinds its system labels, and hands them to
@@ -14,7 +17,7 @@ import (
 func TestTargetOptionsListMessageKinds(t *testing.T) {
 	sys, err := fuzz.RaftKV.New(nil)
 	require.NoError(t, err)
-	lab, ok := sys.(harness.MessageLabeler)
+	lab, ok := sys.(nodeapi.MessageLabeler)
 	require.True(t, ok, "the Raft KV labels its messages")
 	require.Equal(t, lab.MessageKinds(), fuzz.RaftKV.MessageKinds)
 	kinds := fuzz.RaftKV.Options().MessageKinds
@@ -23,10 +26,10 @@ func TestTargetOptionsListMessageKinds(t *testing.T) {
 	require.NotEqual(t, "changed", fuzz.RaftKV.MessageKinds[0], "options hold a copy")
 
 	echo := fuzz.Target{Name: "echo",
-		New: func(map[string]int64) (harness.System, error) { return &echoSystem{}, nil }}
+		New: func(map[string]int64) (nodeapi.System, error) { return &echoSystem{}, nil }}
 	require.Empty(t, echo.Options().MessageKinds)
-	require.Contains(t, echo.Options().Kinds, harness.FaultHold)
-	require.Contains(t, echo.Options().Kinds, harness.FaultReplay)
+	require.Contains(t, echo.Options().Kinds, scenario.FaultHold)
+	require.Contains(t, echo.Options().Kinds, scenario.FaultReplay)
 }
 
 // Campaign scenarios of the Raft KV with holds and replays aimed at one kind of message
@@ -48,9 +51,9 @@ func TestMessageAgeScenariosAreDeterministic(t *testing.T) {
 	}
 }
 
-func agesOneKind(s harness.Scenario) bool {
+func agesOneKind(s scenario.Scenario) bool {
 	for _, f := range s.Faults {
-		if (f.Kind == harness.FaultHold || f.Kind == harness.FaultReplay) && f.MsgKind != "" {
+		if (f.Kind == scenario.FaultHold || f.Kind == scenario.FaultReplay) && f.MsgKind != "" {
 			return true
 		}
 	}

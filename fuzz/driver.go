@@ -7,11 +7,13 @@ import (
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/shrink"
 )
 
 // sameFailure is the shrinking criterion: a candidate still fails, in the same class.
-func (tg Target) sameFailure(class harness.FailureClass) func(harness.Scenario) bool {
-	return func(c harness.Scenario) bool {
+func (tg Target) sameFailure(class harness.FailureClass) func(scenario.Scenario) bool {
+	return func(c scenario.Scenario) bool {
 		res, err := tg.Run(c, harness.RunOptions{TraceTail: 1})
 		return err == nil && res.Failure != nil && res.Failure.Class == class
 	}
@@ -19,16 +21,16 @@ func (tg Target) sameFailure(class harness.FailureClass) func(harness.Scenario) 
 
 // Shrunk is a failure reduced to a minimal scenario, with the result of running it.
 type Shrunk struct {
-	Scenario harness.Scenario
+	Scenario scenario.Scenario
 	Result   *harness.RunResult
 	Runs     int
 }
 
 // Shrink reduces s, which failed with class, by structure (harness.Shrink) within maxRuns
 // runs, and reruns the minimal scenario for its full result.
-func (tg Target) Shrink(s harness.Scenario, class harness.FailureClass,
+func (tg Target) Shrink(s scenario.Scenario, class harness.FailureClass,
 	maxRuns int) (Shrunk, error) {
-	min, runs := harness.ShrinkFor(s, tg.workload(), tg.sameFailure(class), maxRuns)
+	min, runs := shrink.ShrinkFor(s, tg.workload(), tg.sameFailure(class), maxRuns)
 	res, err := tg.Run(min, harness.RunOptions{})
 	if err != nil {
 		return Shrunk{}, err

@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // A fuzz target that skips its inputs fuzzes nothing: rapid skips an input that runs out
@@ -84,8 +85,8 @@ func TestFuzzScenarioSkipsFewInputs(t *testing.T) {
 }
 
 // drawScenario draws the scenario FuzzScenario runs for input, without running it.
-func drawScenario(t *testing.T, input []byte) (harness.Scenario, bool) {
-	var s harness.Scenario
+func drawScenario(t *testing.T, input []byte) (scenario.Scenario, bool) {
+	var s scenario.Scenario
 	drawn := false
 	draw := rapid.MakeFuzz(func(rt *rapid.T) {
 		s = generators.Scenario(fuzz.Options()).Draw(rt, "scenario")
@@ -99,7 +100,7 @@ func drawScenario(t *testing.T, input []byte) (harness.Scenario, bool) {
 // crash storm and message-age faults, so that `go test` alone runs FuzzScenario over faulty
 // clusters.
 func TestFuzzScenarioCorpusDrawsFaults(t *testing.T) {
-	kinds := map[harness.FaultKind]int{}
+	kinds := map[scenario.FaultKind]int{}
 	for name, in := range readCorpus(t, corpusDir) {
 		s, ok := drawScenario(t, in)
 		require.True(t, ok, "%s: rapid skipped the input", name)
@@ -109,8 +110,8 @@ func TestFuzzScenarioCorpusDrawsFaults(t *testing.T) {
 		}
 	}
 	t.Logf("fault kinds in the corpus: %v", kinds)
-	for _, k := range []harness.FaultKind{harness.FaultAddVoter, harness.FaultCrashStorm,
-		harness.FaultCrash, harness.FaultPartition, harness.FaultHold, harness.FaultReplay} {
+	for _, k := range []scenario.FaultKind{scenario.FaultAddVoter, scenario.FaultCrashStorm,
+		scenario.FaultCrash, scenario.FaultPartition, scenario.FaultHold, scenario.FaultReplay} {
 		require.Positive(t, kinds[k], "no %s in the committed corpus", k)
 	}
 }

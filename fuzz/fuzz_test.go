@@ -6,6 +6,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // fuzzClasses are the failures FuzzScenario reports: every class is a finding.
@@ -30,22 +31,22 @@ func FuzzScenario(f *testing.F) {
 func FuzzDecodeScenario(f *testing.F) {
 	var buf bytes.Buffer
 	s := fuzz.RaftKV.ScenarioForSeed(1, fuzz.Options())
-	if err := harness.EncodeScenario(&buf, s); err != nil {
+	if err := scenario.EncodeScenario(&buf, s); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
 	f.Add([]byte(`{"version": 1}`))
 	f.Add([]byte(`{"version": 2, "faults": [{"kind": "crash"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := harness.DecodeScenario(bytes.NewReader(data))
+		s, err := scenario.DecodeScenario(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
 		var out bytes.Buffer
-		if err := harness.EncodeScenario(&out, s); err != nil {
+		if err := scenario.EncodeScenario(&out, s); err != nil {
 			t.Fatalf("accepted scenario does not encode: %v", err)
 		}
-		if _, err := harness.DecodeScenario(&out); err != nil {
+		if _, err := scenario.DecodeScenario(&out); err != nil {
 			t.Fatalf("accepted scenario does not decode after encoding: %v", err)
 		}
 	})

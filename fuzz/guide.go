@@ -8,6 +8,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Features are the coverage features of a run, sorted: every event the nodes reported
@@ -42,7 +43,7 @@ type Corpus struct {
 }
 
 type corpusEntry struct {
-	s        harness.Scenario
+	s        scenario.Scenario
 	features []string
 }
 
@@ -57,7 +58,7 @@ func (c *Corpus) Features() int { return len(c.seen) }
 
 // Add records a finished run of s with features fs; it keeps s when one of fs is new,
 // and reports whether it did.
-func (c *Corpus) Add(s harness.Scenario, fs []string) bool {
+func (c *Corpus) Add(s scenario.Scenario, fs []string) bool {
 	fresh := false
 	for _, f := range fs {
 		if c.seen[f] == 0 {
@@ -103,7 +104,7 @@ func (c *Corpus) Snapshot() *Snapshot {
 }
 
 // Pick draws a scenario of the snapshot by weight.
-func (sn *Snapshot) Pick(rng *rand.Rand) harness.Scenario {
+func (sn *Snapshot) Pick(rng *rand.Rand) scenario.Scenario {
 	x := rng.Float64() * sn.cum[len(sn.cum)-1]
 	i, _ := slices.BinarySearch(sn.cum, x)
 	return sn.entries[min(i, len(sn.entries)-1)].s
@@ -113,8 +114,8 @@ func (sn *Snapshot) Pick(rng *rand.Rand) harness.Scenario {
 // corpus scenario, so that faults which reached something rare spread, and half the time a
 // fresh draw with parent's cluster size, so that mutations also reach fault shapes (a
 // pattern's members, a trigger's action) that no corpus scenario holds yet.
-func (tg Target) donor(parent harness.Scenario, rng *rand.Rand, o generators.Options,
-	c *Snapshot) harness.Scenario {
+func (tg Target) donor(parent scenario.Scenario, rng *rand.Rand, o generators.Options,
+	c *Snapshot) scenario.Scenario {
 	if rng.IntN(2) == 0 {
 		return c.Pick(rng)
 	}
@@ -127,7 +128,7 @@ func (tg Target) donor(parent harness.Scenario, rng *rand.Rand, o generators.Opt
 // mutation of a corpus scenario, with a donor of faults (see donor). A mutation the target
 // refuses is drawn again, up to four times, before the fresh draw is used. It is
 // deterministic in seed and the snapshot (nil: an empty corpus).
-func (tg Target) GuidedScenario(seed uint64, o generators.Options, c *Snapshot) harness.Scenario {
+func (tg Target) GuidedScenario(seed uint64, o generators.Options, c *Snapshot) scenario.Scenario {
 	rng := rand.New(rand.NewPCG(seed, 0x4755494445)) // "GUIDE"
 	if c == nil || rng.IntN(2) == 0 {
 		return tg.ScenarioForSeed(seed, o)

@@ -4,9 +4,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 func TestFeaturesBucketCountsAndSteps(t *testing.T) {
@@ -20,9 +22,9 @@ func TestFeaturesBucketCountsAndSteps(t *testing.T) {
 
 func TestCorpusKeepsOnlyWhatIsNew(t *testing.T) {
 	c := fuzz.NewCorpus()
-	require.True(t, c.Add(harness.Scenario{Seed: 1}, []string{"a#1", "b#1"}))
-	require.False(t, c.Add(harness.Scenario{Seed: 2}, []string{"a#1"}), "nothing new")
-	require.True(t, c.Add(harness.Scenario{Seed: 3}, []string{"a#1", "a#2"}), "a new bucket")
+	require.True(t, c.Add(scenario.Scenario{Seed: 1}, []string{"a#1", "b#1"}))
+	require.False(t, c.Add(scenario.Scenario{Seed: 2}, []string{"a#1"}), "nothing new")
+	require.True(t, c.Add(scenario.Scenario{Seed: 3}, []string{"a#1", "a#2"}), "a new bucket")
 	require.Equal(t, 2, c.Len())
 	require.Equal(t, 3, c.Features())
 }
@@ -31,11 +33,11 @@ func TestCorpusKeepsOnlyWhatIsNew(t *testing.T) {
 // "rare" in one, so that one carries the most weight.
 func TestCorpusPicksRareMoreOften(t *testing.T) {
 	c := fuzz.NewCorpus()
-	c.Add(harness.Scenario{Seed: 1}, []string{"common#1", "rare#1"})
+	c.Add(scenario.Scenario{Seed: 1}, []string{"common#1", "rare#1"})
 	for i := uint64(2); i < 12; i++ {
-		c.Add(harness.Scenario{Seed: i}, []string{"common#1", "x" + string(rune('a'+i)) + "#1"})
+		c.Add(scenario.Scenario{Seed: i}, []string{"common#1", "x" + string(rune('a'+i)) + "#1"})
 		for range 5 { // the x features become common too
-			c.Add(harness.Scenario{Seed: 100}, []string{"x" + string(rune('a'+i)) + "#1"})
+			c.Add(scenario.Scenario{Seed: 100}, []string{"x" + string(rune('a'+i)) + "#1"})
 		}
 	}
 	sn := c.Snapshot()

@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Loading a scenario file is capped however it is reached: an oversized file is refused
@@ -28,7 +29,7 @@ func TestTargetLoadRefusesAnotherTargetsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lock.json")
 	s := fuzz.RaftKV.ScenarioForSeed(3, fuzz.Options())
 	s.Target = "lock-service"
-	require.NoError(t, harness.SaveScenario(path, s))
+	require.NoError(t, scenario.SaveScenario(path, s))
 	_, err := fuzz.RaftKV.Load(path)
 	require.ErrorContains(t, err, `scenario is for target "lock-service", not "raft-kv"`)
 }

@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/fuzz/cli"
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
-	"github.com/stretchr/testify/require"
 )
 
 // echoSystem is a toy system whose nodes wake up on timers of random length and whose
@@ -24,11 +26,11 @@ import (
 type echoSystem struct{ cryptoRand bool }
 
 type echoNode struct {
-	env harness.Env
+	env nodeapi.Env
 	sys *echoSystem
 }
 
-func (s *echoSystem) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
+func (s *echoSystem) NewNode(env nodeapi.Env, _ nodeapi.Boot) (nodeapi.Node, error) {
 	n := &echoNode{env: env, sys: s}
 	n.arm()
 	return n, nil
@@ -50,20 +52,20 @@ func (n *echoNode) arm() {
 	})
 }
 
-func (n *echoNode) HandleMessage(harness.NodeID, []byte) {}
+func (n *echoNode) HandleMessage(nodeapi.NodeID, []byte) {}
 
-func (s *echoSystem) NewClient(env harness.Env, _ []harness.NodeID) (harness.Client, error) {
+func (s *echoSystem) NewClient(env nodeapi.Env, _ []nodeapi.NodeID) (nodeapi.Client, error) {
 	return &echoClient{env: env, data: map[string]string{}}, nil
 }
 
 type echoClient struct {
-	env  harness.Env
+	env  nodeapi.Env
 	data map[string]string
 }
 
-func (c *echoClient) HandleMessage(harness.NodeID, []byte) {}
+func (c *echoClient) HandleMessage(nodeapi.NodeID, []byte) {}
 
-func (c *echoClient) Invoke(op harness.Op, done func(harness.Outcome)) {
+func (c *echoClient) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
 	c.env.After(time.Millisecond, func() {
 		v, ok := c.data[op.Key]
 		nv, present, res := kvApply(v, ok, op)
@@ -72,7 +74,7 @@ func (c *echoClient) Invoke(op harness.Op, done func(harness.Outcome)) {
 		} else {
 			delete(c.data, op.Key)
 		}
-		done(harness.Outcome{Result: res})
+		done(nodeapi.Outcome{Result: res})
 	})
 }
 
@@ -80,7 +82,7 @@ func (c *echoClient) Invoke(op harness.Op, done func(harness.Outcome)) {
 func echoTarget(name string, cryptoRand bool) fuzz.Target {
 	return fuzz.Target{
 		Name: name,
-		New: func(map[string]int64) (harness.System, error) {
+		New: func(map[string]int64) (nodeapi.System, error) {
 			return &echoSystem{cryptoRand: cryptoRand}, nil
 		},
 		Tune: func(o *generators.Options) {
@@ -129,6 +131,6 @@ func TestRunCheckDeterminismFlagsCryptoRand(t *testing.T) {
 }
 
 // kvApply is the key-value semantics (package kv) for the toy's local store.
-func kvApply(v string, ok bool, op harness.Op) (string, bool, harness.Result) {
+func kvApply(v string, ok bool, op nodeapi.Op) (string, bool, nodeapi.Result) {
 	return kv.Apply(v, ok, op)
 }

@@ -11,18 +11,21 @@ import (
 	"sync"
 	"time"
 
+	"pgregory.net/rapid"
+
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
-	"pgregory.net/rapid"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Check is the body of a property: given the scenario rapid drew and its result, it returns
 // the failure it cares about, or nil.
-type Check func(s harness.Scenario, res *harness.RunResult) *harness.Failure
+type Check func(s scenario.Scenario, res *harness.RunResult) *harness.Failure
 
 // FailsWith returns a Check that fails on the given classes of failure.
 func FailsWith(classes ...harness.FailureClass) Check {
-	return func(_ harness.Scenario, res *harness.RunResult) *harness.Failure {
+	return func(_ scenario.Scenario, res *harness.RunResult) *harness.Failure {
 		for _, c := range classes {
 			if res.Failure != nil && res.Failure.Class == c {
 				return res.Failure
@@ -66,14 +69,14 @@ func (tg Target) Property(testName string, o generators.Options, check Check) fu
 
 // failureReport writes the HTML view (and, with SIMFUZZ_SAVE=1, the regression file) and
 // renders the report. Paths appear only here, in the log, never in the Fatalf message.
-func failureReport(testName string, s harness.Scenario, res *harness.RunResult) string {
-	rep := harness.Report{Scenario: s, Result: res,
+func failureReport(testName string, s scenario.Scenario, res *harness.RunResult) string {
+	rep := report.Report{Scenario: s, Result: res,
 		Repro: fmt.Sprintf("go test -run '^%s$' ./fuzz/ -rapid.failfile=<printed below> "+
 			"(or save with SIMFUZZ_SAVE=1 and run go test -run Regressions ./fuzz/)", testName)}
 	dir := filepath.Join(os.TempDir(), "simfuzz", sanitize(testName))
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		rep.HTMLPath = filepath.Join(dir, "history.html")
-		if err := harness.WriteHistoryView(rep.HTMLPath, rep); err != nil {
+		if err := report.WriteHistoryView(rep.HTMLPath, rep); err != nil {
 			rep.HTMLPath = "(not written: " + err.Error() + ")"
 		}
 	}
@@ -91,23 +94,23 @@ func failureReport(testName string, s harness.Scenario, res *harness.RunResult) 
 // SaveRegression writes a scenario file the way SIMFUZZ_SAVE=1 does: under a temporary
 // name, renamed into place when complete, because a test killed halfway (a timeout, Ctrl-C)
 // must not leave a truncated file that every later go test would fail to load.
-func SaveRegression(path string, s harness.Scenario) error {
+func SaveRegression(path string, s scenario.Scenario) error {
 	var buf bytes.Buffer
-	if err := harness.EncodeScenario(&buf, s); err != nil {
+	if err := scenario.EncodeScenario(&buf, s); err != nil {
 		return err
 	}
-	return harness.WriteFileAtomic(path, buf.Bytes())
+	return report.WriteFileAtomic(path, buf.Bytes())
 }
 
 // checkDeterminismEnv reads SIMFUZZ_CHECK_DETERMINISM (1: run every scenario twice).
 func checkDeterminismEnv() (bool, error) {
-	v := os.Getenv(harness.EnvCheckDeterminism)
+	v := os.Getenv(EnvCheckDeterminism)
 	if v == "" {
 		return false, nil
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("%s=%q: want 1 or 0", harness.EnvCheckDeterminism, v)
+		return false, fmt.Errorf("%s=%q: want 1 or 0", EnvCheckDeterminism, v)
 	}
 	return b, nil
 }

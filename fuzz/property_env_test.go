@@ -9,10 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness"
 )
 
 // recordingTB is a rapid.TB that records a failure instead of failing the test, so that a
@@ -62,16 +63,16 @@ func checkRecorded(prop func(*rapid.T)) *recordingTB {
 func TestPropertyHonoursCheckDeterminism(t *testing.T) {
 	tg := echoTarget("echo-crypto-rand", true)
 	liveness := fuzz.FailsWith(harness.ClassLiveness)
-	t.Setenv(harness.EnvCheckDeterminism, "")
+	t.Setenv(fuzz.EnvCheckDeterminism, "")
 	r := checkRecorded(tg.Property(t.Name(), tg.Options(), liveness))
 	require.False(t, r.Failed(), "without the variable: %v", r.msgs)
 
-	t.Setenv(harness.EnvCheckDeterminism, "1")
+	t.Setenv(fuzz.EnvCheckDeterminism, "1")
 	r = checkRecorded(tg.Property(t.Name(), tg.Options(), liveness))
 	require.True(t, r.Failed(), "SIMFUZZ_CHECK_DETERMINISM=1 must run every scenario twice")
 	require.Contains(t, strings.Join(r.msgs, "\n"), "nondeterminism")
 
-	t.Setenv(harness.EnvCheckDeterminism, "maybe")
+	t.Setenv(fuzz.EnvCheckDeterminism, "maybe")
 	r = checkRecorded(tg.Property(t.Name(), tg.Options(), liveness))
 	require.Contains(t, strings.Join(r.msgs, "\n"), `SIMFUZZ_CHECK_DETERMINISM="maybe"`)
 }

@@ -2,7 +2,7 @@ package fuzz
 
 import (
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/raft"
 )
 
@@ -23,7 +23,7 @@ var RaftKV = Target{
 	MessageKinds: raft.MessageKinds(),
 }
 
-func newRaftKV(knobs map[string]int64) (harness.System, error) {
+func newRaftKV(knobs map[string]int64) (nodeapi.System, error) {
 	cfg := raft.DefaultConfig()
 	if err := cfg.ApplyKnobs(knobs); err != nil {
 		return nil, err

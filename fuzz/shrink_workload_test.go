@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/model"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/model"
 )
 
 // bumpWorkload is a workload that is not key-value: "bump" must answer OK, "peek" (a write
@@ -30,14 +34,14 @@ var bumpWorkload = &model.Workload{
 	Probe:    model.Op{Kind: 2, Key: "__probe"},
 }
 
-func bumpClients(t *rapid.T, o generators.Options) []harness.ClientScript {
+func bumpClients(t *rapid.T, o generators.Options) []scenario.ClientScript {
 	kinds := rapid.SliceOfN(rapid.SampledFrom([]string{"peek", "bump"}), 1, o.MaxOps)
 	lists := rapid.SliceOfN(kinds, 1, o.MaxClients).Draw(t, "clients")
-	scripts := make([]harness.ClientScript, len(lists))
+	scripts := make([]scenario.ClientScript, len(lists))
 	for i, ks := range lists {
-		scripts[i].ID = harness.NodeID(fmt.Sprintf("c%d", i+1))
+		scripts[i].ID = nodeapi.NodeID(fmt.Sprintf("c%d", i+1))
 		for _, k := range ks {
-			scripts[i].Ops = append(scripts[i].Ops, harness.ClientOp{Kind: k, Key: "x"})
+			scripts[i].Ops = append(scripts[i].Ops, scenario.ClientOp{Kind: k, Key: "x"})
 		}
 	}
 	return scripts
@@ -59,7 +63,7 @@ func TestShrinkingFollowsTheTargetsWorkload(t *testing.T) {
 		require.NoError(t, err)
 		ops, faults := min.Scenario.Size()
 		require.Equal(t, 1, ops, "one bump is the minimal failure:\n%s",
-			harness.FormatScenario(min.Scenario, bumpWorkload))
+			report.FormatScenario(min.Scenario, bumpWorkload))
 		require.Zero(t, faults)
 		require.Equal(t, "bump", min.Scenario.Clients[0].Ops[0].Kind)
 		return

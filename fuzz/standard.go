@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
-	"pgregory.net/rapid"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The standard properties, as one call for a user's test:
@@ -91,7 +94,7 @@ func (tg Target) replayRegression(t *testing.T, path string) {
 		t.Fatalf("%s: harness error: %v", path, err)
 	}
 	if res.Failure != nil {
-		t.Log(harness.Report{Scenario: s, Result: res,
+		t.Log(report.Report{Scenario: s, Result: res,
 			Repro: "simfuzz replay --target " + tg.Name + " " + path}.String())
 		t.Fatalf("%s fails again: %v", path, res.Failure)
 	}
@@ -99,7 +102,7 @@ func (tg Target) replayRegression(t *testing.T, path string) {
 
 // readTargetName returns the target a scenario file names (the default when it names none).
 func readTargetName(path string) (string, error) {
-	s, err := harness.ReadScenarioFile(path)
+	s, err := scenario.ReadScenarioFile(path)
 	if err != nil {
 		return "", err
 	}

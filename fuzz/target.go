@@ -7,6 +7,8 @@ import (
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 	"github.com/simfuzz/simfuzz/model"
 )
 
@@ -23,7 +25,7 @@ type Target struct {
 	// New builds a fresh system for one run with a scenario's knobs applied. It must refuse
 	// a knob it does not know, naming it. Every run gets its own system: a system keeps the
 	// ghost state of its invariant checks.
-	New func(knobs map[string]int64) (harness.System, error)
+	New func(knobs map[string]int64) (nodeapi.System, error)
 	// Knobs are the settings generators vary; each knob's first value is its default.
 	Knobs []generators.Knob
 	// Events are the protocol events the system reports through harness.Reporter, which
@@ -84,7 +86,7 @@ func (tg Target) Options() generators.Options {
 }
 
 // Accepts reports why scenario s cannot run against this target: it was made for another.
-func (tg Target) Accepts(s harness.Scenario) error {
+func (tg Target) Accepts(s scenario.Scenario) error {
 	name := s.Target
 	if name == "" {
 		name = DefaultTargetName
@@ -97,7 +99,7 @@ func (tg Target) Accepts(s harness.Scenario) error {
 }
 
 // Run runs s against a fresh instance of the target's system.
-func (tg Target) Run(s harness.Scenario, opts harness.RunOptions) (*harness.RunResult, error) {
+func (tg Target) Run(s scenario.Scenario, opts harness.RunOptions) (*harness.RunResult, error) {
 	if err := tg.Accepts(s); err != nil {
 		return nil, err
 	}
@@ -111,23 +113,23 @@ func (tg Target) Run(s harness.Scenario, opts harness.RunOptions) (*harness.RunR
 
 // Load reads a scenario file and checks that it belongs to this target and that its
 // operations are the target's workload's; errors carry the path.
-func (tg Target) Load(path string) (harness.Scenario, error) {
-	s, err := harness.ReadScenarioFile(path)
+func (tg Target) Load(path string) (scenario.Scenario, error) {
+	s, err := scenario.ReadScenarioFile(path)
 	if err != nil {
-		return harness.Scenario{}, err
+		return scenario.Scenario{}, err
 	}
 	if err = tg.Accepts(s); err == nil {
 		err = s.ValidateFor(tg.workload())
 	}
 	if err != nil {
-		return harness.Scenario{}, fmt.Errorf("%s: %w", path, err)
+		return scenario.Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
 }
 
 // ScenarioForSeed is the scenario a campaign runs for seed: a rapid draw from the target's
 // generator, deterministic in seed.
-func (tg Target) ScenarioForSeed(seed uint64, o generators.Options) harness.Scenario {
+func (tg Target) ScenarioForSeed(seed uint64, o generators.Options) scenario.Scenario {
 	s := generators.Scenario(o).Example(int(seed))
 	s.Seed = seed // one number names the run: the campaign seed is the world's seed too
 	s.Target = tg.Name

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // ClientBehaviour names a way clients may depart from the closed loop with short think
@@ -59,7 +61,7 @@ func (b behaviours) on(x ClientBehaviour) bool { return slices.Contains(b, x) }
 // whose outcome is unknown (a client that gave up during an outage), and maxClients
 // closed-loop clients are what it is known to decide.
 func drawBehaviours(t *rapid.T, enabled []ClientBehaviour, maxClients int,
-	s *harness.Scenario) behaviours {
+	s *scenario.Scenario) behaviours {
 	var on behaviours
 	for _, b := range enabled {
 		if rapid.Bool().Draw(t, "behaviour."+string(b)) {
@@ -69,7 +71,7 @@ func drawBehaviours(t *rapid.T, enabled []ClientBehaviour, maxClients int,
 	if len(on) == 0 {
 		return nil
 	}
-	targets := append([]harness.NodeID{harness.PreviousLeaderTarget, harness.LeaderTarget},
+	targets := append([]nodeapi.NodeID{scenario.PreviousLeaderTarget, scenario.LeaderTarget},
 		s.Cluster.Nodes...)
 	spare := maxClients - len(s.Clients)
 	for i := range s.Clients {
@@ -80,8 +82,8 @@ func drawBehaviours(t *rapid.T, enabled []ClientBehaviour, maxClients int,
 
 // drawScriptBehaviours draws the behaviours of one client; an open-loop client gets at most
 // spare extra endpoints. It returns how many it took.
-func drawScriptBehaviours(t *rapid.T, on behaviours, c *harness.ClientScript,
-	targets []harness.NodeID, spare int) int {
+func drawScriptBehaviours(t *rapid.T, on behaviours, c *scenario.ClientScript,
+	targets []nodeapi.NodeID, spare int) int {
 	extra := 0
 	if on.on(BehaviourOpenLoop) {
 		extra = min(rapid.IntRange(0, 3).Draw(t, "open_loop"), spare)

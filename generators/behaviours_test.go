@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/shrink"
 )
 
 // Every client behaviour is drawn, within the endpoints of MaxClients, and every route
@@ -19,7 +21,7 @@ func TestClientBehavioursAreDrawn(t *testing.T) {
 	seen := map[string]int{}
 	for seed := range 300 {
 		s := gen.Example(seed)
-		require.LessOrEqual(t, len(harness.ClientEndpoints(s)), o.MaxClients, "seed %d", seed)
+		require.LessOrEqual(t, len(scenario.ClientEndpoints(s)), o.MaxClients, "seed %d", seed)
 		for _, c := range s.Clients {
 			if c.Sticky {
 				seen["sticky"]++
@@ -29,13 +31,13 @@ func TestClientBehavioursAreDrawn(t *testing.T) {
 				require.GreaterOrEqual(t, c.OpenLoop, 2)
 			}
 			for _, op := range c.Ops {
-				if time.Duration(op.Think) >= harness.QuietGap {
+				if time.Duration(op.Think) >= shrink.QuietGap {
 					seen["quiet-gap"]++
 					require.LessOrEqual(t, time.Duration(op.Think), 10*time.Second)
 				}
 				switch op.To {
 				case "":
-				case harness.LeaderTarget, harness.PreviousLeaderTarget:
+				case scenario.LeaderTarget, scenario.PreviousLeaderTarget:
 					seen[string(op.To)]++
 				default:
 					require.Contains(t, s.Cluster.Nodes, op.To)
@@ -60,7 +62,7 @@ func TestNoBehavioursDrawsPlainClients(t *testing.T) {
 		for _, c := range gen.Example(seed).Clients {
 			require.True(t, c.Plain(), "seed %d client %s", seed, c.ID)
 			for _, op := range c.Ops {
-				require.Less(t, time.Duration(op.Think), harness.QuietGap)
+				require.Less(t, time.Duration(op.Think), shrink.QuietGap)
 			}
 		}
 	}
@@ -81,7 +83,7 @@ func (f *failureTB) Fail()                             { f.failed = true }
 func (f *failureTB) Failed() bool                      { return f.failed }
 
 // behaviourCount counts the departures from a plain closed-loop client in s.
-func behaviourCount(s harness.Scenario) int {
+func behaviourCount(s scenario.Scenario) int {
 	n := 0
 	for _, c := range s.Clients {
 		if c.Sticky {
@@ -94,7 +96,7 @@ func behaviourCount(s harness.Scenario) int {
 			if op.To != "" {
 				n++
 			}
-			if time.Duration(op.Think) >= harness.QuietGap {
+			if time.Duration(op.Think) >= shrink.QuietGap {
 				n++
 			}
 		}
@@ -106,7 +108,7 @@ func behaviourCount(s harness.Scenario) int {
 // single operation and a single behaviour: every draw heads to the plain closed loop.
 func TestBehavioursShrinkToTheSimplestForm(t *testing.T) {
 	gen := generators.Scenario(generators.Default())
-	var last harness.Scenario
+	var last scenario.Scenario
 	tb := &failureTB{T: t}
 	rapid.Check(tb, func(rt *rapid.T) {
 		s := gen.Draw(rt, "scenario")
@@ -130,7 +132,7 @@ func TestBehaviourDrawsShrinkToPlainClients(t *testing.T) {
 			o := generators.Default()
 			o.Behaviours = []generators.ClientBehaviour{b}
 			gen := generators.Scenario(o)
-			var last harness.Scenario
+			var last scenario.Scenario
 			tb := &failureTB{T: t}
 			rapid.Check(tb, func(rt *rapid.T) {
 				s := gen.Draw(rt, "scenario")
@@ -147,7 +149,7 @@ func TestBehaviourDrawsShrinkToPlainClients(t *testing.T) {
 
 // The smallest draws give plain clients.
 func TestSmallestDrawHasPlainClients(t *testing.T) {
-	var s harness.Scenario
+	var s scenario.Scenario
 	rapid.MakeFuzz(func(rt *rapid.T) {
 		s = generators.Scenario(generators.Default()).Draw(rt, "scenario")
 	})(t, make([]byte, 1<<14))

@@ -6,92 +6,94 @@ import (
 	"slices"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // drawFaults draws the fault schedule from the enabled kinds, sorted by time.
-func drawFaults(t *rapid.T, o Options, sw swarm, s harness.Scenario) []harness.Fault {
+func drawFaults(t *rapid.T, o Options, sw swarm, s scenario.Scenario) []scenario.Fault {
 	if len(sw.kinds) == 0 || o.MaxFaults == 0 {
 		return nil
 	}
 	sc := scene{Scenario: s, o: o}
-	gen := rapid.Custom(func(t *rapid.T) []harness.Fault {
+	gen := rapid.Custom(func(t *rapid.T) []scenario.Fault {
 		return drawFaultGroup(t, sw.pick(t), sc)
 	})
-	var faults []harness.Fault
+	var faults []scenario.Fault
 	for _, group := range rapid.SliceOfN(gen, 0, o.MaxFaults).Draw(t, "faults") {
 		faults = append(faults, group...)
 	}
-	slices.SortStableFunc(faults, func(a, b harness.Fault) int { return cmp.Compare(a.At, b.At) })
+	slices.SortStableFunc(faults, func(a, b scenario.Fault) int { return cmp.Compare(a.At, b.At) })
 	return faults
 }
 
 // scene is what a drawer sees: the scenario drawn so far (cluster, network, disk, clients)
 // and the options it is drawn within.
 type scene struct {
-	harness.Scenario
+	scenario.Scenario
 	o Options
 }
 
 // drawer draws the kind-specific fields of f; drawFault has drawn At and For already.
-type drawer func(t *rapid.T, f *harness.Fault, s scene)
+type drawer func(t *rapid.T, f *scenario.Fault, s scene)
 
 // drawers is the generator of every fault kind that generators draw on its own: for each
 // kind of harness.FaultKinds, the kind's spec says whether it is drawn (FaultInfo.Drawn),
 // and TestEveryKindIsDrawnOrExcused fails unless this map agrees with it.
-var drawers = map[harness.FaultKind]drawer{
-	harness.FaultPartition: func(t *rapid.T, f *harness.Fault, s scene) {
+var drawers = map[scenario.FaultKind]drawer{
+	scenario.FaultPartition: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Groups = drawSplit(t, s.Cluster.Nodes)
 		addClientsToSides(t, f.Groups, s.Clients)
 	},
-	harness.FaultCut: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultCut: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 		f.Persist = rapid.Bool().Draw(t, "fault.persist")
 	},
-	harness.FaultIsolate: drawNode,
-	harness.FaultClog:    drawNode,
-	harness.FaultClogLink: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultIsolate: drawNode,
+	scenario.FaultClog:    drawNode,
+	scenario.FaultClogLink: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 	},
-	harness.FaultLink: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultLink: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node, f.Peer = drawPair(t, s.Cluster.Nodes)
 		f.Link = drawBadLink(t, s.Network)
 	},
-	harness.FaultLinkCap: drawLinkCapacity,
-	harness.FaultClock: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultLinkCap: drawLinkCapacity,
+	scenario.FaultClock: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
 		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
 	},
-	harness.FaultDisk: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultDisk: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Disk = drawBadDisk(t, s.Disk)
 	},
-	harness.FaultCrashStorm: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultCrashStorm: func(t *rapid.T, f *scenario.Fault, s scene) {
 		if rapid.Bool().Draw(t, "storm.targeted") {
 			f.Node = drawTarget(t, s.Cluster.Nodes)
 		}
 		f.Rate = rapid.SampledFrom([]float64{0.01, 0.05, 0.2}).Draw(t, "storm.rate")
 		f.Torn = rapid.Bool().Draw(t, "torn")
-		f.For = max(f.For, harness.Duration(100*time.Millisecond))
+		f.For = max(f.For, scenario.Duration(100*time.Millisecond))
 	},
-	harness.FaultLeaderTrap: func(t *rapid.T, f *harness.Fault, s scene) {
-		f.For = max(f.For, harness.Duration(time.Second))
+	scenario.FaultLeaderTrap: func(t *rapid.T, f *scenario.Fault, s scene) {
+		f.For = max(f.For, scenario.Duration(time.Second))
 	},
-	harness.FaultPause: drawNode,
-	harness.FaultCrash: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultPause: drawNode,
+	scenario.FaultCrash: func(t *rapid.T, f *scenario.Fault, s scene) {
 		drawNode(t, f, s)
 		f.Torn = rapid.Bool().Draw(t, "torn")
 	},
-	harness.FaultStop: drawNode,
-	harness.FaultAddVoter: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultStop: drawNode,
+	scenario.FaultAddVoter: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node, f.For = rapid.SampledFrom(s.Cluster.Spares).Draw(t, "fault.spare"), 0
 	},
-	harness.FaultTrigger: drawTrigger,
-	harness.FaultHold:    drawMessageAge,
-	harness.FaultReplay:  drawMessageAge,
-	harness.FaultRemoveVoter: func(t *rapid.T, f *harness.Fault, s scene) {
+	scenario.FaultTrigger: drawTrigger,
+	scenario.FaultHold:    drawMessageAge,
+	scenario.FaultReplay:  drawMessageAge,
+	scenario.FaultRemoveVoter: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node = drawTarget(t, append(slices.Clone(s.Cluster.Nodes), s.Cluster.Spares...))
 		f.For = 0
 	},
@@ -99,10 +101,10 @@ var drawers = map[harness.FaultKind]drawer{
 
 // DrawnKinds are the fault kinds generators draw on their own, in the order of
 // harness.FaultKinds: those whose spec says they are drawn.
-func DrawnKinds() []harness.FaultKind {
-	var kinds []harness.FaultKind
-	for _, k := range harness.FaultKinds() {
-		if info, _ := harness.FaultKindInfo(k); info.Drawn {
+func DrawnKinds() []scenario.FaultKind {
+	var kinds []scenario.FaultKind
+	for _, k := range scenario.FaultKinds() {
+		if info, _ := scenario.FaultKindInfo(k); info.Drawn {
 			kinds = append(kinds, k)
 		}
 	}
@@ -111,9 +113,9 @@ func DrawnKinds() []harness.FaultKind {
 
 // drawFault draws one fault of kind k: the time and duration every kind has, then the
 // fields of the kind from its drawer.
-func drawFault(t *rapid.T, k harness.FaultKind, s scene) harness.Fault {
+func drawFault(t *rapid.T, k scenario.FaultKind, s scene) scenario.Fault {
 	safety := time.Duration(s.Safety)
-	f := harness.Fault{Kind: k,
+	f := scenario.Fault{Kind: k,
 		At:  drawDuration(t, "fault.at", 0, safety, 10*time.Millisecond),
 		For: drawDuration(t, "fault.for", 0, 3*time.Second, 50*time.Millisecond),
 	}
@@ -126,14 +128,14 @@ func drawFault(t *rapid.T, k harness.FaultKind, s scene) harness.Fault {
 }
 
 // drawNode targets a node, or the leader of the moment.
-func drawNode(t *rapid.T, f *harness.Fault, s scene) {
+func drawNode(t *rapid.T, f *scenario.Fault, s scene) {
 	f.Node = drawTarget(t, s.Cluster.Nodes)
 }
 
 // drawLinkCapacity congests the links of one node: with one peer, or with every endpoint
 // (a node whose network card is overwhelmed). Capacities are small, so that a burst of a
 // leader's appends or a client's retries overflows them.
-func drawLinkCapacity(t *rapid.T, f *harness.Fault, s scene) {
+func drawLinkCapacity(t *rapid.T, f *scenario.Fault, s scene) {
 	nodes := s.Cluster.Nodes
 	if len(nodes) > 1 && rapid.Bool().Draw(t, "capacity.one_peer") {
 		f.Node, f.Peer = drawPair(t, nodes)
@@ -148,7 +150,7 @@ func drawLinkCapacity(t *rapid.T, f *harness.Fault, s scene) {
 // (Options.MessageKinds); at every selected message or at a fraction; with an age that
 // spans elections (the default, 5-10 s), is short (1-2 s) or long (15-30 s). Each choice
 // shrinks to the simplest form: any link, any kind, every message, the default age.
-func drawMessageAge(t *rapid.T, f *harness.Fault, s scene) {
+func drawMessageAge(t *rapid.T, f *scenario.Fault, s scene) {
 	switch rapid.IntRange(0, 2).Draw(t, "age.scope") {
 	case 1:
 		f.Node = drawTarget(t, s.Cluster.Nodes)
@@ -162,20 +164,20 @@ func drawMessageAge(t *rapid.T, f *harness.Fault, s scene) {
 		f.MsgKind = rapid.SampledFrom(s.o.MessageKinds).Draw(t, "age.msg_kind")
 	}
 	f.Rate = rapid.SampledFrom([]float64{0, 0.5, 0.1}).Draw(t, "age.rate")
-	f.Age = rapid.SampledFrom([]harness.Duration{0, harness.Duration(2 * time.Second),
-		harness.Duration(30 * time.Second)}).Draw(t, "age.age")
-	f.For = max(f.For, harness.Duration(500*time.Millisecond))
+	f.Age = rapid.SampledFrom([]scenario.Duration{0, scenario.Duration(2 * time.Second),
+		scenario.Duration(30 * time.Second)}).Draw(t, "age.age")
+	f.For = max(f.For, scenario.Duration(500*time.Millisecond))
 }
 
 // drawTarget picks a node, or the leader of the moment (which is where bugs hide).
-func drawTarget(t *rapid.T, nodes []harness.NodeID) harness.NodeID {
+func drawTarget(t *rapid.T, nodes []nodeapi.NodeID) nodeapi.NodeID {
 	if rapid.IntRange(0, 3).Draw(t, "fault.at_leader") == 3 {
-		return harness.LeaderTarget
+		return scenario.LeaderTarget
 	}
 	return rapid.SampledFrom(nodes).Draw(t, "fault.node")
 }
 
-func drawPair(t *rapid.T, nodes []harness.NodeID) (harness.NodeID, harness.NodeID) {
+func drawPair(t *rapid.T, nodes []nodeapi.NodeID) (nodeapi.NodeID, nodeapi.NodeID) {
 	if len(nodes) < 2 {
 		return nodes[0], nodes[0]
 	}
@@ -190,11 +192,11 @@ func drawPair(t *rapid.T, nodes []harness.NodeID) (harness.NodeID, harness.NodeI
 // drawSplit assigns each node to one of two sides. An empty side would make no partition,
 // so the first node is pinned to side 0 and, if no other node chose side 1, the last one
 // goes there (the shrunk form: one node cut off from the rest).
-func drawSplit(t *rapid.T, nodes []harness.NodeID) [][]harness.NodeID {
+func drawSplit(t *rapid.T, nodes []nodeapi.NodeID) [][]nodeapi.NodeID {
 	if len(nodes) == 1 {
-		return [][]harness.NodeID{{nodes[0]}}
+		return [][]nodeapi.NodeID{{nodes[0]}}
 	}
-	groups := [][]harness.NodeID{{nodes[0]}, nil}
+	groups := [][]nodeapi.NodeID{{nodes[0]}, nil}
 	for _, id := range nodes[1:] {
 		side := 0
 		if rapid.Bool().Draw(t, "fault.side") {
@@ -209,10 +211,10 @@ func drawSplit(t *rapid.T, nodes []harness.NodeID) [][]harness.NodeID {
 	return groups
 }
 
-func drawBadLink(t *rapid.T, base harness.NetworkConfig) *harness.NetworkConfig {
+func drawBadLink(t *rapid.T, base scenario.NetworkConfig) *scenario.NetworkConfig {
 	l := base
 	if rapid.Bool().Draw(t, "link.slow") {
-		l.LatencyMin = harness.Duration(20 * time.Millisecond)
+		l.LatencyMin = scenario.Duration(20 * time.Millisecond)
 		l.LatencyMax = drawDuration(t, "link.latency", 20*time.Millisecond,
 			300*time.Millisecond, 10*time.Millisecond)
 	}
@@ -220,7 +222,7 @@ func drawBadLink(t *rapid.T, base harness.NetworkConfig) *harness.NetworkConfig 
 	return &l
 }
 
-func drawBadDisk(t *rapid.T, base harness.DiskConfig) *harness.DiskConfig {
+func drawBadDisk(t *rapid.T, base scenario.DiskConfig) *scenario.DiskConfig {
 	d := base
 	d.SyncLatencyMax = drawDuration(t, "disk.sync_latency", time.Duration(base.SyncLatencyMin),
 		200*time.Millisecond, time.Millisecond)
@@ -233,7 +235,7 @@ func drawBadDisk(t *rapid.T, base harness.DiskConfig) *harness.DiskConfig {
 // addClientsToSides lets each client stay connected to every side (the shrunk choice) or
 // join one side, cut off from the other: a side that keeps clients keeps taking writes, which
 // is how a stale leader grows a log it can never commit.
-func addClientsToSides(t *rapid.T, groups [][]harness.NodeID, clients []harness.ClientScript) {
+func addClientsToSides(t *rapid.T, groups [][]nodeapi.NodeID, clients []scenario.ClientScript) {
 	if len(groups) < 2 {
 		return
 	}
@@ -248,39 +250,39 @@ func addClientsToSides(t *rapid.T, groups [][]harness.NodeID, clients []harness.
 // of 1-8 s, firing 1-4 times; its action is aimed at the reporting node or chosen like any
 // fault, and strikes 0-500 ms after the event. Shrinking heads to one firing, at once,
 // at the reporting node.
-func drawTrigger(t *rapid.T, f *harness.Fault, s scene) {
-	events := append([]string{harness.EventLeaderElected}, s.o.Events...)
+func drawTrigger(t *rapid.T, f *scenario.Fault, s scene) {
+	events := append([]string{nodeapi.EventLeaderElected}, s.o.Events...)
 	f.On = rapid.SampledFrom(events).Draw(t, "trigger.on")
 	f.Count = rapid.IntRange(1, 4).Draw(t, "trigger.count")
 	f.For = drawDuration(t, "trigger.window", time.Second, 8*time.Second, 100*time.Millisecond)
-	var kinds []harness.FaultKind
-	for _, k := range harness.ActionKinds() {
-		if k != harness.FaultAddVoter || len(s.Cluster.Spares) > 0 {
+	var kinds []scenario.FaultKind
+	for _, k := range scenario.ActionKinds() {
+		if k != scenario.FaultAddVoter || len(s.Cluster.Spares) > 0 {
 			kinds = append(kinds, k)
 		}
 	}
-	act := harness.Fault{Kind: rapid.SampledFrom(kinds).Draw(t, "trigger.do"),
+	act := scenario.Fault{Kind: rapid.SampledFrom(kinds).Draw(t, "trigger.do"),
 		At:  drawDuration(t, "trigger.delay", 0, 500*time.Millisecond, 5*time.Millisecond),
 		For: drawDuration(t, "trigger.for", 0, 3*time.Second, 50*time.Millisecond)}
 	switch act.Kind {
-	case harness.FaultAddVoter:
+	case scenario.FaultAddVoter:
 		act.Node, act.For = rapid.SampledFrom(s.Cluster.Spares).Draw(t, "trigger.spare"), 0
-	case harness.FaultCut, harness.FaultClogLink:
-		act.Node = harness.SelfTarget
+	case scenario.FaultCut, scenario.FaultClogLink:
+		act.Node = scenario.SelfTarget
 		act.Peer = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "trigger.peer")
 		if rapid.Bool().Draw(t, "trigger.inbound") {
 			act.Node, act.Peer = act.Peer, act.Node
 		}
 	default:
-		act.Node = harness.SelfTarget
+		act.Node = scenario.SelfTarget
 		if !rapid.Bool().Draw(t, "trigger.self") {
 			act.Node = drawTarget(t, s.Cluster.Nodes)
 		}
-		if act.Kind == harness.FaultCrash {
+		if act.Kind == scenario.FaultCrash {
 			act.Torn = rapid.Bool().Draw(t, "torn")
 		}
 	}
-	if act.Kind == harness.FaultRemoveVoter {
+	if act.Kind == scenario.FaultRemoveVoter {
 		act.For = 0
 	}
 	f.Then = &act

@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Options bounds what the generator draws. The zero value is not valid; use Default.
@@ -29,7 +31,7 @@ type Options struct {
 	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to one fault
 	// per node plus one); Kinds lists the fault kinds and patterns swarm testing may enable.
 	MaxFaults int
-	Kinds     []harness.FaultKind
+	Kinds     []scenario.FaultKind
 	// Knobs are settings of the system under test to vary; each knob's first value is its
 	// default and the one shrinking heads to.
 	Knobs []Knob
@@ -52,7 +54,7 @@ type Options struct {
 // ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
 // MaxKeys). Draw clients and operations as rapid slices so that the shrinker can delete
 // any one of them, and name clients c1, c2, ... (the HTML view and reports expect it).
-type ClientsGen func(t *rapid.T, o Options) []harness.ClientScript
+type ClientsGen func(t *rapid.T, o Options) []scenario.ClientScript
 
 // Knob is one system setting and the values a scenario may give it.
 type Knob struct {
@@ -75,8 +77,8 @@ const StabilityWindow = 5 * time.Second
 // onePersistent keeps the persist flag on the first persistent cut only (a scenario may
 // hold one, and only in a fixed cluster of at least 3 voters) and reports whether one is
 // left.
-func onePersistent(s harness.Scenario) bool {
-	allowed := len(s.Cluster.Nodes) >= 3 && !harness.ChangesMembership(s.Faults)
+func onePersistent(s scenario.Scenario) bool {
+	allowed := len(s.Cluster.Nodes) >= 3 && !scenario.ChangesMembership(s.Faults)
 	found := false
 	for i := range s.Faults {
 		if s.Faults[i].Persist {
@@ -90,7 +92,7 @@ func onePersistent(s harness.Scenario) bool {
 // GeneratedKinds are the fault kinds and patterns swarm testing may enable: every kind
 // whose spec says generators draw it (DrawnKinds), then the patterns. The others (restart,
 // resume, heal, unclog) are the undo of a fault with a duration; their specs say so.
-func GeneratedKinds() []harness.FaultKind {
+func GeneratedKinds() []scenario.FaultKind {
 	return append(DrawnKinds(), Patterns()...)
 }
 
@@ -124,26 +126,26 @@ func (o Options) Validate() error {
 
 // Scenario returns a generator of whole scenarios within o. It panics on invalid options,
 // since those are a programming error of the caller (check with Validate first).
-func Scenario(o Options) *rapid.Generator[harness.Scenario] {
+func Scenario(o Options) *rapid.Generator[scenario.Scenario] {
 	if err := o.Validate(); err != nil {
 		panic(err)
 	}
-	return rapid.Custom(func(t *rapid.T) harness.Scenario { return draw(t, o) })
+	return rapid.Custom(func(t *rapid.T) scenario.Scenario { return draw(t, o) })
 }
 
-func draw(t *rapid.T, o Options) harness.Scenario {
+func draw(t *rapid.T, o Options) scenario.Scenario {
 	n := rapid.SampledFrom(o.Nodes).Draw(t, "nodes")
-	s := harness.Scenario{
-		Version:  harness.ScenarioVersion,
+	s := scenario.Scenario{
+		Version:  scenario.ScenarioVersion,
 		Seed:     rapid.Uint64().Draw(t, "seed"),
-		Cluster:  harness.ClusterConfig{Nodes: nodeIDs(1, n)},
+		Cluster:  scenario.ClusterConfig{Nodes: nodeIDs(1, n)},
 		Network:  drawNetwork(t),
 		Disk:     drawDisk(t),
 		Safety:   drawDuration(t, "safety", o.SafetyMin, o.SafetyMax, 100*time.Millisecond),
-		Liveness: harness.Duration(o.Liveness),
+		Liveness: scenario.Duration(o.Liveness),
 	}
 	sw := drawSwarm(t, o.Kinds)
-	if sw.on(harness.FaultAddVoter) || sw.on(PatternMembershipChurn) {
+	if sw.on(scenario.FaultAddVoter) || sw.on(PatternMembershipChurn) {
 		s.Cluster.Spares = nodeIDs(n+1, rapid.IntRange(1, 2).Draw(t, "spares"))
 	}
 	s.System = drawKnobs(t, o.Knobs)
@@ -155,35 +157,35 @@ func draw(t *rapid.T, o Options) harness.Scenario {
 	bs := drawBehaviours(t, o.Behaviours, o.MaxClients, &s)
 	s.Faults = drawFaults(t, o, sw, s)
 	if onePersistent(s) || rapid.Bool().Draw(t, "stability") {
-		s.Stability = harness.Duration(StabilityWindow)
+		s.Stability = scenario.Duration(StabilityWindow)
 	}
 	s.Note = "generated; swarm: " + sw.String() + "; clients: " + bs.String()
 	return s
 }
 
-func nodeIDs(first, count int) []harness.NodeID {
-	ids := make([]harness.NodeID, count)
+func nodeIDs(first, count int) []nodeapi.NodeID {
+	ids := make([]nodeapi.NodeID, count)
 	for i := range ids {
-		ids[i] = harness.NodeID(fmt.Sprintf("n%d", first+i))
+		ids[i] = nodeapi.NodeID(fmt.Sprintf("n%d", first+i))
 	}
 	return ids
 }
 
 // drawDuration draws a duration in [lo, hi] on a grid of step, shrinking towards lo.
-func drawDuration(t *rapid.T, label string, lo, hi, step time.Duration) harness.Duration {
+func drawDuration(t *rapid.T, label string, lo, hi, step time.Duration) scenario.Duration {
 	k := rapid.IntRange(0, int((hi-lo)/step)).Draw(t, label)
-	return harness.Duration(lo + time.Duration(k)*step)
+	return scenario.Duration(lo + time.Duration(k)*step)
 }
 
 // drawNetwork starts from the standard benchmark's network and lets swarm choices raise
 // loss, duplication and corruption; every draw shrinks to the gentlest value.
-func drawNetwork(t *rapid.T) harness.NetworkConfig {
-	return harness.NetworkConfig{
-		LatencyMin: harness.Duration(time.Millisecond),
-		LatencyMax: harness.Duration(time.Millisecond) + drawDuration(t, "jitter", 0,
+func drawNetwork(t *rapid.T) scenario.NetworkConfig {
+	return scenario.NetworkConfig{
+		LatencyMin: scenario.Duration(time.Millisecond),
+		LatencyMax: scenario.Duration(time.Millisecond) + drawDuration(t, "jitter", 0,
 			10*time.Millisecond, 500*time.Microsecond),
 		SpikeRate: rapid.SampledFrom([]float64{0, 0.01, 0.05}).Draw(t, "spike_rate"),
-		SpikeMax:  harness.Duration(50 * time.Millisecond),
+		SpikeMax:  scenario.Duration(50 * time.Millisecond),
 		Loss:      rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05}).Draw(t, "loss"),
 		Duplicate: rapid.SampledFrom([]float64{0, 0.001, 0.01, 0.05, 0.3}).Draw(t, "duplicate"),
 		Corrupt:   rapid.SampledFrom([]float64{0, 0.001, 0.01}).Draw(t, "corrupt"),
@@ -191,10 +193,10 @@ func drawNetwork(t *rapid.T) harness.NetworkConfig {
 	}
 }
 
-func drawDisk(t *rapid.T) harness.DiskConfig {
-	return harness.DiskConfig{
-		SyncLatencyMin: harness.Duration(200 * time.Microsecond),
-		SyncLatencyMax: harness.Duration(2 * time.Millisecond),
+func drawDisk(t *rapid.T) scenario.DiskConfig {
+	return scenario.DiskConfig{
+		SyncLatencyMin: scenario.Duration(200 * time.Microsecond),
+		SyncLatencyMax: scenario.Duration(2 * time.Millisecond),
 		SyncFailRate:   rapid.SampledFrom([]float64{0, 0.001, 0.01}).Draw(t, "sync_fail_rate"),
 	}
 }

@@ -5,10 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Every generated scenario must be valid and survive a JSON round trip unchanged: the
@@ -21,10 +22,10 @@ func TestGeneratedScenariosAreValidAndRoundTrip(t *testing.T) {
 			t.Fatalf("generated scenario is invalid: %v", err)
 		}
 		var buf bytes.Buffer
-		if err := harness.EncodeScenario(&buf, s); err != nil {
+		if err := scenario.EncodeScenario(&buf, s); err != nil {
 			t.Fatalf("encode: %v", err)
 		}
-		back, err := harness.DecodeScenario(&buf)
+		back, err := scenario.DecodeScenario(&buf)
 		if err != nil {
 			t.Fatalf("decode: %v", err)
 		}
@@ -37,7 +38,7 @@ func TestGeneratedScenariosAreValidAndRoundTrip(t *testing.T) {
 // kinds, so that a kind nobody draws shows up here too: it must be excused by its spec.
 func TestSwarmCoversEveryKind(t *testing.T) {
 	gen := generators.Scenario(generators.Default())
-	seen := map[harness.FaultKind]int{}
+	seen := map[scenario.FaultKind]int{}
 	faultFree := 0
 	for seed := range 300 {
 		s := gen.Example(seed)
@@ -49,8 +50,8 @@ func TestSwarmCoversEveryKind(t *testing.T) {
 		}
 	}
 	require.Positive(t, faultFree, "no fault-free scenario in 300")
-	for _, k := range harness.FaultKinds() {
-		info, ok := harness.FaultKindInfo(k)
+	for _, k := range scenario.FaultKinds() {
+		info, ok := scenario.FaultKindInfo(k)
 		require.True(t, ok, k)
 		if info.Drawn {
 			require.Positive(t, seen[k], "fault kind %s never generated in 300 scenarios", k)
@@ -74,11 +75,11 @@ func TestNewFaultOptionsAreDrawn(t *testing.T) {
 	for seed := range 300 {
 		for _, f := range gen.Example(seed).Faults {
 			switch {
-			case f.Kind == harness.FaultLinkCap:
+			case f.Kind == scenario.FaultLinkCap:
 				caps++
 				require.NotEmpty(t, f.Node)
 				require.Contains(t, []int{1, 2, 4, 8}, f.Capacity)
-			case f.Kind == harness.FaultDisk && f.Disk.SyncFailLosesWrites:
+			case f.Kind == scenario.FaultDisk && f.Disk.SyncFailLosesWrites:
 				fsyncgate++
 				require.Positive(t, f.Disk.SyncFailRate)
 			}
@@ -122,7 +123,7 @@ func TestPartitionsSplitTheCluster(t *testing.T) {
 	gen := generators.Scenario(generators.Default())
 	rapid.Check(t, func(t *rapid.T) {
 		for _, f := range gen.Draw(t, "scenario").Faults {
-			if f.Kind == harness.FaultPartition && len(f.Groups) > 1 {
+			if f.Kind == scenario.FaultPartition && len(f.Groups) > 1 {
 				require.Len(t, f.Groups, 2)
 				require.NotEmpty(t, f.Groups[0])
 				require.NotEmpty(t, f.Groups[1])
@@ -143,23 +144,23 @@ func TestMessageAgeFaultsAreDrawn(t *testing.T) {
 		s := gen.Example(seed)
 		require.NoError(t, s.Validate())
 		for _, f := range s.Faults {
-			if f.Kind != harness.FaultHold && f.Kind != harness.FaultReplay {
+			if f.Kind != scenario.FaultHold && f.Kind != scenario.FaultReplay {
 				continue
 			}
 			seen[string(f.Kind)]++
 			if f.Peer != "" {
 				require.NotEqual(t, f.Node, f.Peer, "a node sends itself nothing")
 			}
-			require.GreaterOrEqual(t, f.For, harness.Duration(500*time.Millisecond))
+			require.GreaterOrEqual(t, f.For, scenario.Duration(500*time.Millisecond))
 			require.Contains(t, []float64{0, 0.5, 0.1}, f.Rate)
-			require.Contains(t, []harness.Duration{0, harness.Duration(2 * time.Second),
-				harness.Duration(30 * time.Second)}, f.Age)
+			require.Contains(t, []scenario.Duration{0, scenario.Duration(2 * time.Second),
+				scenario.Duration(30 * time.Second)}, f.Age)
 			if f.MsgKind != "" {
 				require.Contains(t, o.MessageKinds, f.MsgKind)
 				seen["kind "+f.MsgKind]++
 			}
 			switch {
-			case f.Node == harness.LeaderTarget:
+			case f.Node == scenario.LeaderTarget:
 				seen["leader"]++
 			case f.Peer != "":
 				seen["link"]++

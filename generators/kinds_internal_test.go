@@ -4,17 +4,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Every kind of the vocabulary is either drawn, with a drawer here, or excused by its spec
 // (FaultInfo.NotDrawn): a new kind with neither fails this test, and so does a drawer for
 // a kind the spec excuses or does not know.
 func TestEveryKindIsDrawnOrExcused(t *testing.T) {
-	for _, k := range harness.FaultKinds() {
-		info, _ := harness.FaultKindInfo(k)
+	for _, k := range scenario.FaultKinds() {
+		info, _ := scenario.FaultKindInfo(k)
 		_, has := drawers[k]
 		switch {
 		case info.Drawn && !has:
@@ -28,7 +29,7 @@ func TestEveryKindIsDrawnOrExcused(t *testing.T) {
 		}
 	}
 	for k := range drawers {
-		if _, ok := harness.FaultKindInfo(k); !ok {
+		if _, ok := scenario.FaultKindInfo(k); !ok {
 			t.Errorf("drawer for %q, which is no fault kind of the harness", k)
 		}
 	}
@@ -40,13 +41,13 @@ func TestEveryKindIsDrawnOrExcused(t *testing.T) {
 func TestMessageAgeShrinksToTheSimplestForm(t *testing.T) {
 	o := Default()
 	o.MessageKinds = []string{"append", "vote"}
-	s := harness.Scenario{Cluster: harness.ClusterConfig{Nodes: nodeIDs(1, 3)},
-		Safety: harness.Duration(5 * time.Second)}
-	for _, k := range []harness.FaultKind{harness.FaultHold, harness.FaultReplay} {
-		var f harness.Fault
+	s := scenario.Scenario{Cluster: scenario.ClusterConfig{Nodes: nodeIDs(1, 3)},
+		Safety: scenario.Duration(5 * time.Second)}
+	for _, k := range []scenario.FaultKind{scenario.FaultHold, scenario.FaultReplay} {
+		var f scenario.Fault
 		draw := rapid.MakeFuzz(func(rt *rapid.T) { f = drawFault(rt, k, scene{s, o}) })
 		draw(t, make([]byte, 64))
-		require.Equal(t, harness.Fault{Kind: k, For: harness.Duration(500 * time.Millisecond)},
+		require.Equal(t, scenario.Fault{Kind: k, For: scenario.Duration(500 * time.Millisecond)},
 			f)
 	}
 }

@@ -6,7 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Mutate returns a scenario near parent, for coverage-guided campaigns: one to three
@@ -15,20 +16,20 @@ import (
 // waiting for another event, a system knob or the network changed. The result may be
 // invalid (a donor's fault naming a node the parent lacks, say); the caller validates it.
 // parent and donor are not modified.
-func Mutate(parent, donor harness.Scenario, rng *rand.Rand, o Options) harness.Scenario {
+func Mutate(parent, donor scenario.Scenario, rng *rand.Rand, o Options) scenario.Scenario {
 	s := clone(parent)
 	for range 1 + rng.IntN(3) {
 		mutateOnce(&s, donor, rng, o)
 	}
-	slices.SortStableFunc(s.Faults, func(a, b harness.Fault) int { return cmp.Compare(a.At, b.At) })
+	slices.SortStableFunc(s.Faults, func(a, b scenario.Fault) int { return cmp.Compare(a.At, b.At) })
 	return s
 }
 
-func mutateOnce(s *harness.Scenario, donor harness.Scenario, rng *rand.Rand, o Options) {
+func mutateOnce(s *scenario.Scenario, donor scenario.Scenario, rng *rand.Rand, o Options) {
 	n := len(s.Faults)
 	switch op := rng.IntN(10); {
 	case op == 0 || n == 0 && op < 7:
-		if len(donor.Faults) > 0 && len(s.Faults) < harness.MaxScenarioFaults {
+		if len(donor.Faults) > 0 && len(s.Faults) < scenario.MaxScenarioFaults {
 			f := cloneFault(donor.Faults[rng.IntN(len(donor.Faults))])
 			f.At = min(f.At, s.Safety)
 			s.Faults = append(s.Faults, f)
@@ -41,17 +42,17 @@ func mutateOnce(s *harness.Scenario, donor harness.Scenario, rng *rand.Rand, o O
 		f := &s.Faults[rng.IntN(n)]
 		shift := time.Duration(10+rng.IntN(991)) * time.Millisecond
 		if rng.IntN(2) == 0 {
-			f.At = max(f.At-harness.Duration(shift), 0)
+			f.At = max(f.At-scenario.Duration(shift), 0)
 		} else {
-			f.At = min(f.At+harness.Duration(shift), s.Safety)
+			f.At = min(f.At+scenario.Duration(shift), s.Safety)
 		}
 	case op == 3:
 		f := &s.Faults[rng.IntN(n)]
 		if f.For > 0 {
-			f.For = harness.Duration(float64(f.For) * []float64{0.5, 1.5, 2}[rng.IntN(3)])
+			f.For = scenario.Duration(float64(f.For) * []float64{0.5, 1.5, 2}[rng.IntN(3)])
 		}
 		if f.Then != nil {
-			f.Then.At = harness.Duration(rng.IntN(51)) * harness.Duration(5*time.Millisecond)
+			f.Then.At = scenario.Duration(rng.IntN(51)) * scenario.Duration(5*time.Millisecond)
 		}
 	case op == 4 && n > 1:
 		i := rng.IntN(n)
@@ -61,21 +62,21 @@ func mutateOnce(s *harness.Scenario, donor harness.Scenario, rng *rand.Rand, o O
 		if f.Then != nil {
 			f = f.Then
 		}
-		if f.Node != "" && f.Node != harness.SelfTarget && len(s.Cluster.Nodes) > 1 {
-			f.Node = harness.LeaderTarget
+		if f.Node != "" && f.Node != scenario.SelfTarget && len(s.Cluster.Nodes) > 1 {
+			f.Node = scenario.LeaderTarget
 			if rng.IntN(2) == 0 {
 				f.Node = s.Cluster.Nodes[rng.IntN(len(s.Cluster.Nodes))]
 			}
 		}
 	case op == 6:
 		f := &s.Faults[rng.IntN(n)]
-		if f.Kind == harness.FaultTrigger {
-			events := append([]string{harness.EventLeaderElected}, o.Events...)
+		if f.Kind == scenario.FaultTrigger {
+			events := append([]string{nodeapi.EventLeaderElected}, o.Events...)
 			f.On = events[rng.IntN(len(events))]
 			f.Count = 1 + rng.IntN(4)
-		} else if len(s.Faults) < harness.MaxScenarioFaults {
+		} else if len(s.Faults) < scenario.MaxScenarioFaults {
 			g := cloneFault(*f) // the same fault again, a little later: a repeated blow
-			g.At = min(g.At+harness.Duration(time.Duration(50+rng.IntN(951))*time.Millisecond),
+			g.At = min(g.At+scenario.Duration(time.Duration(50+rng.IntN(951))*time.Millisecond),
 				s.Safety)
 			s.Faults = append(s.Faults, g)
 		}
@@ -94,9 +95,9 @@ func mutateOnce(s *harness.Scenario, donor harness.Scenario, rng *rand.Rand, o O
 }
 
 // clone deep-copies the parts of a scenario Mutate edits.
-func clone(s harness.Scenario) harness.Scenario {
+func clone(s scenario.Scenario) scenario.Scenario {
 	c := s
-	c.Faults = make([]harness.Fault, len(s.Faults))
+	c.Faults = make([]scenario.Fault, len(s.Faults))
 	for i, f := range s.Faults {
 		c.Faults[i] = cloneFault(f)
 	}
@@ -109,7 +110,7 @@ func clone(s harness.Scenario) harness.Scenario {
 	return c
 }
 
-func cloneFault(f harness.Fault) harness.Fault {
+func cloneFault(f scenario.Fault) scenario.Fault {
 	if f.Then != nil {
 		act := *f.Then
 		f.Then = &act

@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Mutate edits a copy: the parent (faults, trigger actions, knobs) is left as it was, and
@@ -34,9 +35,9 @@ func TestMutateLeavesTheParentAlone(t *testing.T) {
 	require.Greater(t, changed, 270, "a mutation changes something")
 }
 
-func encodeScenario(t *testing.T, s harness.Scenario) string {
+func encodeScenario(t *testing.T, s scenario.Scenario) string {
 	t.Helper()
 	var b strings.Builder
-	require.NoError(t, harness.EncodeScenario(&b, s))
+	require.NoError(t, scenario.EncodeScenario(&b, s))
 	return b.String()
 }

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // swarm is the per-scenario choice of enabled fault kinds and their weights.
 type swarm struct {
-	kinds   []harness.FaultKind
+	kinds   []scenario.FaultKind
 	weights []int
 }
 
@@ -19,7 +20,7 @@ type swarm struct {
 // some scenarios mix many kinds and others hammer two or three (with some thirty kinds
 // and patterns, a fair coin alone gives every scenario a thin mix of fifteen). The coins
 // shrink to "off", so a shrunk scenario keeps only the kinds its failure needs.
-func drawSwarm(t *rapid.T, kinds []harness.FaultKind) swarm {
+func drawSwarm(t *rapid.T, kinds []scenario.FaultKind) swarm {
 	var sw swarm
 	sides := []int{2, 4, 8}[rapid.IntRange(0, 2).Draw(t, "swarm.density")]
 	for _, k := range kinds {
@@ -31,7 +32,7 @@ func drawSwarm(t *rapid.T, kinds []harness.FaultKind) swarm {
 	return sw
 }
 
-func (sw swarm) on(k harness.FaultKind) bool {
+func (sw swarm) on(k scenario.FaultKind) bool {
 	for _, x := range sw.kinds {
 		if x == k {
 			return true
@@ -41,7 +42,7 @@ func (sw swarm) on(k harness.FaultKind) bool {
 }
 
 // pick draws an enabled kind with probability proportional to its weight.
-func (sw swarm) pick(t *rapid.T) harness.FaultKind {
+func (sw swarm) pick(t *rapid.T) scenario.FaultKind {
 	total := 0
 	for _, w := range sw.weights {
 		total += w

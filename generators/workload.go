@@ -4,26 +4,28 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // KVClients draws 1..MaxClients closed-loop key-value clients over a small key space: the
 // default ClientsGen. Clients and their operations are drawn as rapid slices, so the
 // shrinker can delete any one of them, not only the last. Written values are unique (client
 // and position) and assigned after the draw, which keeps porcupine fast and reports readable.
-func KVClients(t *rapid.T, o Options) []harness.ClientScript {
+func KVClients(t *rapid.T, o Options) []scenario.ClientScript {
 	keys := rapid.IntRange(1, o.MaxKeys).Draw(t, "keys")
 	ops := rapid.SliceOfN(opGen(keys), 1, o.MaxOps)
 	clients := rapid.SliceOfN(ops, 1, o.MaxClients).Draw(t, "clients")
-	scripts := make([]harness.ClientScript, len(clients))
+	scripts := make([]scenario.ClientScript, len(clients))
 	var written []string
 	for i, list := range clients {
-		id := harness.NodeID(fmt.Sprintf("c%d", i+1))
+		id := nodeapi.NodeID(fmt.Sprintf("c%d", i+1))
 		for j := range list {
 			fillValues(&list[j], fmt.Sprintf("%s.%d", id, j), &written)
 		}
-		scripts[i] = harness.ClientScript{ID: id, Ops: list}
+		scripts[i] = scenario.ClientScript{ID: id, Ops: list}
 	}
 	return scripts
 }
@@ -45,9 +47,9 @@ func opKind(p int) string {
 
 // opGen draws one operation. For a cas, Expect temporarily holds how far back in the
 // written values to look ("0": a missing key), resolved by fillValues.
-func opGen(keys int) *rapid.Generator[harness.ClientOp] {
-	return rapid.Custom(func(t *rapid.T) harness.ClientOp {
-		op := harness.ClientOp{
+func opGen(keys int) *rapid.Generator[scenario.ClientOp] {
+	return rapid.Custom(func(t *rapid.T) scenario.ClientOp {
+		op := scenario.ClientOp{
 			Think: drawDuration(t, "think", 0, 90*time.Millisecond, time.Millisecond),
 			Kind:  opKind(rapid.IntRange(0, 99).Draw(t, "kind")),
 			Key:   fmt.Sprintf("k%d", rapid.IntRange(0, keys-1).Draw(t, "key")),
@@ -61,7 +63,7 @@ func opGen(keys int) *rapid.Generator[harness.ClientOp] {
 
 // fillValues gives a write its unique value and resolves a cas expectation to a value
 // written earlier (or "" when it looks back past the start).
-func fillValues(op *harness.ClientOp, value string, written *[]string) {
+func fillValues(op *scenario.ClientOp, value string, written *[]string) {
 	switch op.Kind {
 	case "put", "append":
 		op.Value = value

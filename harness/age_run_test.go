@@ -8,18 +8,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/internal/fixtures"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
-func dur(d time.Duration) harness.Duration { return harness.Duration(d) }
+func dur(d time.Duration) scenario.Duration { return scenario.Duration(d) }
 
 // ageScenario is the toy KV with a hold of every client request to n1 (the toy's only
 // server) and a replay of its answers.
-func ageScenario() harness.Scenario {
-	s := toyScenario()
-	s.Faults = []harness.Fault{
-		{At: dur(400 * time.Millisecond), Kind: harness.FaultHold, Node: "c1", Peer: "n1",
+func ageScenario() scenario.Scenario {
+	s := fixtures.ToyScenario()
+	s.Faults = []scenario.Fault{
+		{At: dur(400 * time.Millisecond), Kind: scenario.FaultHold, Node: "c1", Peer: "n1",
 			For: dur(300 * time.Millisecond), Age: dur(time.Minute)},
-		{At: dur(600 * time.Millisecond), Kind: harness.FaultReplay, Node: "n1",
+		{At: dur(600 * time.Millisecond), Kind: scenario.FaultReplay, Node: "n1",
 			Rate: 0.5, For: dur(time.Second), Age: dur(2 * time.Second)},
 	}
 	return s
@@ -29,11 +34,11 @@ func ageScenario() harness.Scenario {
 func TestAgeFaultsRoundTrip(t *testing.T) {
 	s := ageScenario()
 	s.Faults[1].MsgKind = "append-resp"
-	text := encode(t, s)
+	text := fixtures.JSON(s)
 	require.Contains(t, text, `"kind": "hold"`)
 	require.Contains(t, text, `"age": "1m0s"`)
 	require.Contains(t, text, `"msg_kind": "append-resp"`)
-	back, err := harness.DecodeScenario(strings.NewReader(text))
+	back, err := scenario.DecodeScenario(strings.NewReader(text))
 	require.NoError(t, err)
 	require.Equal(t, s, back)
 
@@ -43,7 +48,7 @@ func TestAgeFaultsRoundTrip(t *testing.T) {
 		strings.Replace(text, `"msg_kind": "append-resp"`, `"msg_kind": 3`, 1): `field ` +
 			`"faults[1].msg_kind": want a string, not the JSON number 3`,
 	} {
-		_, err := harness.DecodeScenario(strings.NewReader(bad))
+		_, err := scenario.DecodeScenario(strings.NewReader(bad))
 		require.ErrorContains(t, err, want)
 	}
 }
@@ -53,8 +58,8 @@ func TestAgeFaultString(t *testing.T) {
 	s := ageScenario()
 	require.Equal(t, "at 400ms hold c1->n1 age 1m0s for 300ms", s.Faults[0].String())
 	require.Equal(t, "at 600ms replay n1->any rate 0.5 age 2s for 1s", s.Faults[1].String())
-	f := harness.Fault{At: dur(time.Second), Kind: harness.FaultHold,
-		Node: harness.LeaderTarget, MsgKind: "append", For: dur(time.Second)}
+	f := scenario.Fault{At: dur(time.Second), Kind: scenario.FaultHold,
+		Node: scenario.LeaderTarget, MsgKind: "append", For: dur(time.Second)}
 	require.Equal(t, "at 1s hold @leader->any msg append age 10s for 1s", f.String())
 	f.Node = ""
 	require.Equal(t, "at 1s hold any->any msg append age 10s for 1s", f.String())
@@ -62,24 +67,24 @@ func TestAgeFaultString(t *testing.T) {
 
 // Every bad field of a hold or replay is refused, naming the field.
 func TestAgeFaultValidation(t *testing.T) {
-	cases := map[string]func(f *harness.Fault){
-		"faults[0].rate: 1.5 is outside [0, 1]": func(f *harness.Fault) { f.Rate = 1.5 },
-		"faults[0].age: -1s is outside [0, 10m0s]": func(f *harness.Fault) {
+	cases := map[string]func(f *scenario.Fault){
+		"faults[0].rate: 1.5 is outside [0, 1]": func(f *scenario.Fault) { f.Rate = 1.5 },
+		"faults[0].age: -1s is outside [0, 10m0s]": func(f *scenario.Fault) {
 			f.Age = dur(-time.Second)
 		},
-		"faults[0].age: 1h0m0s is outside": func(f *harness.Fault) { f.Age = dur(time.Hour) },
-		`faults[0].msg_kind: "two words" is not a message kind`: func(f *harness.Fault) {
+		"faults[0].age: 1h0m0s is outside": func(f *scenario.Fault) { f.Age = dur(time.Hour) },
+		`faults[0].msg_kind: "two words" is not a message kind`: func(f *scenario.Fault) {
 			f.MsgKind = "two words"
 		},
-		"faults[0].msg_kind: 65 bytes, at most 64": func(f *harness.Fault) {
+		"faults[0].msg_kind: 65 bytes, at most 64": func(f *scenario.Fault) {
 			f.MsgKind = strings.Repeat("x", 65)
 		},
-		"faults[0].for: a hold needs a duration": func(f *harness.Fault) { f.For = 0 },
-		`faults[0].peer: unknown node "n9"`:      func(f *harness.Fault) { f.Peer = "n9" },
-		`faults[0].peer: unknown node "@leader"`: func(f *harness.Fault) {
-			f.Peer = harness.LeaderTarget
+		"faults[0].for: a hold needs a duration": func(f *scenario.Fault) { f.For = 0 },
+		`faults[0].peer: unknown node "n9"`:      func(f *scenario.Fault) { f.Peer = "n9" },
+		`faults[0].peer: unknown node "@leader"`: func(f *scenario.Fault) {
+			f.Peer = scenario.LeaderTarget
 		},
-		`faults[0].node: unknown node "n9"`: func(f *harness.Fault) { f.Node = "n9" },
+		`faults[0].node: unknown node "n9"`: func(f *scenario.Fault) { f.Node = "n9" },
 	}
 	for want, mutate := range cases {
 		t.Run(want, func(t *testing.T) {
@@ -89,9 +94,9 @@ func TestAgeFaultValidation(t *testing.T) {
 		})
 	}
 	s := ageScenario()
-	s.Faults[0].Node, s.Faults[0].Peer = harness.LeaderTarget, ""
+	s.Faults[0].Node, s.Faults[0].Peer = scenario.LeaderTarget, ""
 	require.NoError(t, s.Validate(), "a hold may aim at the leader's messages")
-	s.Faults[1].Kind = harness.FaultCrash
+	s.Faults[1].Kind = scenario.FaultCrash
 	s.Faults[1].MsgKind = "x y"
 	require.ErrorContains(t, s.Validate(), "faults[1].msg_kind",
 		"a settings field is checked even where the kind does not read it")
@@ -101,7 +106,7 @@ func TestAgeFaultValidation(t *testing.T) {
 func TestRunRefusesUnlabelledMessageKinds(t *testing.T) {
 	s := ageScenario()
 	s.Faults[1].MsgKind = "append"
-	_, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	_, err := harness.Run(s, &fixtures.ToyKV{}, harness.RunOptions{})
 	require.ErrorContains(t, err, `scenario: faults[1].msg_kind: "append", but the system `+
 		"does not label its messages")
 	_, err = harness.Run(s, &labelKV{}, harness.RunOptions{})
@@ -113,7 +118,7 @@ func TestRunRefusesUnlabelledMessageKinds(t *testing.T) {
 }
 
 // labelKV is the toy KV that labels its messages.
-type labelKV struct{ toyKV }
+type labelKV struct{ fixtures.ToyKV }
 
 func (*labelKV) MessageKinds() []string { return []string{"append", "answer"} }
 
@@ -131,19 +136,19 @@ func (*labelKV) MessageKind(frame []byte) string {
 func TestLivenessPhaseReleasesHeldMessages(t *testing.T) {
 	s := ageScenario()
 	s.Faults = s.Faults[:1]
-	res, err := harness.Run(s, &toyKV{}, harness.RunOptions{RecordTrace: true})
+	res, err := harness.Run(s, &fixtures.ToyKV{}, harness.RunOptions{RecordTrace: true})
 	require.NoError(t, err)
 	require.Nil(t, res.Failure)
 	require.Equal(t, "put", res.Workload.Format(res.History[0].Op)[:3])
-	require.Equal(t, harness.Outcome{Unknown: true}, res.History[1].Outcome,
+	require.Equal(t, nodeapi.Outcome{Unknown: true}, res.History[1].Outcome,
 		"the get, sent during the hold, was answered after its client gave up")
 
-	var held, late []harness.TraceEvent
+	var held, late []sim.TraceEvent
 	for _, e := range res.Trace {
 		switch {
-		case e.Kind == harness.KindHold:
+		case e.Kind == sim.KindHold:
 			held = append(held, e)
-		case e.Kind == harness.KindRecv && strings.HasSuffix(e.String(), ", held)"):
+		case e.Kind == sim.KindRecv && strings.HasSuffix(e.String(), ", held)"):
 			late = append(late, e)
 		}
 	}
@@ -153,7 +158,7 @@ func TestLivenessPhaseReleasesHeldMessages(t *testing.T) {
 	require.Equal(t, time.Duration(s.Safety), late[0].At, "delivered as the liveness phase begins")
 
 	var texts []string
-	for _, n := range harness.Notes(res.Annotations) {
+	for _, n := range report.Notes(res.Annotations) {
 		if strings.Contains(n.Text, "hold") {
 			require.Equal(t, "partition", n.Tag, n.Text)
 			texts = append(texts, n.Text)
@@ -167,14 +172,14 @@ func TestLivenessPhaseReleasesHeldMessages(t *testing.T) {
 // the faults change it.
 func TestAgeFaultsAreDeterministic(t *testing.T) {
 	s := ageScenario()
-	a, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	a, err := harness.Run(s, &fixtures.ToyKV{}, harness.RunOptions{})
 	require.NoError(t, err)
-	b, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	b, err := harness.Run(s, &fixtures.ToyKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 	require.Equal(t, a.TraceHash, b.TraceHash)
 	require.Equal(t, a.Events, b.Events)
 	s.Faults = nil
-	c, err := harness.Run(s, &toyKV{}, harness.RunOptions{})
+	c, err := harness.Run(s, &fixtures.ToyKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 	require.NotEqual(t, a.TraceHash, c.TraceHash)
 }
@@ -182,8 +187,8 @@ func TestAgeFaultsAreDeterministic(t *testing.T) {
 // A hold aimed at @leader takes the messages of the node leading when it fires.
 func TestHoldResolvesTheLeaderWhenItFires(t *testing.T) {
 	s := ageScenario()
-	s.Faults = []harness.Fault{{At: dur(time.Second), Kind: harness.FaultHold,
-		Node: harness.LeaderTarget, For: dur(time.Second)}}
+	s.Faults = []scenario.Fault{{At: dur(time.Second), Kind: scenario.FaultHold,
+		Node: scenario.LeaderTarget, For: dur(time.Second)}}
 	res, err := harness.Run(s, &leaderKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 	var texts []string

@@ -8,22 +8,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/internal/fixtures"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // idleRaftKV is the toy store with the traffic of an idle Raft cluster: the first server
 // leads and heartbeats every follower every 100 ms, each follower acknowledges and resets
 // its 1 s election timer.
-type idleRaftKV struct{ toyKV }
+type idleRaftKV struct{ fixtures.ToyKV }
 
 type idleServer struct {
-	*toyServer
-	peers    []harness.NodeID
-	election harness.Timer
+	*fixtures.ToyServer
+	peers    []nodeapi.NodeID
+	election nodeapi.Timer
 }
 
-func (s *idleRaftKV) NewNode(env harness.Env, boot harness.Boot) (harness.Node, error) {
-	n, _ := s.toyKV.NewNode(env, boot)
-	srv := &idleServer{toyServer: n.(*toyServer), peers: boot.Peers}
+func (s *idleRaftKV) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, error) {
+	n, _ := s.ToyKV.NewNode(env, boot)
+	srv := &idleServer{ToyServer: n.(*fixtures.ToyServer), peers: boot.Peers}
 	if env.ID() == boot.Peers[0] {
 		srv.heartbeat()
 	} else {
@@ -34,36 +37,36 @@ func (s *idleRaftKV) NewNode(env harness.Env, boot harness.Boot) (harness.Node, 
 
 func (n *idleServer) heartbeat() {
 	for _, p := range n.peers[1:] {
-		n.env.Send(p, []byte("hb"))
+		n.Env.Send(p, []byte("hb"))
 	}
-	n.env.After(100*time.Millisecond, n.heartbeat)
+	n.Env.After(100*time.Millisecond, n.heartbeat)
 }
 
 func (n *idleServer) resetElection() {
 	n.election.Stop()
-	n.election = n.env.After(time.Second, func() {})
+	n.election = n.Env.After(time.Second, func() {})
 }
 
-func (n *idleServer) HandleMessage(from harness.NodeID, msg []byte) {
+func (n *idleServer) HandleMessage(from nodeapi.NodeID, msg []byte) {
 	switch string(msg) {
 	case "hb":
 		n.resetElection()
-		n.env.Send(from, []byte("ack"))
+		n.Env.Send(from, []byte("ack"))
 	case "ack":
 	default:
-		n.toyServer.HandleMessage(from, msg)
+		n.ToyServer.HandleMessage(from, msg)
 	}
 }
 
 // idleHour is the largest idle scenario the validator accepts: 16 nodes, no client
 // operations, a one-hour safety phase.
-func idleHour() harness.Scenario {
-	s := harness.Scenario{Version: harness.ScenarioVersion, Seed: 16,
-		Network: harness.NetworkConfig{LatencyMin: harness.Duration(time.Millisecond),
-			LatencyMax: harness.Duration(3 * time.Millisecond)},
-		Safety: harness.Duration(time.Hour), Liveness: harness.Duration(10 * time.Second)}
-	for i := range harness.MaxScenarioNodes {
-		s.Cluster.Nodes = append(s.Cluster.Nodes, harness.NodeID(fmt.Sprintf("n%d", i+1)))
+func idleHour() scenario.Scenario {
+	s := scenario.Scenario{Version: scenario.ScenarioVersion, Seed: 16,
+		Network: scenario.NetworkConfig{LatencyMin: scenario.Duration(time.Millisecond),
+			LatencyMax: scenario.Duration(3 * time.Millisecond)},
+		Safety: scenario.Duration(time.Hour), Liveness: scenario.Duration(10 * time.Second)}
+	for i := range scenario.MaxScenarioNodes {
+		s.Cluster.Nodes = append(s.Cluster.Nodes, nodeapi.NodeID(fmt.Sprintf("n%d", i+1)))
 	}
 	return s
 }
@@ -88,11 +91,11 @@ func TestIdleClusterOfSixteenRunsAnHour(t *testing.T) {
 
 // The budget grows with endpoints and virtual time, and never falls below the minimum.
 func TestEventBudgetGrowsWithTheScenario(t *testing.T) {
-	s := toyScenario()
+	s := fixtures.ToyScenario()
 	base := harness.EventBudget(s)
 	require.GreaterOrEqual(t, base, uint64(harness.MinEventBudget))
 	more := s
-	more.Cluster.Nodes = append(append([]harness.NodeID{}, s.Cluster.Nodes...), "n9")
+	more.Cluster.Nodes = append(append([]nodeapi.NodeID{}, s.Cluster.Nodes...), "n9")
 	require.Greater(t, harness.EventBudget(more), base)
 	longer := s
 	longer.Safety *= 10

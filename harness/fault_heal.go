@@ -3,7 +3,17 @@ package harness
 import (
 	"cmp"
 	"slices"
+
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
+
+// healer ends one kind of leftover (partitions, clogs, down nodes) for the liveness phase.
+// rank orders the healers: disks must be healed before down nodes restart on them.
+type healer struct {
+	rank int
+	name string
+	heal func(r *runner)
+}
 
 // The healers that several kinds share, ranked by the order in which they run: the network
 // first, then link and disk settings, then the reactive faults, then the nodes (down ones
@@ -15,6 +25,8 @@ var (
 	healClogs   = &healer{rank: 2, name: "clogs", heal: func(r *runner) { r.w.UnclogAll() }}
 	healAged    = &healer{rank: 3, name: "held and replayed messages",
 		heal: func(r *runner) { r.w.ReleaseAged() }}
+	healCapacities = &healer{rank: 5, name: "link capacities",
+		heal: func(r *runner) { r.w.ClearLinkCapacities() }}
 	healLinks  = &healer{rank: 4, name: "link settings", heal: (*runner).healLinks}
 	healDisks  = &healer{rank: 6, name: "disk faults", heal: (*runner).healDisks}
 	healStorms = &healer{rank: 7, name: "storms, traps and triggers", heal: (*runner).stopStorms}
@@ -23,20 +35,20 @@ var (
 )
 
 // healAll ends every fault for the liveness phase: every healer named by a spec of the
-// table runs once, in rank order. Clock skew stays: a correct system tolerates it.
+// behaviour table runs once, in rank order. Clock skew stays: a correct system tolerates it.
 func (r *runner) healAll() {
 	r.healed = true
-	r.w.annotate("", "liveness phase: all faults healed")
+	r.w.Note("", "liveness phase: all faults healed")
 	for _, h := range tableHealers() {
 		h.heal(r)
 	}
 }
 
-// tableHealers lists the distinct healers of the spec table in rank order.
+// tableHealers lists the distinct healers of the behaviour table in rank order.
 func tableHealers() []*healer {
 	var hs []*healer
-	for i := range faultTable {
-		for _, h := range faultTable[i].heals {
+	for _, k := range scenario.FaultKinds() {
+		for _, h := range behaviourOf(k).heals {
 			if !slices.Contains(hs, h) {
 				hs = append(hs, h)
 			}
@@ -56,7 +68,7 @@ func tableHealers() []*healer {
 func (r *runner) healLinks() {
 	c := r.s.Network
 	c.Loss, c.Corrupt = 0, 0
-	r.note(Fault{Kind: FaultLink}, r.w.SetAllLinks(c.Link()))
+	r.note(scenario.Fault{Kind: scenario.FaultLink}, r.w.SetAllLinks(c.Link()))
 }
 
 // healDisks returns every server's disk to the scenario default, with sync failures and
@@ -65,7 +77,7 @@ func (r *runner) healDisks() {
 	disk := r.s.Disk
 	disk.SyncFailRate, disk.ReadCorruptRate, disk.SyncFailLosesWrites = 0, 0, false
 	for _, id := range r.w.Nodes() {
-		r.note(Fault{Kind: FaultDisk, Node: id}, r.w.SetDiskFaults(id, disk.Faults()))
+		r.note(scenario.Fault{Kind: scenario.FaultDisk, Node: id}, r.w.SetDiskFaults(id, DiskFaults(disk)))
 	}
 }
 
@@ -84,7 +96,7 @@ func (r *runner) stopStorms() {
 func (r *runner) restartAll() {
 	for _, id := range r.w.Nodes() {
 		if !r.w.Up(id) {
-			r.note(Fault{Kind: FaultRestart, Node: id}, r.w.Restart(id))
+			r.note(scenario.Fault{Kind: scenario.FaultRestart, Node: id}, r.w.Restart(id))
 		}
 	}
 }
@@ -93,7 +105,7 @@ func (r *runner) restartAll() {
 func (r *runner) resumeAll() {
 	for _, id := range append(r.w.Nodes(), r.w.Clients()...) {
 		if r.w.Paused(id) {
-			r.note(Fault{Kind: FaultResume, Node: id}, r.w.Resume(id))
+			r.note(scenario.Fault{Kind: scenario.FaultResume, Node: id}, r.w.Resume(id))
 		}
 	}
 }

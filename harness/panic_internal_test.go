@@ -7,6 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 	"github.com/simfuzz/simfuzz/model"
 )
 
@@ -15,33 +18,33 @@ import (
 type memKV struct{ convergedPanics bool }
 
 type memServer struct {
-	env   Env
+	env   nodeapi.Env
 	store map[string]string
 }
 
 type memClient struct {
-	env    Env
-	server NodeID
-	done   func(Outcome)
+	env    nodeapi.Env
+	server nodeapi.NodeID
+	done   func(nodeapi.Outcome)
 }
 
-func (s *memKV) NewNode(env Env, _ Boot) (Node, error) {
+func (s *memKV) NewNode(env nodeapi.Env, _ nodeapi.Boot) (nodeapi.Node, error) {
 	return &memServer{env: env, store: map[string]string{}}, nil
 }
 
-func (s *memKV) NewClient(env Env, servers []NodeID) (Client, error) {
+func (s *memKV) NewClient(env nodeapi.Env, servers []nodeapi.NodeID) (nodeapi.Client, error) {
 	return &memClient{env: env, server: servers[0]}, nil
 }
 
-func (s *memKV) Converged(_ []NodeID) error {
+func (s *memKV) Converged(_ []nodeapi.NodeID) error {
 	if s.convergedPanics {
 		panic("bug in the system's convergence check")
 	}
 	return nil
 }
 
-func (n *memServer) HandleMessage(from NodeID, msg []byte) {
-	var op Op
+func (n *memServer) HandleMessage(from nodeapi.NodeID, msg []byte) {
+	var op nodeapi.Op
 	if json.Unmarshal(msg, &op) != nil {
 		return
 	}
@@ -56,30 +59,30 @@ func (n *memServer) HandleMessage(from NodeID, msg []byte) {
 	n.env.Send(from, b)
 }
 
-func (c *memClient) Invoke(op Op, done func(Outcome)) {
+func (c *memClient) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
 	c.done = done
 	b, _ := json.Marshal(op)
 	c.env.Send(c.server, b)
 }
 
-func (c *memClient) HandleMessage(_ NodeID, msg []byte) {
-	var res Result
+func (c *memClient) HandleMessage(_ nodeapi.NodeID, msg []byte) {
+	var res nodeapi.Result
 	if d := c.done; d != nil && json.Unmarshal(msg, &res) == nil {
 		c.done = nil
-		d(Outcome{Result: res})
+		d(nodeapi.Outcome{Result: res})
 	}
 }
 
-func memScenario() Scenario {
-	return Scenario{Version: ScenarioVersion, Seed: 1,
-		Cluster: ClusterConfig{Nodes: []NodeID{"n1", "n2"}},
-		Network: NetworkConfig{LatencyMin: Duration(time.Millisecond),
-			LatencyMax: Duration(time.Millisecond)},
-		Clients: []ClientScript{{ID: "c1", Ops: []ClientOp{{Kind: "put", Key: "k",
+func memScenario() scenario.Scenario {
+	return scenario.Scenario{Version: scenario.ScenarioVersion, Seed: 1,
+		Cluster: scenario.ClusterConfig{Nodes: []nodeapi.NodeID{"n1", "n2"}},
+		Network: scenario.NetworkConfig{LatencyMin: scenario.Duration(time.Millisecond),
+			LatencyMax: scenario.Duration(time.Millisecond)},
+		Clients: []scenario.ClientScript{{ID: "c1", Ops: []scenario.ClientOp{{Kind: "put", Key: "k",
 			Value: "v"}}}},
-		Faults: []Fault{{At: Duration(time.Second), Kind: FaultCrash, Node: "n2",
-			For: Duration(time.Second)}},
-		Safety: Duration(3 * time.Second), Liveness: Duration(5 * time.Second)}
+		Faults: []scenario.Fault{{At: scenario.Duration(time.Second), Kind: scenario.FaultCrash, Node: "n2",
+			For: scenario.Duration(time.Second)}},
+		Safety: scenario.Duration(3 * time.Second), Liveness: scenario.Duration(5 * time.Second)}
 }
 
 // The scenario runs clean as it is, so the failures below come from the injected panics.
@@ -93,13 +96,13 @@ func TestMemKVRunsClean(t *testing.T) {
 // (outside the steps), is a harness error: Run returns it and no failure is reported,
 // so nothing is classed as a bug of the system, shrunk, or saved as a regression.
 func TestRunReportsAHarnessPanicAsAnError(t *testing.T) {
-	crash := specOf(FaultCrash)
+	crash := behaviourOf(scenario.FaultCrash)
 	saved := crash.apply
-	crash.apply = func(*runner, Fault) error { panic("bug in a fault's apply") }
+	crash.apply = func(*runner, scenario.Fault) error { panic("bug in a fault's apply") }
 	res, err := Run(memScenario(), &memKV{}, RunOptions{})
 	crash.apply = saved
 	require.Nil(t, res)
-	var hp *HarnessPanicError
+	var hp *sim.HarnessPanicError
 	require.ErrorAs(t, err, &hp)
 	require.Equal(t, time.Second, hp.At)
 	require.Contains(t, err.Error(), "harness error")

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 	"github.com/simfuzz/simfuzz/model"
 	"github.com/simfuzz/simfuzz/netfault"
 )
@@ -38,9 +41,9 @@ type RunResult struct {
 	SimTime     time.Duration
 	Failure     *Failure
 	Verdict     model.Verdict
-	Annotations []Annotation
+	Annotations []sim.Annotation
 	TraceTail   []string
-	Trace       []TraceEvent
+	Trace       []sim.TraceEvent
 
 	// OpsNotStarted counts the scripted client operations that never started: the safety
 	// phase (or a failure) ended the run first. The history holds only the others.
@@ -65,7 +68,7 @@ const ProbeKey = model.ProbeKey
 // the fault schedule, then the liveness phase, then the linearizability check. A non-nil
 // error means the run could not happen (invalid scenario, system refused to build); a bug
 // found in the system is reported in Result.Failure.
-func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
+func Run(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*RunResult, error) {
 	if opts.Workload == nil {
 		opts.Workload = model.KV
 	}
@@ -75,7 +78,7 @@ func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
 	if err := s.ValidateFor(opts.Workload); err != nil {
 		return nil, err
 	}
-	if err := s.checkMessageKinds(sys); err != nil {
+	if err := s.CheckMessageKinds(sys); err != nil {
 		return nil, err
 	}
 	r, err := newRunner(s, sys, opts)
@@ -101,7 +104,7 @@ func Run(s Scenario, sys System, opts RunOptions) (*RunResult, error) {
 func (r *runner) guarded(part func() (*Failure, error)) (f *Failure, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			f, err = classify(r.w.panicked(v))
+			f, err = classify(r.w.Panicked(v))
 		}
 	}()
 	return part()
@@ -135,17 +138,17 @@ func verdictFailure(v model.Verdict) *Failure {
 
 // runner holds the state of one scenario execution.
 type runner struct {
-	s       Scenario
-	sys     System
+	s       scenario.Scenario
+	sys     nodeapi.System
 	opts    RunOptions
-	w       *World
+	w       *sim.World
 	w8      *model.Workload
 	clients []*clientDriver
 	// endpoints counts the client endpoints: the probe's history row comes after them.
 	endpoints int
 	// openLoop maps an open-loop client's ID to its endpoints, so that a fault naming the
 	// client acts on them all.
-	openLoop map[NodeID][]NodeID
+	openLoop map[nodeapi.NodeID][]nodeapi.NodeID
 	// leaders is the leader history, kept when an operation goes to the previous leader.
 	leaders  *leaderHistory
 	unrouted int
@@ -166,12 +169,12 @@ type runner struct {
 	// them like for client operations.
 	pendingAdmin int
 	// probeClient issues the liveness probe and the stability window's probe writes.
-	probeClient Client
+	probeClient nodeapi.Client
 	// stab holds the stability window's figures once it ran.
 	stab *StabilityStats
 }
 
-func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
+func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runner, error) {
 	if opts.TraceTail == 0 {
 		opts.TraceTail = 200
 	}
@@ -181,15 +184,15 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 	if opts.MaxEvents == 0 {
 		opts.MaxEvents = EventBudget(s)
 	}
-	w, err := NewWorld(sys, Options{Seed: s.Seed,
-		Network: netfault.Config{Default: s.Network.Link()}, Disk: s.Disk.Faults(),
+	w, err := sim.NewWorld(sys, sim.Options{Seed: s.Seed,
+		Network: netfault.Config{Default: s.Network.Link()}, Disk: DiskFaults(s.Disk),
 		TraceTail: opts.TraceTail, RecordTrace: opts.RecordTrace, MaxEvents: opts.MaxEvents})
 	if err != nil {
 		return nil, err
 	}
 	r := &runner{s: s, sys: sys, opts: opts, w: w, w8: opts.Workload}
 	for _, id := range s.Cluster.Nodes {
-		if err := w.AddNode(id, Boot{Peers: s.Cluster.Nodes}); err != nil {
+		if err := w.AddNode(id, nodeapi.Boot{Peers: s.Cluster.Nodes}); err != nil {
 			return nil, err
 		}
 	}
@@ -203,7 +206,7 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 			return nil, err
 		}
 	}
-	if ChangesMembership(s.Faults) {
+	if scenario.ChangesMembership(s.Faults) {
 		if _, err := r.adminFor(); err != nil {
 			return nil, err
 		}
@@ -212,7 +215,7 @@ func newRunner(s Scenario, sys System, opts RunOptions) (*runner, error) {
 }
 
 // addClient registers the endpoints of script cs and its driver.
-func (r *runner) addClient(cs ClientScript, servers []NodeID) error {
+func (r *runner) addClient(cs scenario.ClientScript, servers []nodeapi.NodeID) error {
 	d := &clientDriver{r: r, script: cs}
 	ids := cs.Endpoints()
 	for _, id := range ids {
@@ -225,7 +228,7 @@ func (r *runner) addClient(cs ClientScript, servers []NodeID) error {
 	}
 	if cs.OpenLoop > 0 {
 		if r.openLoop == nil {
-			r.openLoop = map[NodeID][]NodeID{}
+			r.openLoop = map[nodeapi.NodeID][]nodeapi.NodeID{}
 		}
 		r.openLoop[cs.ID] = ids
 	}
@@ -233,14 +236,10 @@ func (r *runner) addClient(cs ClientScript, servers []NodeID) error {
 	return nil
 }
 
-// adminClient is the endpoint that asks for membership changes; the ones added when it is
-// busy are named adminClient#2, #3, ...
-const adminClient NodeID = "admin"
-
 // adminSlot is one admin client and whether a change of its is running.
 type adminSlot struct {
-	id   NodeID
-	c    Client
+	id   nodeapi.NodeID
+	c    nodeapi.Client
 	busy bool
 }
 
@@ -252,9 +251,9 @@ func (r *runner) adminFor() (*adminSlot, error) {
 			return a, nil
 		}
 	}
-	id := adminClient
+	id := scenario.AdminClient
 	if n := len(r.admins); n > 0 {
-		id = NodeID(fmt.Sprintf("%s#%d", adminClient, n+1))
+		id = nodeapi.NodeID(fmt.Sprintf("%s#%d", scenario.AdminClient, n+1))
 	}
 	c, err := r.w.AddClient(id, slices.Clone(r.s.Cluster.Nodes))
 	if err != nil {
@@ -291,7 +290,7 @@ func (r *runner) result(f *Failure) *RunResult {
 }
 
 // record appends a finished (or abandoned) operation to the history.
-func (r *runner) record(client int, op Op, call time.Duration, out Outcome) {
+func (r *runner) record(client int, op nodeapi.Op, call time.Duration, out nodeapi.Outcome) {
 	ret := int64(r.w.Now())
 	if out.Unknown {
 		ret = math.MaxInt64
@@ -310,9 +309,9 @@ func (r *runner) installAfterEvent() {
 	}
 }
 
-func (r *runner) afterEvent(id NodeID) {
+func (r *runner) afterEvent(id nodeapi.NodeID) {
 	if r.leaders != nil {
-		r.leaders.observe(r.w.leaderOf(r.leaders.lr))
+		r.leaders.observe(r.w.LeaderOf(r.leaders.lr))
 	}
 	if r.storms != nil {
 		r.storms.afterEvent(id)
@@ -322,6 +321,6 @@ func (r *runner) afterEvent(id NodeID) {
 	}
 }
 
-func (r *runner) describeOp(client NodeID, i int, op Op) string {
+func (r *runner) describeOp(client nodeapi.NodeID, i int, op nodeapi.Op) string {
 	return fmt.Sprintf("client %s op %d %s", client, i, r.w8.Format(op))
 }

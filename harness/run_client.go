@@ -3,6 +3,9 @@ package harness
 import (
 	"fmt"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // clientDriver plays one ClientScript over its endpoints, starting no new operation once
@@ -13,7 +16,7 @@ import (
 // each endpoint, a row of the history, stays sequential.
 type clientDriver struct {
 	r      *runner
-	script ClientScript
+	script scenario.ClientScript
 	eps    []*endpoint
 	next   int   // index of the next op to start (closed loop) or to become due (open)
 	due    []int // open loop: ops due and waiting for a free endpoint, in order
@@ -23,9 +26,9 @@ type clientDriver struct {
 
 // endpoint is one client endpoint of a script: one Client, one operation at a time.
 type endpoint struct {
-	id  NodeID
+	id  nodeapi.NodeID
 	row int // the history's client row (ClientEndpoints order)
-	c   Client
+	c   nodeapi.Client
 	op  int // index of the op in flight, -1 when idle
 	// unroutedNoted is set once the timeline says the client cannot route.
 	unroutedNoted bool
@@ -120,7 +123,7 @@ func (d *clientDriver) run(ep *endpoint, i int) {
 	// It fails only when the run has stopped (reported from there) or when the driver
 	// misused the world, which must not pass for an operation that never returned.
 	err := d.r.w.Exec(ep.id, func() {
-		d.r.invoke(ep, op, route, func(out Outcome) {
+		d.r.invoke(ep, op, route, func(out nodeapi.Outcome) {
 			if ep.op < 0 {
 				panic("harness: client " + string(ep.id) + " completed an op twice")
 			}

@@ -1,55 +1,60 @@
 package harness
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+)
 
 // route works out where op i of script sc goes when it starts on ep: To resolved (a named
 // server as it is; LeaderTarget and PreviousLeaderTarget to the node they name now) and
 // the script's stickiness. A target that names nobody (no leader, no leader change yet)
 // leaves the choice to the client, and the timeline says so.
-func (r *runner) route(sc ClientScript, ep *endpoint, i int) Route {
-	rt := Route{To: sc.Ops[i].To, Sticky: sc.Sticky}
-	if rt.To != LeaderTarget && rt.To != PreviousLeaderTarget {
+func (r *runner) route(sc scenario.ClientScript, ep *endpoint, i int) nodeapi.Route {
+	rt := nodeapi.Route{To: sc.Ops[i].To, Sticky: sc.Sticky}
+	if rt.To != scenario.LeaderTarget && rt.To != scenario.PreviousLeaderTarget {
 		return rt
 	}
 	asked := rt.To
 	rt.To = r.leaderNamed(asked)
 	if rt.To == "" {
-		r.w.annotate(ep.id, fmt.Sprintf("route %s op %d: %s names no node yet; sent as usual",
+		r.w.Note(ep.id, fmt.Sprintf("route %s op %d: %s names no node yet; sent as usual",
 			ep.id, i, asked))
 	} else {
-		r.w.annotate(ep.id, fmt.Sprintf("route %s op %d to %s (%s)", ep.id, i, rt.To, asked))
+		r.w.Note(ep.id, fmt.Sprintf("route %s op %d to %s (%s)", ep.id, i, rt.To, asked))
 	}
 	return rt
 }
 
 // leaderNamed resolves LeaderTarget or PreviousLeaderTarget; "" when it names nobody.
-func (r *runner) leaderNamed(target NodeID) NodeID {
-	if target == PreviousLeaderTarget {
+func (r *runner) leaderNamed(target nodeapi.NodeID) nodeapi.NodeID {
+	if target == scenario.PreviousLeaderTarget {
 		if r.leaders == nil {
 			return ""
 		}
 		return r.leaders.previous
 	}
-	l, _ := r.resolve(LeaderTarget)
+	l, _ := r.resolve(scenario.LeaderTarget)
 	return l
 }
 
 // invoke starts op on ep along route. A client that does not implement Router gets a
 // plain Invoke: RunResult.Unrouted counts it, and the timeline says so once per endpoint.
 // It runs as the client's code (inside World.Exec).
-func (r *runner) invoke(ep *endpoint, op Op, route Route, done func(Outcome)) {
-	if route == (Route{}) {
+func (r *runner) invoke(ep *endpoint, op nodeapi.Op, route nodeapi.Route, done func(nodeapi.Outcome)) {
+	if route == (nodeapi.Route{}) {
 		ep.c.Invoke(op, done)
 		return
 	}
-	if rt, ok := ep.c.(Router); ok {
+	if rt, ok := ep.c.(nodeapi.Router); ok {
 		rt.InvokeRouted(op, route, done)
 		return
 	}
 	r.unrouted++
 	if !ep.unroutedNoted {
 		ep.unroutedNoted = true
-		r.w.annotate(ep.id, fmt.Sprintf("route: %s's client does not implement "+
+		r.w.Note(ep.id, fmt.Sprintf("route: %s's client does not implement "+
 			"harness.Router; routed operations are sent with plain Invoke", ep.id))
 	}
 	ep.c.Invoke(op, done)
@@ -59,15 +64,15 @@ func (r *runner) invoke(ep *endpoint, op Op, route Route, done func(Outcome)) {
 // PreviousLeaderTarget: latest is the last leader seen, previous the one before it (a
 // leaderless spell is no change).
 type leaderHistory struct {
-	lr               LeaderReporter
-	latest, previous NodeID
+	lr               nodeapi.LeaderReporter
+	latest, previous nodeapi.NodeID
 }
 
 // needsLeaderHistory reports whether an operation of s is sent to the previous leader.
-func needsLeaderHistory(s Scenario) bool {
+func needsLeaderHistory(s scenario.Scenario) bool {
 	for _, c := range s.Clients {
 		for _, op := range c.Ops {
-			if op.To == PreviousLeaderTarget {
+			if op.To == scenario.PreviousLeaderTarget {
 				return true
 			}
 		}
@@ -79,7 +84,7 @@ func needsLeaderHistory(s Scenario) bool {
 // its leader; otherwise PreviousLeaderTarget names nobody. Only such scenarios pay for a
 // leader report after every server event.
 func (r *runner) trackLeaders() {
-	lr, ok := r.sys.(LeaderReporter)
+	lr, ok := r.sys.(nodeapi.LeaderReporter)
 	if !ok || !needsLeaderHistory(r.s) {
 		return
 	}
@@ -87,7 +92,7 @@ func (r *runner) trackLeaders() {
 	r.installAfterEvent()
 }
 
-func (h *leaderHistory) observe(l NodeID) {
+func (h *leaderHistory) observe(l nodeapi.NodeID) {
 	if l != "" && l != h.latest {
 		h.previous, h.latest = h.latest, l
 	}

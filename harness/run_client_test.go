@@ -7,9 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/model"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/internal/fixtures"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/model"
 )
 
 // sharedKV is a toy system for the client behaviours: every server answers from one shared
@@ -19,27 +24,27 @@ type sharedKV struct {
 	delay  time.Duration
 	plain  bool // clients do not implement harness.Router
 	store  map[string]string
-	down   map[harness.NodeID]bool
-	order  []harness.NodeID
+	down   map[nodeapi.NodeID]bool
+	order  []nodeapi.NodeID
 	routes []loggedRoute
 }
 
 type loggedRoute struct {
-	client harness.NodeID
+	client nodeapi.NodeID
 	routed bool
-	route  harness.Route
+	route  nodeapi.Route
 }
 
 func newSharedKV(delay time.Duration) *sharedKV {
-	return &sharedKV{delay: delay, store: map[string]string{}, down: map[harness.NodeID]bool{}}
+	return &sharedKV{delay: delay, store: map[string]string{}, down: map[nodeapi.NodeID]bool{}}
 }
 
 type sharedServer struct {
 	sys *sharedKV
-	env harness.Env
+	env nodeapi.Env
 }
 
-func (s *sharedKV) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
+func (s *sharedKV) NewNode(env nodeapi.Env, _ nodeapi.Boot) (nodeapi.Node, error) {
 	if !slices.Contains(s.order, env.ID()) {
 		s.order = append(s.order, env.ID())
 	}
@@ -47,9 +52,9 @@ func (s *sharedKV) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error
 	return &sharedServer{sys: s, env: env}, nil
 }
 
-func (s *sharedKV) NodeDown(id harness.NodeID) { s.down[id] = true }
+func (s *sharedKV) NodeDown(id nodeapi.NodeID) { s.down[id] = true }
 
-func (s *sharedKV) Leader() harness.NodeID {
+func (s *sharedKV) Leader() nodeapi.NodeID {
 	for _, id := range s.order {
 		if !s.down[id] {
 			return id
@@ -58,8 +63,8 @@ func (s *sharedKV) Leader() harness.NodeID {
 	return ""
 }
 
-func (n *sharedServer) HandleMessage(from harness.NodeID, msg []byte) {
-	var req toyReq
+func (n *sharedServer) HandleMessage(from nodeapi.NodeID, msg []byte) {
+	var req fixtures.ToyReq
 	if json.Unmarshal(msg, &req) != nil {
 		return
 	}
@@ -71,56 +76,57 @@ func (n *sharedServer) HandleMessage(from harness.NodeID, msg []byte) {
 		} else {
 			delete(n.sys.store, req.Op.Key)
 		}
-		b, _ := json.Marshal(toyResp{ID: req.ID, Result: res})
+		b, _ := json.Marshal(fixtures.ToyResp{ID: req.ID, Result: res})
 		n.env.Send(from, b)
 	})
 }
 
 // sharedClient sends to its last server unless routed elsewhere; routingClient adds Router.
 type sharedClient struct {
-	toyClient
+	fixtures.ToyClient
 	sys *sharedKV
 }
 
 type routingClient struct{ sharedClient }
 
-func (s *sharedKV) NewClient(env harness.Env, servers []harness.NodeID) (harness.Client, error) {
-	c := sharedClient{toyClient: toyClient{env: env, server: servers[len(servers)-1]}, sys: s}
+func (s *sharedKV) NewClient(env nodeapi.Env, servers []nodeapi.NodeID) (nodeapi.Client, error) {
+	c := sharedClient{ToyClient: fixtures.ToyClient{Env: env, Server: servers[len(servers)-1]},
+		sys: s}
 	if s.plain {
 		return &c, nil
 	}
 	return &routingClient{c}, nil
 }
 
-func (c *sharedClient) Invoke(op harness.Op, done func(harness.Outcome)) {
-	c.sys.routes = append(c.sys.routes, loggedRoute{client: c.env.ID()})
-	c.toyClient.Invoke(op, done)
+func (c *sharedClient) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
+	c.sys.routes = append(c.sys.routes, loggedRoute{client: c.Env.ID()})
+	c.ToyClient.Invoke(op, done)
 }
 
-func (c *routingClient) InvokeRouted(op harness.Op, r harness.Route,
-	done func(harness.Outcome)) {
-	c.sys.routes = append(c.sys.routes, loggedRoute{client: c.env.ID(), routed: true, route: r})
-	server := c.server
+func (c *routingClient) InvokeRouted(op nodeapi.Op, r nodeapi.Route,
+	done func(nodeapi.Outcome)) {
+	c.sys.routes = append(c.sys.routes, loggedRoute{client: c.Env.ID(), routed: true, route: r})
+	server := c.Server
 	if r.To != "" {
-		c.server = r.To
+		c.Server = r.To
 	}
-	c.toyClient.Invoke(op, done)
+	c.ToyClient.Invoke(op, done)
 	if !r.Sticky {
-		c.server = server
+		c.Server = server
 	}
 }
 
-func msD(n int) harness.Duration { return harness.Duration(time.Duration(n) * time.Millisecond) }
+func msD(n int) scenario.Duration { return scenario.Duration(time.Duration(n) * time.Millisecond) }
 
-func gets(n int, think harness.Duration) []harness.ClientOp {
-	ops := make([]harness.ClientOp, n)
+func gets(n int, think scenario.Duration) []scenario.ClientOp {
+	ops := make([]scenario.ClientOp, n)
 	for i := range ops {
-		ops[i] = harness.ClientOp{Think: think, Kind: "get", Key: "k"}
+		ops[i] = scenario.ClientOp{Think: think, Kind: "get", Key: "k"}
 	}
 	return ops
 }
 
-func runShared(t *testing.T, s harness.Scenario, sys *sharedKV) *harness.RunResult {
+func runShared(t *testing.T, s scenario.Scenario, sys *sharedKV) *harness.RunResult {
 	t.Helper()
 	res, err := harness.Run(s, sys, harness.RunOptions{})
 	require.NoError(t, err)
@@ -140,8 +146,8 @@ func notes(res *harness.RunResult) string {
 // finished, each on a free endpoint, and waits for one when all are busy. Every endpoint
 // is a sequential row of the history, named in the report.
 func TestOpenLoopClientKeepsSeveralOperationsInFlight(t *testing.T) {
-	s := toyScenario()
-	s.Clients = []harness.ClientScript{{ID: "c1", OpenLoop: 3, Ops: gets(6, msD(10))}}
+	s := fixtures.ToyScenario()
+	s.Clients = []scenario.ClientScript{{ID: "c1", OpenLoop: 3, Ops: gets(6, msD(10))}}
 	res := runShared(t, s, newSharedKV(100*time.Millisecond))
 	ops := res.History[:6]
 	calls := make([]time.Duration, len(ops))
@@ -164,17 +170,17 @@ func TestOpenLoopClientKeepsSeveralOperationsInFlight(t *testing.T) {
 			}
 		}
 	}
-	text := harness.Report{Scenario: s, Result: res}.String()
+	text := report.Report{Scenario: s, Result: res}.String()
 	require.Contains(t, text, "c1: open loop over 3 endpoints [c1 c1#2 c1#3]")
-	page := harness.HistoryPage(harness.Report{Scenario: s, Result: res})
+	page := report.HistoryPage(report.Report{Scenario: s, Result: res})
 	require.Equal(t, []string{"c1", "c1#2", "c1#3", "probe"}, page.Clients,
 		"the HTML view names every endpoint's row")
 }
 
 // A closed-loop client with the same script runs one operation at a time.
 func TestClosedLoopClientRunsOneOperationAtATime(t *testing.T) {
-	s := toyScenario()
-	s.Clients = []harness.ClientScript{{ID: "c1", Ops: gets(3, msD(10))}}
+	s := fixtures.ToyScenario()
+	s.Clients = []scenario.ClientScript{{ID: "c1", Ops: gets(3, msD(10))}}
 	res := runShared(t, s, newSharedKV(100*time.Millisecond))
 	for i := 1; i < 3; i++ {
 		require.GreaterOrEqual(t, res.History[i].Call, res.History[i-1].Return)
@@ -183,12 +189,12 @@ func TestClosedLoopClientRunsOneOperationAtATime(t *testing.T) {
 
 // A fault that names an open-loop client acts on every one of its endpoints.
 func TestFaultsOnAnOpenLoopClientReachEveryEndpoint(t *testing.T) {
-	s := toyScenario()
-	s.Clients = []harness.ClientScript{{ID: "c1", OpenLoop: 2, Ops: gets(4, msD(10))}}
-	s.Faults = []harness.Fault{
-		{At: msD(5), Kind: harness.FaultPause, Node: "c1", For: msD(200)},
-		{At: msD(300), Kind: harness.FaultPartition, For: msD(100),
-			Groups: [][]harness.NodeID{{"n1"}, {"n2", "n3", "c1"}}},
+	s := fixtures.ToyScenario()
+	s.Clients = []scenario.ClientScript{{ID: "c1", OpenLoop: 2, Ops: gets(4, msD(10))}}
+	s.Faults = []scenario.Fault{
+		{At: msD(5), Kind: scenario.FaultPause, Node: "c1", For: msD(200)},
+		{At: msD(300), Kind: scenario.FaultPartition, For: msD(100),
+			Groups: [][]nodeapi.NodeID{{"n1"}, {"n2", "n3", "c1"}}},
 	}
 	res := runShared(t, s, newSharedKV(time.Millisecond))
 	text := notes(res)
@@ -205,15 +211,15 @@ func TestFaultsOnAnOpenLoopClientReachEveryEndpoint(t *testing.T) {
 // Operations go where their To says, @leader and @previous-leader resolved when they
 // start; a sticky client routes every operation sticky.
 func TestOperationsAreRouted(t *testing.T) {
-	s := toyScenario()
-	s.Clients = []harness.ClientScript{{ID: "c1", Ops: []harness.ClientOp{
-		{Kind: "get", Key: "k", To: harness.PreviousLeaderTarget},
+	s := fixtures.ToyScenario()
+	s.Clients = []scenario.ClientScript{{ID: "c1", Ops: []scenario.ClientOp{
+		{Kind: "get", Key: "k", To: scenario.PreviousLeaderTarget},
 		{Think: msD(300), Kind: "get", Key: "k"},
-		{Think: msD(100), Kind: "get", Key: "k", To: harness.PreviousLeaderTarget},
-		{Kind: "get", Key: "k", To: harness.LeaderTarget},
+		{Think: msD(100), Kind: "get", Key: "k", To: scenario.PreviousLeaderTarget},
+		{Kind: "get", Key: "k", To: scenario.LeaderTarget},
 		{Kind: "get", Key: "k", To: "n3"},
 	}}, {ID: "c2", Sticky: true, Ops: gets(1, msD(10))}}
-	s.Faults = []harness.Fault{{At: msD(100), Kind: harness.FaultCrash, Node: "n1",
+	s.Faults = []scenario.Fault{{At: msD(100), Kind: scenario.FaultCrash, Node: "n1",
 		For: msD(5000)}}
 	sys := newSharedKV(time.Millisecond)
 	res := runShared(t, s, sys)
@@ -229,19 +235,19 @@ func TestOperationsAreRouted(t *testing.T) {
 	require.Equal(t, []loggedRoute{
 		{client: "c1"}, // no leader change yet: sent as usual
 		{client: "c1"},
-		{client: "c1", routed: true, route: harness.Route{To: "n1"}},
-		{client: "c1", routed: true, route: harness.Route{To: "n2"}},
-		{client: "c1", routed: true, route: harness.Route{To: "n3"}},
+		{client: "c1", routed: true, route: nodeapi.Route{To: "n1"}},
+		{client: "c1", routed: true, route: nodeapi.Route{To: "n2"}},
+		{client: "c1", routed: true, route: nodeapi.Route{To: "n3"}},
 	}, c1)
 	require.Equal(t, []loggedRoute{{client: "c2", routed: true,
-		route: harness.Route{Sticky: true}}}, c2)
+		route: nodeapi.Route{Sticky: true}}}, c2)
 	text := notes(res)
 	require.Contains(t, text, "route c1 op 0: @previous-leader names no node yet")
 	require.Contains(t, text, "route c1 op 2 to n1 (@previous-leader)")
 	require.Contains(t, text, "route c1 op 3 to n2 (@leader)")
 	require.Zero(t, res.Unrouted)
 	tagged := 0
-	for _, n := range harness.Notes(res.Annotations) {
+	for _, n := range report.Notes(res.Annotations) {
 		if strings.Contains(n.Text, "route c1") {
 			require.Equal(t, "client", n.Tag, n.Text)
 			tagged++
@@ -252,8 +258,8 @@ func TestOperationsAreRouted(t *testing.T) {
 
 // A client that cannot route gets plain Invoke, and the run says so.
 func TestUnroutableClientFallsBackToInvoke(t *testing.T) {
-	s := toyScenario()
-	s.Clients = []harness.ClientScript{{ID: "c1", Sticky: true, Ops: []harness.ClientOp{
+	s := fixtures.ToyScenario()
+	s.Clients = []scenario.ClientScript{{ID: "c1", Sticky: true, Ops: []scenario.ClientOp{
 		{Kind: "get", Key: "k", To: "n2"}, {Kind: "get", Key: "k"}}}}
 	sys := newSharedKV(time.Millisecond)
 	sys.plain = true
@@ -264,19 +270,19 @@ func TestUnroutableClientFallsBackToInvoke(t *testing.T) {
 	for _, r := range sys.routes {
 		require.False(t, r.routed)
 	}
-	text := harness.Report{Scenario: s, Result: res}.String()
+	text := report.Report{Scenario: s, Result: res}.String()
 	require.Contains(t, text, "2 routed operations sent with plain Invoke")
 }
 
 // The new behaviours leave runs deterministic.
 func TestClientBehavioursAreDeterministic(t *testing.T) {
-	s := toyScenario()
-	s.Clients = []harness.ClientScript{
+	s := fixtures.ToyScenario()
+	s.Clients = []scenario.ClientScript{
 		{ID: "c1", OpenLoop: 3, Sticky: true, Ops: gets(8, msD(7))},
-		{ID: "c2", Ops: []harness.ClientOp{{Kind: "put", Key: "k", Value: "x",
-			To: harness.PreviousLeaderTarget}}},
+		{ID: "c2", Ops: []scenario.ClientOp{{Kind: "put", Key: "k", Value: "x",
+			To: scenario.PreviousLeaderTarget}}},
 	}
-	s.Faults = []harness.Fault{{At: msD(20), Kind: harness.FaultCrash, Node: "n1", For: msD(50)}}
+	s.Faults = []scenario.Fault{{At: msD(20), Kind: scenario.FaultCrash, Node: "n1", For: msD(50)}}
 	a := runShared(t, s, newSharedKV(30*time.Millisecond))
 	b := runShared(t, s, newSharedKV(30*time.Millisecond))
 	require.Equal(t, a.TraceHash, b.TraceHash)

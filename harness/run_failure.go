@@ -3,6 +3,9 @@ package harness
 import (
 	"errors"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // FailureClass tells apart the ways a run can fail; each has its own meaning for a user.
@@ -46,11 +49,11 @@ func classify(err error) (*Failure, error) {
 	if err == nil {
 		return nil, nil
 	}
-	var ie *InvariantError
-	var pe *NodePanicError
-	var be *BudgetError
-	var qe *QueueLimitError
-	var re *RecoveryError
+	var ie *sim.InvariantError
+	var pe *sim.NodePanicError
+	var be *sim.BudgetError
+	var qe *sim.QueueLimitError
+	var re *sim.RecoveryError
 	switch {
 	case errors.As(err, &be):
 		return &Failure{Class: ClassLiveness, Message: be.Error()}, nil
@@ -82,7 +85,7 @@ const (
 // liveness, stability). It grows with what the scenario asks for, so that every scenario
 // the validator accepts can run to a verdict about the system, while a runaway system (a
 // message storm, a livelock) still fails, as a liveness failure, in bounded time.
-func EventBudget(s Scenario) uint64 {
+func EventBudget(s scenario.Scenario) uint64 {
 	endpoints := uint64(len(s.Cluster.Nodes)+len(s.Cluster.Spares)+len(s.Clients)) + 2
 	span := time.Duration(s.Safety) + time.Duration(s.Liveness) + time.Duration(s.Stability)
 	seconds := uint64((max(span, 0) + time.Second - 1) / time.Second)

@@ -8,10 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/internal/fixtures"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // annotationsAfter returns the annotations from the first one whose text is mark on.
-func annotationsAfter(as []harness.Annotation, mark string) []harness.Annotation {
+func annotationsAfter(as []sim.Annotation, mark string) []sim.Annotation {
 	for i, a := range as {
 		if a.Text == mark {
 			return as[i+1:]
@@ -25,16 +29,16 @@ func annotationsAfter(as []harness.Annotation, mark string) []harness.Annotation
 // sync failures (a correct Raft KV fail-stopped on them in the stability window and an
 // election followed), nor heal away the stability window's persistent cut.
 func TestUndoAfterTheHealIsSkipped(t *testing.T) {
-	s := toyScenario()
+	s := fixtures.ToyScenario()
 	s.Disk.SyncFailRate = 0.25
-	s.Stability = harness.Duration(time.Second)
-	s.Faults = []harness.Fault{
-		{At: harness.Duration(4 * time.Second), Kind: harness.FaultDisk, Node: "n1",
-			Disk: &harness.DiskConfig{SyncFailRate: 0.5},
-			For:  harness.Duration(1500 * time.Millisecond)},
-		{At: harness.Duration(4900 * time.Millisecond), Kind: harness.FaultPartition,
-			Groups: [][]harness.NodeID{{"n1"}}, For: harness.Duration(700 * time.Millisecond)},
-		{At: harness.Duration(4950 * time.Millisecond), Kind: harness.FaultCut, Node: "n2",
+	s.Stability = scenario.Duration(time.Second)
+	s.Faults = []scenario.Fault{
+		{At: scenario.Duration(4 * time.Second), Kind: scenario.FaultDisk, Node: "n1",
+			Disk: &scenario.DiskConfig{SyncFailRate: 0.5},
+			For:  scenario.Duration(1500 * time.Millisecond)},
+		{At: scenario.Duration(4900 * time.Millisecond), Kind: scenario.FaultPartition,
+			Groups: [][]nodeapi.NodeID{{"n1"}}, For: scenario.Duration(700 * time.Millisecond)},
+		{At: scenario.Duration(4950 * time.Millisecond), Kind: scenario.FaultCut, Node: "n2",
 			Peer: "n3", Persist: true},
 	}
 	res, err := harness.Run(s, &leaderKV{}, harness.RunOptions{})

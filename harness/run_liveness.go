@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // liveness waits, within the scenario's bound, for every pending operation to finish, then
@@ -27,12 +30,10 @@ func (r *runner) liveness() (*Failure, error) {
 	if f, err := r.probe(deadline); f != nil || err != nil {
 		return f, err
 	}
-	if conv, ok := r.sys.(Converger); ok {
+	if conv, ok := r.sys.(nodeapi.Converger); ok {
 		var last error
 		converged := func() bool {
-			prev, about := r.w.enterSystem("convergence check", "")
-			last = conv.Converged(r.upServers())
-			r.w.leaveSystem(prev, about)
+			r.w.AsSystem("convergence check", func() { last = conv.Converged(r.upServers()) })
 			return last == nil
 		}
 		if f, err := r.waitFor(converged, deadline); f != nil || err != nil {
@@ -58,8 +59,8 @@ func (r *runner) livenessFailure(f *Failure, err error, what func() string) (*Fa
 	if f != nil {
 		return f, nil
 	}
-	var tl *TimeLimitError
-	var dl *DeadlockError
+	var tl *sim.TimeLimitError
+	var dl *sim.DeadlockError
 	if errors.As(err, &tl) || errors.As(err, &dl) {
 		return &Failure{Class: ClassLiveness, Message: fmt.Sprintf("%s within %v of healing",
 			what(), time.Duration(r.s.Liveness))}, nil
@@ -80,8 +81,8 @@ func (r *runner) pendingOps() string {
 	return "an operation did not complete"
 }
 
-func (r *runner) upServers() []NodeID {
-	var up []NodeID
+func (r *runner) upServers() []nodeapi.NodeID {
+	var up []nodeapi.NodeID
 	for _, id := range r.w.Nodes() {
 		if r.w.Up(id) {
 			up = append(up, id)

@@ -3,10 +3,10 @@ package harness
 import (
 	"fmt"
 	"time"
-)
 
-// ProbeClient is the endpoint that issues the liveness probe write.
-const ProbeClient NodeID = "probe"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+)
 
 // probe issues one write once every fault is healed; it must be acknowledged (not merely
 // time out as unknown) within ProbeTimeout and before the liveness deadline.
@@ -14,17 +14,17 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 	// The probe knows every server that exists now: the initial voters and the spares the
 	// scenario brought in, never a spare that was not started.
 	servers := r.w.Nodes()
-	c, err := r.w.AddClient(ProbeClient, servers)
+	c, err := r.w.AddClient(scenario.ProbeClient, servers)
 	if err != nil {
 		return nil, err
 	}
 	r.probeClient = c
 	op := r.w8.Probe
-	var out *Outcome
+	var out *nodeapi.Outcome
 	call := r.w.Now()
 	// Invoke runs as the probe client's code: a panic in it is the system's.
-	err = r.w.Exec(ProbeClient, func() {
-		c.Invoke(op, func(o Outcome) {
+	err = r.w.Exec(scenario.ProbeClient, func() {
+		c.Invoke(op, func(o nodeapi.Outcome) {
 			if out != nil {
 				panic("harness: the probe client completed its write twice")
 			}

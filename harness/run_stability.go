@@ -3,6 +3,9 @@ package harness
 import (
 	"fmt"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // stabilitySample is how often the stability window samples the leader and the term.
@@ -17,7 +20,7 @@ func (r *runner) stability() (*Failure, error) {
 	if window <= 0 {
 		return nil, nil
 	}
-	r.w.annotate("", "stability window")
+	r.w.Note("", "stability window")
 	for _, f := range r.s.Faults {
 		if f.Persist {
 			r.reapply(f)
@@ -35,10 +38,10 @@ func (r *runner) stability() (*Failure, error) {
 }
 
 // reapply applies a persistent fault again, for good: no undo follows.
-func (r *runner) reapply(f Fault) {
-	sp := specOf(f.Kind)
-	if f, ok := r.target(sp, f); ok {
-		r.note(f, sp.apply(r, f))
+func (r *runner) reapply(f scenario.Fault) {
+	info, _ := scenario.FaultKindInfo(f.Kind)
+	if f, ok := r.target(info, f); ok {
+		r.note(f, behaviourOf(f.Kind).apply(r, f))
 	}
 }
 
@@ -46,9 +49,9 @@ func (r *runner) reapply(f Fault) {
 type stabilityWatch struct {
 	r      *runner
 	window time.Duration
-	lr     LeaderReporter // nil: the system does not report its leader
-	tr     TermReporter   // nil: nor its term
-	leader NodeID
+	lr     nodeapi.LeaderReporter // nil: the system does not report its leader
+	tr     nodeapi.TermReporter   // nil: nor its term
+	leader nodeapi.NodeID
 	// changes counts leader changes (a change to "no leader" counts); firstChange
 	// describes the first for the failure message.
 	changes     int
@@ -60,16 +63,16 @@ type stabilityWatch struct {
 
 func (r *runner) watchStability(window time.Duration) *stabilityWatch {
 	w := &stabilityWatch{r: r, window: window}
-	w.lr, _ = r.sys.(LeaderReporter)
-	w.tr, _ = r.sys.(TermReporter)
+	w.lr, _ = r.sys.(nodeapi.LeaderReporter)
+	w.tr, _ = r.sys.(nodeapi.TermReporter)
 	if w.lr == nil && w.tr == nil {
 		return w
 	}
 	if w.lr != nil {
-		w.leader = r.w.leaderOf(w.lr)
+		w.leader = r.w.LeaderOf(w.lr)
 	}
 	if w.tr != nil {
-		w.termStart = r.w.termOf(w.tr)
+		w.termStart = r.w.TermOf(w.tr)
 		w.termEnd = w.termStart
 	}
 	r.w.After(stabilitySample, w.sample)
@@ -78,7 +81,7 @@ func (r *runner) watchStability(window time.Duration) *stabilityWatch {
 
 func (w *stabilityWatch) sample() {
 	if w.lr != nil {
-		l := w.r.w.leaderOf(w.lr)
+		l := w.r.w.LeaderOf(w.lr)
 		if l != w.leader {
 			if w.changes == 0 {
 				w.firstChange = fmt.Sprintf("%v %q->%q", w.r.w.Now(), w.leader, l)
@@ -91,7 +94,7 @@ func (w *stabilityWatch) sample() {
 		}
 	}
 	if w.tr != nil {
-		w.termEnd = max(w.termEnd, w.r.w.termOf(w.tr))
+		w.termEnd = max(w.termEnd, w.r.w.TermOf(w.tr))
 	}
 	w.r.w.After(stabilitySample, w.sample)
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The probe writes of the stability window.
@@ -52,15 +55,15 @@ func (p *prober) issue() {
 	p.issued++
 	call, op := p.call, p.r.w8.Probe
 	// Invoke runs as the probe client's code: a panic in it is the system's.
-	err := p.r.w.Exec(ProbeClient, func() {
-		p.r.probeClient.Invoke(op, func(o Outcome) { p.done(call, o) })
+	err := p.r.w.Exec(scenario.ProbeClient, func() {
+		p.r.probeClient.Invoke(op, func(o nodeapi.Outcome) { p.done(call, o) })
 	})
 	if err != nil && p.r.w.Err() == nil {
 		panic(fmt.Sprintf("harness: the probe client could not start a write: %v", err))
 	}
 }
 
-func (p *prober) done(call time.Duration, o Outcome) {
+func (p *prober) done(call time.Duration, o nodeapi.Outcome) {
 	if p.closed {
 		return
 	}
@@ -85,7 +88,7 @@ func (p *prober) done(call time.Duration, o Outcome) {
 // waited stabilityProbeGrace or more, and is left out of the counts otherwise.
 func (p *prober) close() {
 	if p.pending {
-		p.r.record(len(p.r.clients), p.r.w8.Probe, p.call, Outcome{Unknown: true})
+		p.r.record(len(p.r.clients), p.r.w8.Probe, p.call, nodeapi.Outcome{Unknown: true})
 		p.pending = false
 		if p.r.w.Now()-p.call < stabilityProbeGrace {
 			p.issued--

@@ -8,13 +8,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/internal/fixtures"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // stabilityScenario is the toy scenario with a 5 s stability window over a persistent cut.
-func stabilityScenario() harness.Scenario {
-	s := toyScenario()
-	s.Stability = harness.Duration(5 * time.Second)
-	s.Faults = []harness.Fault{{At: harness.Duration(time.Second), Kind: harness.FaultCut,
+func stabilityScenario() scenario.Scenario {
+	s := fixtures.ToyScenario()
+	s.Stability = scenario.Duration(5 * time.Second)
+	s.Faults = []scenario.Fault{{At: scenario.Duration(time.Second), Kind: scenario.FaultCut,
 		Node: "n2", Peer: "n3", Persist: true}}
 	return s
 }
@@ -53,15 +57,15 @@ func TestStabilityWindowMeasuresAHealthySystem(t *testing.T) {
 	require.Equal(t, 1+st.Probes, probeOps(res)-pendingAtClose(res),
 		"the liveness probe and every window probe are in the history")
 	require.True(t, res.Verdict.Linearizable())
-	text := harness.Report{Scenario: stabilityScenario(), Result: res}.String()
+	text := report.Report{Scenario: stabilityScenario(), Result: res}.String()
 	require.Contains(t, text, "stability window 5s: 0 leader changes, leaderless 0s, "+
 		"term 7->7, probe writes")
 
-	res, err = harness.Run(toyScenario(), &termKV{}, harness.RunOptions{})
+	res, err = harness.Run(fixtures.ToyScenario(), &termKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 	require.Nil(t, res.Stability, "no window, no figures")
 
-	res, err = harness.Run(stabilityScenario(), &toyKV{}, harness.RunOptions{})
+	res, err = harness.Run(stabilityScenario(), &fixtures.ToyKV{}, harness.RunOptions{})
 	require.NoError(t, err)
 	require.Nil(t, res.Failure, "%v", res.Failure)
 	st = res.Stability
@@ -149,23 +153,23 @@ type muteKV struct {
 	leaderKV
 }
 
-func (s *muteKV) NewNode(env harness.Env, boot harness.Boot) (harness.Node, error) {
-	return &muteServer{toyServer: toyServer{env: env, store: map[string]string{}},
+func (s *muteKV) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, error) {
+	return &muteServer{ToyServer: fixtures.NewToyServer(env),
 		sys: s}, nil
 }
 
 type muteServer struct {
-	toyServer
+	*fixtures.ToyServer
 	sys *muteKV
 }
 
-func (n *muteServer) HandleMessage(from harness.NodeID, msg []byte) {
-	var req toyReq
+func (n *muteServer) HandleMessage(from nodeapi.NodeID, msg []byte) {
+	var req fixtures.ToyReq
 	if json.Unmarshal(msg, &req) == nil && req.Op.Key == harness.ProbeKey &&
 		n.sys.calls > 50 { // the window samples the leader every 10 ms
 		return
 	}
-	n.toyServer.HandleMessage(from, msg)
+	n.ToyServer.HandleMessage(from, msg)
 }
 
 // A window in which probe writes stop being acknowledged fails on availability, even for a

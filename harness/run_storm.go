@@ -5,13 +5,17 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // storm is one active crash storm.
 type storm struct {
 	until  time.Duration
 	rate   float64
-	target NodeID // "" any server, LeaderTarget the leader of the moment, else one node
+	target nodeapi.NodeID // "" any server, LeaderTarget the leader of the moment, else one node
 	torn   bool
 }
 
@@ -23,7 +27,7 @@ type storms struct {
 	active []storm
 	// trapUntil ends the latest leader trap; lastLeader is the leader seen last.
 	trapUntil  time.Duration
-	lastLeader NodeID
+	lastLeader nodeapi.NodeID
 }
 
 // hook installs the after-event hook on first use, so scenarios without storms or traps
@@ -37,7 +41,7 @@ func (r *runner) hook() *storms {
 }
 
 // startStorm begins a crash storm.
-func (r *runner) startStorm(f Fault) error {
+func (r *runner) startStorm(f scenario.Fault) error {
 	s := r.hook()
 	s.active = append(s.active, storm{until: r.w.Now() + time.Duration(f.For),
 		rate: f.Rate, target: f.Node, torn: f.Torn})
@@ -45,17 +49,17 @@ func (r *runner) startStorm(f Fault) error {
 }
 
 // startTrap begins a leader trap; it needs a system that reports its leader.
-func (r *runner) startTrap(f Fault) error {
-	if _, ok := r.sys.(LeaderReporter); !ok {
+func (r *runner) startTrap(f scenario.Fault) error {
+	if _, ok := r.sys.(nodeapi.LeaderReporter); !ok {
 		return fmt.Errorf("the system does not implement harness.LeaderReporter")
 	}
 	s := r.hook()
 	s.trapUntil = max(s.trapUntil, r.w.Now()+time.Duration(f.For))
-	s.lastLeader, _ = r.resolve(LeaderTarget)
+	s.lastLeader, _ = r.resolve(scenario.LeaderTarget)
 	return nil
 }
 
-func (s *storms) afterEvent(id NodeID) {
+func (s *storms) afterEvent(id nodeapi.NodeID) {
 	now := s.r.w.Now()
 	if now < s.trapUntil {
 		s.trap()
@@ -73,10 +77,10 @@ func (s *storms) afterEvent(id NodeID) {
 			time.Millisecond
 		s.r.w.After(0, func() {
 			if s.r.w.Up(id) {
-				s.r.note(Fault{Kind: FaultCrash, Node: id},
-					s.r.w.Crash(id, CrashOptions{TornWrite: torn}))
+				s.r.note(scenario.Fault{Kind: scenario.FaultCrash, Node: id},
+					s.r.w.Crash(id, sim.CrashOptions{TornWrite: torn}))
 				s.r.w.After(down, func() {
-					s.r.note(Fault{Kind: FaultRestart, Node: id},
+					s.r.note(scenario.Fault{Kind: scenario.FaultRestart, Node: id},
 						s.r.restartIfDown(id))
 				})
 			}
@@ -85,19 +89,19 @@ func (s *storms) afterEvent(id NodeID) {
 	}
 }
 
-func (s *storms) hits(x storm, id NodeID) bool {
+func (s *storms) hits(x storm, id nodeapi.NodeID) bool {
 	switch x.target {
 	case "":
 		return true
-	case LeaderTarget:
-		l, ok := s.r.resolve(LeaderTarget)
+	case scenario.LeaderTarget:
+		l, ok := s.r.resolve(scenario.LeaderTarget)
 		return ok && l == id
 	}
 	return x.target == id
 }
 
 // restartIfDown restarts id unless something else (the liveness phase) already did.
-func (r *runner) restartIfDown(id NodeID) error {
+func (r *runner) restartIfDown(id nodeapi.NodeID) error {
 	if r.w.Up(id) {
 		return nil
 	}
@@ -112,14 +116,14 @@ func (r *runner) restartIfDown(id NodeID) error {
 // isolation lasts 100 ms to 1.5 s and ends with a heal of every partition, unless the quiet
 // phase healed everything first (a later heal could lift the stability window's cut).
 func (s *storms) trap() {
-	l, ok := s.r.resolve(LeaderTarget)
+	l, ok := s.r.resolve(scenario.LeaderTarget)
 	if !ok || l == s.lastLeader {
 		return
 	}
 	s.lastLeader = l
 	hold := time.Duration(100+s.rng.IntN(1401)) * time.Millisecond
 	s.r.w.After(0, func() {
-		s.r.note(Fault{Kind: FaultIsolate, Node: l}, s.r.w.IsolateFromServers(l))
+		s.r.note(scenario.Fault{Kind: scenario.FaultIsolate, Node: l}, s.r.w.IsolateFromServers(l))
 		s.r.w.After(hold, func() {
 			if !s.r.healed {
 				s.r.w.Heal()

@@ -5,16 +5,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
-	"github.com/simfuzz/simfuzz/netfault"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/sim"
+	"github.com/simfuzz/simfuzz/netfault"
 )
 
 // newTracedCluster is newTestCluster with every trace event kept.
 func newTracedCluster(t *testing.T, seed uint64, n int) *testCluster {
 	t.Helper()
-	return newClusterWith(t, seed, n, nil, harness.Options{RecordTrace: true})
+	return newClusterWith(t, seed, n, nil, sim.Options{RecordTrace: true})
 }
 
 // A hold of the leader's appends: the write's AppendEntries of term T reach the followers
@@ -27,11 +29,11 @@ func TestHeldAppendArrivesAfterANewLeader(t *testing.T) {
 	old := c.waitLeader(5 * time.Second)
 	oldTerm := c.node(old).r.term
 	cl := c.client("c1")
-	c.mustWrite(cl, harness.Op{Kind: kv.Put, Key: "k", Value: "v1"})
+	c.mustWrite(cl, nodeapi.Op{Kind: kv.Put, Key: "k", Value: "v1"})
 
 	sent := map[string]int{}
 	var appendTerms []uint64
-	c.w.SetFilter(func(from, _ harness.NodeID, msg []byte) netfault.FilterAction {
+	c.w.SetFilter(func(from, _ nodeapi.NodeID, msg []byte) netfault.FilterAction {
 		if kind := c.sys.MessageKind(msg); from == old && kind != "" {
 			sent[kind]++
 			if m, err := decodeMessage(msg); err == nil && kind == kindAppend {
@@ -40,11 +42,11 @@ func TestHeldAppendArrivesAfterANewLeader(t *testing.T) {
 		}
 		return netfault.FilterAction{}
 	})
-	hold, err := c.w.AgeMessages(harness.MessageAge{From: old, Kind: kindAppend,
+	hold, err := c.w.AgeMessages(sim.MessageAge{From: old, Kind: kindAppend,
 		Age: 10 * time.Second})
 	require.NoError(t, err)
 	require.NoError(t, c.w.Exec("c1", func() {
-		cl.Invoke(harness.Op{Kind: kv.Put, Key: "k", Value: "v2"}, func(harness.Outcome) {})
+		cl.Invoke(nodeapi.Op{Kind: kv.Put, Key: "k", Value: "v2"}, func(nodeapi.Outcome) {})
 	}))
 	c.run(300 * time.Millisecond)
 	c.w.EndAging(hold)
@@ -71,7 +73,7 @@ func TestHeldAppendArrivesAfterANewLeader(t *testing.T) {
 
 	late := 0
 	for _, e := range c.w.Trace() {
-		if e.Kind == harness.KindRecv && e.Peer == old && strings.HasSuffix(e.String(),
+		if e.Kind == sim.KindRecv && e.Peer == old && strings.HasSuffix(e.String(),
 			", held)") {
 			require.Greater(t, e.At, elected, "%s", e)
 			late++

@@ -3,8 +3,9 @@ package raft
 import (
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // requirePanic runs f and requires it to panic with a message containing rule: the
@@ -91,7 +92,7 @@ func TestCommitAndTruncationAreChecked(t *testing.T) {
 }
 
 func TestLogChangesAreChecked(t *testing.T) {
-	l := newRaftLog([]harness.NodeID{"n1"})
+	l := newRaftLog([]nodeapi.NodeID{"n1"})
 	l.append(Entry{Index: 1, Term: 3})
 	requirePanic(t, "entry 2 of term 2 after an entry of term 3", func() {
 		l.append(Entry{Index: 2, Term: 2})

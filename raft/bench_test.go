@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // benchNet is the benchmark's network: 5-15 ms one-way latency (10 ms mean), reordering.
-var benchNet = harness.NetworkConfig{LatencyMin: dur(5 * time.Millisecond),
+var benchNet = scenario.NetworkConfig{LatencyMin: dur(5 * time.Millisecond),
 	LatencyMax: dur(15 * time.Millisecond), Reorder: true}
 
 // closedLoop drives one client: after each operation completes it thinks 10-90 ms, then
@@ -30,12 +33,12 @@ func newClosedLoop(cl *Client, seed uint64) *closedLoop {
 }
 
 func (l *closedLoop) issue() {
-	op := harness.Op{Kind: kv.Get, Key: fmt.Sprintf("k%d", l.rng.IntN(8))}
+	op := nodeapi.Op{Kind: kv.Get, Key: fmt.Sprintf("k%d", l.rng.IntN(8))}
 	if l.rng.IntN(2) == 0 {
-		op.Kind = kv.Put + harness.Kind(l.rng.IntN(4))
+		op.Kind = kv.Put + nodeapi.Kind(l.rng.IntN(4))
 		op.Value = fmt.Sprint(l.done)
 	}
-	l.cl.Invoke(op, func(harness.Outcome) {
+	l.cl.Invoke(op, func(nodeapi.Outcome) {
 		l.done++
 		think := 10*time.Millisecond + time.Duration(l.rng.Int64N(int64(80*time.Millisecond)))
 		l.cl.env.After(think, l.next)
@@ -48,21 +51,21 @@ func benchRun(b *testing.B, seed uint64, nodes int) (events, ops uint64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := harness.Options{Seed: seed, Disk: standardDisk.Faults()}
+	opts := sim.Options{Seed: seed, Disk: harness.DiskFaults(standardDisk)}
 	opts.Network.Default = benchNet.Link()
-	w, err := harness.NewWorld(sys, opts)
+	w, err := sim.NewWorld(sys, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ids := nodeIDs(nodes)
 	for _, id := range ids {
-		if err := w.AddNode(id, harness.Boot{Peers: ids}); err != nil {
+		if err := w.AddNode(id, nodeapi.Boot{Peers: ids}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	var loops []*closedLoop
 	for i := range 3 {
-		id := harness.NodeID(fmt.Sprintf("c%d", i+1))
+		id := nodeapi.NodeID(fmt.Sprintf("c%d", i+1))
 		cl, err := w.AddClient(id, ids)
 		if err != nil {
 			b.Fatal(err)

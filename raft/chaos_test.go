@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Scenario tests: harness.Run drives the store with closed-loop clients and a fault schedule,
@@ -23,26 +26,26 @@ type genConfig struct {
 	clients          int
 	safety, liveness time.Duration
 	faults           int
-	kinds            []harness.FaultKind
-	net              harness.NetworkConfig
-	disk             harness.DiskConfig
+	kinds            []scenario.FaultKind
+	net              scenario.NetworkConfig
+	disk             scenario.DiskConfig
 }
 
-func dur(d time.Duration) harness.Duration { return harness.Duration(d) }
+func dur(d time.Duration) scenario.Duration { return scenario.Duration(d) }
 
 // genScenario draws a scenario from seed: 8 keys, half reads, 10-90 ms think time.
-func genScenario(seed uint64, g genConfig) harness.Scenario {
+func genScenario(seed uint64, g genConfig) scenario.Scenario {
 	rng := rand.New(rand.NewPCG(seed, 0x5ca1ab1e))
-	s := harness.Scenario{Version: harness.ScenarioVersion, Seed: seed,
-		Cluster: harness.ClusterConfig{Nodes: nodeIDs(g.nodes)},
+	s := scenario.Scenario{Version: scenario.ScenarioVersion, Seed: seed,
+		Cluster: scenario.ClusterConfig{Nodes: nodeIDs(g.nodes)},
 		Network: g.net, Disk: g.disk, Safety: dur(g.safety), Liveness: dur(g.liveness)}
 	for i := range g.spares {
-		s.Cluster.Spares = append(s.Cluster.Spares, harness.NodeID(fmt.Sprintf("s%d", i+1)))
+		s.Cluster.Spares = append(s.Cluster.Spares, nodeapi.NodeID(fmt.Sprintf("s%d", i+1)))
 	}
 	for c := range g.clients {
 		s.Clients = append(s.Clients, genClient(rng, fmt.Sprintf("c%d", c+1), g.safety))
 	}
-	all := append(append([]harness.NodeID{}, s.Cluster.Nodes...), s.Cluster.Spares...)
+	all := append(append([]nodeapi.NodeID{}, s.Cluster.Nodes...), s.Cluster.Spares...)
 	for range g.faults {
 		f := genFault(rng, g.kinds[rng.IntN(len(g.kinds))], s.Cluster.Nodes, all)
 		f.At = dur(time.Duration(rng.Int64N(int64(g.safety))))
@@ -51,11 +54,11 @@ func genScenario(seed uint64, g genConfig) harness.Scenario {
 	return s
 }
 
-func genClient(rng *rand.Rand, id string, safety time.Duration) harness.ClientScript {
-	cs := harness.ClientScript{ID: harness.NodeID(id)}
+func genClient(rng *rand.Rand, id string, safety time.Duration) scenario.ClientScript {
+	cs := scenario.ClientScript{ID: nodeapi.NodeID(id)}
 	kinds := []string{"put", "append", "cas", "delete"}
 	for i := range int(safety / (50 * time.Millisecond)) {
-		op := harness.ClientOp{Think: dur(10*time.Millisecond +
+		op := scenario.ClientOp{Think: dur(10*time.Millisecond +
 			time.Duration(rng.Int64N(int64(80*time.Millisecond)))),
 			Key: fmt.Sprintf("k%d", rng.IntN(8)), Kind: "get"}
 		if rng.IntN(2) == 0 {
@@ -68,48 +71,48 @@ func genClient(rng *rand.Rand, id string, safety time.Duration) harness.ClientSc
 	return cs
 }
 
-func pick(rng *rand.Rand, ids []harness.NodeID) harness.NodeID { return ids[rng.IntN(len(ids))] }
+func pick(rng *rand.Rand, ids []nodeapi.NodeID) nodeapi.NodeID { return ids[rng.IntN(len(ids))] }
 
-func genFault(rng *rand.Rand, kind harness.FaultKind, nodes, all []harness.NodeID) harness.Fault {
-	f := harness.Fault{Kind: kind, Node: pick(rng, nodes),
+func genFault(rng *rand.Rand, kind scenario.FaultKind, nodes, all []nodeapi.NodeID) scenario.Fault {
+	f := scenario.Fault{Kind: kind, Node: pick(rng, nodes),
 		For: dur(100*time.Millisecond + time.Duration(rng.Int64N(int64(3*time.Second))))}
 	if rng.IntN(3) == 0 {
-		f.Node = harness.LeaderTarget
+		f.Node = scenario.LeaderTarget
 	}
 	switch kind {
-	case harness.FaultCrash:
+	case scenario.FaultCrash:
 		f.Torn = rng.IntN(2) == 0
-	case harness.FaultCrashStorm:
+	case scenario.FaultCrashStorm:
 		f.Rate, f.Torn = []float64{0.01, 0.05, 0.2}[rng.IntN(3)], rng.IntN(2) == 0
-	case harness.FaultPartition:
+	case scenario.FaultPartition:
 		perm := rng.Perm(len(nodes))
 		cut := 1 + rng.IntN(len(nodes)-1)
-		f.Groups = [][]harness.NodeID{nil, nil}
+		f.Groups = [][]nodeapi.NodeID{nil, nil}
 		for i, p := range perm {
 			f.Groups[min(i/cut, 1)] = append(f.Groups[min(i/cut, 1)], nodes[p])
 		}
-	case harness.FaultCut, harness.FaultClogLink, harness.FaultUnclogLink, harness.FaultLink:
+	case scenario.FaultCut, scenario.FaultClogLink, scenario.FaultUnclogLink, scenario.FaultLink:
 		f.Peer = pick(rng, all)
-		f.Link = &harness.NetworkConfig{LatencyMin: dur(time.Millisecond),
+		f.Link = &scenario.NetworkConfig{LatencyMin: dur(time.Millisecond),
 			LatencyMax: dur(60 * time.Millisecond), Loss: 0.3, Duplicate: 0.1,
 			Corrupt: 0.05, Reorder: true}
-	case harness.FaultClock:
+	case scenario.FaultClock:
 		f.Skew = dur(time.Duration(rng.Int64N(int64(4*time.Second))) - 2*time.Second)
 		f.DriftPPM = rng.Int64N(200_000) - 100_000
-	case harness.FaultDisk:
-		f.Disk = &harness.DiskConfig{SyncLatencyMin: dur(time.Millisecond),
+	case scenario.FaultDisk:
+		f.Disk = &scenario.DiskConfig{SyncLatencyMin: dur(time.Millisecond),
 			SyncLatencyMax: dur(30 * time.Millisecond), SyncFailRate: 0.3,
 			ReadCorruptRate: 0.3}
-	case harness.FaultAddVoter, harness.FaultRemoveVoter:
+	case scenario.FaultAddVoter, scenario.FaultRemoveVoter:
 		f.Node, f.For = pick(rng, all), 0
-	case harness.FaultRestart, harness.FaultResume, harness.FaultHeal:
+	case scenario.FaultRestart, scenario.FaultResume, scenario.FaultHeal:
 		f.For = 0
-	case harness.FaultTrigger:
-		events := append(Events(), harness.EventLeaderElected)
-		acts := harness.ActionKinds()
+	case scenario.FaultTrigger:
+		events := append(Events(), nodeapi.EventLeaderElected)
+		acts := scenario.ActionKinds()
 		act := genFault(rng, acts[rng.IntN(len(acts))], nodes, all)
-		if rng.IntN(2) == 0 && act.Kind != harness.FaultAddVoter {
-			act.Node = harness.SelfTarget
+		if rng.IntN(2) == 0 && act.Kind != scenario.FaultAddVoter {
+			act.Node = scenario.SelfTarget
 		}
 		act.At = dur(time.Duration(rng.Int64N(int64(300 * time.Millisecond))))
 		f.On, f.Count, f.Then = events[rng.IntN(len(events))], 1+rng.IntN(4), &act
@@ -119,11 +122,11 @@ func genFault(rng *rand.Rand, kind harness.FaultKind, nodes, all []harness.NodeI
 
 // benchmarkNet is the standard benchmark network (docs/ARCHITECTURE.md): 1 ms plus up to
 // 2 ms, 1% delayed up to 50 ms more, 0.1% lost, 0.1% duplicated, reordering allowed.
-var benchmarkNet = harness.NetworkConfig{LatencyMin: dur(time.Millisecond),
+var benchmarkNet = scenario.NetworkConfig{LatencyMin: dur(time.Millisecond),
 	LatencyMax: dur(3 * time.Millisecond), SpikeRate: 0.01, SpikeMax: dur(50 * time.Millisecond),
 	Loss: 0.001, Duplicate: 0.001, Reorder: true}
 
-func runScenario(t *testing.T, s harness.Scenario, cfg Config) *harness.RunResult {
+func runScenario(t *testing.T, s scenario.Scenario, cfg Config) *harness.RunResult {
 	t.Helper()
 	sys, err := NewSystem(cfg)
 	require.NoError(t, err)
@@ -144,8 +147,8 @@ func runScenario(t *testing.T, s harness.Scenario, cfg Config) *harness.RunResul
 // TestSafety runs 20 fixed seeds of random crashes (leader included, some with torn writes)
 // and partitions on 3- and 5-node clusters.
 func TestSafety(t *testing.T) {
-	kinds := []harness.FaultKind{harness.FaultCrash, harness.FaultPartition,
-		harness.FaultIsolate, harness.FaultHeal, harness.FaultRestart}
+	kinds := []scenario.FaultKind{scenario.FaultCrash, scenario.FaultPartition,
+		scenario.FaultIsolate, scenario.FaultHeal, scenario.FaultRestart}
 	for seed := uint64(1); seed <= 20; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			g := genConfig{nodes: 3 + 2*int(seed%2), clients: 3, safety: 20 * time.Second,
@@ -168,7 +171,7 @@ func TestChaosMonkey(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			g := genConfig{nodes: 3 + 2*int(seed%2), spares: 1, clients: 3,
 				safety: 60 * time.Second, liveness: 30 * time.Second, faults: 60,
-				kinds: harness.FaultKinds(), net: benchmarkNet, disk: standardDisk}
+				kinds: scenario.FaultKinds(), net: benchmarkNet, disk: standardDisk}
 			cfg := DefaultConfig()
 			if seed%4 >= 2 {
 				cfg.SnapshotThreshold = 50
@@ -181,7 +184,7 @@ func TestChaosMonkey(t *testing.T) {
 // TestDeterminism runs one chaos scenario twice: the same scenario must give the same trace.
 func TestDeterminism(t *testing.T) {
 	g := genConfig{nodes: 5, spares: 1, clients: 3, safety: 20 * time.Second,
-		liveness: 20 * time.Second, faults: 30, kinds: harness.FaultKinds(), net: benchmarkNet,
+		liveness: 20 * time.Second, faults: 30, kinds: scenario.FaultKinds(), net: benchmarkNet,
 		disk: standardDisk}
 	s := genScenario(7, g)
 	cfg := DefaultConfig()

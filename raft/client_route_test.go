@@ -4,9 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/netfault"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/netfault"
 )
 
 // routeCluster is a 3-node cluster with a leader, a client c1 that knows it, and a log of
@@ -14,9 +15,9 @@ import (
 type routeCluster struct {
 	*testCluster
 	cl       *Client
-	leader   harness.NodeID
-	follower harness.NodeID
-	sent     []harness.NodeID
+	leader   nodeapi.NodeID
+	follower nodeapi.NodeID
+	sent     []nodeapi.NodeID
 }
 
 func newRouteCluster(t *testing.T) *routeCluster {
@@ -25,7 +26,7 @@ func newRouteCluster(t *testing.T) *routeCluster {
 	c.follower = others(c.ids, c.leader)[0]
 	c.cl = c.client("c1")
 	c.mustWrite(c.cl, put("k", "v1")) // the client now prefers the leader
-	c.w.SetFilter(func(from, to harness.NodeID, _ []byte) netfault.FilterAction {
+	c.w.SetFilter(func(from, to nodeapi.NodeID, _ []byte) netfault.FilterAction {
 		if from == "c1" {
 			c.sent = append(c.sent, to)
 		}
@@ -35,12 +36,12 @@ func newRouteCluster(t *testing.T) *routeCluster {
 }
 
 // routed runs op with route to completion and returns the servers its attempts went to.
-func (c *routeCluster) routed(op harness.Op, route harness.Route) []harness.NodeID {
+func (c *routeCluster) routed(op nodeapi.Op, route nodeapi.Route) []nodeapi.NodeID {
 	c.t.Helper()
 	c.sent = nil
-	var out *harness.Outcome
+	var out *nodeapi.Outcome
 	require.NoError(c.t, c.w.Exec("c1", func() {
-		c.cl.InvokeRouted(op, route, func(o harness.Outcome) { out = &o })
+		c.cl.InvokeRouted(op, route, func(o nodeapi.Outcome) { out = &o })
 	}))
 	require.NoError(c.t, c.w.RunUntil(func() bool { return out != nil }, 10*time.Second))
 	require.False(c.t, out.Unknown, "routed %v timed out", op)
@@ -51,9 +52,9 @@ func (c *routeCluster) routed(op harness.Op, route harness.Route) []harness.Node
 // leaves the client with the leader, as Invoke would.
 func TestRoutedOperationStartsAtTheServerNamed(t *testing.T) {
 	c := newRouteCluster(t)
-	sent := c.routed(get("k"), harness.Route{To: c.follower})
-	require.Equal(t, []harness.NodeID{c.follower, c.leader}, sent)
-	require.Equal(t, []harness.NodeID{c.leader}, c.routed(get("k"), harness.Route{}),
+	sent := c.routed(get("k"), nodeapi.Route{To: c.follower})
+	require.Equal(t, []nodeapi.NodeID{c.follower, c.leader}, sent)
+	require.Equal(t, []nodeapi.NodeID{c.leader}, c.routed(get("k"), nodeapi.Route{}),
 		"after a route without Sticky the client keeps the leader it found")
 }
 
@@ -61,15 +62,15 @@ func TestRoutedOperationStartsAtTheServerNamed(t *testing.T) {
 // operation starts there again and is redirected, instead of going to the leader at once.
 func TestStickyClientReturnsToItsServer(t *testing.T) {
 	c := newRouteCluster(t)
-	sticky := harness.Route{To: c.follower, Sticky: true}
-	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.routed(get("k"), sticky))
+	sticky := nodeapi.Route{To: c.follower, Sticky: true}
+	require.Equal(t, []nodeapi.NodeID{c.follower, c.leader}, c.routed(get("k"), sticky))
 	for range 3 {
-		require.Equal(t, []harness.NodeID{c.follower, c.leader},
-			c.routed(get("k"), harness.Route{Sticky: true}))
+		require.Equal(t, []nodeapi.NodeID{c.follower, c.leader},
+			c.routed(get("k"), nodeapi.Route{Sticky: true}))
 	}
-	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.routed(put("k", "v2"),
-		harness.Route{}), "a plain operation starts at the sticky server too")
-	require.Equal(t, []harness.NodeID{c.leader}, c.routed(get("k"), harness.Route{}),
+	require.Equal(t, []nodeapi.NodeID{c.follower, c.leader}, c.routed(put("k", "v2"),
+		nodeapi.Route{}), "a plain operation starts at the sticky server too")
+	require.Equal(t, []nodeapi.NodeID{c.leader}, c.routed(get("k"), nodeapi.Route{}),
 		"and, not being sticky, leaves the client with the leader")
 }
 
@@ -77,12 +78,12 @@ func TestStickyClientReturnsToItsServer(t *testing.T) {
 // then stays with the server that answered.
 func TestStickyClientLeavesAServerThatDoesNotAnswer(t *testing.T) {
 	c := newRouteCluster(t)
-	c.routed(get("k"), harness.Route{To: c.follower, Sticky: true})
+	c.routed(get("k"), nodeapi.Route{To: c.follower, Sticky: true})
 	c.crash(c.follower)
-	sent := c.routed(get("k"), harness.Route{Sticky: true})
+	sent := c.routed(get("k"), nodeapi.Route{Sticky: true})
 	require.Equal(t, c.follower, sent[0])
 	require.Equal(t, c.leader, sent[len(sent)-1])
-	require.Equal(t, []harness.NodeID{c.leader}, c.routed(get("k"), harness.Route{Sticky: true}))
+	require.Equal(t, []nodeapi.NodeID{c.leader}, c.routed(get("k"), nodeapi.Route{Sticky: true}))
 }
 
 // A route to a server the client was not given is learnt, as a redirect hint would be.
@@ -90,21 +91,21 @@ func TestRouteToAnUnknownServerIsLearnt(t *testing.T) {
 	c := newRouteCluster(t)
 	cl := c.client("c2", c.leader)
 	c.cl = cl
-	c.w.SetFilter(func(from, to harness.NodeID, _ []byte) netfault.FilterAction {
+	c.w.SetFilter(func(from, to nodeapi.NodeID, _ []byte) netfault.FilterAction {
 		if from == "c2" {
 			c.sent = append(c.sent, to)
 		}
 		return netfault.FilterAction{}
 	})
 	c.sent = nil
-	var out *harness.Outcome
+	var out *nodeapi.Outcome
 	require.NoError(t, c.w.Exec("c2", func() {
-		cl.InvokeRouted(get("k"), harness.Route{To: c.follower, Sticky: true},
-			func(o harness.Outcome) { out = &o })
+		cl.InvokeRouted(get("k"), nodeapi.Route{To: c.follower, Sticky: true},
+			func(o nodeapi.Outcome) { out = &o })
 	}))
 	require.NoError(t, c.w.RunUntil(func() bool { return out != nil }, 10*time.Second))
 	require.Equal(t, "v1", out.Result.Value)
-	require.Equal(t, []harness.NodeID{c.follower, c.leader}, c.sent)
+	require.Equal(t, []nodeapi.NodeID{c.follower, c.leader}, c.sent)
 	require.Contains(t, cl.servers, c.follower)
 }
 
@@ -113,13 +114,13 @@ func TestRouteToAnUnknownServerIsLearnt(t *testing.T) {
 // campaign (regression probe-stale-hints-skip-the-leader.json): removed nodes n3 and n5
 // kept sending the probe round n5, n1, n2, n3 -> n5, ... while n4 led alone.
 func TestHintsDoNotSkipServersInTheRound(t *testing.T) {
-	c := &Client{servers: []harness.NodeID{"n1", "n2", "n3", "n4", "n5"}, leader: 2,
+	c := &Client{servers: []nodeapi.NodeID{"n1", "n2", "n3", "n4", "n5"}, leader: 2,
 		rotation: 2}
 	c.setLeader("n5") // n3's hint
-	require.Equal(t, harness.NodeID("n5"), c.servers[c.leader])
+	require.Equal(t, nodeapi.NodeID("n5"), c.servers[c.leader])
 	c.nextServer() // n5 knows no leader
-	require.Equal(t, harness.NodeID("n4"), c.servers[c.leader])
-	tried := map[harness.NodeID]bool{}
+	require.Equal(t, nodeapi.NodeID("n4"), c.servers[c.leader])
+	tried := map[nodeapi.NodeID]bool{}
 	for range 5 {
 		c.setLeader("n5") // whatever the hints, every server comes round
 		c.nextServer()
@@ -141,17 +142,17 @@ func TestDuplicatedAnswerMovesTheRoundOnce(t *testing.T) {
 	link := standardNet.Link()
 	link.Duplicate = 1
 	require.NoError(t, c.w.SetLink("n1", "c1", link))
-	var sent []harness.NodeID
-	c.w.SetFilter(func(from, to harness.NodeID, _ []byte) netfault.FilterAction {
+	var sent []nodeapi.NodeID
+	c.w.SetFilter(func(from, to nodeapi.NodeID, _ []byte) netfault.FilterAction {
 		if from == "c1" {
 			sent = append(sent, to)
 		}
 		return netfault.FilterAction{}
 	})
 	require.NoError(t, c.w.Exec("c1", func() {
-		cl.Invoke(put("k", "v"), func(harness.Outcome) {})
+		cl.Invoke(put("k", "v"), func(nodeapi.Outcome) {})
 	}))
 	require.NoError(t, c.w.RunUntil(func() bool { return len(sent) >= 4 }, 10*time.Second))
-	require.Equal(t, []harness.NodeID{"n1", "n2", "n3", "n1"}, sent[:4],
+	require.Equal(t, []nodeapi.NodeID{"n1", "n2", "n3", "n1"}, sent[:4],
 		"every server comes round in order, however many copies of an answer arrive")
 }

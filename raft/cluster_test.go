@@ -5,17 +5,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
-var ids3 = []harness.NodeID{"n1", "n2", "n3"}
+var ids3 = []nodeapi.NodeID{"n1", "n2", "n3"}
 
-func put(k, v string) harness.Op { return harness.Op{Kind: kv.Put, Key: k, Value: v} }
-func get(k string) harness.Op    { return harness.Op{Kind: kv.Get, Key: k} }
-func appendOp(k, v string) harness.Op {
-	return harness.Op{Kind: kv.Append, Key: k, Value: v}
+func put(k, v string) nodeapi.Op { return nodeapi.Op{Kind: kv.Put, Key: k, Value: v} }
+func get(k string) nodeapi.Op    { return nodeapi.Op{Kind: kv.Get, Key: k} }
+func appendOp(k, v string) nodeapi.Op {
+	return nodeapi.Op{Kind: kv.Append, Key: k, Value: v}
 }
 
 func TestSimClusterBasic(t *testing.T) {
@@ -27,7 +28,7 @@ func TestSimClusterBasic(t *testing.T) {
 	out := w.do(c, put("x", "1"))
 	require.False(t, out.Unknown)
 	out = w.do(c, get("x"))
-	require.Equal(t, harness.Outcome{Result: harness.Result{Value: "1", Found: true}}, out)
+	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "1", Found: true}}, out)
 	w.runFor(time.Second)
 	require.NoError(t, w.sys.Converged(w.liveIDs()))
 }

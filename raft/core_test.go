@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Unit tests of the consensus core against the rules of Figure 2 of the Raft paper. The core
 // is driven directly: set now, call an input, read r.msgs.
 
-func newTestRaft(id harness.NodeID, voters ...harness.NodeID) *raft {
+func newTestRaft(id nodeapi.NodeID, voters ...nodeapi.NodeID) *raft {
 	cfg := DefaultConfig()
 	vs := slices.Clone(voters)
 	slices.Sort(vs)
@@ -59,7 +60,7 @@ func TestVoteGrantedToOneCandidatePerTerm(t *testing.T) {
 	r.Step("n2", voteReq(2, 0, 0))
 	require.False(t, takeOne(t, r, msgVoteResp).Reject)
 	require.Equal(t, uint64(2), r.term)
-	require.Equal(t, harness.NodeID("n2"), r.vote)
+	require.Equal(t, nodeapi.NodeID("n2"), r.vote)
 	require.True(t, r.hsDirty, "a vote must be persisted")
 
 	r.Step("n3", voteReq(2, 0, 0))
@@ -96,7 +97,7 @@ func TestHigherTermMakesLeaderFollowerAndClearsVote(t *testing.T) {
 	r.Step("n2", &message{Type: msgAppResp, Term: r.term + 3})
 	require.Equal(t, Follower, r.role)
 	require.Equal(t, uint64(4), r.term)
-	require.Equal(t, harness.NodeID(""), r.vote)
+	require.Equal(t, nodeapi.NodeID(""), r.vote)
 }
 
 func TestStaleTermMessagesAreRejected(t *testing.T) {
@@ -108,7 +109,7 @@ func TestStaleTermMessagesAreRejected(t *testing.T) {
 	require.Equal(t, uint64(5), resp.Term, "the stale leader must learn the newer term")
 	r.Step("n2", voteReq(4, 10, 4))
 	require.True(t, takeOne(t, r, msgVoteResp).Reject)
-	require.Equal(t, harness.NodeID(""), r.vote)
+	require.Equal(t, nodeapi.NodeID(""), r.vote)
 }
 
 // electLeader runs r through an election in a cluster of its voters, every vote granted.
@@ -130,7 +131,7 @@ func electLeader(t *testing.T, r *raft) *raft {
 }
 
 func TestCandidateCountsDistinctVoters(t *testing.T) {
-	ids := []harness.NodeID{"n1", "n2", "n3", "n4", "n5"}
+	ids := []nodeapi.NodeID{"n1", "n2", "n3", "n4", "n5"}
 	r := newTestRaft("n1", ids...)
 	r.campaign(campaignElection)
 	r.take()
@@ -263,7 +264,7 @@ func TestLeaderBacksOffWithConflictHint(t *testing.T) {
 // TestFigure8 is the scenario of Figure 8: a leader of term 4 holds entry 2 of term 2 on a
 // majority, yet must not commit it by counting; only its own entry 3 commits both.
 func TestFigure8(t *testing.T) {
-	ids := []harness.NodeID{"s1", "s2", "s3", "s4", "s5"}
+	ids := []nodeapi.NodeID{"s1", "s2", "s3", "s4", "s5"}
 	r := asCandidate(withLog(newTestRaft("s1", ids...), 1, 2), 3)
 	r.becomeLeader() // term 3: appends its no-op at index 3
 	r.term = 4       // (it lost and won again; make the log match the figure)
@@ -271,7 +272,7 @@ func TestFigure8(t *testing.T) {
 	r.log.append(Entry{Index: 3, Term: 4, Type: entryNoop})
 	r.stable = 3
 	r.take()
-	ack := func(from harness.NodeID, index uint64) {
+	ack := func(from nodeapi.NodeID, index uint64) {
 		r.Step(from, &message{Type: msgAppResp, Term: 4, Index: index})
 	}
 	ack("s2", 2)
@@ -322,7 +323,7 @@ func TestReadIndexWaitsForCommitInTerm(t *testing.T) {
 func TestReadIndexNeedsQuorumAck(t *testing.T) {
 	r := electLeader(t, newTestRaft("n1", "n1", "n2", "n3", "n4", "n5"))
 	r.Persisted(1, r.term)
-	for _, id := range []harness.NodeID{"n2", "n3"} {
+	for _, id := range []nodeapi.NodeID{"n2", "n3"} {
 		r.Step(id, &message{Type: msgAppResp, Term: r.term, Index: 1})
 	}
 	require.True(t, r.committedInCurrentTerm())
@@ -344,7 +345,7 @@ func TestConfChangeRules(t *testing.T) {
 	index, st, _ := r.ProposeConfChange("n4", true)
 	require.Equal(t, statusOK, st)
 	require.Equal(t, uint64(2), index)
-	require.Equal(t, []harness.NodeID{"n1", "n2", "n3", "n4"}, r.voters,
+	require.Equal(t, []nodeapi.NodeID{"n1", "n2", "n3", "n4"}, r.voters,
 		"a configuration takes effect when appended")
 	_, st, _ = r.ProposeConfChange("n5", true)
 	require.Equal(t, statusRetry, st, "one uncommitted configuration at a time")
@@ -405,7 +406,7 @@ func TestLeadershipTransferCore(t *testing.T) {
 func TestUncommittedSelfRemovalCanStillBeElected(t *testing.T) {
 	r := removeSelfAndLoseQuorum(t, newTestRaft("n2", "n1", "n2"), "n1")
 	index := r.log.configIndex()
-	require.Equal(t, []harness.NodeID{"n1"}, r.voters)
+	require.Equal(t, []nodeapi.NodeID{"n1"}, r.voters)
 	r.take()
 
 	r.now = r.electionDeadline
@@ -413,7 +414,7 @@ func TestUncommittedSelfRemovalCanStillBeElected(t *testing.T) {
 	require.Equal(t, PreCandidate, r.role, "a node whose removal is uncommitted stands")
 	msgs := r.take()
 	require.Len(t, msgs, 1)
-	require.Equal(t, harness.NodeID("n1"), msgs[0].to)
+	require.Equal(t, nodeapi.NodeID("n1"), msgs[0].to)
 	r.Step("n1", &message{Type: msgPreVoteResp, Term: r.term + 1})
 	r.take()
 	r.Step("n1", &message{Type: msgVoteResp, Term: r.term})

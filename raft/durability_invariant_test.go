@@ -3,14 +3,15 @@ package raft
 import (
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // ghostNode is a node with just the state the ghost checks read: a log of the given terms
 // (index i+1 has terms[i]) synced up to stable.
 func ghostNode(terms []uint64, stable uint64) *Node {
-	l := newRaftLog([]harness.NodeID{"n1"})
+	l := newRaftLog([]nodeapi.NodeID{"n1"})
 	for i, t := range terms {
 		l.append(Entry{Index: uint64(i + 1), Term: t})
 	}

@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // sentLog records the messages a simWorld hands to the network, decoded.
@@ -16,13 +17,13 @@ type sentLog struct {
 
 type sentMsg struct {
 	at       time.Duration
-	from, to harness.NodeID
+	from, to nodeapi.NodeID
 	m        *message
 }
 
 func recordSends(w *simWorld) *sentLog {
 	l := &sentLog{w: w}
-	w.onSend = func(from, to harness.NodeID, frame []byte) {
+	w.onSend = func(from, to nodeapi.NodeID, frame []byte) {
 		m, err := decodeMessage(frame)
 		if err != nil {
 			panic(err)
@@ -32,7 +33,7 @@ func recordSends(w *simWorld) *sentLog {
 	return l
 }
 
-func (l *sentLog) from(id harness.NodeID, typ msgType) []sentMsg {
+func (l *sentLog) from(id nodeapi.NodeID, typ msgType) []sentMsg {
 	var out []sentMsg
 	for _, s := range l.msgs {
 		if s.from == id && s.m.Type == typ {
@@ -43,7 +44,7 @@ func (l *sentLog) from(id harness.NodeID, typ msgType) []sentMsg {
 }
 
 // deliver hands a message to node id as if from sent it, and runs the checks.
-func (w *simWorld) deliver(from, to harness.NodeID, m *message) {
+func (w *simWorld) deliver(from, to nodeapi.NodeID, m *message) {
 	w.eps[to].node.HandleMessage(from, encodeMessage(m))
 	w.afterEvent(to)
 }
@@ -53,7 +54,7 @@ func (w *simWorld) deliver(from, to harness.NodeID, m *message) {
 func TestVoteGrantHeldUntilSynced(t *testing.T) {
 	w := newSimWorld(t, 3, DefaultConfig())
 	w.syncLat = 50 * time.Millisecond
-	w.addNode("n2", harness.Boot{Peers: ids3})
+	w.addNode("n2", nodeapi.Boot{Peers: ids3})
 	w.runFor(100 * time.Millisecond) // the boot sync
 	sent := recordSends(w)
 	w.deliver("n1", "n2", voteReq(5, 0, 0))
@@ -72,7 +73,7 @@ func TestVoteGrantHeldUntilSynced(t *testing.T) {
 	grants := sent.from("n2", msgVoteResp)
 	require.Len(t, grants, 1)
 	require.False(t, grants[0].m.Reject)
-	require.Equal(t, harness.NodeID("n3"), grants[0].to)
+	require.Equal(t, nodeapi.NodeID("n3"), grants[0].to)
 	require.GreaterOrEqual(t, grants[0].at, 150*time.Millisecond+50*time.Millisecond)
 }
 
@@ -80,7 +81,7 @@ func TestVoteGrantHeldUntilSynced(t *testing.T) {
 func TestAppendAckHeldUntilSynced(t *testing.T) {
 	w := newSimWorld(t, 4, DefaultConfig())
 	w.syncLat = 50 * time.Millisecond
-	w.addNode("n2", harness.Boot{Peers: ids3})
+	w.addNode("n2", nodeapi.Boot{Peers: ids3})
 	w.runFor(100 * time.Millisecond)
 	sent := recordSends(w)
 	w.deliver("n1", "n2", appendMsg(1, 0, 0, 0, 1, 1))

@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Regression tests for campaign seed 58450 (liveness): after healing, n1 (log 2/1, config
@@ -61,7 +62,7 @@ func TestLeaderContactAndStepDownRestartElectionTimer(t *testing.T) {
 	r := newTestRaft("n3", ids3...)
 	r.now = r.electionDeadline.Add(-time.Millisecond)
 	r.Step("n1", &message{Type: msgApp, Term: 1})
-	require.Equal(t, harness.NodeID("n1"), r.lead)
+	require.Equal(t, nodeapi.NodeID("n1"), r.lead)
 	require.False(t, r.electionDeadline.Before(r.now.Add(r.cfg.ElectionTimeout)))
 
 	l := electLeader(t, newTestRaft("n1", ids3...))

@@ -3,40 +3,41 @@ package raft
 import (
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
-	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
 func TestApplyOpSemantics(t *testing.T) {
 	kv := newKVStore()
 	seq := uint64(0)
-	do := func(op harness.Op) harness.Result {
+	do := func(op nodeapi.Op) nodeapi.Result {
 		seq++
 		return kv.applyCommand(&command{key: sessionKey{client: "c", nonce: 1}, seq: seq,
 			op: op})
 	}
-	require.Equal(t, harness.Result{}, do(appendOp("k", "a")))
-	require.Equal(t, harness.Result{Value: "a", Found: true}, kv.read("k"))
-	cas := func(expect, value string) harness.Op {
-		return harness.Op{Kind: kvop.CAS, Key: "k", Expect: expect, Value: value}
+	require.Equal(t, nodeapi.Result{}, do(appendOp("k", "a")))
+	require.Equal(t, nodeapi.Result{Value: "a", Found: true}, kv.read("k"))
+	cas := func(expect, value string) nodeapi.Op {
+		return nodeapi.Op{Kind: kvop.CAS, Key: "k", Expect: expect, Value: value}
 	}
-	require.Equal(t, harness.Result{}, do(cas("x", "b")), "cas against the wrong value fails")
-	require.Equal(t, harness.Result{OK: true}, do(cas("a", "b")))
-	require.Equal(t, harness.Result{}, do(harness.Op{Kind: kvop.Delete, Key: "k"}))
-	require.Equal(t, harness.Result{}, kv.read("k"))
-	require.Equal(t, harness.Result{OK: true}, do(cas("", "c")), "a missing key reads as \"\"")
-	require.Equal(t, harness.Result{Value: "c", Found: true}, kv.read("k"))
-	require.Equal(t, harness.Result{}, do(put("k", "d")))
-	require.Equal(t, harness.Result{Value: "d", Found: true}, kv.read("k"))
+	require.Equal(t, nodeapi.Result{}, do(cas("x", "b")), "cas against the wrong value fails")
+	require.Equal(t, nodeapi.Result{OK: true}, do(cas("a", "b")))
+	require.Equal(t, nodeapi.Result{}, do(nodeapi.Op{Kind: kvop.Delete, Key: "k"}))
+	require.Equal(t, nodeapi.Result{}, kv.read("k"))
+	require.Equal(t, nodeapi.Result{OK: true}, do(cas("", "c")), "a missing key reads as \"\"")
+	require.Equal(t, nodeapi.Result{Value: "c", Found: true}, kv.read("k"))
+	require.Equal(t, nodeapi.Result{}, do(put("k", "d")))
+	require.Equal(t, nodeapi.Result{Value: "d", Found: true}, kv.read("k"))
 }
 
 func TestSessionsApplyARetryOnce(t *testing.T) {
 	kv := newKVStore()
 	c := &command{key: sessionKey{client: "c1", nonce: 7}, seq: 1,
-		op: harness.Op{Kind: kvop.CAS, Key: "k", Expect: "", Value: "v"}}
-	require.Equal(t, harness.Result{OK: true}, kv.applyCommand(c))
-	require.Equal(t, harness.Result{OK: true}, kv.applyCommand(c),
+		op: nodeapi.Op{Kind: kvop.CAS, Key: "k", Expect: "", Value: "v"}}
+	require.Equal(t, nodeapi.Result{OK: true}, kv.applyCommand(c))
+	require.Equal(t, nodeapi.Result{OK: true}, kv.applyCommand(c),
 		"a retry gets the first result, not a failed cas")
 	other := &command{key: sessionKey{client: "c1", nonce: 8}, seq: 1, op: appendOp("k", "x")}
 	kv.applyCommand(other)
@@ -50,15 +51,15 @@ func TestSessionsApplyARetryOnce(t *testing.T) {
 func TestKVStoreEncodingRoundTrip(t *testing.T) {
 	kv := newKVStore()
 	for i, k := range []string{"b", "a", "c"} {
-		kv.applyCommand(&command{key: sessionKey{client: harness.NodeID(k), nonce: 1},
+		kv.applyCommand(&command{key: sessionKey{client: nodeapi.NodeID(k), nonce: 1},
 			seq: uint64(i + 1), op: put(k, "v"+k)})
 	}
-	data := encodeSnapshot(9, 3, []harness.NodeID{"n1", "n2"}, kv)
+	data := encodeSnapshot(9, 3, []nodeapi.NodeID{"n1", "n2"}, kv)
 	ref, back, err := decodeSnapshot(data)
 	require.NoError(t, err)
 	require.Equal(t, uint64(9), ref.index)
 	require.Equal(t, uint64(3), ref.term)
-	require.Equal(t, []harness.NodeID{"n1", "n2"}, ref.voters)
+	require.Equal(t, []nodeapi.NodeID{"n1", "n2"}, ref.voters)
 	require.Equal(t, kv.data, back.data)
 	require.Equal(t, kv.sessions, back.sessions)
 	require.Equal(t, kv.digest(), back.digest())

@@ -3,8 +3,11 @@ package raft
 import (
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Regression tests for campaign seed 4197 (liveness): a torn write of the WAL segment that a
@@ -54,7 +57,7 @@ func TestRecoveryAfterTornRotationKeepsDurableEntries(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []uint64{1, 2, 2}, logTerms(rec.log), "entry 3 is durable in %s", segs[0])
 	require.Equal(t, uint64(2), rec.term)
-	require.Equal(t, harness.NodeID("n3"), rec.vote)
+	require.Equal(t, nodeapi.NodeID("n3"), rec.vote)
 }
 
 // TestLeaderDoesNotAnswerARejectAtMatchAtOnce: backing off cannot pass match, so a probe
@@ -94,7 +97,7 @@ func TestScenarioLiveness4197(t *testing.T) { replayScenario(t, "testdata/livene
 // replayScenario runs a saved scenario, with its knobs, and requires it to pass.
 func replayScenario(t *testing.T, path string) {
 	t.Helper()
-	s, err := harness.LoadScenario(path)
+	s, err := scenario.LoadScenario(path)
 	require.NoError(t, err)
 	cfg := DefaultConfig()
 	require.NoError(t, cfg.ApplyKnobs(s.System))

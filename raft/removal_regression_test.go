@@ -3,8 +3,9 @@ package raft
 import (
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Regression tests for campaign seed 73762 (liveness): the leader n2 of {n1, n2, n3} appended
@@ -18,7 +19,7 @@ import (
 func removedAfterLostQuorum(t *testing.T) *raft {
 	t.Helper()
 	r := removeSelfAndLoseQuorum(t, newTestRaft("n2", ids3...), "n3")
-	require.Equal(t, []harness.NodeID{"n1", "n3"}, r.voters)
+	require.Equal(t, []nodeapi.NodeID{"n1", "n3"}, r.voters)
 	require.Greater(t, r.log.configIndex(), r.commit, "its removal is not committed")
 	r.take()
 	return r
@@ -64,7 +65,7 @@ func TestScenarioLiveness73762(t *testing.T) { replayScenario(t, "testdata/liven
 // removeSelfAndLoseQuorum elects r, has follower acker match the first entry, proposes r's
 // own removal and lets two election timeouts pass with no answers: r steps down, its
 // removal appended but not committed.
-func removeSelfAndLoseQuorum(t *testing.T, r *raft, acker harness.NodeID) *raft {
+func removeSelfAndLoseQuorum(t *testing.T, r *raft, acker nodeapi.NodeID) *raft {
 	t.Helper()
 	r = electLeader(t, r)
 	r.Persisted(1, r.term)

@@ -4,8 +4,9 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // copyLog is a deep copy of l, to compare a log before and after something that must only
@@ -90,7 +91,7 @@ func TestCheckerSeesALeaderTruncate(t *testing.T) {
 }
 
 func TestRewrittenSince(t *testing.T) {
-	l := newRaftLog([]harness.NodeID{"n1"})
+	l := newRaftLog([]nodeapi.NodeID{"n1"})
 	for i := uint64(1); i <= 9; i++ {
 		l.append(Entry{Index: i, Term: 1})
 	}
@@ -118,7 +119,7 @@ func TestRewrittenSince(t *testing.T) {
 	require.Len(t, l.history, 1)
 	require.Equal(t, uint64(7), low(0))
 	require.Equal(t, uint64(7), low(2))
-	l.reset(20, 4, []harness.NodeID{"n1"}) // rewrite 4 replaces all history
+	l.reset(20, 4, []nodeapi.NodeID{"n1"}) // rewrite 4 replaces all history
 	require.Len(t, l.history, 1)
 	require.Equal(t, uint64(21), low(0))
 	require.Equal(t, uint64(21), low(3))

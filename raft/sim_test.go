@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // simWorld is a small deterministic simulator for this package's own tests: one event queue on
@@ -21,19 +21,19 @@ type simWorld struct {
 	q       eventQueue
 	rng     *rand.Rand
 	sys     *System
-	eps     map[harness.NodeID]*simEndpoint
+	eps     map[nodeapi.NodeID]*simEndpoint
 	latMin  time.Duration
 	latMax  time.Duration
 	loss    float64
 	dup     float64
-	groups  map[harness.NodeID]int
+	groups  map[nodeapi.NodeID]int
 	check   bool
 	err     error
 	events  uint64
 	notes   []string
 	syncLat time.Duration
 	// onSend, if set, sees every message as it is handed to the network.
-	onSend func(from, to harness.NodeID, msg []byte)
+	onSend func(from, to nodeapi.NodeID, msg []byte)
 }
 
 type event struct {
@@ -60,10 +60,10 @@ func (q *eventQueue) Pop() any {
 // simEndpoint is a server or client slot; incarnation changes on every crash or restart so
 // that the old incarnation's timers and sync callbacks never run.
 type simEndpoint struct {
-	id          harness.NodeID
-	node        harness.Node
+	id          nodeapi.NodeID
+	node        nodeapi.Node
 	disk        *memDisk
-	boot        harness.Boot
+	boot        nodeapi.Boot
 	up          bool
 	incarnation int
 	rng         *rand.Rand
@@ -76,8 +76,8 @@ func newSimWorld(t testing.TB, seed uint64, cfg Config) *simWorld {
 		t.Fatalf("NewSystem: %v", err)
 	}
 	return &simWorld{t: t, rng: rand.New(rand.NewPCG(seed, 1)), sys: sys,
-		eps: map[harness.NodeID]*simEndpoint{}, latMin: time.Millisecond,
-		latMax: 3 * time.Millisecond, groups: map[harness.NodeID]int{}, check: true,
+		eps: map[nodeapi.NodeID]*simEndpoint{}, latMin: time.Millisecond,
+		latMax: 3 * time.Millisecond, groups: map[nodeapi.NodeID]int{}, check: true,
 		syncLat: time.Millisecond}
 }
 
@@ -86,13 +86,13 @@ func (w *simWorld) at(d time.Duration, fn func()) {
 	heap.Push(&w.q, event{at: w.now + int64(d), seq: w.seq, fn: fn})
 }
 
-func (w *simWorld) startCluster(ids ...harness.NodeID) {
+func (w *simWorld) startCluster(ids ...nodeapi.NodeID) {
 	for _, id := range ids {
-		w.addNode(id, harness.Boot{Peers: ids})
+		w.addNode(id, nodeapi.Boot{Peers: ids})
 	}
 }
 
-func (w *simWorld) addNode(id harness.NodeID, boot harness.Boot) {
+func (w *simWorld) addNode(id nodeapi.NodeID, boot nodeapi.Boot) {
 	ep := &simEndpoint{id: id, disk: newMemDisk(), boot: boot, server: true,
 		rng: rand.New(rand.NewPCG(w.rng.Uint64(), 2))}
 	w.eps[id] = ep
@@ -109,7 +109,7 @@ func (w *simWorld) start(ep *simEndpoint) {
 	ep.node, ep.up = n, true
 }
 
-func (w *simWorld) crash(id harness.NodeID) {
+func (w *simWorld) crash(id nodeapi.NodeID) {
 	ep := w.eps[id]
 	if !ep.up {
 		return
@@ -120,13 +120,13 @@ func (w *simWorld) crash(id harness.NodeID) {
 	w.sys.NodeDown(id)
 }
 
-func (w *simWorld) restart(id harness.NodeID) {
+func (w *simWorld) restart(id nodeapi.NodeID) {
 	if ep := w.eps[id]; !ep.up {
 		w.start(ep)
 	}
 }
 
-func (w *simWorld) addClient(id harness.NodeID, servers ...harness.NodeID) *Client {
+func (w *simWorld) addClient(id nodeapi.NodeID, servers ...nodeapi.NodeID) *Client {
 	ep := &simEndpoint{id: id, up: true, rng: rand.New(rand.NewPCG(w.rng.Uint64(), 3))}
 	w.eps[id] = ep
 	c, err := w.sys.NewClient(&simEnv{w: w, ep: ep, inc: ep.incarnation}, servers)
@@ -138,7 +138,7 @@ func (w *simWorld) addClient(id harness.NodeID, servers ...harness.NodeID) *Clie
 }
 
 // partition puts each group in its own side; endpoints in no group share side 0.
-func (w *simWorld) partition(groups ...[]harness.NodeID) {
+func (w *simWorld) partition(groups ...[]nodeapi.NodeID) {
 	clear(w.groups)
 	for g, ids := range groups {
 		for _, id := range ids {
@@ -149,9 +149,9 @@ func (w *simWorld) partition(groups ...[]harness.NodeID) {
 
 func (w *simWorld) heal() { clear(w.groups) }
 
-func (w *simWorld) reachable(a, b harness.NodeID) bool { return w.groups[a] == w.groups[b] }
+func (w *simWorld) reachable(a, b nodeapi.NodeID) bool { return w.groups[a] == w.groups[b] }
 
-func (w *simWorld) send(from, to harness.NodeID, msg []byte) {
+func (w *simWorld) send(from, to nodeapi.NodeID, msg []byte) {
 	if w.onSend != nil {
 		w.onSend(from, to, msg)
 	}
@@ -175,7 +175,7 @@ func (w *simWorld) send(from, to harness.NodeID, msg []byte) {
 	}
 }
 
-func (w *simWorld) afterEvent(id harness.NodeID) {
+func (w *simWorld) afterEvent(id nodeapi.NodeID) {
 	if ep := w.eps[id]; !w.check || ep == nil || !ep.server || w.err != nil {
 		return
 	}
@@ -223,24 +223,24 @@ func (w *simWorld) runUntil(cond func() bool, limit time.Duration) bool {
 }
 
 // do runs op on c to completion (or 10 s) and returns the outcome.
-func (w *simWorld) do(c *Client, op harness.Op) harness.Outcome {
-	var out *harness.Outcome
-	c.Invoke(op, func(o harness.Outcome) { out = &o })
+func (w *simWorld) do(c *Client, op nodeapi.Op) nodeapi.Outcome {
+	var out *nodeapi.Outcome
+	c.Invoke(op, func(o nodeapi.Outcome) { out = &o })
 	if !w.runUntil(func() bool { return out != nil }, 10*time.Second) {
 		w.t.Fatalf("operation %v never completed", op)
 	}
 	return *out
 }
 
-func (w *simWorld) leader() harness.NodeID { return w.sys.Leader() }
+func (w *simWorld) leader() nodeapi.NodeID { return w.sys.Leader() }
 
-func (w *simWorld) waitLeader(limit time.Duration) harness.NodeID {
+func (w *simWorld) waitLeader(limit time.Duration) nodeapi.NodeID {
 	w.runUntil(func() bool { return w.leader() != "" }, limit)
 	return w.leader()
 }
 
-func (w *simWorld) serverIDs() []harness.NodeID {
-	var ids []harness.NodeID
+func (w *simWorld) serverIDs() []nodeapi.NodeID {
+	var ids []nodeapi.NodeID
 	for id, ep := range w.eps {
 		if ep.server {
 			ids = append(ids, id)
@@ -250,8 +250,8 @@ func (w *simWorld) serverIDs() []harness.NodeID {
 	return ids
 }
 
-func (w *simWorld) liveIDs() []harness.NodeID {
-	var ids []harness.NodeID
+func (w *simWorld) liveIDs() []nodeapi.NodeID {
+	var ids []nodeapi.NodeID
 	for _, id := range w.serverIDs() {
 		if w.eps[id].up {
 			ids = append(ids, id)

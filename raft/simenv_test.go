@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 var simEpoch = time.Unix(1_700_000_000, 0)
@@ -20,22 +20,22 @@ type simEnv struct {
 
 func (e *simEnv) alive() bool { return e.ep.incarnation == e.inc && e.ep.up }
 
-func (e *simEnv) ID() harness.NodeID  { return e.ep.id }
+func (e *simEnv) ID() nodeapi.NodeID  { return e.ep.id }
 func (e *simEnv) Now() time.Time      { return simEpoch.Add(time.Duration(e.w.now)) }
-func (e *simEnv) Rand() harness.Rand  { return e.ep.rng }
-func (e *simEnv) Disk() harness.Disk  { return e.ep.disk }
+func (e *simEnv) Rand() nodeapi.Rand  { return e.ep.rng }
+func (e *simEnv) Disk() nodeapi.Disk  { return e.ep.disk }
 func (e *simEnv) Annotate(s string)   { e.w.notes = append(e.w.notes, s) }
 func (e *simEnv) Logf(string, ...any) {}
 
-func (e *simEnv) Dial(harness.NodeID, harness.StreamHandler) harness.Stream { return nil }
+func (e *simEnv) Dial(nodeapi.NodeID, nodeapi.StreamHandler) nodeapi.Stream { return nil }
 
-func (e *simEnv) Send(to harness.NodeID, msg []byte) {
+func (e *simEnv) Send(to nodeapi.NodeID, msg []byte) {
 	if e.alive() {
 		e.w.send(e.ep.id, to, msg)
 	}
 }
 
-func (e *simEnv) After(d time.Duration, f func()) harness.Timer {
+func (e *simEnv) After(d time.Duration, f func()) nodeapi.Timer {
 	t := &simTimer{}
 	e.w.at(d, func() {
 		if t.stopped || !e.alive() {
@@ -45,7 +45,7 @@ func (e *simEnv) After(d time.Duration, f func()) harness.Timer {
 		f()
 		e.w.afterEvent(e.ep.id)
 	})
-	return harness.NewTimer(t, 0)
+	return nodeapi.NewTimer(t, 0)
 }
 
 type simTimer struct{ stopped, fired bool }
@@ -75,7 +75,7 @@ func newMemDisk() *memDisk {
 func (d *memDisk) ReadFile(name string) ([]byte, error) {
 	b, ok := d.files[name]
 	if !ok {
-		return nil, harness.ErrNotExist
+		return nil, nodeapi.ErrNotExist
 	}
 	b = slices.Clone(b)
 	if d.corrupt == name && len(b) > 0 {
@@ -98,7 +98,7 @@ func (d *memDisk) Append(name string, data []byte) error {
 func (d *memDisk) Truncate(name string, size int) error {
 	b, ok := d.files[name]
 	if !ok {
-		return harness.ErrNotExist
+		return nodeapi.ErrNotExist
 	}
 	d.files[name] = slices.Clip(slices.Clone(b[:min(size, len(b))]))
 	return nil
@@ -107,7 +107,7 @@ func (d *memDisk) Truncate(name string, size int) error {
 func (d *memDisk) Rename(oldName, newName string) error {
 	b, ok := d.files[oldName]
 	if !ok {
-		return harness.ErrNotExist
+		return nodeapi.ErrNotExist
 	}
 	d.files[newName] = b
 	delete(d.files, oldName)
@@ -116,7 +116,7 @@ func (d *memDisk) Rename(oldName, newName string) error {
 
 func (d *memDisk) Remove(name string) error {
 	if _, ok := d.files[name]; !ok {
-		return harness.ErrNotExist
+		return nodeapi.ErrNotExist
 	}
 	delete(d.files, name)
 	return nil

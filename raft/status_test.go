@@ -4,11 +4,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
-var _ harness.TermReporter = (*System)(nil)
+var _ nodeapi.TermReporter = (*System)(nil)
 
 // Term is the highest term of a running node: a leader's term while the cluster is stable,
 // the new leader's once a majority replaced an isolated one (which, with PreVote, keeps its

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Tests of the on-disk format: checksums, torn tails, crash-safe snapshots.
@@ -119,8 +120,8 @@ func TestSnapshotCrashSafety(t *testing.T) {
 			w.runFor(time.Second)
 			// The 9th write (index 10, after the no-op) triggers a snapshot on every node;
 			// crash n2 partway through writing it.
-			var out *harness.Outcome
-			c.Invoke(appendOp("k", "8,"), func(o harness.Outcome) { out = &o })
+			var out *nodeapi.Outcome
+			c.Invoke(appendOp("k", "8,"), func(o nodeapi.Outcome) { out = &o })
 			n2 := w.sys.Node("n2")
 			w.runUntil(func() bool { return n2.applied >= 10 }, time.Second)
 			require.True(t, n2.snapBusy, "the snapshot is being written")
@@ -146,7 +147,7 @@ func TestMessageCorruptionNeverPanics(t *testing.T) {
 		{Type: msgSnap, Term: 4, PrevIndex: 10, PrevTerm: 3, Snap: []byte("snapshot bytes")},
 		{Type: msgClientReq, Seq: 3, Nonce: 77, Op: put("k", "v")},
 		{Type: msgClientResp, Seq: 3, Status: statusOK, Leader: "n1",
-			Result: harness.Result{Value: "v", Found: true}},
+			Result: nodeapi.Result{Value: "v", Found: true}},
 		{Type: msgAdminReq, Seq: 4, Target: "n4", Action: adminAdd},
 	}
 	rng := rand.New(rand.NewPCG(7, 7))
@@ -174,7 +175,7 @@ func TestMessageCorruptionNeverPanics(t *testing.T) {
 
 func TestNodeDropsCorruptMessages(t *testing.T) {
 	w := newSimWorld(t, 8, DefaultConfig())
-	w.addNode("n1", harness.Boot{Peers: ids3})
+	w.addNode("n1", nodeapi.Boot{Peers: ids3})
 	frame := encodeMessage(voteReq(3, 0, 0))
 	frame[3] ^= 1
 	w.eps["n1"].node.HandleMessage("n2", frame)

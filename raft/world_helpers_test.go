@@ -5,42 +5,46 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // testCluster runs the store on harness.World (the integration tests).
 type testCluster struct {
 	t   testing.TB
-	w   *harness.World
+	w   *sim.World
 	sys *System
-	ids []harness.NodeID
+	ids []nodeapi.NodeID
 }
 
-func nodeIDs(n int) []harness.NodeID {
-	ids := make([]harness.NodeID, n)
+func nodeIDs(n int) []nodeapi.NodeID {
+	ids := make([]nodeapi.NodeID, n)
 	for i := range ids {
-		ids[i] = harness.NodeID(fmt.Sprintf("n%d", i+1))
+		ids[i] = nodeapi.NodeID(fmt.Sprintf("n%d", i+1))
 	}
 	return ids
 }
 
 // standardNet is the network of the standard benchmark without its faults.
-var standardNet = harness.NetworkConfig{LatencyMin: harness.Duration(time.Millisecond),
-	LatencyMax: harness.Duration(3 * time.Millisecond), Reorder: true}
+var standardNet = scenario.NetworkConfig{LatencyMin: scenario.Duration(time.Millisecond),
+	LatencyMax: scenario.Duration(3 * time.Millisecond), Reorder: true}
 
-var standardDisk = harness.DiskConfig{SyncLatencyMin: harness.Duration(200 * time.Microsecond),
-	SyncLatencyMax: harness.Duration(2 * time.Millisecond)}
+var standardDisk = scenario.DiskConfig{SyncLatencyMin: scenario.Duration(200 * time.Microsecond),
+	SyncLatencyMax: scenario.Duration(2 * time.Millisecond)}
 
 func newTestCluster(t testing.TB, seed uint64, n int, mut func(*Config)) *testCluster {
 	t.Helper()
-	return newClusterWith(t, seed, n, mut, harness.Options{})
+	return newClusterWith(t, seed, n, mut, sim.Options{})
 }
 
 // newClusterWith is newTestCluster with world options (RecordTrace, say); the seed, the
 // network and the disks are the cluster's own.
 func newClusterWith(t testing.TB, seed uint64, n int, mut func(*Config),
-	opts harness.Options) *testCluster {
+	opts sim.Options) *testCluster {
 	t.Helper()
 	cfg := DefaultConfig()
 	if mut != nil {
@@ -48,18 +52,18 @@ func newClusterWith(t testing.TB, seed uint64, n int, mut func(*Config),
 	}
 	sys, err := NewSystem(cfg)
 	require.NoError(t, err)
-	opts.Seed, opts.Disk = seed, standardDisk.Faults()
+	opts.Seed, opts.Disk = seed, harness.DiskFaults(standardDisk)
 	opts.Network.Default = standardNet.Link()
-	w, err := harness.NewWorld(sys, opts)
+	w, err := sim.NewWorld(sys, opts)
 	require.NoError(t, err)
 	c := &testCluster{t: t, w: w, sys: sys, ids: nodeIDs(n)}
 	for _, id := range c.ids {
-		require.NoError(t, w.AddNode(id, harness.Boot{Peers: c.ids}))
+		require.NoError(t, w.AddNode(id, nodeapi.Boot{Peers: c.ids}))
 	}
 	return c
 }
 
-func (c *testCluster) client(id harness.NodeID, servers ...harness.NodeID) *Client {
+func (c *testCluster) client(id nodeapi.NodeID, servers ...nodeapi.NodeID) *Client {
 	c.t.Helper()
 	if len(servers) == 0 {
 		servers = c.ids
@@ -70,11 +74,11 @@ func (c *testCluster) client(id harness.NodeID, servers ...harness.NodeID) *Clie
 }
 
 // do runs op on cl to completion.
-func (c *testCluster) do(cl *Client, op harness.Op) harness.Outcome {
+func (c *testCluster) do(cl *Client, op nodeapi.Op) nodeapi.Outcome {
 	c.t.Helper()
-	var out *harness.Outcome
+	var out *nodeapi.Outcome
 	require.NoError(c.t, c.w.Exec(cl.env.ID(), func() {
-		cl.Invoke(op, func(o harness.Outcome) { out = &o })
+		cl.Invoke(op, func(o nodeapi.Outcome) { out = &o })
 	}))
 	require.NoError(c.t, c.w.RunUntil(func() bool { return out != nil }, 10*time.Second),
 		"operation %v did not complete", op)
@@ -82,7 +86,7 @@ func (c *testCluster) do(cl *Client, op harness.Op) harness.Outcome {
 }
 
 // mustWrite runs a write that must be acknowledged.
-func (c *testCluster) mustWrite(cl *Client, op harness.Op) {
+func (c *testCluster) mustWrite(cl *Client, op nodeapi.Op) {
 	c.t.Helper()
 	out := c.do(cl, op)
 	require.False(c.t, out.Unknown, "write %v not acknowledged", op)
@@ -97,7 +101,7 @@ func (c *testCluster) admin(f func(done func(error))) error {
 	return *res
 }
 
-func (c *testCluster) waitLeader(limit time.Duration) harness.NodeID {
+func (c *testCluster) waitLeader(limit time.Duration) nodeapi.NodeID {
 	c.t.Helper()
 	require.NoError(c.t, c.w.RunUntil(func() bool { return c.sys.Leader() != "" }, limit),
 		"no leader within %v", limit)
@@ -109,8 +113,8 @@ func (c *testCluster) run(d time.Duration) {
 	require.NoError(c.t, c.w.RunFor(d))
 }
 
-func (c *testCluster) up() []harness.NodeID {
-	var ids []harness.NodeID
+func (c *testCluster) up() []nodeapi.NodeID {
+	var ids []nodeapi.NodeID
 	for _, id := range c.w.Nodes() {
 		if c.w.Up(id) {
 			ids = append(ids, id)
@@ -131,20 +135,20 @@ func (c *testCluster) waitConverged(limit time.Duration) {
 	require.NoError(c.t, c.sys.CheckAll())
 }
 
-func (c *testCluster) node(id harness.NodeID) *Node { return c.sys.Node(id) }
+func (c *testCluster) node(id nodeapi.NodeID) *Node { return c.sys.Node(id) }
 
-func (c *testCluster) crash(id harness.NodeID) {
+func (c *testCluster) crash(id nodeapi.NodeID) {
 	c.t.Helper()
-	require.NoError(c.t, c.w.Crash(id, harness.CrashOptions{}))
+	require.NoError(c.t, c.w.Crash(id, sim.CrashOptions{}))
 }
 
-func (c *testCluster) restart(id harness.NodeID) {
+func (c *testCluster) restart(id nodeapi.NodeID) {
 	c.t.Helper()
 	require.NoError(c.t, c.w.Restart(id))
 }
 
-func others(ids []harness.NodeID, not ...harness.NodeID) []harness.NodeID {
-	var out []harness.NodeID
+func others(ids []nodeapi.NodeID, not ...nodeapi.NodeID) []nodeapi.NodeID {
+	var out []nodeapi.NodeID
 	for _, id := range ids {
 		skip := false
 		for _, n := range not {

@@ -5,13 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // Integration tests: the store on harness.World.
 
-func (c *testCluster) leaders() (ids []harness.NodeID) {
+func (c *testCluster) leaders() (ids []nodeapi.NodeID) {
 	for _, id := range c.up() {
 		if c.node(id).r.role == Leader {
 			ids = append(ids, id)
@@ -27,7 +30,7 @@ func TestLeaderElection(t *testing.T) {
 			lead := c.waitLeader(5 * time.Second)
 			c.run(time.Second)
 			term := c.node(lead).r.term
-			require.Equal(t, []harness.NodeID{lead}, c.leaders())
+			require.Equal(t, []nodeapi.NodeID{lead}, c.leaders())
 			for _, id := range c.ids {
 				st := c.node(id).Status()
 				require.Equal(t, term, st.Term, "%s", id)
@@ -42,7 +45,7 @@ func TestLeaderElection(t *testing.T) {
 			require.Greater(t, c.node(next).r.term, term)
 			c.restart(lead)
 			c.run(2 * time.Second)
-			require.Equal(t, []harness.NodeID{next}, c.leaders())
+			require.Equal(t, []nodeapi.NodeID{next}, c.leaders())
 			require.Equal(t, next, c.node(lead).Status().Leader)
 		})
 	}
@@ -91,7 +94,7 @@ func TestLogReplication(t *testing.T) {
 				id, i)
 		}
 		for i := range 60 {
-			require.Equal(t, harness.Result{Value: fmt.Sprint(i), Found: true},
+			require.Equal(t, nodeapi.Result{Value: fmt.Sprint(i), Found: true},
 				n.kv.read(fmt.Sprintf("k%d", i)), "%s key %d", id, i)
 		}
 	}
@@ -100,13 +103,13 @@ func TestLogReplication(t *testing.T) {
 func TestPartitionTolerance(t *testing.T) {
 	c := newTestCluster(t, 13, 5, func(cfg *Config) { cfg.OperationTimeout = 2 * time.Second })
 	lead := c.waitLeader(5 * time.Second)
-	minority := []harness.NodeID{lead, others(c.ids, lead)[0]}
+	minority := []nodeapi.NodeID{lead, others(c.ids, lead)[0]}
 	majority := others(c.ids, minority...)
 	ca, cb := c.client("ca", minority...), c.client("cb", majority...)
 	c.mustWrite(cb, put("x", "before"))
 	c.run(time.Second)
-	require.NoError(t, c.w.Partition(append([]harness.NodeID{"ca"}, minority...),
-		append([]harness.NodeID{"cb"}, majority...)))
+	require.NoError(t, c.w.Partition(append([]nodeapi.NodeID{"ca"}, minority...),
+		append([]nodeapi.NodeID{"cb"}, majority...)))
 	commit := c.node(lead).r.commit
 
 	out := c.do(ca, put("x", "minority"))
@@ -117,7 +120,7 @@ func TestPartitionTolerance(t *testing.T) {
 
 	c.w.Heal()
 	c.waitConverged(10 * time.Second)
-	require.Equal(t, harness.Outcome{Result: harness.Result{Value: "majority", Found: true}},
+	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "majority", Found: true}},
 		c.do(ca, get("x")), "the minority's uncommitted write is discarded")
 }
 
@@ -127,11 +130,11 @@ func TestMembershipChange(t *testing.T) {
 	cl, adm := c.client("c1"), c.client("admin")
 	c.mustWrite(cl, put("a", "1"))
 
-	require.NoError(t, c.w.AddNode("n4", harness.Boot{}))
+	require.NoError(t, c.w.AddNode("n4", nodeapi.Boot{}))
 	require.NoError(t, c.admin(func(done func(error)) { adm.AddVoter("n4", done) }))
 	c.mustWrite(cl, put("b", "2"))
 	c.waitConverged(5 * time.Second)
-	require.Equal(t, []harness.NodeID{"n1", "n2", "n3", "n4"}, c.node("n4").Status().Voters)
+	require.Equal(t, []nodeapi.NodeID{"n1", "n2", "n3", "n4"}, c.node("n4").Status().Voters)
 	require.Equal(t, "2", c.node("n4").kv.read("b").Value)
 
 	victim := others(c.ids, c.sys.Leader())[0]
@@ -146,7 +149,7 @@ func TestMembershipChange(t *testing.T) {
 	require.NotEqual(t, lead, next, "the removed leader stepped down")
 	require.NotContains(t, c.node(next).Status().Voters, lead)
 	require.Len(t, c.node(next).Status().Voters, 2)
-	require.Equal(t, harness.Outcome{Result: harness.Result{Value: "4", Found: true}},
+	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "4", Found: true}},
 		c.do(cl, get("d")))
 	c.run(5 * time.Second)
 	require.Equal(t, next, c.sys.Leader(), "the removed node does not disrupt")
@@ -189,7 +192,7 @@ func TestClientDedup(t *testing.T) {
 	out := c.do(cl, appendOp("k", "b"))
 	require.False(t, out.Unknown)
 	require.GreaterOrEqual(t, cl.Stats().Attempts, uint64(3), "the write was retried")
-	require.Equal(t, harness.Outcome{Result: harness.Result{Value: "ab", Found: true}},
+	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "ab", Found: true}},
 		c.do(cl, get("k")), "a retried append applies once")
 }
 
@@ -198,18 +201,18 @@ func TestReadIndex(t *testing.T) {
 	lead := c.waitLeader(5 * time.Second)
 	ca := c.client("ca", lead)
 	c.mustWrite(ca, put("x", "1"))
-	require.Equal(t, harness.Outcome{Result: harness.Result{Value: "1", Found: true}},
+	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "1", Found: true}},
 		c.do(ca, get("x")))
 	rest := others(c.ids, lead)
 	cb := c.client("cb", rest...)
 	// The old leader, cut off with its client, must not serve what a new leader overwrote.
-	require.NoError(t, c.w.Partition([]harness.NodeID{lead, "ca"}, append(rest, "cb")))
+	require.NoError(t, c.w.Partition([]nodeapi.NodeID{lead, "ca"}, append(rest, "cb")))
 	c.mustWrite(cb, put("x", "2"))
 	out := c.do(ca, get("x"))
 	require.True(t, out.Unknown, "a deposed leader must not answer reads: %+v", out)
 	c.w.Heal()
 	ca.setLeader(c.sys.Leader())
-	require.Equal(t, harness.Outcome{Result: harness.Result{Value: "2", Found: true}},
+	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "2", Found: true}},
 		c.do(ca, get("x")))
 }
 
@@ -219,7 +222,7 @@ func TestWriteAckedOnlyWhenDurable(t *testing.T) {
 	c := newTestCluster(t, 31, 1, nil)
 	c.waitLeader(5 * time.Second)
 	const syncLatency = 100 * time.Millisecond
-	require.NoError(t, c.w.SetDiskFaults("n1", harness.DiskFaults{SyncLatencyMin: syncLatency,
+	require.NoError(t, c.w.SetDiskFaults("n1", sim.DiskFaults{SyncLatencyMin: syncLatency,
 		SyncLatencyMax: syncLatency}))
 	cl := c.client("c1")
 	c.run(time.Second)
@@ -240,7 +243,7 @@ func TestCorruptedDiskRecord(t *testing.T) {
 	}
 	victim := others(c.ids, lead)[0]
 	c.crash(victim)
-	require.NoError(t, c.w.SetDiskFaults(victim, harness.DiskFaults{ReadCorruptRate: 1}))
+	require.NoError(t, c.w.SetDiskFaults(victim, sim.DiskFaults{ReadCorruptRate: 1}))
 	err := c.w.Restart(victim)
 	var ce *CorruptionError
 	require.ErrorAs(t, err, &ce)
@@ -250,7 +253,7 @@ func TestCorruptedDiskRecord(t *testing.T) {
 	require.False(t, c.w.Up(victim))
 	c.mustWrite(cl, put("k", "after"))
 
-	require.NoError(t, c.w.SetDiskFaults(victim, standardDisk.Faults()))
+	require.NoError(t, c.w.SetDiskFaults(victim, harness.DiskFaults(standardDisk)))
 	c.restart(victim)
 	c.waitConverged(5 * time.Second)
 	require.Equal(t, "after", c.node(victim).kv.read("k").Value)

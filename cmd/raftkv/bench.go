@@ -11,13 +11,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/simfuzz/simfuzz/fuzz/realcluster"
+	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 )
 
 func cmdBench(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("raftkv bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var o realcluster.BenchOptions
+	var o jepsen.BenchOptions
 	fs.DurationVar(&o.Time, "time", 10*time.Second,
 		"workload span of each condition (60s for the standard scenario's length)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the standard scenario's operations")
@@ -33,7 +33,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if o.Time < 2*time.Second || o.Time > 10*time.Minute {
 		return report(stderr, "bench", usagef("--time must be in [2s, 10m], got %v", o.Time))
 	}
-	co := realcluster.CheckOptions{Binary: o.Binary, OutDir: o.OutDir}
+	co := jepsen.CheckOptions{Binary: o.Binary, OutDir: o.OutDir}
 	if err := resolvePaths(&co, "bench"); err != nil {
 		return report(stderr, "bench", err)
 	}
@@ -43,10 +43,10 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	fmt.Fprintf(stderr, "raftkv bench: %v per condition, seed %d, %d cores\n", o.Time, o.Seed,
 		runtime.NumCPU())
-	rows, err := realcluster.Bench(ctx, o)
+	rows, err := jepsen.Bench(ctx, o)
 	if err != nil {
 		return report(stderr, "bench", err)
 	}
-	realcluster.WriteBenchTable(stdout, rows)
+	jepsen.WriteBenchTable(stdout, rows)
 	return exitOK
 }

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/simfuzz/simfuzz/fuzz/realcluster"
+	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
@@ -24,7 +24,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	fmt.Fprintf(stderr, "raftkv check: %d servers, %d clients, %v, seed %d, lazy disk %v; "+
 		"output in %s\n", o.Nodes, o.Clients, o.Time, o.Seed, o.LazyDisk, o.OutDir)
-	res, err := realcluster.Check(ctx, o)
+	res, err := jepsen.Check(ctx, o)
 	if err != nil {
 		return report(stderr, "check", err)
 	}
@@ -35,8 +35,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func parseCheckFlags(args []string, stderr io.Writer) (realcluster.CheckOptions, error) {
-	var o realcluster.CheckOptions
+func parseCheckFlags(args []string, stderr io.Writer) (jepsen.CheckOptions, error) {
+	var o jepsen.CheckOptions
 	fs := flag.NewFlagSet("raftkv check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.Nodes, "nodes", 3, "server processes")
@@ -51,7 +51,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (realcluster.CheckOptions,
 	quiet := fs.Bool("quiet", false, "do not print the fault log as it happens")
 	faults := fs.String("faults", "", "comma-separated fault kinds (default: swarm testing "+
 		"picks them from the seed; 'none' for no faults): "+
-		realcluster.KindNames(realcluster.FaultKinds()))
+		jepsen.KindNames(jepsen.FaultKinds()))
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
@@ -75,15 +75,15 @@ func parseCheckFlags(args []string, stderr io.Writer) (realcluster.CheckOptions,
 }
 
 // setFaults reads --faults.
-func setFaults(o *realcluster.CheckOptions, list string) error {
+func setFaults(o *jepsen.CheckOptions, list string) error {
 	switch list {
 	case "":
 		return nil
 	case "none":
-		o.Faults = []realcluster.FaultKind{}
+		o.Faults = []jepsen.FaultKind{}
 		return nil
 	}
-	kinds, err := realcluster.ParseKinds(list)
+	kinds, err := jepsen.ParseKinds(list)
 	if err != nil {
 		return usagef("--faults: %v", err)
 	}
@@ -93,7 +93,7 @@ func setFaults(o *realcluster.CheckOptions, list string) error {
 
 // resolvePaths fills in the default binary (this executable, re-invoked as `server`) and
 // output directory.
-func resolvePaths(o *realcluster.CheckOptions, what string) error {
+func resolvePaths(o *jepsen.CheckOptions, what string) error {
 	if o.Binary == "" {
 		exe, err := os.Executable()
 		if err != nil {
@@ -117,7 +117,7 @@ func resolvePaths(o *realcluster.CheckOptions, what string) error {
 }
 
 // summary is the command's closing lines.
-func summary(r *realcluster.CheckResult) string {
+func summary(r *jepsen.CheckResult) string {
 	verdict := "nothing found"
 	if r.Failed() {
 		verdict = "FAILURE FOUND"

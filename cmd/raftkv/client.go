@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/simfuzz/simfuzz/fuzz/realcluster"
+	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/simfuzz/simfuzz/raft"
@@ -58,7 +58,7 @@ func cmdClient(args []string, stdout, stderr io.Writer) int {
 	if err := parseFlags(fs, args); err != nil {
 		return report(stderr, "client", err)
 	}
-	peers, err := realcluster.ParsePeers(*peersFlag)
+	peers, err := jepsen.ParsePeers(*peersFlag)
 	if err != nil {
 		return report(stderr, "client", usagef("--peers: %v", err))
 	}
@@ -83,14 +83,14 @@ func cmdClient(args []string, stdout, stderr io.Writer) int {
 }
 
 // invokeOnce runs one operation through raft's client on a fresh endpoint.
-func invokeOnce(peers realcluster.Peers, op nodeapi.Op,
+func invokeOnce(peers jepsen.Peers, op nodeapi.Op,
 	timeout time.Duration) (nodeapi.Outcome, error) {
 	cfg := raft.DefaultConfig()
 	cfg.OperationTimeout = timeout
 	cfg.AttemptTimeout = min(cfg.AttemptTimeout, timeout)
 	// A fresh, unique client ID per invocation: the servers key write sessions by it.
 	id := nodeapi.NodeID(fmt.Sprintf("cli-%d-%08x", os.Getpid(), rand.Uint32()))
-	c, err := realcluster.NewKVClient(realcluster.ClientOptions{ID: id, Peers: peers,
+	c, err := jepsen.NewKVClient(jepsen.ClientOptions{ID: id, Peers: peers,
 		Config: &cfg})
 	if err != nil {
 		return nodeapi.Outcome{}, err

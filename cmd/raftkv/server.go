@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/simfuzz/simfuzz/fuzz/realcluster"
+	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/realrt"
 	"github.com/simfuzz/simfuzz/raft"
@@ -73,7 +73,7 @@ func cmdServer(args []string, _, stderr io.Writer) int {
 // startNode checks the input, opens the data directory and starts the node; every error
 // says what to fix.
 func startNode(f serverFlags, log io.Writer) (*node, error) {
-	peers, err := realcluster.ParsePeers(f.peers)
+	peers, err := jepsen.ParsePeers(f.peers)
 	if err != nil {
 		return nil, usagef("--peers: %v", err)
 	}
@@ -113,7 +113,7 @@ func orNone(s string) string {
 }
 
 // boot recovers the node from its disk; a damaged record refuses the start, naming the file.
-func (n *node) boot(peers realcluster.Peers, disk *realrt.Disk) error {
+func (n *node) boot(peers jepsen.Peers, disk *realrt.Disk) error {
 	sys, err := raft.NewSystem(raft.DefaultConfig())
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func (n *node) listenAdmin(addr string) error {
 	if err != nil {
 		return fmt.Errorf("--admin: %w", err)
 	}
-	n.admin = &http.Server{Handler: realcluster.AdminHandler(n.rt, n.status),
+	n.admin = &http.Server{Handler: jepsen.AdminHandler(n.rt, n.status),
 		ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = n.admin.Serve(ln) }()
 	return nil
@@ -151,8 +151,8 @@ func (n *node) listenAdmin(addr string) error {
 // status reads the node's state on its loop. After a fail-stop (a failed fsync) the node
 // is "down" until the runtime restarts it from the data directory; a restart that failed
 // is the node's failure.
-func (n *node) status() (realcluster.Status, error) {
-	st := realcluster.Status{ID: string(n.id), PID: os.Getpid()}
+func (n *node) status() (jepsen.Status, error) {
+	st := jepsen.Status{ID: string(n.id), PID: os.Getpid()}
 	err := n.rt.Do(func() {
 		rn := n.sys.Node(n.id)
 		if rn == nil {

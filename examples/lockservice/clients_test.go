@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/simfuzz/simfuzz/examples/lockservice"
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
-	"pgregory.net/rapid"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The generator draws valid lock scenarios: clients c1.. acting as themselves on a few
@@ -28,14 +29,14 @@ func TestGeneratedScenariosAreLockScenarios(t *testing.T) {
 			checkClient(t, o, c, fmt.Sprintf("c%d", i+1))
 		}
 		for _, f := range s.Faults {
-			if f.Kind == harness.FaultAddVoter || f.Kind == harness.FaultRemoveVoter {
+			if f.Kind == scenario.FaultAddVoter || f.Kind == scenario.FaultRemoveVoter {
 				t.Fatalf("membership fault drawn: %v", f)
 			}
 		}
 	})
 }
 
-func checkClient(t *rapid.T, o generators.Options, c harness.ClientScript, id string) {
+func checkClient(t *rapid.T, o generators.Options, c scenario.ClientScript, id string) {
 	if string(c.ID) != id || len(c.Ops) < 1 || len(c.Ops) > o.MaxOps {
 		t.Fatalf("client %s (want %s) with %d ops", c.ID, id, len(c.Ops))
 	}
@@ -58,13 +59,13 @@ func TestTuneDropsOnlyMembershipChanges(t *testing.T) {
 	if len(o.Kinds) != len(all)-3 {
 		t.Fatalf("kinds %v", o.Kinds)
 	}
-	for _, k := range []harness.FaultKind{harness.FaultAddVoter, harness.FaultRemoveVoter,
+	for _, k := range []scenario.FaultKind{scenario.FaultAddVoter, scenario.FaultRemoveVoter,
 		generators.PatternMembershipChurn} {
 		if slices.Contains(o.Kinds, k) {
 			t.Fatalf("%s still drawn", k)
 		}
 	}
-	if !slices.Contains(all, harness.FaultAddVoter) {
+	if !slices.Contains(all, scenario.FaultAddVoter) {
 		t.Fatal("Tune changed the shared default options")
 	}
 }

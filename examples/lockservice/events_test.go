@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/examples/lockservice"
 	"github.com/simfuzz/simfuzz/examples/lockservice/lockd"
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 func TestTargetDeclaresTheEvents(t *testing.T) {
@@ -25,8 +26,8 @@ func TestTargetDeclaresTheEvents(t *testing.T) {
 // tokens of the old term. Every name reported is a declared one.
 func TestLeaderCrashReportsTheFailover(t *testing.T) {
 	for _, nodes := range []int{3, 5} {
-		s := contention(7, nodes, harness.Fault{At: ms(2000), Kind: harness.FaultCrash,
-			Node: harness.LeaderTarget, For: ms(1500)})
+		s := contention(7, nodes, scenario.Fault{At: ms(2000), Kind: scenario.FaultCrash,
+			Node: scenario.LeaderTarget, For: ms(1500)})
 		for i := range s.Clients { // the clients keep taking turns until 4 s or so
 			for j := range s.Clients[i].Ops {
 				s.Clients[i].Ops[j].Think += ms(50)
@@ -64,11 +65,11 @@ func TestQuietRunReportsOneElection(t *testing.T) {
 // still elects a leader and stays safe.
 func TestTriggerOnALockdEvent(t *testing.T) {
 	s := contention(7, 3,
-		harness.Fault{At: ms(2000), Kind: harness.FaultCrash, Node: harness.LeaderTarget,
+		scenario.Fault{At: ms(2000), Kind: scenario.FaultCrash, Node: scenario.LeaderTarget,
 			For: ms(500)},
-		harness.Fault{At: ms(1900), Kind: harness.FaultTrigger, For: ms(4000),
-			On: lockd.EventVoteGrant, Count: 2, Then: &harness.Fault{Kind: harness.FaultCrash,
-				Node: harness.SelfTarget, For: ms(300)}})
+		scenario.Fault{At: ms(1900), Kind: scenario.FaultTrigger, For: ms(4000),
+			On: lockd.EventVoteGrant, Count: 2, Then: &scenario.Fault{Kind: scenario.FaultCrash,
+				Node: scenario.SelfTarget, For: ms(300)}})
 	res := run(t, s)
 	fired := 0
 	for _, a := range res.Annotations {

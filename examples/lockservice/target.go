@@ -10,7 +10,8 @@ import (
 	"github.com/simfuzz/simfuzz/examples/lockservice/lockd"
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Target is the lock service for every simfuzz tool: properties (Target.Properties),
@@ -31,7 +32,7 @@ var Target = fuzz.Target{
 	Tune:     tune,
 }
 
-func newSystem(knobs map[string]int64) (harness.System, error) {
+func newSystem(knobs map[string]int64) (nodeapi.System, error) {
 	cfg := lockd.DefaultConfig()
 	if err := cfg.ApplyKnobs(knobs); err != nil {
 		return nil, err
@@ -41,11 +42,11 @@ func newSystem(knobs map[string]int64) (harness.System, error) {
 
 // unsupported are the fault kinds the service has no answer to: it has a fixed membership
 // (its client does not implement nodeapi.Admin).
-var unsupported = []harness.FaultKind{harness.FaultAddVoter, harness.FaultRemoveVoter,
+var unsupported = []scenario.FaultKind{scenario.FaultAddVoter, scenario.FaultRemoveVoter,
 	generators.PatternMembershipChurn}
 
 func tune(o *generators.Options) {
-	o.Kinds = slices.DeleteFunc(slices.Clone(o.Kinds), func(k harness.FaultKind) bool {
+	o.Kinds = slices.DeleteFunc(slices.Clone(o.Kinds), func(k scenario.FaultKind) bool {
 		return slices.Contains(unsupported, k)
 	})
 }

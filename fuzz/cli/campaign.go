@@ -9,7 +9,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // campaign is the configuration and the running state of one `simfuzz run`.
@@ -65,7 +65,7 @@ type outcome struct {
 	failure      *failureRecord
 	err          error
 	// scenario and features are kept in a guided campaign, for the corpus.
-	scenario *harness.Scenario
+	scenario *scenario.Scenario
 	features []string
 }
 

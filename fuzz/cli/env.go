@@ -1,10 +1,6 @@
 package cli
 
-import (
-	"strconv"
-
-	"github.com/simfuzz/simfuzz/harness"
-)
+import "github.com/simfuzz/simfuzz/fuzz"
 
 // envDefaults are the SIMFUZZ_* variables (the names follow madsim's) as defaults of the
 // run flags: a flag given on the command line wins. set records which variables were given.
@@ -17,44 +13,22 @@ type envDefaults struct {
 }
 
 // readEnv reads SIMFUZZ_SEED, SIMFUZZ_SEEDS, SIMFUZZ_JOBS and SIMFUZZ_CHECK_DETERMINISM
-// through getenv; jobs is the default when SIMFUZZ_JOBS is unset. An invalid value is a
-// usage error naming the variable, never silently ignored.
+// through getenv with the parser the go test seed loop uses (fuzz.ParseSeedConfig); jobs
+// is the default when SIMFUZZ_JOBS is unset, and seeds is 0 when SIMFUZZ_SEEDS is. An
+// invalid value is a usage error naming the variable, never silently ignored.
 func readEnv(getenv func(string) string, jobs int) (envDefaults, error) {
-	e := envDefaults{first: 1, jobs: jobs, set: map[string]bool{}}
-	if v := getenv(harness.EnvSeed); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return e, usagef("%s=%q: want an unsigned 64-bit integer", harness.EnvSeed, v)
-		}
-		e.first, e.set[harness.EnvSeed] = n, true
+	c, err := fuzz.ParseSeedConfig(getenv, 1)
+	if err != nil {
+		return envDefaults{}, usagef("%v", err)
 	}
-	var err error
-	if e.seeds, err = envInt(getenv, harness.EnvSeeds, 0, harness.MaxSeeds); err != nil {
-		return e, err
+	e := envDefaults{first: c.First, jobs: jobs, checkDet: c.CheckDeterminism,
+		set: map[string]bool{fuzz.EnvSeed: c.Given[fuzz.EnvSeed],
+			fuzz.EnvSeeds: c.Given[fuzz.EnvSeeds]}}
+	if c.Given[fuzz.EnvSeeds] {
+		e.seeds = c.Count
 	}
-	e.set[harness.EnvSeeds] = e.seeds > 0
-	if e.jobs, err = envInt(getenv, harness.EnvJobs, jobs, harness.MaxJobs); err != nil {
-		return e, err
-	}
-	if v := getenv(harness.EnvCheckDeterminism); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return e, usagef("%s=%q: want 1 or 0", harness.EnvCheckDeterminism, v)
-		}
-		e.checkDet = b
+	if c.Given[fuzz.EnvJobs] {
+		e.jobs = c.Jobs
 	}
 	return e, nil
-}
-
-// envInt reads a positive integer variable, def when unset.
-func envInt(getenv func(string) string, name string, def, limit int) (int, error) {
-	v := getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > limit {
-		return 0, usagef("%s=%q: want an integer in [1, %d]", name, v, limit)
-	}
-	return n, nil
 }

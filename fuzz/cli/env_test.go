@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // The SIMFUZZ_* variables of the README are the defaults of run's flags; a flag wins.
@@ -47,13 +48,13 @@ func hashSeeds(s *summary) []uint64 {
 func nondetTarget() fuzz.Target {
 	tg := toyTarget("toy-nondet", false)
 	tg.Tune = func(o *generators.Options) { o.Nodes, o.MaxClients, o.Kinds = []int{1}, 1, nil }
-	tg.New = func(map[string]int64) (harness.System, error) { return &nondetSystem{}, nil }
+	tg.New = func(map[string]int64) (nodeapi.System, error) { return &nondetSystem{}, nil }
 	return tg
 }
 
 type nondetSystem struct{ toySystem }
 
-func (*nondetSystem) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
+func (*nondetSystem) NewNode(env nodeapi.Env, _ nodeapi.Boot) (nodeapi.Node, error) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	env.After(time.Duration(binary.LittleEndian.Uint64(b[:])%1000)*time.Millisecond, func() {})
@@ -71,7 +72,7 @@ func TestRunReadsCheckDeterminism(t *testing.T) {
 		t.Chdir(t.TempDir())
 		a := &app{targets: targets, stdout: &out, stderr: &errOut, watchSignals: watchSignals,
 			getenv: func(k string) string {
-				if k == harness.EnvCheckDeterminism {
+				if k == fuzz.EnvCheckDeterminism {
 					return c.env
 				}
 				return ""

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // guideBatch is how many seeds a guided campaign hands out between corpus snapshots. The
@@ -48,7 +48,7 @@ func (c *campaign) snapshotFor(k int, current *fuzz.Snapshot) (*fuzz.Snapshot, b
 
 // scenarioFor is the scenario a worker runs for j: drawn from its batch's snapshot of the
 // corpus in a guided campaign, from the seed alone otherwise.
-func (c *campaign) scenarioFor(j job) harness.Scenario {
+func (c *campaign) scenarioFor(j job) scenario.Scenario {
 	if c.guide == nil {
 		return c.target.ScenarioForSeed(j.seed, c.gen)
 	}

@@ -4,9 +4,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // A guided campaign runs the same scenarios at any number of jobs: the corpus grows in
@@ -40,7 +41,7 @@ func TestGuidedFailureSavesTheOriginal(t *testing.T) {
 	f := sum.Failures[0]
 	require.FileExists(t, f.Original)
 	require.Contains(t, f.Repro, "replay --target toy-kv "+f.Original)
-	s, err := harness.ReadScenarioFile(f.Original)
+	s, err := scenario.ReadScenarioFile(f.Original)
 	require.NoError(t, err)
 	require.Equal(t, f.OriginalFaults, len(s.Faults))
 }
@@ -48,9 +49,9 @@ func TestGuidedFailureSavesTheOriginal(t *testing.T) {
 func TestCorpusSnapshotsHoldStill(t *testing.T) {
 	c := fuzz.NewCorpus()
 	require.Nil(t, c.Snapshot())
-	require.True(t, c.Add(harness.Scenario{Seed: 1}, []string{"a#1"}))
+	require.True(t, c.Add(scenario.Scenario{Seed: 1}, []string{"a#1"}))
 	sn := c.Snapshot()
-	require.True(t, c.Add(harness.Scenario{Seed: 2}, []string{"b#1"}))
+	require.True(t, c.Add(scenario.Scenario{Seed: 2}, []string{"b#1"}))
 	require.Equal(t, 2, c.Len())
 	require.NotNil(t, sn)
 	// The earlier snapshot still holds one scenario only.

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The first SIGINT stops a campaign gracefully: exit 130 and the summary of the seeds that
@@ -86,9 +87,9 @@ func requireCompleteArtifacts(t *testing.T, out string, sum *summary) {
 
 func requireCompleteSeedDir(t *testing.T, dir string) {
 	t.Helper()
-	_, err := harness.LoadScenario(filepath.Join(dir, "scenario.json"))
+	_, err := scenario.LoadScenario(filepath.Join(dir, "scenario.json"))
 	require.NoError(t, err)
-	_, err = harness.LoadScenario(filepath.Join(dir, "original.json"))
+	_, err = scenario.LoadScenario(filepath.Join(dir, "original.json"))
 	require.NoError(t, err)
 	page, err := os.ReadFile(filepath.Join(dir, "history.html"))
 	require.NoError(t, err)

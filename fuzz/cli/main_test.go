@@ -8,9 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // run runs the command in a fresh working directory, so that default output places
@@ -85,7 +86,7 @@ func TestReplayFileAndDeterminism(t *testing.T) {
 	require.Contains(t, out, "--- scenario")
 
 	path := filepath.Join(dir, "s.json")
-	require.NoError(t, harness.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
+	require.NoError(t, scenario.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
 	code, out, stderr := run(t, "replay", "--check-determinism", "--html",
 		filepath.Join(dir, "s.html"), path)
 	require.Contains(t, []int{0, 1}, code, stderr)
@@ -103,7 +104,7 @@ func TestReplayRejectsMalformedFile(t *testing.T) {
 
 func TestShrinkPassingScenario(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.json")
-	require.NoError(t, harness.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
+	require.NoError(t, scenario.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
 	code, out, _ := run(t, "shrink", path)
 	require.Equal(t, 1, code)
 	require.Contains(t, out, "passes: nothing to shrink")

@@ -9,6 +9,9 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 const replayUsage = `usage: simfuzz replay [flags] FILE
@@ -69,7 +72,7 @@ func (a *app) cmdReplay(args []string) error {
 
 // replay runs s, prints the verdict and then writes the view: a view that cannot be
 // written must not hide the verdict.
-func (a *app) replay(tg fuzz.Target, s harness.Scenario, o replayOptions, repro string) error {
+func (a *app) replay(tg fuzz.Target, s scenario.Scenario, o replayOptions, repro string) error {
 	opts := harness.RunOptions{TraceTail: max(o.traceLines, 1), RecordTrace: o.det}
 	res, err := tg.Run(s, opts)
 	if err != nil {
@@ -83,7 +86,7 @@ func (a *app) replay(tg fuzz.Target, s harness.Scenario, o replayOptions, repro 
 	if o.traceLines == 0 {
 		res.TraceTail = nil
 	}
-	rep := harness.Report{Scenario: s, Result: res, Repro: repro}
+	rep := report.Report{Scenario: s, Result: res, Repro: repro}
 	fmt.Fprint(a.stdout, rep.String())
 	if err := writeView(o.html, rep); err != nil {
 		fmt.Fprintf(a.stderr, "simfuzz: history view not written: %v\n", err)
@@ -97,22 +100,22 @@ func (a *app) replay(tg fuzz.Target, s harness.Scenario, o replayOptions, repro 
 }
 
 // writeView writes the HTML view, creating its folder.
-func writeView(path string, rep harness.Report) error {
+func writeView(path string, rep report.Report) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return harness.WriteHistoryView(path, rep)
+	return report.WriteHistoryView(path, rep)
 }
 
 // replayScenario returns the scenario to replay and fills in the default HTML path.
-func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (harness.Scenario,
+func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (scenario.Scenario,
 	error) {
 	switch {
 	case len(args) > 1:
-		return harness.Scenario{}, usagef("replay takes one FILE, got %d arguments",
+		return scenario.Scenario{}, usagef("replay takes one FILE, got %d arguments",
 			len(args))
 	case len(args) == 1 && o.seedGiven:
-		return harness.Scenario{}, usagef("give FILE or --seed, not both")
+		return scenario.Scenario{}, usagef("give FILE or --seed, not both")
 	case len(args) == 1:
 		s, err := loadScenario(tg, args[0])
 		if err != nil {
@@ -128,21 +131,21 @@ func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (harness.Sc
 		}
 		return tg.ScenarioForSeed(o.seed, tg.Options()), nil
 	}
-	return harness.Scenario{}, usagef("replay needs a FILE or --seed S")
+	return scenario.Scenario{}, usagef("replay needs a FILE or --seed S")
 }
 
 // loadScenario loads a scenario file for tg, refusing a file too large to be a scenario
 // before reading it.
-func loadScenario(tg fuzz.Target, path string) (harness.Scenario, error) {
-	if st, err := os.Stat(path); err == nil && st.Size() > harness.MaxScenarioBytes {
-		return harness.Scenario{}, fmt.Errorf("%s: %d bytes; a scenario file holds at most "+
-			"%d", path, st.Size(), harness.MaxScenarioBytes)
+func loadScenario(tg fuzz.Target, path string) (scenario.Scenario, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > scenario.MaxScenarioBytes {
+		return scenario.Scenario{}, fmt.Errorf("%s: %d bytes; a scenario file holds at most "+
+			"%d", path, st.Size(), scenario.MaxScenarioBytes)
 	}
 	return tg.Load(path)
 }
 
 // compareRuns runs s a second time and compares trace hashes, naming the first difference.
-func compareRuns(tg fuzz.Target, s harness.Scenario, opts harness.RunOptions,
+func compareRuns(tg fuzz.Target, s scenario.Scenario, opts harness.RunOptions,
 	first *harness.RunResult, w io.Writer) error {
 	second, err := tg.Run(s, opts)
 	if err != nil {
@@ -153,8 +156,8 @@ func compareRuns(tg fuzz.Target, s harness.Scenario, opts harness.RunOptions,
 			first.TraceHash, first.Events)
 		return nil
 	}
-	i, _ := harness.DiffTraces(first.Trace, second.Trace)
+	i, _ := sim.DiffTraces(first.Trace, second.Trace)
 	return fmt.Errorf("NONDETERMINISM: trace hashes %016x and %016x differ; first "+
 		"difference at event %d: %s", first.TraceHash, second.TraceHash, i,
-		harness.DescribeTraceDiff(first.Trace, second.Trace))
+		sim.DescribeTraceDiff(first.Trace, second.Trace))
 }

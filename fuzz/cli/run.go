@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/fuzz"
 )
 
 // defaultSeeds is the campaign size with no flags: about 13 seconds on 2 cores.
@@ -82,14 +82,14 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	c := &campaign{}
 	target := a.targetFlag(fs)
 	fs.BoolVar(&c.checkDet, "check-determinism", env.checkDet, "run every seed twice and "+
-		"compare trace hashes, event counts and histories ($"+harness.EnvCheckDeterminism+")")
+		"compare trace hashes, event counts and histories ($"+fuzz.EnvCheckDeterminism+")")
 	var shardText string
-	fs.Uint64Var(&c.first, "seed", env.first, "first seed ($"+harness.EnvSeed+")")
+	fs.Uint64Var(&c.first, "seed", env.first, "first seed ($"+fuzz.EnvSeed+")")
 	fs.IntVar(&c.seeds, "seeds", env.seeds, "how many seeds to run, at least 1 ($"+
-		harness.EnvSeeds+"; default 10000 unless --time)")
+		fuzz.EnvSeeds+"; default 10000 unless --time)")
 	fs.DurationVar(&c.budget, "time", 0, "wall-time budget, e.g. 10m (with --seeds: "+
 		"whichever ends first)")
-	fs.IntVar(&c.jobs, "jobs", env.jobs, "seeds run in parallel ($"+harness.EnvJobs+")")
+	fs.IntVar(&c.jobs, "jobs", env.jobs, "seeds run in parallel ($"+fuzz.EnvJobs+")")
 	fs.StringVar(&shardText, "shard", "0/1", "run shard i of n (disjoint seeds), e.g. 2/8")
 	fs.StringVar(&c.out, "out", defaultOut, "directory for failure artefacts")
 	fs.BoolVar(&c.json, "json", false, "print the summary as one JSON object")
@@ -114,7 +114,7 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if c.shard, err = parseShard(shardText); err != nil {
 		return c, err
 	}
-	return c, c.validate(isSet(fs, "seeds") || env.set[harness.EnvSeeds])
+	return c, c.validate(isSet(fs, "seeds") || env.set[fuzz.EnvSeeds])
 }
 
 // validate checks the numbers; seedsGiven says whether --seeds (or SIMFUZZ_SEEDS) was given.
@@ -125,8 +125,8 @@ func (c *campaign) validate(seedsGiven bool) error {
 			"--time alone for a campaign bounded by time)", c.seeds, defaultSeeds)
 	case c.budget < 0:
 		return usagef("--time must be positive, got %v", c.budget)
-	case c.jobs < 1 || c.jobs > harness.MaxJobs:
-		return usagef("--jobs must be in [1, %d], got %d", harness.MaxJobs, c.jobs)
+	case c.jobs < 1 || c.jobs > fuzz.MaxJobs:
+		return usagef("--jobs must be in [1, %d], got %d", fuzz.MaxJobs, c.jobs)
 	case c.shrinkRuns < 0 || c.maxFailures < 0:
 		return usagef("--shrink-runs and --max-failures must not be negative")
 	}

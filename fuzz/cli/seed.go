@@ -7,6 +7,8 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // runSeed runs one seed and, on failure, shrinks it and writes its artefacts.
@@ -44,7 +46,7 @@ func (c *campaign) runSeed(j job) outcome {
 
 // investigate shrinks a failure and saves it; a failure to shrink or save is reported in the
 // record rather than lost.
-func (c *campaign) investigate(seed uint64, s harness.Scenario,
+func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 	res *harness.RunResult) *failureRecord {
 	f := &failureRecord{Seed: seed, Class: string(res.Failure.Class),
 		Message: res.Failure.Message, Repro: c.repro(seed)}
@@ -70,9 +72,9 @@ func (c *campaign) investigate(seed uint64, s harness.Scenario,
 	dir := filepath.Join(c.out, fmt.Sprintf("seed-%d", seed))
 	min.Scenario.Note = fmt.Sprintf("shrunk from campaign seed %d (%s)", seed, f.Class)
 	original := s
-	rep := harness.Report{Scenario: min.Scenario, Result: min.Result, Repro: c.repro(seed),
+	rep := report.Report{Scenario: min.Scenario, Result: min.Result, Repro: c.repro(seed),
 		Original: &original}
-	a, err := harness.WriteArtifacts(dir, rep)
+	a, err := report.WriteArtifacts(dir, rep)
 	if err != nil {
 		f.Note += "; not saved: " + err.Error()
 		return f

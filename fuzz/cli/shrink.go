@@ -6,6 +6,8 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 const shrinkUsage = `usage: simfuzz shrink [flags] FILE
@@ -64,17 +66,17 @@ func (a *app) cmdShrink(args []string) error {
 }
 
 // shrink shrinks s and writes the result to out, unless it is the scenario it started from.
-func (a *app) shrink(tg fuzz.Target, path, out string, s harness.Scenario,
+func (a *app) shrink(tg fuzz.Target, path, out string, s scenario.Scenario,
 	class harness.FailureClass, runs int) error {
 	shrunk, err := tg.Shrink(s, class, runs)
 	if err != nil {
 		return err
 	}
 	var before, after bytes.Buffer
-	if err := harness.EncodeScenario(&before, s); err != nil {
+	if err := scenario.EncodeScenario(&before, s); err != nil {
 		return err
 	}
-	if err := harness.EncodeScenario(&after, shrunk.Scenario); err != nil {
+	if err := scenario.EncodeScenario(&after, shrunk.Scenario); err != nil {
 		return err
 	}
 	ops, faults := s.Size()
@@ -83,7 +85,7 @@ func (a *app) shrink(tg fuzz.Target, path, out string, s harness.Scenario,
 			"found in %d runs; nothing written\n", path, class, ops, faults, shrunk.Runs)
 		return errNotSmaller
 	}
-	if err := harness.WriteFileAtomic(out, after.Bytes()); err != nil {
+	if err := report.WriteFileAtomic(out, after.Bytes()); err != nil {
 		return err
 	}
 	sops, sfaults := shrunk.Scenario.Size()

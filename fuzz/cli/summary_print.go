@@ -2,10 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"github.com/simfuzz/simfuzz/harness"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // print writes the summary for a person: every failure with its files and repro lines,
@@ -54,7 +55,7 @@ func (s *summary) print(w io.Writer) {
 				"harness.Reporter, or the campaign ended before its first batch did)")
 		} else {
 			fmt.Fprint(w, "runs per event:")
-			for _, e := range harness.EventNames(c.Events) {
+			for _, e := range sim.EventNames(c.Events) {
 				fmt.Fprintf(w, " %s %d", e, c.Events[e])
 			}
 			fmt.Fprintln(w)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 )
 
@@ -21,21 +21,21 @@ import (
 
 type toySystem struct{ broken bool }
 
-type toyNode struct{ env harness.Env }
+type toyNode struct{ env nodeapi.Env }
 
-func (n *toyNode) HandleMessage(harness.NodeID, []byte) {}
+func (n *toyNode) HandleMessage(nodeapi.NodeID, []byte) {}
 
-func (s *toySystem) NewNode(env harness.Env, _ harness.Boot) (harness.Node, error) {
+func (s *toySystem) NewNode(env nodeapi.Env, _ nodeapi.Boot) (nodeapi.Node, error) {
 	n := &toyNode{env: env}
 	env.After(10*time.Millisecond, func() {}) // one event, so that invariants run
 	return n, nil
 }
 
-func (s *toySystem) NewClient(env harness.Env, _ []harness.NodeID) (harness.Client, error) {
+func (s *toySystem) NewClient(env nodeapi.Env, _ []nodeapi.NodeID) (nodeapi.Client, error) {
 	return &toyClient{env: env, data: map[string]string{}}, nil
 }
 
-func (s *toySystem) CheckAfterEvent(harness.NodeID) error {
+func (s *toySystem) CheckAfterEvent(nodeapi.NodeID) error {
 	if s.broken {
 		return errors.New("toy-broken is always broken")
 	}
@@ -43,13 +43,13 @@ func (s *toySystem) CheckAfterEvent(harness.NodeID) error {
 }
 
 type toyClient struct {
-	env  harness.Env
+	env  nodeapi.Env
 	data map[string]string
 }
 
-func (c *toyClient) HandleMessage(harness.NodeID, []byte) {}
+func (c *toyClient) HandleMessage(nodeapi.NodeID, []byte) {}
 
-func (c *toyClient) Invoke(op harness.Op, done func(harness.Outcome)) {
+func (c *toyClient) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
 	c.env.After(time.Millisecond, func() {
 		v, ok := c.data[op.Key]
 		nv, present, res := kv.Apply(v, ok, op)
@@ -58,7 +58,7 @@ func (c *toyClient) Invoke(op harness.Op, done func(harness.Outcome)) {
 		} else {
 			delete(c.data, op.Key)
 		}
-		done(harness.Outcome{Result: res})
+		done(nodeapi.Outcome{Result: res})
 	})
 }
 
@@ -67,7 +67,7 @@ func toyTarget(name string, broken bool) fuzz.Target {
 	return fuzz.Target{
 		Name: name,
 		Doc:  "a toy for the command's tests",
-		New: func(map[string]int64) (harness.System, error) {
+		New: func(map[string]int64) (nodeapi.System, error) {
 			return &toySystem{broken: broken}, nil
 		},
 		Tune: func(o *generators.Options) {
@@ -83,7 +83,7 @@ func stuckTarget(release <-chan struct{}, started chan<- struct{}) fuzz.Target {
 	tg.Tune = func(o *generators.Options) { // one client: it never fails, never saves
 		o.Nodes, o.MaxClients, o.MaxOps, o.Kinds = []int{1}, 1, 2, nil
 	}
-	tg.New = func(map[string]int64) (harness.System, error) {
+	tg.New = func(map[string]int64) (nodeapi.System, error) {
 		select {
 		case started <- struct{}{}:
 		default:

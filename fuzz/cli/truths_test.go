@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // runToys runs the command in-process with the toy targets and the given environment.
@@ -116,7 +118,7 @@ func toyFailure(t *testing.T, dir string) string {
 		require.NoError(t, err)
 		if res.Failure != nil {
 			path := filepath.Join(dir, "toy.json")
-			require.NoError(t, harness.SaveScenario(path, s))
+			require.NoError(t, scenario.SaveScenario(path, s))
 			return path
 		}
 	}

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simfuzz/simfuzz/harness"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // embedded decodes the JSON value that follows marker in an HTML page.
@@ -21,22 +23,22 @@ func embedded(t *testing.T, page, marker string, v any) {
 	require.NoError(t, json.NewDecoder(strings.NewReader(page[i+len(marker):])).Decode(v))
 }
 
-func viewScenario() harness.Scenario {
-	d := func(x time.Duration) harness.Duration { return harness.Duration(x) }
-	return harness.Scenario{Version: 1, Seed: 42, Note: "the view names what it shows",
-		Cluster: harness.ClusterConfig{Nodes: []harness.NodeID{"n1", "n2", "n3"},
-			Spares: []harness.NodeID{"n4"}},
-		Network: harness.NetworkConfig{LatencyMin: d(time.Millisecond),
+func viewScenario() scenario.Scenario {
+	d := func(x time.Duration) scenario.Duration { return scenario.Duration(x) }
+	return scenario.Scenario{Version: 1, Seed: 42, Note: "the view names what it shows",
+		Cluster: scenario.ClusterConfig{Nodes: []nodeapi.NodeID{"n1", "n2", "n3"},
+			Spares: []nodeapi.NodeID{"n4"}},
+		Network: scenario.NetworkConfig{LatencyMin: d(time.Millisecond),
 			LatencyMax: d(2 * time.Millisecond)},
-		Disk: harness.DiskConfig{SyncLatencyMin: d(200 * time.Microsecond),
+		Disk: scenario.DiskConfig{SyncLatencyMin: d(200 * time.Microsecond),
 			SyncLatencyMax: d(time.Millisecond)},
-		Clients: []harness.ClientScript{{ID: "c1", Ops: []harness.ClientOp{
+		Clients: []scenario.ClientScript{{ID: "c1", Ops: []scenario.ClientOp{
 			{Kind: "put", Key: "k", Value: "a"}, {Think: d(time.Second), Kind: "get", Key: "k"},
 			{Think: d(2 * time.Second), Kind: "get", Key: "k"}}}},
-		Faults: []harness.Fault{
-			{At: d(1500 * time.Millisecond), Kind: harness.FaultAddVoter, Node: "n4"},
-			{At: d(2500 * time.Millisecond), Kind: harness.FaultCrashStorm,
-				Node: harness.LeaderTarget, Rate: 0.05, For: d(time.Second)},
+		Faults: []scenario.Fault{
+			{At: d(1500 * time.Millisecond), Kind: scenario.FaultAddVoter, Node: "n4"},
+			{At: d(2500 * time.Millisecond), Kind: scenario.FaultCrashStorm,
+				Node: scenario.LeaderTarget, Rate: 0.05, For: d(time.Second)},
 		},
 		Safety: d(4 * time.Second), Liveness: d(20 * time.Second)}
 }
@@ -47,7 +49,7 @@ func viewScenario() harness.Scenario {
 func TestHistoryViewNamesWhatItShows(t *testing.T) {
 	dir := t.TempDir()
 	path, view := filepath.Join(dir, "s.json"), filepath.Join(dir, "v.html")
-	require.NoError(t, harness.SaveScenario(path, viewScenario()))
+	require.NoError(t, scenario.SaveScenario(path, viewScenario()))
 	code, _, stderr := run(t, "replay", "--trace", "0", "--html", view, path)
 	require.Equal(t, 0, code, stderr)
 	raw, err := os.ReadFile(view)

@@ -330,3 +330,13 @@ type MessageLabeler interface {
 	// "" when it cannot tell (a frame it cannot parse).
 	MessageKind(frame []byte) string
 }
+
+// MaxEventName bounds the length of an event name a node reports (see Reporter); a longer
+// name is counted as an overflow, not as an event of its own.
+const MaxEventName = 64
+
+// EventLeaderElected is the event the simulator's runner reports itself, for any system
+// that implements LeaderReporter, when the leader it reports changes to a node (not to "no
+// leader"). It is only watched while a trigger waits for it: watching costs a leader query
+// per event.
+const EventLeaderElected = "leader-elected"

@@ -7,20 +7,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/examples/etcdraft"
 	"github.com/simfuzz/simfuzz/examples/etcdraft/target"
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/fuzz/cli"
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // stockTimer is the target with etcd's own election timer: every RawNode ticked, every
 // randomized election timeout drawn from crypto/rand, as a stock etcd application runs.
 var stockTimer = fuzz.Target{
 	Name: "etcd-raft-stock-timer",
-	New: func(knobs map[string]int64) (harness.System, error) {
+	New: func(knobs map[string]int64) (nodeapi.System, error) {
 		cfg, err := target.Config(knobs)
 		if err != nil {
 			return nil, err
@@ -33,7 +36,7 @@ var stockTimer = fuzz.Target{
 
 // standard returns the standard benchmark scenario (60 s, leader crashes and isolations:
 // many elections) for tg.
-func standard(tg fuzz.Target, nodes int, seed uint64) harness.Scenario {
+func standard(tg fuzz.Target, nodes int, seed uint64) scenario.Scenario {
 	s := generators.Standard(nodes, seed)
 	s.Target = tg.Name
 	return s

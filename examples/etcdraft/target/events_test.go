@@ -4,10 +4,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/examples/etcdraft"
 	"github.com/simfuzz/simfuzz/examples/etcdraft/target"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The glue reports etcd/raft's protocol events: under load, an isolated leader steps down
@@ -15,11 +18,11 @@ import (
 // from its log when it rejoins; then a crashed leader is succeeded. Every
 // reported event is listed, each name once, and the target lists them for triggers.
 func TestEtcdRaftReportsItsEvents(t *testing.T) {
-	s := baseScenario([]harness.NodeID{"n1", "n2", "n3"}, nil)
-	s.Faults = []harness.Fault{
-		{At: dur(2 * time.Second), Kind: harness.FaultIsolate, Node: harness.LeaderTarget,
+	s := baseScenario([]nodeapi.NodeID{"n1", "n2", "n3"}, nil)
+	s.Faults = []scenario.Fault{
+		{At: dur(2 * time.Second), Kind: scenario.FaultIsolate, Node: scenario.LeaderTarget,
 			For: dur(3 * time.Second)},
-		{At: dur(7 * time.Second), Kind: harness.FaultCrash, Node: harness.LeaderTarget,
+		{At: dur(7 * time.Second), Kind: scenario.FaultCrash, Node: scenario.LeaderTarget,
 			For: dur(2 * time.Second)},
 	}
 	res, err := target.EtcdRaft.Run(s, harness.RunOptions{})
@@ -31,7 +34,7 @@ func TestEtcdRaftReportsItsEvents(t *testing.T) {
 	}
 	t.Logf("events: %v", res.Reached)
 	for ev := range res.Reached {
-		if ev != harness.EventLeaderElected {
+		if ev != nodeapi.EventLeaderElected {
 			require.Contains(t, etcdraft.Events(), ev, "reported but not listed")
 		}
 	}

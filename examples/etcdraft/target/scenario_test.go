@@ -6,15 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simfuzz/simfuzz/examples/etcdraft"
 	"github.com/simfuzz/simfuzz/examples/etcdraft/target"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/stretchr/testify/require"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Scenario tests with fixed seeds: whole runs of the simulated world whose outcome is known.
 
-func dur(d time.Duration) harness.Duration { return harness.Duration(d) }
+func dur(d time.Duration) scenario.Duration { return scenario.Duration(d) }
 
 // annotations returns the texts of a run's annotations that contain sub.
 func annotations(res *harness.RunResult, sub string) []string {
@@ -44,26 +47,26 @@ func TestStandardScenarios(t *testing.T) {
 	}
 }
 
-func writer(id harness.NodeID, n int) harness.ClientScript {
-	ops := make([]harness.ClientOp, n)
+func writer(id nodeapi.NodeID, n int) scenario.ClientScript {
+	ops := make([]scenario.ClientOp, n)
 	for i := range ops {
-		ops[i] = harness.ClientOp{Think: dur(40 * time.Millisecond), Kind: "append",
+		ops[i] = scenario.ClientOp{Think: dur(40 * time.Millisecond), Kind: "append",
 			Key: fmt.Sprintf("k%d", i%3), Value: fmt.Sprintf("%s.%d,", id, i)}
 		if i%2 == 1 {
 			ops[i].Kind, ops[i].Value = "get", ""
 		}
 	}
-	return harness.ClientScript{ID: id, Ops: ops}
+	return scenario.ClientScript{ID: id, Ops: ops}
 }
 
-func baseScenario(nodes, spares []harness.NodeID) harness.Scenario {
-	return harness.Scenario{Version: harness.ScenarioVersion, Target: target.Name, Seed: 11,
-		Cluster: harness.ClusterConfig{Nodes: nodes, Spares: spares},
-		Network: harness.NetworkConfig{LatencyMin: dur(time.Millisecond),
+func baseScenario(nodes, spares []nodeapi.NodeID) scenario.Scenario {
+	return scenario.Scenario{Version: scenario.ScenarioVersion, Target: target.Name, Seed: 11,
+		Cluster: scenario.ClusterConfig{Nodes: nodes, Spares: spares},
+		Network: scenario.NetworkConfig{LatencyMin: dur(time.Millisecond),
 			LatencyMax: dur(3 * time.Millisecond), Loss: 0.01, Duplicate: 0.01, Reorder: true},
-		Disk: harness.DiskConfig{SyncLatencyMin: dur(200 * time.Microsecond),
+		Disk: scenario.DiskConfig{SyncLatencyMin: dur(200 * time.Microsecond),
 			SyncLatencyMax: dur(2 * time.Millisecond)},
-		Clients:  []harness.ClientScript{writer("c1", 200), writer("c2", 200)},
+		Clients:  []scenario.ClientScript{writer("c1", 200), writer("c2", 200)},
 		Safety:   dur(12 * time.Second),
 		Liveness: dur(20 * time.Second),
 	}
@@ -72,14 +75,14 @@ func baseScenario(nodes, spares []harness.NodeID) harness.Scenario {
 // Spares join through a snapshot and the initial voters leave, one change at a time,
 // under load; the applied configuration ends as the changes say.
 func TestMembershipChangesReplaceTheCluster(t *testing.T) {
-	s := baseScenario([]harness.NodeID{"n1", "n2", "n3"}, []harness.NodeID{"n4", "n5"})
+	s := baseScenario([]nodeapi.NodeID{"n1", "n2", "n3"}, []nodeapi.NodeID{"n4", "n5"})
 	s.System = map[string]int64{"snapshot_entries": 20}
 	for i, f := range []struct {
-		kind harness.FaultKind
-		node harness.NodeID
-	}{{harness.FaultAddVoter, "n4"}, {harness.FaultAddVoter, "n5"},
-		{harness.FaultRemoveVoter, "n1"}, {harness.FaultRemoveVoter, "n2"}} {
-		s.Faults = append(s.Faults, harness.Fault{At: dur(time.Duration(2*i+2) * time.Second),
+		kind scenario.FaultKind
+		node nodeapi.NodeID
+	}{{scenario.FaultAddVoter, "n4"}, {scenario.FaultAddVoter, "n5"},
+		{scenario.FaultRemoveVoter, "n1"}, {scenario.FaultRemoveVoter, "n2"}} {
+		s.Faults = append(s.Faults, scenario.Fault{At: dur(time.Duration(2*i+2) * time.Second),
 			Kind: f.kind, Node: f.node})
 	}
 	sys, err := target.New(s.System)
@@ -87,7 +90,7 @@ func TestMembershipChangesReplaceTheCluster(t *testing.T) {
 	res, err := harness.Run(s, sys, harness.RunOptions{})
 	require.NoError(t, err)
 	require.Nil(t, res.Failure)
-	want := []harness.NodeID{"n3", "n4", "n5"}
+	want := []nodeapi.NodeID{"n3", "n4", "n5"}
 	for _, id := range want {
 		require.Equal(t, want, sys.(*etcdraft.System).Voters(id), "configuration of %s", id)
 	}
@@ -100,10 +103,10 @@ func TestMembershipChangesReplaceTheCluster(t *testing.T) {
 // The leader crashes again and again, its last write torn, while clients write: every
 // restart recovers, and the history stays linearizable.
 func TestTornCrashesOfTheLeaderRecover(t *testing.T) {
-	s := baseScenario([]harness.NodeID{"n1", "n2", "n3"}, nil)
+	s := baseScenario([]nodeapi.NodeID{"n1", "n2", "n3"}, nil)
 	for i := range 5 {
-		s.Faults = append(s.Faults, harness.Fault{At: dur(time.Duration(2*i+2) * time.Second),
-			Kind: harness.FaultCrash, Node: harness.LeaderTarget, Torn: true,
+		s.Faults = append(s.Faults, scenario.Fault{At: dur(time.Duration(2*i+2) * time.Second),
+			Kind: scenario.FaultCrash, Node: scenario.LeaderTarget, Torn: true,
 			For: dur(700 * time.Millisecond)})
 	}
 	res, err := target.EtcdRaft.Run(s, harness.RunOptions{})
@@ -122,10 +125,10 @@ func TestTornCrashesOfTheLeaderRecover(t *testing.T) {
 // remaining voter lost the news of the commit.)
 func TestRemovingTheLeaderOfTwoVoters(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
-		s := baseScenario([]harness.NodeID{"n1", "n2"}, nil)
+		s := baseScenario([]nodeapi.NodeID{"n1", "n2"}, nil)
 		s.Seed = seed
-		s.Faults = []harness.Fault{{At: dur(3 * time.Second), Kind: harness.FaultRemoveVoter,
-			Node: harness.LeaderTarget}}
+		s.Faults = []scenario.Fault{{At: dur(3 * time.Second), Kind: scenario.FaultRemoveVoter,
+			Node: scenario.LeaderTarget}}
 		sys, err := target.New(nil)
 		require.NoError(t, err)
 		res, err := harness.Run(s, sys, harness.RunOptions{})
@@ -133,9 +136,9 @@ func TestRemovingTheLeaderOfTwoVoters(t *testing.T) {
 		require.Nil(t, res.Failure, "seed %d", seed)
 		removed := annotations(res, "remove-voter")
 		require.Len(t, removed, 1, "seed %d: a leader was found to remove", seed)
-		gone := harness.NodeID(strings.SplitN(removed[0], ":", 2)[0])
-		kept := map[harness.NodeID]harness.NodeID{"n1": "n2", "n2": "n1"}[gone]
-		require.Equal(t, []harness.NodeID{kept}, sys.(*etcdraft.System).Voters(kept),
+		gone := nodeapi.NodeID(strings.SplitN(removed[0], ":", 2)[0])
+		kept := map[nodeapi.NodeID]nodeapi.NodeID{"n1": "n2", "n2": "n1"}[gone]
+		require.Equal(t, []nodeapi.NodeID{kept}, sys.(*etcdraft.System).Voters(kept),
 			"seed %d", seed)
 	}
 }

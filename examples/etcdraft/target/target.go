@@ -12,7 +12,7 @@ import (
 	"github.com/simfuzz/simfuzz/examples/etcdraft"
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 // Name is the target's name on the command line and in scenario files.
@@ -93,7 +93,7 @@ func knobNames() []string {
 }
 
 // New builds a fresh system for one run (fuzz.Target.New).
-func New(knobs map[string]int64) (harness.System, error) {
+func New(knobs map[string]int64) (nodeapi.System, error) {
 	cfg, err := Config(knobs)
 	if err != nil {
 		return nil, err

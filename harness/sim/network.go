@@ -1,0 +1,152 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/netfault"
+)
+
+// Net is the world's network, for the few things the wrappers below do not cover (its
+// statistics, say). Changing faults through it bypasses the trace and the annotations.
+func (w *World) Net() *netfault.Network { return w.net }
+
+// sendDatagram is Env.Send: copy, judge, schedule.
+func (w *World) sendDatagram(from *node, to nodeapi.NodeID, msg []byte) {
+	ti, ok := w.index[to]
+	if !ok {
+		w.stats.UnknownDest++
+		w.emitNode(KindLog, from, 0, fmt.Sprintf("send to unknown node %q dropped", to))
+		return
+	}
+	if len(msg) > MaxMessage {
+		w.emitNode(KindLog, from, 0, fmt.Sprintf("send to %s of %d bytes dropped: over "+
+			"the %d-byte message limit", to, len(msg), MaxMessage))
+		return
+	}
+	var p []byte
+	if len(msg) > 0 {
+		p = make([]byte, len(msg))
+		copy(p, msg)
+	}
+	w.transmit(from, ti, 0, p)
+}
+
+// transmit hands one message to the network, queues its deliveries and records the send.
+func (w *World) transmit(from *node, to int32, stream uint64, p []byte) {
+	m := netfault.Message{From: from.ep, To: netfault.Endpoint(to), Stream: stream, Payload: p}
+	w.deliv = w.net.Send(w.now, m, w.deliv[:0])
+	aged := false
+	for i := range w.deliv {
+		d := &w.deliv[i]
+		e := event{at: max(d.At, w.now), kind: evDeliver, msg: d.Msg, node: to}
+		if d.Aged != netfault.NotAged {
+			e.flags, aged = agedFlags[d.Aged], true
+		} else {
+			d.Msg.Payload = nil
+		}
+		w.q.push(e)
+	}
+	w.stats.Sent++
+	r := rec{at: w.now, kind: KindSend, node: from.idx, inc: from.inc, peer: to,
+		stream: stream, n: int32(len(p)), sum: hashBytes(fnvOffset, p), aux: uint8(len(w.deliv))}
+	w.emit(&r)
+	if aged {
+		w.recordAged(to)
+	}
+}
+
+// endpoints resolves IDs to network endpoints, naming the first unknown one.
+func (w *World) endpoints(ids ...nodeapi.NodeID) ([]netfault.Endpoint, error) {
+	eps := make([]netfault.Endpoint, len(ids))
+	for i, id := range ids {
+		n, err := w.lookup(id)
+		if err != nil {
+			return nil, err
+		}
+		eps[i] = n.ep
+	}
+	return eps, nil
+}
+
+// Partition splits the endpoints into groups that cannot reach each other, both ways;
+// endpoints named in no group form one more group. It replaces an earlier Partition
+// (cuts and isolations stay). Streams across the new boundaries break.
+func (w *World) Partition(groups ...[]nodeapi.NodeID) error {
+	eg := make([][]netfault.Endpoint, len(groups))
+	names := make([]string, len(groups))
+	for i, g := range groups {
+		eps, err := w.endpoints(g...)
+		if err != nil {
+			return fmt.Errorf("harness: Partition group %d: %w", i, err)
+		}
+		eg[i] = eps
+		names[i] = fmt.Sprint(g)
+	}
+	if err := w.net.ValidatePartition(eg...); err != nil {
+		return fmt.Errorf("harness: Partition: %w", err)
+	}
+	w.net.Partition(eg...)
+	w.annotate("", "partition "+strings.Join(names, " "))
+	w.breakCutStreams()
+	return nil
+}
+
+// Split separates the named endpoints: every pair in different groups is cut both ways,
+// while endpoints named in no group (clients, say) keep reaching everyone. Unlike Partition
+// it adds to earlier cuts; Heal removes it. Streams across the new cuts break.
+func (w *World) Split(groups ...[]nodeapi.NodeID) error {
+	eg := make([][]netfault.Endpoint, len(groups))
+	names := make([]string, len(groups))
+	for i, g := range groups {
+		eps, err := w.endpoints(g...)
+		if err != nil {
+			return fmt.Errorf("harness: Split group %d: %w", i, err)
+		}
+		eg[i], names[i] = eps, fmt.Sprint(g)
+	}
+	for i, a := range eg {
+		for _, b := range eg[i+1:] {
+			for _, x := range a {
+				for _, y := range b {
+					w.net.Cut(x, y)
+					w.net.Cut(y, x)
+				}
+			}
+		}
+	}
+	w.annotate("", "partition "+strings.Join(names, " | "))
+	w.breakCutStreams()
+	return nil
+}
+
+// Cut blocks the direction from -> to only (a one-way partition).
+func (w *World) Cut(from, to nodeapi.NodeID) error {
+	eps, err := w.endpoints(from, to)
+	if err != nil {
+		return fmt.Errorf("harness: Cut: %w", err)
+	}
+	w.net.Cut(eps[0], eps[1])
+	w.annotate(from, "cut -> "+string(to))
+	w.breakCutStreams()
+	return nil
+}
+
+// Isolate cuts id off from every other endpoint, both ways, until Heal.
+func (w *World) Isolate(id nodeapi.NodeID) error {
+	eps, err := w.endpoints(id)
+	if err != nil {
+		return fmt.Errorf("harness: Isolate: %w", err)
+	}
+	w.net.Isolate(eps[0])
+	w.annotate(id, "isolate")
+	w.breakCutStreams()
+	return nil
+}
+
+// Heal removes every partition, cut and isolation (not clogs, not link settings).
+func (w *World) Heal() {
+	w.net.Heal()
+	w.annotate("", "heal")
+}

@@ -1,0 +1,198 @@
+package sim
+
+import "github.com/simfuzz/simfuzz/netfault"
+
+// evKind says what an event does when it falls due.
+type evKind uint8
+
+const (
+	evAction       evKind = iota + 1 // harness code: fn
+	evTimer                          // node timer: node, inc, id (timer handle), fn
+	evDeliver                        // datagram or stream chunk: msg (node = receiver)
+	evSync                           // disk sync completion: node, inc
+	evStreamClosed                   // tell a stream end it closed: node, inc, id = stream end
+)
+
+// Event flags. evArrived marks a delivery the network already judged (Arrive said Deliver)
+// and that was held by a pause: it must not be judged twice. evHeld and evReplayed mark a
+// delivery a message-age fault made (a held datagram, a late copy): the network counts it
+// until it arrives, and the liveness phase brings it forward (World.ReleaseAged).
+const (
+	evArrived  uint8 = 1
+	evHeld     uint8 = 2
+	evReplayed uint8 = 4
+	evAged           = evHeld | evReplayed
+)
+
+// event is one entry of the queue, stored by value: the heap holds no pointers of its own,
+// so scheduling an event allocates nothing beyond the message and the user's closure.
+type event struct {
+	at    int64
+	seq   uint64
+	fn    func()
+	msg   netfault.Message
+	id    uint64
+	node  int32
+	inc   uint32
+	kind  evKind
+	flags uint8
+}
+
+// before is the total order of the world: virtual time, then scheduling order.
+func before(a, b *event) bool {
+	return a.at < b.at || a.at == b.at && a.seq < b.seq
+}
+
+// eventQueue is a binary min-heap of events ordered by before. It is written by hand
+// rather than with container/heap, whose interface boxing would allocate per event.
+type eventQueue struct {
+	h   []event
+	seq uint64
+	// limit bounds len(h) (0: no bound); full is set when a push found limit events
+	// queued and dropped its event, and the world then stops the run with a
+	// *QueueLimitError.
+	limit int
+	full  bool
+}
+
+func (q *eventQueue) len() int { return len(q.h) }
+
+// peekAt is the time of the next event; the queue must not be empty.
+func (q *eventQueue) peekAt() int64 { return q.h[0].at }
+
+// push adds e, stamping it with the next sequence number. At the limit it drops e and
+// sets full instead: memory stays bounded and the run stops after the current event.
+func (q *eventQueue) push(e event) {
+	if q.limit > 0 && len(q.h) >= q.limit {
+		q.full = true
+		return
+	}
+	e.seq = q.seq
+	q.seq++
+	q.h = append(q.h, e)
+	h := q.h
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !before(&e, &h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+// pop moves the earliest event into out; the queue must not be empty.
+func (q *eventQueue) pop(out *event) {
+	h := q.h
+	n := len(h) - 1
+	*out = h[0]
+	last := h[n]
+	h[n] = event{} // drop references so the garbage collector can reclaim them
+	q.h = h[:n]
+	if n == 0 {
+		return
+	}
+	h = q.h
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if r := c + 1; r < n && before(&h[r], &h[c]) {
+			c = r
+		}
+		if !before(&h[c], &last) {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	h[i] = last
+}
+
+// retime moves every queued event that match selects and that falls due after at to at,
+// keeping its sequence number (so those events run before anything queued at at later, in
+// the order they were queued), and restores the heap. It returns how many moved.
+func (q *eventQueue) retime(at int64, match func(*event) bool) int {
+	moved := 0
+	for i := range q.h {
+		if e := &q.h[i]; e.at > at && match(e) {
+			e.at = at
+			moved++
+		}
+	}
+	if moved > 0 {
+		for i := len(q.h)/2 - 1; i >= 0; i-- {
+			q.down(i)
+		}
+	}
+	return moved
+}
+
+// down sifts the event at i towards the leaves until the heap order holds below it.
+func (q *eventQueue) down(i int) {
+	h := q.h
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
+		}
+		if r := c + 1; r < len(h) && before(&h[r], &h[c]) {
+			c = r
+		}
+		if !before(&h[c], &h[i]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+}
+
+// timerTable hands out timer handles without allocation. A handle is slot<<32 | generation;
+// exactly one queued event refers to a slot until that event is popped, when the slot is
+// released. Stopping a timer bumps the slot's generation, so its event is skipped lazily.
+type timerTable struct {
+	gen  []uint32
+	free []uint32
+}
+
+func (t *timerTable) alloc() uint64 {
+	var slot uint32
+	if n := len(t.free); n > 0 {
+		slot = t.free[n-1]
+		t.free = t.free[:n-1]
+	} else {
+		slot = uint32(len(t.gen))
+		t.gen = append(t.gen, 0)
+	}
+	return uint64(slot)<<32 | uint64(t.gen[slot])
+}
+
+// live reports whether the timer id has neither fired nor been stopped.
+func (t *timerTable) live(id uint64) bool {
+	slot := id >> 32
+	return slot < uint64(len(t.gen)) && t.gen[slot] == uint32(id)
+}
+
+// stop cancels id and reports whether it was pending.
+func (t *timerTable) stop(id uint64) bool {
+	if !t.live(id) {
+		return false
+	}
+	t.gen[id>>32]++
+	return true
+}
+
+// release frees the slot of id once its event has left the queue.
+func (t *timerTable) release(id uint64) {
+	slot := uint32(id >> 32)
+	t.gen[slot]++
+	t.free = append(t.free, slot)
+}
+
+// StopTimer implements TimerStopper for the Timers that Env.After hands out: it cancels the
+// timer and reports whether it had not fired yet. Systems call Timer.Stop instead.
+func (w *World) StopTimer(id uint64) bool { return w.timers.stop(id) }

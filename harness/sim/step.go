@@ -1,0 +1,294 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/netfault"
+)
+
+// Step runs the next event. progressed is false when the queue is empty or the run has
+// stopped; err is the *InvariantError or *NodePanicError that stopped it, returned again by
+// every later call.
+func (w *World) Step() (progressed bool, err error) {
+	if w.fail != nil {
+		return false, w.fail
+	}
+	if w.q.len() == 0 {
+		return false, nil
+	}
+	w.step()
+	return true, w.fail
+}
+
+// RunFor runs every event due within d of virtual time, then sets the clock to now+d.
+func (w *World) RunFor(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("harness: RunFor(%v): negative duration", d)
+	}
+	end := addSat(w.now, d)
+	for w.fail == nil && w.q.len() > 0 && w.q.peekAt() <= end {
+		w.step()
+	}
+	if w.fail != nil {
+		return w.fail
+	}
+	w.now = max(w.now, end)
+	return nil
+}
+
+// RunUntil runs events until cond (checked before each event) holds. It fails with a
+// *TimeLimitError once limit of virtual time has passed, a *DeadlockError if the queue runs
+// dry, or the error that stopped the run.
+func (w *World) RunUntil(cond func() bool, limit time.Duration) error {
+	if cond == nil {
+		return errors.New("harness: RunUntil with a nil condition")
+	}
+	if limit < 0 {
+		return fmt.Errorf("harness: RunUntil: negative limit %v", limit)
+	}
+	end := addSat(w.now, limit)
+	for {
+		switch {
+		case w.fail != nil:
+			return w.fail
+		case cond():
+			return nil
+		case w.q.len() == 0:
+			return &DeadlockError{At: w.Now(), Paused: w.pausedNodes(),
+				Held: w.net.HeldCount()}
+		case w.q.peekAt() > end:
+			w.now = max(w.now, end)
+			return &TimeLimitError{Limit: limit, At: w.Now()}
+		}
+		w.step()
+	}
+}
+
+func (w *World) pausedNodes() []nodeapi.NodeID {
+	var out []nodeapi.NodeID
+	for _, n := range w.nodes {
+		if n.up && n.paused {
+			out = append(out, n.id)
+		}
+	}
+	return out
+}
+
+// step pops and runs one event. A panic anywhere in it is recovered and stops the run: a
+// *NodePanicError if system code panicked (a found bug), a *HarnessPanicError if the world's
+// own code did (see panicked).
+func (w *World) step() {
+	defer w.recoverStep()
+	var e event
+	w.q.pop(&e)
+	w.now = max(w.now, e.at)
+	w.stats.Events++
+	if w.opts.MaxEvents > 0 && w.stats.Events > w.opts.MaxEvents {
+		w.fail = &BudgetError{Events: w.opts.MaxEvents, At: w.Now()}
+		return
+	}
+	switch e.kind {
+	case evAction:
+		w.emitNode(KindAction, nil, 0, "")
+		e.fn()
+	case evTimer:
+		w.runTimer(&e)
+	case evDeliver:
+		if e.msg.Stream != 0 {
+			w.runChunk(&e)
+		} else {
+			w.runDatagram(&e)
+		}
+	case evSync:
+		w.runSync(&e)
+	case evStreamClosed:
+		w.runStreamClosed(&e)
+	default:
+		panic(fmt.Sprintf("harness: event of unknown kind %d", e.kind))
+	}
+	if w.q.full && w.fail == nil {
+		w.fail = &QueueLimitError{Limit: w.q.limit, At: w.Now()}
+	}
+}
+
+func (w *World) recoverStep() {
+	if r := recover(); r != nil {
+		w.Panicked(r)
+	}
+}
+
+// skip counts an event that turned out stale instead of as an executed one.
+func (w *World) skip() {
+	w.stats.Events--
+	w.stats.Stale++
+}
+
+// due returns the target of a node event, or nil after skipping a stale event or holding
+// the event of a paused node until Resume.
+func (w *World) due(e *event) *node {
+	n := w.nodes[e.node]
+	if e.inc != n.inc || !n.up {
+		w.skip()
+		return nil
+	}
+	if n.paused {
+		w.hold(n, e)
+		return nil
+	}
+	return n
+}
+
+// hold keeps a due event of paused node n for Resume; it runs (and counts) then.
+func (w *World) hold(n *node, e *event) {
+	n.held = append(n.held, *e)
+	w.stats.Events--
+}
+
+// holdDelivery holds a message for paused node n, or, once n holds MaxHeldPerNode events,
+// drops it as a full receive buffer would: a datagram is lost, a stream chunk breaks its
+// stream. Timers, syncs and stream notices are never dropped; a paused node makes no new
+// ones, so only deliveries can grow without bound.
+func (w *World) holdDelivery(n *node, e *event) {
+	if len(n.held) < MaxHeldPerNode {
+		w.emitMsg(KindHold, n, &e.msg, holdPause)
+		w.hold(n, e)
+		return
+	}
+	w.stats.DroppedOverflow++
+	w.emitMsg(KindDrop, n, &e.msg, dropOverflow)
+	if s := w.streams.byID[e.msg.Stream]; e.msg.Stream != 0 && s != nil {
+		w.breakStream(s, fmt.Errorf("%w: %s is paused and its receive buffer is full",
+			ErrPartitioned, n.id))
+	}
+}
+
+// leave ends a stretch of node code: the System's invariants are checked after every event
+// that ran code of a server node.
+func (w *World) leave(n *node) {
+	w.cur = -1
+	defer w.afterServerEvent(n)
+	if w.inv == nil || n.client || w.fail != nil {
+		return
+	}
+	prev, about := w.enterSystem("invariant check", n.id)
+	err := w.inv.CheckAfterEvent(n.id)
+	w.leaveSystem(prev, about)
+	if err != nil {
+		w.fail = &InvariantError{Node: n.id, At: w.Now(), Err: err}
+	}
+}
+
+// afterServerEvent runs the harness's after-event hook (crash storms) once a server node's
+// event is over and its invariants held.
+func (w *World) afterServerEvent(n *node) {
+	if w.afterEvent != nil && !n.client && w.fail == nil {
+		w.afterEvent(n.id)
+	}
+}
+
+func (w *World) runTimer(e *event) {
+	n := w.nodes[e.node]
+	if !w.timers.live(e.id) || e.inc != n.inc || !n.up {
+		w.timers.release(e.id)
+		w.skip()
+		return
+	}
+	if n.paused {
+		w.hold(n, e)
+		return
+	}
+	w.timers.release(e.id)
+	w.stats.Timers++
+	w.emitNode(KindTimer, n, 0, "")
+	w.cur = n.idx
+	e.fn()
+	w.leave(n)
+}
+
+func (w *World) runSync(e *event) {
+	n := w.due(e)
+	if n == nil {
+		return
+	}
+	done, err := n.disk.completeSync()
+	var aux uint8
+	if err != nil {
+		aux = 1
+		w.stats.SyncFailures++
+	} else {
+		w.stats.Syncs++
+	}
+	w.emitNode(KindSync, n, aux, "")
+	w.cur = n.idx
+	if done != nil {
+		done(err)
+	}
+	w.leave(n)
+}
+
+func (w *World) runDatagram(e *event) {
+	m := &e.msg
+	n := w.nodes[e.node]
+	if w.arrive(e, n) != netfault.Deliver {
+		return
+	}
+	if !n.up {
+		w.stats.DroppedDown++
+		w.emitMsg(KindDrop, n, m, dropDown)
+		return
+	}
+	if n.paused {
+		w.holdDelivery(n, e)
+		return
+	}
+	w.stats.Delivered++
+	w.emitMsg(KindRecv, n, m, recvAux(e.flags))
+	w.cur = n.idx
+	n.impl.HandleMessage(w.nodes[m.From].id, m.Payload)
+	w.leave(n)
+}
+
+// emitMsg records an event about message m at its receiver n.
+func (w *World) emitMsg(kind EventKind, n *node, m *netfault.Message, aux uint8) {
+	r := rec{at: w.now, kind: kind, node: n.idx, inc: n.inc, peer: int32(m.From),
+		stream: m.Stream, n: int32(len(m.Payload)), sum: hashBytes(fnvOffset, m.Payload),
+		aux: aux}
+	w.emit(&r)
+}
+
+// recvAux is the KindRecv detail of a delivery with event flags f.
+func recvAux(f uint8) uint8 {
+	switch {
+	case f&evHeld != 0:
+		return recvHeld
+	case f&evReplayed != 0:
+		return recvReplayed
+	}
+	return 0
+}
+
+// arrive asks the network about a delivery that falls due (once: a message released from a
+// clog has already arrived) and records a drop or a hold.
+func (w *World) arrive(e *event, n *node) netfault.Verdict {
+	if e.flags&evArrived != 0 {
+		return netfault.Deliver
+	}
+	if e.flags&evAged != 0 {
+		w.net.AgedArrived()
+	}
+	v := w.net.Arrive(w.now, e.msg)
+	switch v {
+	case netfault.Drop:
+		w.stats.DroppedNet++
+		w.emitMsg(KindDrop, n, &e.msg, dropNetwork)
+	case netfault.Hold:
+		w.stats.Held++
+		w.emitMsg(KindHold, n, &e.msg, holdClog)
+	default:
+		e.flags |= evArrived
+	}
+	return v
+}
