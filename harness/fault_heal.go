@@ -77,7 +77,8 @@ func (r *runner) healDisks() {
 	disk := r.s.Disk
 	disk.SyncFailRate, disk.ReadCorruptRate, disk.SyncFailLosesWrites = 0, 0, false
 	for _, id := range r.w.Nodes() {
-		r.note(scenario.Fault{Kind: scenario.FaultDisk, Node: id}, r.w.SetDiskFaults(id, DiskFaults(disk)))
+		r.note(scenario.Fault{Kind: scenario.FaultDisk, Node: id},
+			r.w.SetDiskFaults(id, DiskFaults(disk)))
 	}
 }
 

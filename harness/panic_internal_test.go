@@ -80,8 +80,8 @@ func memScenario() scenario.Scenario {
 			LatencyMax: scenario.Duration(time.Millisecond)},
 		Clients: []scenario.ClientScript{{ID: "c1", Ops: []scenario.ClientOp{{Kind: "put", Key: "k",
 			Value: "v"}}}},
-		Faults: []scenario.Fault{{At: scenario.Duration(time.Second), Kind: scenario.FaultCrash, Node: "n2",
-			For: scenario.Duration(time.Second)}},
+		Faults: []scenario.Fault{{At: scenario.Duration(time.Second), Kind: scenario.FaultCrash,
+			Node: "n2", For: scenario.Duration(time.Second)}},
 		Safety: scenario.Duration(3 * time.Second), Liveness: scenario.Duration(5 * time.Second)}
 }
 

@@ -42,7 +42,8 @@ func (r *runner) leaderNamed(target nodeapi.NodeID) nodeapi.NodeID {
 // invoke starts op on ep along route. A client that does not implement Router gets a
 // plain Invoke: RunResult.Unrouted counts it, and the timeline says so once per endpoint.
 // It runs as the client's code (inside World.Exec).
-func (r *runner) invoke(ep *endpoint, op nodeapi.Op, route nodeapi.Route, done func(nodeapi.Outcome)) {
+func (r *runner) invoke(ep *endpoint, op nodeapi.Op, route nodeapi.Route,
+	done func(nodeapi.Outcome)) {
 	if route == (nodeapi.Route{}) {
 		ep.c.Invoke(op, done)
 		return

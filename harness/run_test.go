@@ -204,7 +204,8 @@ func TestStabilityWindow(t *testing.T) {
 
 // A run that uses up its event budget fails as a runaway, deterministically.
 func TestEventBudget(t *testing.T) {
-	res, err := harness.Run(fixtures.ToyScenario(), &fixtures.ToyKV{}, harness.RunOptions{MaxEvents: 5})
+	res, err := harness.Run(fixtures.ToyScenario(), &fixtures.ToyKV{},
+		harness.RunOptions{MaxEvents: 5})
 	require.NoError(t, err)
 	require.NotNil(t, res.Failure)
 	require.Equal(t, harness.ClassLiveness, res.Failure.Class)

@@ -1,3 +1,7 @@
+// Package report explains a failure to a person: the report (verdict, repro line, the
+// minimal scenario one operation or fault per line, the trace tail) and its files, written
+// atomically: scenario.json, original.json, history.html (the porcupine view with faults and
+// leader changes on the timeline) and report.txt.
 package report
 
 import (

@@ -266,7 +266,8 @@ func (s *Scenario) CheckMessageKinds(sys nodeapi.System) error {
 	return nil
 }
 
-func validateGroups(groups [][]nodeapi.NodeID, known func(string, nodeapi.NodeID, bool) error) error {
+func validateGroups(groups [][]nodeapi.NodeID,
+	known func(string, nodeapi.NodeID, bool) error) error {
 	for i, g := range groups {
 		for j, id := range g {
 			if err := known(fmt.Sprintf("groups[%d][%d]", i, j), id, false); err != nil {

@@ -41,7 +41,8 @@ func (sh *shrinker) plainClients(s scenario.Scenario) scenario.Scenario {
 
 // tryClientEdit applies edit to a copy of s whose clients it may change, and keeps the copy
 // if it differs from s and still fails.
-func (sh *shrinker) tryClientEdit(s scenario.Scenario, edit func(*scenario.Scenario)) scenario.Scenario {
+func (sh *shrinker) tryClientEdit(s scenario.Scenario,
+	edit func(*scenario.Scenario)) scenario.Scenario {
 	c := cloneClients(s)
 	for i := range c.Clients {
 		c.Clients[i].Ops = slices.Clone(c.Clients[i].Ops)

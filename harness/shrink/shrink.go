@@ -1,3 +1,6 @@
+// Package shrink reduces a failing scenario to a small one by structure (delta debugging over
+// faults, clients and operations, then gentler settings), calling back to learn whether a
+// candidate still fails. It edits scenarios only and never looks inside a run.
 package shrink
 
 import (
@@ -16,7 +19,8 @@ import (
 // Properties under `go test` shrink with rapid instead; this serves campaigns, which draw
 // scenarios from plain seeds, and also polishes a rapid result further. Shrink is for
 // key-value scenarios; ShrinkFor takes the workload the operations belong to.
-func Shrink(s scenario.Scenario, fails func(scenario.Scenario) bool, maxRuns int) (scenario.Scenario, int) {
+func Shrink(s scenario.Scenario, fails func(scenario.Scenario) bool,
+	maxRuns int) (scenario.Scenario, int) {
 	return ShrinkFor(s, model.KV, fails, maxRuns)
 }
 
