@@ -1,6 +1,10 @@
 package raft
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
+)
 
 // applyCommitted applies every committed entry not yet applied, in order, and answers the
 // clients waiting for them.
@@ -63,7 +67,9 @@ func (n *Node) saveSnapshot(ref *snapshotRef, done func()) {
 			ref.index))
 	}
 	n.snapBusy = true
-	frame := appendFrame(nil, func(e *encoder) { e.buf = append(e.buf, ref.data...) })
+	frame := wire.AppendRecord(nil, func(e *wire.Encoder) {
+		e.Buf = append(e.Buf, ref.data...)
+	})
 	if err := n.disk.WriteFile(snapTmpFile, frame); err != nil {
 		n.fail(wrap("writing "+snapTmpFile, err))
 		return

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // entryType says what a log entry carries.
@@ -37,55 +38,55 @@ func (e *Entry) String() string {
 		strconv.Itoa(len(e.Data)) + "B)"
 }
 
-func encodeEntry(e *encoder, ent *Entry) {
-	e.uvarint(ent.Index)
-	e.uvarint(ent.Term)
-	e.u8(uint8(ent.Type))
-	e.bytes(ent.Data)
+func encodeEntry(e *wire.Encoder, ent *Entry) {
+	e.Uvarint(ent.Index)
+	e.Uvarint(ent.Term)
+	e.U8(uint8(ent.Type))
+	e.Bytes(ent.Data)
 }
 
 // decodeEntry reads one entry; Data aliases the decoder's input.
-func decodeEntry(d *decoder) Entry {
-	ent := Entry{Index: d.uvarint(), Term: d.uvarint(), Type: entryType(d.u8())}
-	ent.Data = d.raw()
-	if d.err == nil && !ent.Type.valid() {
-		d.fail(errors.New("invalid entry type " + strconv.Itoa(int(ent.Type))))
+func decodeEntry(d *wire.Decoder) Entry {
+	ent := Entry{Index: d.Uvarint(), Term: d.Uvarint(), Type: entryType(d.U8())}
+	ent.Data = d.Bytes()
+	if d.Err() == nil && !ent.Type.valid() {
+		d.Fail(errors.New("invalid entry type " + strconv.Itoa(int(ent.Type))))
 	}
 	return ent
 }
 
 // encodeVoters renders a voter set (sorted) as the data of a config entry or snapshot.
-func encodeVoters(e *encoder, voters []nodeapi.NodeID) {
-	e.uvarint(uint64(len(voters)))
+func encodeVoters(e *wire.Encoder, voters []nodeapi.NodeID) {
+	e.Uvarint(uint64(len(voters)))
 	for _, v := range voters {
-		e.str(string(v))
+		e.Str(string(v))
 	}
 }
 
-func decodeVoters(d *decoder) []nodeapi.NodeID {
-	n := d.count(1)
+func decodeVoters(d *wire.Decoder) []nodeapi.NodeID {
+	n := d.Count(1)
 	voters := make([]nodeapi.NodeID, 0, n)
-	for i := 0; i < n && d.err == nil; i++ {
-		voters = append(voters, nodeapi.NodeID(d.str()))
+	for i := 0; i < n && d.Err() == nil; i++ {
+		voters = append(voters, nodeapi.NodeID(d.Str()))
 	}
-	if d.err == nil && !slices.IsSorted(voters) {
-		d.fail(errors.New("voter set not sorted: " + idList(voters)))
+	if d.Err() == nil && !slices.IsSorted(voters) {
+		d.Fail(errors.New("voter set not sorted: " + idList(voters)))
 	}
 	return voters
 }
 
 // configData is the payload of a config entry.
 func configData(voters []nodeapi.NodeID) []byte {
-	e := encoder{}
+	e := wire.Encoder{}
 	encodeVoters(&e, voters)
-	return e.buf
+	return e.Buf
 }
 
 // parseConfig decodes a config entry's payload.
 func parseConfig(data []byte) ([]nodeapi.NodeID, error) {
-	d := decoder{buf: data}
+	d := newDecoder(data)
 	voters := decodeVoters(&d)
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return nil, wrap("config entry", err)
 	}
 	return voters, nil

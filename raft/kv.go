@@ -9,25 +9,26 @@ import (
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 func validKind(op nodeapi.Op) bool { return kvop.Valid(op.Kind) }
 
 func isWrite(op nodeapi.Op) bool { return kvop.IsWrite(op.Kind) }
 
-func encodeOp(e *encoder, op nodeapi.Op) {
-	e.u8(uint8(op.Kind))
-	e.str(op.Key)
-	e.str(op.Value)
-	e.str(op.Expect)
+func encodeOp(e *wire.Encoder, op nodeapi.Op) {
+	e.U8(uint8(op.Kind))
+	e.Str(op.Key)
+	e.Str(op.Value)
+	e.Str(op.Expect)
 }
 
-func decodeOp(d *decoder) nodeapi.Op {
+func decodeOp(d *wire.Decoder) nodeapi.Op {
 	var op nodeapi.Op
-	op.Kind = nodeapi.Kind(d.u8())
-	op.Key, op.Value, op.Expect = d.str(), d.str(), d.str()
-	if d.err == nil && !validKind(op) {
-		d.fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
+	op.Kind = nodeapi.Kind(d.U8())
+	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
+	if d.Err() == nil && !validKind(op) {
+		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
 	}
 	return op
 }
@@ -53,21 +54,21 @@ type command struct {
 }
 
 func encodeCommand(c *command) []byte {
-	e := encoder{buf: make([]byte, 0, 24+len(c.key.client)+len(c.op.Key)+len(c.op.Value)+
+	e := wire.Encoder{Buf: make([]byte, 0, 24+len(c.key.client)+len(c.op.Key)+len(c.op.Value)+
 		len(c.op.Expect))}
-	e.str(string(c.key.client))
-	e.uvarint(c.key.nonce)
-	e.uvarint(c.seq)
+	e.Str(string(c.key.client))
+	e.Uvarint(c.key.nonce)
+	e.Uvarint(c.seq)
 	encodeOp(&e, c.op)
-	return e.buf
+	return e.Buf
 }
 
 func decodeCommand(data []byte) (command, error) {
-	d := decoder{buf: data}
-	c := command{key: sessionKey{client: nodeapi.NodeID(d.str()), nonce: d.uvarint()}}
-	c.seq = d.uvarint()
+	d := newDecoder(data)
+	c := command{key: sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}}
+	c.seq = d.Uvarint()
 	c.op = decodeOp(&d)
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return command{}, wrap("command entry", err)
 	}
 	return c, nil
@@ -117,16 +118,16 @@ func (kv *kvStore) read(key string) nodeapi.Result {
 }
 
 // encode renders the state with sorted keys, so equal states encode equally.
-func (kv *kvStore) encode(e *encoder) {
+func (kv *kvStore) encode(e *wire.Encoder) {
 	keys := make([]string, 0, len(kv.data))
 	for k := range kv.data {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	e.uvarint(uint64(len(keys)))
+	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
-		e.str(k)
-		e.str(kv.data[k])
+		e.Str(k)
+		e.Str(kv.data[k])
 	}
 	sks := make([]sessionKey, 0, len(kv.sessions))
 	for sk := range kv.sessions {
@@ -135,31 +136,31 @@ func (kv *kvStore) encode(e *encoder) {
 	slices.SortFunc(sks, func(a, b sessionKey) int {
 		return cmp.Or(cmp.Compare(a.client, b.client), cmp.Compare(a.nonce, b.nonce))
 	})
-	e.uvarint(uint64(len(sks)))
+	e.Uvarint(uint64(len(sks)))
 	for _, sk := range sks {
 		s := kv.sessions[sk]
-		e.str(string(sk.client))
-		e.uvarint(sk.nonce)
-		e.uvarint(s.seq)
-		e.str(s.result.Value)
-		e.boolean(s.result.Found)
-		e.boolean(s.result.OK)
+		e.Str(string(sk.client))
+		e.Uvarint(sk.nonce)
+		e.Uvarint(s.seq)
+		e.Str(s.result.Value)
+		e.Bool(s.result.Found)
+		e.Bool(s.result.OK)
 	}
 }
 
-func decodeKVStore(d *decoder) *kvStore {
+func decodeKVStore(d *wire.Decoder) *kvStore {
 	kv := newKVStore()
-	n := d.count(2)
-	for i := 0; i < n && d.err == nil; i++ {
-		k := d.str()
-		kv.data[k] = d.str()
+	n := d.Count(2)
+	for i := 0; i < n && d.Err() == nil; i++ {
+		k := d.Str()
+		kv.data[k] = d.Str()
 	}
-	n = d.count(5)
-	for i := 0; i < n && d.err == nil; i++ {
-		sk := sessionKey{client: nodeapi.NodeID(d.str()), nonce: d.uvarint()}
-		s := session{seq: d.uvarint()}
-		s.result.Value = d.str()
-		s.result.Found, s.result.OK = d.boolean(), d.boolean()
+	n = d.Count(5)
+	for i := 0; i < n && d.Err() == nil; i++ {
+		sk := sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}
+		s := session{seq: d.Uvarint()}
+		s.result.Value = d.Str()
+		s.result.Found, s.result.OK = d.Bool(), d.Bool()
 		kv.sessions[sk] = s
 	}
 	return kv
@@ -167,9 +168,9 @@ func decodeKVStore(d *decoder) *kvStore {
 
 // digest is a hash of the whole state, for convergence checks.
 func (kv *kvStore) digest() uint64 {
-	e := encoder{}
+	e := wire.Encoder{}
 	kv.encode(&e)
 	h := fnv.New64a()
-	h.Write(e.buf)
+	h.Write(e.Buf)
 	return h.Sum64()
 }

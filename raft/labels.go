@@ -1,6 +1,9 @@
 package raft
 
-import "github.com/simfuzz/simfuzz/harness/nodeapi"
+import (
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
+)
 
 // Message kinds as the harness's message faults name them (nodeapi.MessageLabeler): one per
 // wire type, with AppendEntries split into heartbeats (no entries) and appends (entries),
@@ -57,15 +60,15 @@ func (s *System) MessageKind(frame []byte) string {
 	if t != msgApp {
 		return typeKinds[t]
 	}
-	d := decoder{buf: frame[2 : len(frame)-4]}
-	d.uvarint() // term
-	d.uvarint() // prev index
-	d.uvarint() // prev term
-	d.uvarint() // commit
-	d.uvarint() // read id
-	n := d.uvarint()
+	d := newDecoder(frame[2 : len(frame)-wire.SumSize])
+	d.Uvarint() // term
+	d.Uvarint() // prev index
+	d.Uvarint() // prev term
+	d.Uvarint() // commit
+	d.Uvarint() // read id
+	n := d.Uvarint()
 	switch {
-	case d.err != nil:
+	case d.Err() != nil:
 		return ""
 	case n == 0:
 		return kindHeartbeat

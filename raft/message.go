@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // msgType names a message. The zero value is invalid so that a forgotten type is caught.
@@ -109,16 +110,18 @@ func encodeMessage(m *message) []byte {
 	return appendMessage(make([]byte, 0, 32+len(m.Snap)+entriesSize(m.Entries)), m)
 }
 
-// appendMessage appends m's frame to buf.
+// appendMessage appends m's frame to buf, its checksum slot last.
 func appendMessage(buf []byte, m *message) []byte {
 	start := len(buf)
-	e := encoder{buf: buf}
-	e.u8(msgVersion)
-	e.u8(uint8(m.Type))
-	e.uvarint(m.Term)
+	e := wire.Encoder{Buf: buf}
+	e.U8(msgVersion)
+	e.U8(uint8(m.Type))
+	e.Uvarint(m.Term)
 	encodeBody(&e, m)
-	e.u32(checksum(e.buf[start:]))
-	return e.buf
+	e.U32(0) // the checksum slot
+	frame := e.Buf[start:]
+	wire.Seal(frame, len(frame)-wire.SumSize)
+	return e.Buf
 }
 
 func entriesSize(ents []Entry) int {
@@ -128,8 +131,6 @@ func entriesSize(ents []Entry) int {
 	}
 	return n
 }
-
-var errChecksum = errors.New("checksum mismatch")
 
 // decodeMessage parses a frame into a new message (see decodeMessageInto).
 func decodeMessage(frame []byte) (*message, error) {
@@ -147,24 +148,23 @@ func decodeMessage(frame []byte) (*message, error) {
 func decodeMessageInto(frame []byte, m *message) error {
 	*m = message{Entries: m.Entries[:0]}
 	if len(frame) < 7 {
-		return errTruncated
+		return wire.ErrTruncated
 	}
-	body, sum := frame[:len(frame)-4], frame[len(frame)-4:]
-	d := decoder{buf: sum}
-	if checksum(body) != d.u32() {
-		return errChecksum
+	body := frame[:len(frame)-wire.SumSize]
+	if err := wire.Verify(frame, len(body)); err != nil {
+		return err
 	}
-	d = decoder{buf: body}
-	if v := d.u8(); v != msgVersion {
+	d := newDecoder(body)
+	if v := d.U8(); v != msgVersion {
 		return errors.New("unknown message version " + strconv.Itoa(int(v)))
 	}
-	m.Type = msgType(d.u8())
+	m.Type = msgType(d.U8())
 	if m.Type < msgPreVote || m.Type >= msgTypeEnd {
 		return errors.New("unknown message type " + strconv.Itoa(int(m.Type)))
 	}
-	m.Term = d.uvarint()
+	m.Term = d.Uvarint()
 	decodeBody(&d, m)
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return wrap(m.Type.String()+" message", err)
 	}
 	m.detach()
@@ -192,128 +192,128 @@ func (m *message) detach() {
 	}
 }
 
-func encodeBody(e *encoder, m *message) {
+func encodeBody(e *wire.Encoder, m *message) {
 	switch m.Type {
 	case msgPreVote, msgVote:
-		e.uvarint(m.LastIndex)
-		e.uvarint(m.LastTerm)
-		e.boolean(m.Transfer)
+		e.Uvarint(m.LastIndex)
+		e.Uvarint(m.LastTerm)
+		e.Bool(m.Transfer)
 	case msgPreVoteResp, msgVoteResp:
-		e.boolean(m.Reject)
+		e.Bool(m.Reject)
 	case msgApp:
 		encodeApp(e, m)
 	case msgAppResp:
-		e.boolean(m.Reject)
-		e.uvarint(m.Index)
-		e.uvarint(m.HintIndex)
-		e.uvarint(m.HintTerm)
-		e.uvarint(m.ReadID)
+		e.Bool(m.Reject)
+		e.Uvarint(m.Index)
+		e.Uvarint(m.HintIndex)
+		e.Uvarint(m.HintTerm)
+		e.Uvarint(m.ReadID)
 	case msgSnap:
-		e.uvarint(m.PrevIndex)
-		e.uvarint(m.PrevTerm)
-		e.bytes(m.Snap)
+		e.Uvarint(m.PrevIndex)
+		e.Uvarint(m.PrevTerm)
+		e.Bytes(m.Snap)
 	case msgTimeoutNow:
 	default:
 		encodeClientBody(e, m)
 	}
 }
 
-func encodeApp(e *encoder, m *message) {
-	e.uvarint(m.PrevIndex)
-	e.uvarint(m.PrevTerm)
-	e.uvarint(m.Commit)
-	e.uvarint(m.ReadID)
-	e.uvarint(uint64(len(m.Entries)))
+func encodeApp(e *wire.Encoder, m *message) {
+	e.Uvarint(m.PrevIndex)
+	e.Uvarint(m.PrevTerm)
+	e.Uvarint(m.Commit)
+	e.Uvarint(m.ReadID)
+	e.Uvarint(uint64(len(m.Entries)))
 	for i := range m.Entries {
 		encodeEntry(e, &m.Entries[i])
 	}
 }
 
-func decodeBody(d *decoder, m *message) {
+func decodeBody(d *wire.Decoder, m *message) {
 	switch m.Type {
 	case msgPreVote, msgVote:
-		m.LastIndex, m.LastTerm, m.Transfer = d.uvarint(), d.uvarint(), d.boolean()
+		m.LastIndex, m.LastTerm, m.Transfer = d.Uvarint(), d.Uvarint(), d.Bool()
 	case msgPreVoteResp, msgVoteResp:
-		m.Reject = d.boolean()
+		m.Reject = d.Bool()
 	case msgApp:
 		decodeApp(d, m)
 	case msgAppResp:
-		m.Reject = d.boolean()
-		m.Index, m.HintIndex, m.HintTerm, m.ReadID = d.uvarint(), d.uvarint(), d.uvarint(),
-			d.uvarint()
+		m.Reject = d.Bool()
+		m.Index, m.HintIndex, m.HintTerm, m.ReadID = d.Uvarint(), d.Uvarint(), d.Uvarint(),
+			d.Uvarint()
 	case msgSnap:
-		m.PrevIndex, m.PrevTerm = d.uvarint(), d.uvarint()
-		m.Snap = d.raw()
+		m.PrevIndex, m.PrevTerm = d.Uvarint(), d.Uvarint()
+		m.Snap = d.Bytes()
 	case msgTimeoutNow:
 	default:
 		decodeClientBody(d, m)
 	}
 }
 
-func decodeApp(d *decoder, m *message) {
-	m.PrevIndex, m.PrevTerm, m.Commit, m.ReadID = d.uvarint(), d.uvarint(), d.uvarint(),
-		d.uvarint()
-	n := d.count(4)
-	for i := 0; i < n && d.err == nil; i++ {
+func decodeApp(d *wire.Decoder, m *message) {
+	m.PrevIndex, m.PrevTerm, m.Commit, m.ReadID = d.Uvarint(), d.Uvarint(), d.Uvarint(),
+		d.Uvarint()
+	n := d.Count(4)
+	for i := 0; i < n && d.Err() == nil; i++ {
 		ent := decodeEntry(d)
-		if d.err == nil && ent.Index != m.PrevIndex+uint64(i)+1 {
-			d.fail(errors.New("entry " + strconv.Itoa(i) + " has index " + dec(ent.Index) +
+		if d.Err() == nil && ent.Index != m.PrevIndex+uint64(i)+1 {
+			d.Fail(errors.New("entry " + strconv.Itoa(i) + " has index " + dec(ent.Index) +
 				", want " + dec(m.PrevIndex+uint64(i)+1)))
 		}
 		m.Entries = append(m.Entries, ent)
 	}
 }
 
-func encodeClientBody(e *encoder, m *message) {
-	e.uvarint(m.Seq)
+func encodeClientBody(e *wire.Encoder, m *message) {
+	e.Uvarint(m.Seq)
 	switch m.Type {
 	case msgClientReq:
-		e.uvarint(m.Nonce)
+		e.Uvarint(m.Nonce)
 		encodeOp(e, m.Op)
 	case msgClientResp:
-		e.u8(uint8(m.Status))
-		e.str(string(m.Leader))
-		e.str(m.Result.Value)
-		e.boolean(m.Result.Found)
-		e.boolean(m.Result.OK)
+		e.U8(uint8(m.Status))
+		e.Str(string(m.Leader))
+		e.Str(m.Result.Value)
+		e.Bool(m.Result.Found)
+		e.Bool(m.Result.OK)
 	case msgAdminReq:
-		e.str(string(m.Target))
-		e.u8(uint8(m.Action))
+		e.Str(string(m.Target))
+		e.U8(uint8(m.Action))
 	case msgAdminResp:
-		e.u8(uint8(m.Status))
-		e.str(string(m.Leader))
-		e.str(m.Text)
+		e.U8(uint8(m.Status))
+		e.Str(string(m.Leader))
+		e.Str(m.Text)
 	}
 }
 
-func decodeClientBody(d *decoder, m *message) {
-	m.Seq = d.uvarint()
+func decodeClientBody(d *wire.Decoder, m *message) {
+	m.Seq = d.Uvarint()
 	switch m.Type {
 	case msgClientReq:
-		m.Nonce = d.uvarint()
+		m.Nonce = d.Uvarint()
 		m.Op = decodeOp(d)
 	case msgClientResp:
 		m.Status = decodeStatus(d)
-		m.Leader = nodeapi.NodeID(d.str())
-		m.Result.Value = d.str()
-		m.Result.Found, m.Result.OK = d.boolean(), d.boolean()
+		m.Leader = nodeapi.NodeID(d.Str())
+		m.Result.Value = d.Str()
+		m.Result.Found, m.Result.OK = d.Bool(), d.Bool()
 	case msgAdminReq:
-		m.Target = nodeapi.NodeID(d.str())
-		m.Action = adminAction(d.u8())
-		if d.err == nil && (m.Action < adminAdd || m.Action > adminTransfer) {
-			d.fail(errors.New("invalid admin action " + strconv.Itoa(int(m.Action))))
+		m.Target = nodeapi.NodeID(d.Str())
+		m.Action = adminAction(d.U8())
+		if d.Err() == nil && (m.Action < adminAdd || m.Action > adminTransfer) {
+			d.Fail(errors.New("invalid admin action " + strconv.Itoa(int(m.Action))))
 		}
 	case msgAdminResp:
 		m.Status = decodeStatus(d)
-		m.Leader = nodeapi.NodeID(d.str())
-		m.Text = d.str()
+		m.Leader = nodeapi.NodeID(d.Str())
+		m.Text = d.Str()
 	}
 }
 
-func decodeStatus(d *decoder) status {
-	s := status(d.u8())
-	if d.err == nil && (s < statusOK || s > statusFailed) {
-		d.fail(errors.New("invalid status " + strconv.Itoa(int(s))))
+func decodeStatus(d *wire.Decoder) status {
+	s := status(d.U8())
+	if d.Err() == nil && (s < statusOK || s > statusFailed) {
+		d.Fail(errors.New("invalid status " + strconv.Itoa(int(s))))
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 const (
@@ -103,7 +104,7 @@ func (rec *recovered) loadSnapshot(disk nodeapi.Disk) error {
 	if err != nil {
 		return wrap("raft: reading "+snapFile, err)
 	}
-	payload, size, err := readFrame(data)
+	payload, size, err := walFormat.Read(data)
 	if err == nil && size != len(data) {
 		err = errors.New(strconv.Itoa(len(data)-size) + " bytes after the snapshot frame")
 	}
@@ -114,7 +115,7 @@ func (rec *recovered) loadSnapshot(disk nodeapi.Disk) error {
 	}
 	snap, kv, err := decodeSnapshot(append([]byte(nil), payload...))
 	if err != nil {
-		return &CorruptionError{File: snapFile, Offset: frameHeader, Err: err}
+		return &CorruptionError{File: snapFile, Offset: wire.RecordHeader, Err: err}
 	}
 	rec.snap, rec.kv = snap, kv
 	return nil
@@ -128,8 +129,8 @@ func (rec *recovered) replaySegment(disk nodeapi.Disk, name string, raw *raftLog
 		return wrap("raft: reading "+name, err)
 	}
 	for off := 0; off < len(data); {
-		payload, size, err := readFrame(data[off:])
-		if errors.Is(err, errTorn) {
+		payload, size, err := walFormat.Read(data[off:])
+		if errors.Is(err, wire.ErrTorn) {
 			return nil
 		}
 		if err == nil {
@@ -144,23 +145,23 @@ func (rec *recovered) replaySegment(disk nodeapi.Disk, name string, raw *raftLog
 }
 
 func (rec *recovered) applyRecord(payload []byte, raw *raftLog) error {
-	d := decoder{buf: payload}
-	switch typ := d.u8(); typ {
+	d := newDecoder(payload)
+	switch typ := d.U8(); typ {
 	case recHardState:
-		term, vote := d.uvarint(), nodeapi.NodeID(d.str())
-		if err := d.done(); err != nil {
+		term, vote := d.Uvarint(), nodeapi.NodeID(d.Str())
+		if err := d.Done(); err != nil {
 			return err
 		}
 		rec.term, rec.vote = term, vote
 	case recEntry:
 		ent := decodeEntry(&d)
-		if err := d.done(); err != nil {
+		if err := d.Done(); err != nil {
 			return err
 		}
 		return replayEntry(raw, ent)
 	case recBase:
-		index, term, voters := d.uvarint(), d.uvarint(), decodeVoters(&d)
-		if err := d.done(); err != nil {
+		index, term, voters := d.Uvarint(), d.Uvarint(), decodeVoters(&d)
+		if err := d.Done(); err != nil {
 			return err
 		}
 		rebase(raw, index, term, voters)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/harness"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
@@ -51,7 +52,7 @@ func TestRecoveryAfterTornRotationKeepsDurableEntries(t *testing.T) {
 	last := segs[1]
 	offs := frameOffsets(t, disk.files[last])
 	require.Len(t, offs, 5, "hard state, base and three entries")
-	disk.files[last] = disk.files[last][:offs[4]+frameHeader+1] // entry 3 torn
+	disk.files[last] = disk.files[last][:offs[4]+wire.RecordHeader+1] // entry 3 torn
 
 	rec, err := recoverDisk(disk, ids3)
 	require.NoError(t, err)

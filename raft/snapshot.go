@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // snapshotRef is a durable snapshot: the last entry it covers, the configuration in force
@@ -25,25 +26,25 @@ const snapshotVersion = 1
 
 // encodeSnapshot renders a snapshot: version, last index and term, voters, state machine.
 func encodeSnapshot(index, term uint64, voters []nodeapi.NodeID, kv *kvStore) []byte {
-	e := encoder{}
-	e.u8(snapshotVersion)
-	e.uvarint(index)
-	e.uvarint(term)
+	e := wire.Encoder{}
+	e.U8(snapshotVersion)
+	e.Uvarint(index)
+	e.Uvarint(term)
 	encodeVoters(&e, voters)
 	kv.encode(&e)
-	return e.buf
+	return e.Buf
 }
 
 // decodeSnapshot parses a snapshot; the state machine is rebuilt from a copy of data.
 func decodeSnapshot(data []byte) (*snapshotRef, *kvStore, error) {
-	d := decoder{buf: data}
-	if v := d.u8(); d.err == nil && v != snapshotVersion {
+	d := newDecoder(data)
+	if v := d.U8(); d.Err() == nil && v != snapshotVersion {
 		return nil, nil, errors.New("snapshot: unknown version " + strconv.Itoa(int(v)))
 	}
-	ref := &snapshotRef{index: d.uvarint(), term: d.uvarint(), data: data}
+	ref := &snapshotRef{index: d.Uvarint(), term: d.Uvarint(), data: data}
 	ref.voters = decodeVoters(&d)
 	kv := decodeKVStore(&d)
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return nil, nil, wrap("snapshot", err)
 	}
 	return ref, kv, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // Tests of the on-disk format: checksums, torn tails, crash-safe snapshots.
@@ -30,7 +31,7 @@ func writeSome(t *testing.T, n int, cfg Config) *simWorld {
 func frameOffsets(t *testing.T, data []byte) []int {
 	var offs []int
 	for off := 0; off < len(data); {
-		_, size, err := readFrame(data[off:])
+		_, size, err := walFormat.Read(data[off:])
 		require.NoError(t, err)
 		offs = append(offs, off)
 		off += size
@@ -54,7 +55,7 @@ func TestRecoveryDetectsCorruptRecord(t *testing.T) {
 	offs := frameOffsets(t, disk.files[seg])
 	require.Greater(t, len(offs), 10)
 	target := offs[7]
-	corruptAt(disk, seg, target+frameHeader+1)
+	corruptAt(disk, seg, target+wire.RecordHeader+1)
 
 	ep := w.eps["n2"]
 	_, err := w.sys.NewNode(&simEnv{w: w, ep: ep, inc: ep.incarnation}, ep.boot)
@@ -186,6 +187,6 @@ func TestNodeDropsCorruptMessages(t *testing.T) {
 }
 
 func TestCorruptionErrorUnwraps(t *testing.T) {
-	err := error(&CorruptionError{File: "wal-1", Offset: 12, Err: errChecksum})
-	require.True(t, errors.Is(err, errChecksum))
+	err := error(&CorruptionError{File: "wal-1", Offset: 12, Err: wire.ErrChecksum})
+	require.True(t, errors.Is(err, wire.ErrChecksum))
 }

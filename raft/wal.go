@@ -1,12 +1,11 @@
 package raft
 
 import (
-	"encoding/binary"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // The write-ahead log is a sequence of segment files "wal-<16 hex digits>", replayed in order.
@@ -22,9 +21,9 @@ import (
 // that is not in the snapshot (hardState, base, the remaining entries), and the older segments
 // are removed once that is synced, so a segment never needs rewriting.
 //
-// Every record is framed as len(u32) crc(len)(u32) crc(payload)(u32) payload. A frame cut
-// short at the end of the last segment is a torn write from a crash and is dropped; any other
-// bad frame is corruption, reported with the file and offset.
+// Every record is framed by package wire as len(u32) crc(len)(u32) crc(payload)(u32)
+// payload. A frame cut short at the end of the last segment is a torn write from a crash and
+// is dropped; any other bad frame is corruption, reported with the file and offset.
 
 const (
 	recHardState uint8 = iota + 1
@@ -32,66 +31,37 @@ const (
 	recBase
 )
 
-const frameHeader = 12
+// maxFieldLen bounds a length-prefixed field and a record, so that a corrupted length
+// cannot make the decoder allocate gigabytes. Snapshots are the largest fields.
+const maxFieldLen = 64 << 20
 
-// appendFrame appends one framed record whose payload fill writes.
-func appendFrame(buf []byte, fill func(e *encoder)) []byte {
-	start := len(buf)
-	e := encoder{buf: append(buf, make([]byte, frameHeader)...)}
-	fill(&e)
-	payload := e.buf[start+frameHeader:]
-	hdr := e.buf[start : start+frameHeader]
-	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(hdr[4:], checksum(hdr[0:4]))
-	binary.LittleEndian.PutUint32(hdr[8:], checksum(payload))
-	return e.buf
-}
+// newDecoder reads a message, a record or a snapshot of this package.
+func newDecoder(p []byte) wire.Decoder { return wire.NewDecoder(p, maxFieldLen) }
 
-var errTorn = errors.New("torn frame")
-
-// readFrame parses the frame at the start of data and returns its payload and total size.
-// errTorn means data ends inside the frame; any other error means corruption.
-func readFrame(data []byte) (payload []byte, size int, err error) {
-	if len(data) < frameHeader {
-		return nil, 0, errTorn
-	}
-	n := binary.LittleEndian.Uint32(data[0:])
-	if checksum(data[0:4]) != binary.LittleEndian.Uint32(data[4:]) {
-		return nil, 0, errors.New("frame length checksum mismatch")
-	}
-	if uint64(n) > maxFieldLen {
-		return nil, 0, errors.New("frame length " + dec(uint64(n)) + " too large")
-	}
-	if uint64(len(data)-frameHeader) < uint64(n) {
-		return nil, 0, errTorn
-	}
-	payload = data[frameHeader : frameHeader+int(n)]
-	if checksum(payload) != binary.LittleEndian.Uint32(data[8:]) {
-		return nil, 0, errors.New("frame payload checksum mismatch")
-	}
-	return payload, frameHeader + int(n), nil
-}
+// walFormat is the framing of log records and of the snapshot file. Its noun keeps the
+// wording of CorruptionError ("frame payload checksum mismatch").
+var walFormat = wire.RecordFormat{Noun: "frame", MaxLen: maxFieldLen}
 
 func appendHardState(buf []byte, term uint64, vote nodeapi.NodeID) []byte {
-	return appendFrame(buf, func(e *encoder) {
-		e.u8(recHardState)
-		e.uvarint(term)
-		e.str(string(vote))
+	return wire.AppendRecord(buf, func(e *wire.Encoder) {
+		e.U8(recHardState)
+		e.Uvarint(term)
+		e.Str(string(vote))
 	})
 }
 
 func appendEntryRecord(buf []byte, ent *Entry) []byte {
-	return appendFrame(buf, func(e *encoder) {
-		e.u8(recEntry)
+	return wire.AppendRecord(buf, func(e *wire.Encoder) {
+		e.U8(recEntry)
 		encodeEntry(e, ent)
 	})
 }
 
 func appendBase(buf []byte, index, term uint64, voters []nodeapi.NodeID) []byte {
-	return appendFrame(buf, func(e *encoder) {
-		e.u8(recBase)
-		e.uvarint(index)
-		e.uvarint(term)
+	return wire.AppendRecord(buf, func(e *wire.Encoder) {
+		e.U8(recBase)
+		e.Uvarint(index)
+		e.Uvarint(term)
 		encodeVoters(e, voters)
 	})
 }

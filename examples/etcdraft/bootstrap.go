@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
 )
@@ -37,9 +38,9 @@ func bootstrapState(peers []nodeapi.NodeID) (*durableState, error) {
 		}
 		voters = append(voters, raftID(p))
 	}
-	e := encoder{}
+	e := wire.Encoder{}
 	newKVStore().encode(&e, ns)
-	snap := &pb.Snapshot{Data: e.buf, Metadata: &pb.SnapshotMetadata{
+	snap := &pb.Snapshot{Data: e.Buf, Metadata: &pb.SnapshotMetadata{
 		Index: new(uint64(bootstrapIndex)), Term: new(uint64(bootstrapTerm)),
 		ConfState: pb.EnsureConfState(&pb.ConfState{Voters: voters}),
 	}}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"go.etcd.io/raft/v3/tracker"
@@ -35,18 +36,18 @@ type confContext struct {
 }
 
 func encodeConfContext(c *confContext) []byte {
-	e := encoder{}
-	e.str(string(c.name))
-	e.str(string(c.client))
-	e.uvarint(c.seq)
-	return e.buf
+	e := wire.Encoder{}
+	e.Str(string(c.name))
+	e.Str(string(c.client))
+	e.Uvarint(c.seq)
+	return e.Buf
 }
 
 func decodeConfContext(p []byte) (confContext, error) {
-	d := decoder{buf: p}
-	c := confContext{name: nodeapi.NodeID(d.str()), client: nodeapi.NodeID(d.str())}
-	c.seq = d.uvarint()
-	return c, d.done()
+	d := newDecoder(p)
+	c := confContext{name: nodeapi.NodeID(d.Str()), client: nodeapi.NodeID(d.Str())}
+	c.seq = d.Uvarint()
+	return c, d.Done()
 }
 
 func (s *server) startConf(from nodeapi.NodeID, req *request) {

@@ -28,7 +28,7 @@ const (
 func forbiddenDep(path string) string {
 	switch {
 	case path == self || path == module+"/harness/nodeapi" ||
-		path == module+"/harness/nodeapi/kv":
+		path == module+"/harness/nodeapi/kv" || path == module+"/harness/nodeapi/wire":
 		return ""
 	case strings.HasPrefix(path, module+"/"):
 		return "the simulator, its checkers or its generators"
@@ -42,11 +42,13 @@ func forbiddenDep(path string) string {
 }
 
 // allowedImport reports whether the package may import path itself: the node contract, the
-// key-value vocabulary, etcd/raft and the protobuf runtime its messages are written in, and
-// the standard library except the clock-, goroutine- and randomness-bearing parts.
+// key-value vocabulary, the contract's codec, etcd/raft and the protobuf runtime its
+// messages are written in, and the standard library except the clock-, goroutine- and
+// randomness-bearing parts.
 func allowedImport(path string) bool {
 	switch path {
 	case module + "/harness/nodeapi", module + "/harness/nodeapi/kv",
+		module + "/harness/nodeapi/wire",
 		"go.etcd.io/raft/v3", "go.etcd.io/raft/v3/raftpb", "go.etcd.io/raft/v3/tracker",
 		"google.golang.org/protobuf/proto":
 		return true

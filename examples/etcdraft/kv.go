@@ -9,6 +9,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // sessionKey names one client incarnation: its endpoint and the random nonce it drew when
@@ -33,38 +34,38 @@ type command struct {
 	op  nodeapi.Op
 }
 
-func encodeOp(e *encoder, op nodeapi.Op) {
-	e.u8(uint8(op.Kind))
-	e.str(op.Key)
-	e.str(op.Value)
-	e.str(op.Expect)
+func encodeOp(e *wire.Encoder, op nodeapi.Op) {
+	e.U8(uint8(op.Kind))
+	e.Str(op.Key)
+	e.Str(op.Value)
+	e.Str(op.Expect)
 }
 
-func decodeOp(d *decoder) nodeapi.Op {
-	op := nodeapi.Op{Kind: nodeapi.Kind(d.u8())}
-	op.Key, op.Value, op.Expect = d.str(), d.str(), d.str()
-	if d.err == nil && !kvop.Valid(op.Kind) {
-		d.fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
+func decodeOp(d *wire.Decoder) nodeapi.Op {
+	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
+	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
+	if d.Err() == nil && !kvop.Valid(op.Kind) {
+		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
 	}
 	return op
 }
 
 // encodeCommand renders c as the data of a log entry.
 func encodeCommand(c *command) []byte {
-	e := encoder{buf: make([]byte, 0, 32+len(c.key.client)+len(c.op.Key)+len(c.op.Value))}
-	e.str(string(c.key.client))
-	e.uvarint(c.key.nonce)
-	e.uvarint(c.seq)
+	e := wire.Encoder{Buf: make([]byte, 0, 32+len(c.key.client)+len(c.op.Key)+len(c.op.Value))}
+	e.Str(string(c.key.client))
+	e.Uvarint(c.key.nonce)
+	e.Uvarint(c.seq)
 	encodeOp(&e, c.op)
-	return e.buf
+	return e.Buf
 }
 
 func decodeCommand(data []byte) (command, error) {
-	d := decoder{buf: data}
-	c := command{key: sessionKey{client: nodeapi.NodeID(d.str()), nonce: d.uvarint()}}
-	c.seq = d.uvarint()
+	d := newDecoder(data)
+	c := command{key: sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}}
+	c.seq = d.Uvarint()
 	c.op = decodeOp(&d)
-	return c, d.done()
+	return c, d.Done()
 }
 
 // kvStore is the replicated state machine: the key-value map and the session table. It is
@@ -112,26 +113,26 @@ func (kv *kvStore) read(key string) nodeapi.Result {
 
 // encode renders the state and the name registry with sorted keys, so that equal states
 // have equal bytes (snapshots, convergence digests).
-func (kv *kvStore) encode(e *encoder, ns names) {
+func (kv *kvStore) encode(e *wire.Encoder, ns names) {
 	registered := ns.sorted()
-	e.uvarint(uint64(len(registered)))
+	e.Uvarint(uint64(len(registered)))
 	for _, name := range registered {
-		e.str(string(name))
+		e.Str(string(name))
 	}
 	keys := make([]string, 0, len(kv.data))
 	for k := range kv.data {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	e.uvarint(uint64(len(keys)))
+	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
-		e.str(k)
-		e.str(kv.data[k])
+		e.Str(k)
+		e.Str(kv.data[k])
 	}
 	kv.encodeSessions(e)
 }
 
-func (kv *kvStore) encodeSessions(e *encoder) {
+func (kv *kvStore) encodeSessions(e *wire.Encoder) {
 	keys := make([]sessionKey, 0, len(kv.sessions))
 	for k := range kv.sessions {
 		keys = append(keys, k)
@@ -139,14 +140,14 @@ func (kv *kvStore) encodeSessions(e *encoder) {
 	slices.SortFunc(keys, func(a, b sessionKey) int {
 		return cmp.Or(cmp.Compare(a.client, b.client), cmp.Compare(a.nonce, b.nonce))
 	})
-	e.uvarint(uint64(len(keys)))
+	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		s := kv.sessions[k]
-		e.str(string(k.client))
-		e.uvarint(k.nonce)
-		e.uvarint(s.seq)
-		e.str(s.result.Value)
-		e.u8(boolByte(s.result.Found) | boolByte(s.result.OK)<<1)
+		e.Str(string(k.client))
+		e.Uvarint(k.nonce)
+		e.Uvarint(s.seq)
+		e.Str(s.result.Value)
+		e.U8(boolByte(s.result.Found) | boolByte(s.result.OK)<<1)
 	}
 }
 
@@ -159,24 +160,24 @@ func boolByte(b bool) uint8 {
 
 // decodeKV parses a snapshot's data: the state machine and the name registry it carries.
 func decodeKV(data []byte) (*kvStore, names, error) {
-	d := decoder{buf: data}
+	d := newDecoder(data)
 	ns := names{}
-	for range d.count() {
-		ns.learn(nodeapi.NodeID(d.str()))
+	for range d.Count(1) {
+		ns.learn(nodeapi.NodeID(d.Str()))
 	}
 	kv := newKVStore()
-	for range d.count() {
-		k := d.str()
-		kv.data[k] = d.str()
+	for range d.Count(1) {
+		k := d.Str()
+		kv.data[k] = d.Str()
 	}
-	for range d.count() {
-		key := sessionKey{client: nodeapi.NodeID(d.str()), nonce: d.uvarint()}
-		s := session{seq: d.uvarint(), result: nodeapi.Result{Value: d.str()}}
-		flags := d.u8()
+	for range d.Count(1) {
+		key := sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}
+		s := session{seq: d.Uvarint(), result: nodeapi.Result{Value: d.Str()}}
+		flags := d.U8()
 		s.result.Found, s.result.OK = flags&1 != 0, flags&2 != 0
 		kv.sessions[key] = s
 	}
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return nil, nil, errors.New("snapshot data: " + err.Error())
 	}
 	return kv, ns, nil
@@ -184,9 +185,9 @@ func decodeKV(data []byte) (*kvStore, names, error) {
 
 // digest is a hash of the key-value map and the sessions, for the convergence check.
 func (kv *kvStore) digest() uint64 {
-	e := encoder{}
+	e := wire.Encoder{}
 	kv.encode(&e, names{})
 	h := fnv.New64a()
-	h.Write(e.buf)
+	h.Write(e.Buf)
 	return h.Sum64()
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,17 +42,17 @@ func TestKVSnapshotRoundTrip(t *testing.T) {
 	ns := names{}
 	ns.learn("n1")
 	ns.learn("n4")
-	e := encoder{}
+	e := wire.Encoder{}
 	kv.encode(&e, ns)
-	got, gotNames, err := decodeKV(e.buf)
+	got, gotNames, err := decodeKV(e.Buf)
 	require.NoError(t, err)
 	require.Equal(t, kv.digest(), got.digest())
 	require.Equal(t, kv.data, got.data)
 	require.Equal(t, kv.sessions, got.sessions)
 	require.Equal(t, []nodeapi.NodeID{"n1", "n4"}, gotNames.sorted())
 
-	for cut := range e.buf {
-		_, _, err := decodeKV(e.buf[:cut])
+	for cut := range e.Buf {
+		_, _, err := decodeKV(e.Buf[:cut])
 		require.Error(t, err, "a snapshot cut at %d must not decode", cut)
 	}
 }

@@ -1,13 +1,14 @@
 package etcdraft
 
 import (
-	"encoding/binary"
 	"errors"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
-// Every datagram is framed as kind(u8) crc(u32, CRC-32C of kind and payload) payload. The
+// Every datagram is framed as kind(u8) crc(u32) payload, where crc is a wire checksum slot
+// (wire.Seal at offset 1): the CRC-32C of the kind and the payload. The
 // network may flip a bit of any message; etcd/raft trusts its input completely (a damaged
 // MsgApp would be appended as is), so a frame that fails its checksum is dropped, as if
 // lost, and etcd's retransmission takes over.
@@ -20,31 +21,23 @@ const (
 	frameResponse                      // server to client
 )
 
-const frameHeader = 5
+const (
+	sumAt       = 1 // the checksum slot follows the kind byte
+	frameHeader = sumAt + wire.SumSize
+)
 
 func frame(kind frameKind, payload []byte) []byte {
 	out := make([]byte, frameHeader, frameHeader+len(payload))
 	out[0] = byte(kind)
 	out = append(out, payload...)
-	binary.LittleEndian.PutUint32(out[1:], frameSum(out))
+	wire.Seal(out, sumAt)
 	return out
-}
-
-func frameSum(f []byte) uint32 {
-	sum := checksum(f[:1])
-	if len(f) > frameHeader {
-		sum = checksumUpdate(sum, f[frameHeader:])
-	}
-	return sum
 }
 
 // unframe checks a datagram and returns its kind and payload (a sub-slice).
 func unframe(f []byte) (frameKind, []byte, error) {
-	if len(f) < frameHeader {
-		return 0, nil, errShort
-	}
-	if binary.LittleEndian.Uint32(f[1:]) != frameSum(f) {
-		return 0, nil, errors.New("datagram checksum mismatch")
+	if err := wire.Verify(f, sumAt); err != nil {
+		return 0, nil, err
 	}
 	return frameKind(f[0]), f[frameHeader:], nil
 }
@@ -68,30 +61,30 @@ type request struct {
 }
 
 func encodeRequest(r *request) []byte {
-	e := encoder{}
-	e.uvarint(r.seq)
-	e.uvarint(r.nonce)
-	e.u8(uint8(r.act))
+	e := wire.Encoder{}
+	e.Uvarint(r.seq)
+	e.Uvarint(r.nonce)
+	e.U8(uint8(r.act))
 	if r.act == actOp {
 		encodeOp(&e, r.op)
 	} else {
-		e.str(string(r.target))
+		e.Str(string(r.target))
 	}
-	return frame(frameRequest, e.buf)
+	return frame(frameRequest, e.Buf)
 }
 
 func decodeRequest(p []byte) (request, error) {
-	d := decoder{buf: p}
-	r := request{seq: d.uvarint(), nonce: d.uvarint(), act: action(d.u8())}
+	d := newDecoder(p)
+	r := request{seq: d.Uvarint(), nonce: d.Uvarint(), act: action(d.U8())}
 	switch r.act {
 	case actOp:
 		r.op = decodeOp(&d)
 	case actAddVoter, actRemoveVoter:
-		r.target = nodeapi.NodeID(d.str())
+		r.target = nodeapi.NodeID(d.Str())
 	default:
-		d.fail(errors.New("unknown request action"))
+		d.Fail(errors.New("unknown request action"))
 	}
-	return r, d.done()
+	return r, d.Done()
 }
 
 // status is a server's verdict on a request.
@@ -113,25 +106,22 @@ type response struct {
 }
 
 func encodeResponse(r *response) []byte {
-	e := encoder{}
-	e.uvarint(r.seq)
-	e.u8(uint8(r.status))
-	e.str(string(r.leader))
-	e.str(r.result.Value)
-	e.u8(boolByte(r.result.Found) | boolByte(r.result.OK)<<1)
-	e.str(r.text)
-	return frame(frameResponse, e.buf)
+	e := wire.Encoder{}
+	e.Uvarint(r.seq)
+	e.U8(uint8(r.status))
+	e.Str(string(r.leader))
+	e.Str(r.result.Value)
+	e.U8(boolByte(r.result.Found) | boolByte(r.result.OK)<<1)
+	e.Str(r.text)
+	return frame(frameResponse, e.Buf)
 }
 
 func decodeResponse(p []byte) (response, error) {
-	d := decoder{buf: p}
-	r := response{seq: d.uvarint(), status: status(d.u8()), leader: nodeapi.NodeID(d.str())}
-	r.result.Value = d.str()
-	flags := d.u8()
+	d := newDecoder(p)
+	r := response{seq: d.Uvarint(), status: status(d.U8()), leader: nodeapi.NodeID(d.Str())}
+	r.result.Value = d.Str()
+	flags := d.U8()
 	r.result.Found, r.result.OK = flags&1 != 0, flags&2 != 0
-	r.text = d.str()
-	return r, d.done()
+	r.text = d.Str()
+	return r, d.Done()
 }
-
-// putFrameSum fills in the checksum of a frame whose kind and payload are in place.
-func putFrameSum(f []byte) { binary.LittleEndian.PutUint32(f[1:], frameSum(f)) }

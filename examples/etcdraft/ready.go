@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
@@ -96,7 +97,7 @@ func (n *Node) send(msgs []*pb.Message) {
 			panic("etcdraft: marshal message: " + err.Error())
 		}
 		buf[0] = byte(frameRaft)
-		putFrameSum(buf)
+		wire.Seal(buf, sumAt)
 		n.env.Send(to, buf)
 		if n.cfg.TraceMessages {
 			n.env.Logf("send %s", raft.DescribeMessage(m, describeEntry))

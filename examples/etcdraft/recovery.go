@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
@@ -121,7 +122,7 @@ func readSegment(disk nodeapi.Disk, seg uint64) ([]record, error) {
 	var recs []record
 	for off := 0; off < len(data); {
 		typ, payload, size, err := readRecord(data[off:])
-		if errors.Is(err, errTorn) {
+		if errors.Is(err, wire.ErrTorn) {
 			break
 		}
 		if err == nil && off == 0 {
@@ -144,9 +145,9 @@ func readSegment(disk nodeapi.Disk, seg uint64) ([]record, error) {
 }
 
 func checkSegmentRecord(payload []byte, seg uint64) error {
-	d := decoder{buf: payload}
-	n := d.uvarint()
-	if err := d.done(); err != nil {
+	d := newDecoder(payload)
+	n := d.Uvarint()
+	if err := d.Done(); err != nil {
 		return err
 	}
 	if n != seg {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"github.com/stretchr/testify/require"
 	pb "go.etcd.io/raft/v3/raftpb"
 )
@@ -155,7 +156,7 @@ func TestNewNodeNamesFileAndOffsetOfCorruption(t *testing.T) {
 	writeLog(t, disk)
 	name := segName(1)
 	offs := recordOffsets(t, disk.files[name])
-	disk.files[name][offs[4]+recHeader+2] ^= 0x80
+	disk.files[name][offs[4]+wire.RecordHeader+2] ^= 0x80
 	sys, err := NewSystem(DefaultConfig())
 	require.NoError(t, err)
 	_, err = sys.NewNode(newFakeEnv("n1", disk), nodeapi.Boot{Peers: []nodeapi.NodeID{"n1"}})
@@ -184,7 +185,7 @@ func TestRecoverRaisesTermToTheLastEntry(t *testing.T) {
 	disk := newMemDisk()
 	ends := writeLog(t, disk)
 	name := segName(1)
-	disk.files[name] = disk.files[name][:ends[2]-recHeader-5] // inside the last hard state
+	disk.files[name] = disk.files[name][:ends[2]-wire.RecordHeader-5] // inside the last hard state
 	st, err := recoverDisk(disk)
 	require.NoError(t, err)
 	require.EqualValues(t, 3, st.hs.GetTerm())

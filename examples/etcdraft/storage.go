@@ -1,6 +1,7 @@
 package etcdraft
 
 import (
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 )
@@ -38,9 +39,9 @@ func (s storage) Snapshot() (*pb.Snapshot, error) {
 
 // snapshotData encodes the applied state machine and the name registry.
 func (n *Node) snapshotData() []byte {
-	e := encoder{}
+	e := wire.Encoder{}
 	n.kv.encode(&e, n.names)
-	return e.buf
+	return e.Buf
 }
 
 func cloneConf(cs *pb.ConfState) *pb.ConfState {

@@ -1,13 +1,12 @@
 package etcdraft
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
 )
@@ -35,10 +34,11 @@ import (
 // appends recreate the file without its beginning); nothing in it was acknowledged (see
 // Node.syncThen), and replay skips it.
 //
-// Each record is framed as len(u32) crc(len)(u32) crc(payload)(u32) payload. Checking the
-// length's own checksum first tells a damaged length (corruption: an error naming the file
-// and offset) from a frame that runs past the end of the file (a torn write: the tail of a
-// crash, dropped).
+// Each record is framed by package wire as len(u32) crc(len)(u32) crc(payload)(u32)
+// payload, the payload being the type byte and the record. Checking the length's own
+// checksum first tells a damaged length (corruption: an error naming the file and offset)
+// from a frame that runs past the end of the file (a torn write: the tail of a crash,
+// dropped).
 
 const (
 	recSnapshot uint8 = iota + 1
@@ -47,11 +47,18 @@ const (
 	recSegment
 )
 
-const (
-	recHeader  = 12
-	segPrefix  = "wal-"
-	maxRecSize = maxField
-)
+const segPrefix = "wal-"
+
+// maxField bounds a length-prefixed field and a record; a corrupted length must not
+// allocate gigabytes.
+const maxField = 64 << 20
+
+// newDecoder reads what this package encodes itself (everything but etcd's protobufs).
+func newDecoder(p []byte) wire.Decoder { return wire.NewDecoder(p, maxField) }
+
+// walFormat is the framing of the log's records: each holds at least its type byte, and
+// the noun keeps the wording of CorruptionError ("record payload checksum mismatch").
+var walFormat = wire.RecordFormat{Noun: "record", MinLen: 1, MaxLen: maxField}
 
 func segName(n uint64) string { return fmt.Sprintf("%s%016x", segPrefix, n) }
 
@@ -66,57 +73,34 @@ func parseSegName(name string) (uint64, bool) {
 
 // appendRecord frames a record of type typ whose payload is the protobuf m.
 func appendRecord(buf []byte, typ uint8, m proto.Message) []byte {
-	start := len(buf)
-	buf = append(buf, make([]byte, recHeader)...)
-	buf = append(buf, typ)
-	buf, err := proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf, m)
+	var err error
+	buf = wire.AppendRecord(buf, func(e *wire.Encoder) {
+		e.U8(typ)
+		e.Buf, err = proto.MarshalOptions{Deterministic: true}.MarshalAppend(e.Buf, m)
+	})
 	if err != nil {
 		// etcd's messages always marshal; failing here means memory is corrupt.
 		panic("etcdraft wal: marshal: " + err.Error())
 	}
-	return sealRecord(buf, start)
+	return buf
 }
 
 // appendSegmentRecord frames the segment record of segment seg.
 func appendSegmentRecord(buf []byte, seg uint64) []byte {
-	start := len(buf)
-	buf = append(buf, make([]byte, recHeader)...)
-	buf = append(buf, recSegment)
-	return sealRecord(binary.AppendUvarint(buf, seg), start)
+	return wire.AppendRecord(buf, func(e *wire.Encoder) {
+		e.U8(recSegment)
+		e.Uvarint(seg)
+	})
 }
 
-// sealRecord fills in the header of the record that starts at buf[start].
-func sealRecord(buf []byte, start int) []byte {
-	hdr, payload := buf[start:start+recHeader], buf[start+recHeader:]
-	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(hdr[4:], checksum(hdr[0:4]))
-	binary.LittleEndian.PutUint32(hdr[8:], checksum(payload))
-	return buf
-}
-
-var errTorn = errors.New("torn record")
-
-// readRecord parses the record at the start of data: its type, payload and size. errTorn
-// means data ends inside the record; any other error is corruption.
+// readRecord parses the record at the start of data: its type, payload and size. An error
+// wrapping wire.ErrTorn means data ends inside the record; any other error is corruption.
 func readRecord(data []byte) (typ uint8, payload []byte, size int, err error) {
-	if len(data) < recHeader {
-		return 0, nil, 0, errTorn
+	p, size, err := walFormat.Read(data)
+	if err != nil {
+		return 0, nil, 0, err
 	}
-	n := binary.LittleEndian.Uint32(data[0:])
-	if checksum(data[0:4]) != binary.LittleEndian.Uint32(data[4:]) {
-		return 0, nil, 0, errors.New("record length checksum mismatch")
-	}
-	if n == 0 || n > maxRecSize {
-		return 0, nil, 0, fmt.Errorf("record length %d out of range", n)
-	}
-	if uint64(len(data)-recHeader) < uint64(n) {
-		return 0, nil, 0, errTorn
-	}
-	payload = data[recHeader : recHeader+int(n)]
-	if checksum(payload) != binary.LittleEndian.Uint32(data[8:]) {
-		return 0, nil, 0, errors.New("record payload checksum mismatch")
-	}
-	return payload[0], payload[1:], recHeader + int(n), nil
+	return p[0], p[1:], size, nil // MinLen 1: the type byte is there
 }
 
 // wal appends records to the current segment and starts new ones.

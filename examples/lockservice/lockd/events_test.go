@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"github.com/stretchr/testify/require"
 )
 
@@ -88,7 +89,7 @@ func TestRecoveryReportsTornTailAndReread(t *testing.T) {
 	d.files[WALFile] = d.files[WALFile][:whole+5]
 	require.Equal(t, []string{EventTornTail}, reportedAtBoot(t, d))
 
-	d.flipAt, d.badReads = frameHeader+2, 1
+	d.flipAt, d.badReads = wire.RecordHeader+2, 1
 	require.Equal(t, []string{EventReread}, reportedAtBoot(t, d))
 }
 

@@ -1,10 +1,10 @@
 package lockd
 
 import (
-	"encoding/binary"
 	"errors"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // Entry is one slot of the replicated log: a client command tagged with its session and
@@ -17,22 +17,25 @@ type Entry struct {
 	Op      nodeapi.Op
 }
 
-func (e *encoder) entry(x *Entry) {
-	e.uvarint(x.Term)
-	e.uvarint(x.Session)
-	e.uvarint(x.Seq)
-	e.u8(uint8(x.Op.Kind))
-	e.str(x.Op.Key)
-	e.str(x.Op.Value)
+// newDecoder reads a message or a log record of the service.
+func newDecoder(p []byte) wire.Decoder { return wire.NewDecoder(p, maxString) }
+
+func encodeEntry(e *wire.Encoder, x *Entry) {
+	e.Uvarint(x.Term)
+	e.Uvarint(x.Session)
+	e.Uvarint(x.Seq)
+	e.U8(uint8(x.Op.Kind))
+	e.Str(x.Op.Key)
+	e.Str(x.Op.Value)
 }
 
-func (d *decoder) entry() Entry {
-	x := Entry{Term: d.uvarint(), Session: d.uvarint(), Seq: d.uvarint()}
-	x.Op.Kind = nodeapi.Kind(d.u8())
-	x.Op.Key = d.str()
-	x.Op.Value = d.str()
-	if x.Op.Kind != 0 && d.err == nil && ValidateOp(x.Op) != nil {
-		d.fail(errors.New("invalid command in entry"))
+func decodeEntry(d *wire.Decoder) Entry {
+	x := Entry{Term: d.Uvarint(), Session: d.Uvarint(), Seq: d.Uvarint()}
+	x.Op.Kind = nodeapi.Kind(d.U8())
+	x.Op.Key = d.Str()
+	x.Op.Value = d.Str()
+	if x.Op.Kind != 0 && d.Err() == nil && ValidateOp(x.Op) != nil {
+		d.Fail(errors.New("invalid command in entry"))
 	}
 	return x
 }
@@ -86,66 +89,61 @@ type message struct {
 // maxEntriesPerMessage bounds Entries on the wire; Config.MaxEntriesPerAppend is at most it.
 const maxEntriesPerMessage = 1024
 
-// encodeMessage frames m as crc(payload) u32 then payload: datagrams may arrive corrupted,
-// and a flipped bit must never reach the protocol.
+// encodeMessage frames m as a checksum slot (wire.Seal at 0) then the payload: datagrams
+// may arrive corrupted, and a flipped bit must never reach the protocol.
 func encodeMessage(m *message) []byte {
-	e := encoder{buf: make([]byte, 4, 64)}
-	e.u8(uint8(m.Type))
-	e.uvarint(m.Term)
-	e.uvarint(m.LastIndex)
-	e.uvarint(m.LastTerm)
-	e.flag(m.Granted)
-	e.uvarint(m.PrevIndex)
-	e.uvarint(m.PrevTerm)
-	e.uvarint(m.Commit)
-	e.uvarint(uint64(len(m.Entries)))
+	e := wire.Encoder{Buf: make([]byte, wire.SumSize, 64)}
+	e.U8(uint8(m.Type))
+	e.Uvarint(m.Term)
+	e.Uvarint(m.LastIndex)
+	e.Uvarint(m.LastTerm)
+	e.Bool(m.Granted)
+	e.Uvarint(m.PrevIndex)
+	e.Uvarint(m.PrevTerm)
+	e.Uvarint(m.Commit)
+	e.Uvarint(uint64(len(m.Entries)))
 	for i := range m.Entries {
-		e.entry(&m.Entries[i])
+		encodeEntry(&e, &m.Entries[i])
 	}
-	e.flag(m.Success)
-	e.uvarint(m.Match)
-	e.uvarint(m.Session)
-	e.uvarint(m.Seq)
-	e.u8(uint8(m.Op.Kind))
-	e.str(m.Op.Key)
-	e.str(m.Op.Value)
-	e.u8(uint8(m.Status))
-	e.str(m.Result.Value)
-	e.flag(m.Result.Found)
-	e.flag(m.Result.OK)
-	e.str(string(m.Leader))
-	binary.LittleEndian.PutUint32(e.buf, checksum(e.buf[4:]))
-	return e.buf
+	e.Bool(m.Success)
+	e.Uvarint(m.Match)
+	e.Uvarint(m.Session)
+	e.Uvarint(m.Seq)
+	e.U8(uint8(m.Op.Kind))
+	e.Str(m.Op.Key)
+	e.Str(m.Op.Value)
+	e.U8(uint8(m.Status))
+	e.Str(m.Result.Value)
+	e.Bool(m.Result.Found)
+	e.Bool(m.Result.OK)
+	e.Str(string(m.Leader))
+	wire.Seal(e.Buf, 0)
+	return e.Buf
 }
-
-var errChecksum = errors.New("checksum mismatch")
 
 // decodeMessage parses a frame made by encodeMessage; any damage is an error.
 func decodeMessage(frame []byte) (*message, error) {
-	if len(frame) < 4 {
-		return nil, errTruncated
+	if err := wire.Verify(frame, 0); err != nil {
+		return nil, err
 	}
-	if binary.LittleEndian.Uint32(frame) != checksum(frame[4:]) {
-		return nil, errChecksum
-	}
-	d := decoder{buf: frame[4:]}
-	m := &message{Type: msgType(d.u8()), Term: d.uvarint(), LastIndex: d.uvarint(),
-		LastTerm: d.uvarint(), Granted: d.flag(), PrevIndex: d.uvarint(),
-		PrevTerm: d.uvarint(), Commit: d.uvarint()}
-	n := d.uvarint()
+	d := newDecoder(frame[wire.SumSize:])
+	m := &message{Type: msgType(d.U8()), Term: d.Uvarint(), LastIndex: d.Uvarint(),
+		LastTerm: d.Uvarint(), Granted: d.Bool(), PrevIndex: d.Uvarint(),
+		PrevTerm: d.Uvarint(), Commit: d.Uvarint()}
+	n := d.Uvarint()
 	if n > maxEntriesPerMessage {
-		d.fail(errors.New("too many entries"))
+		d.Fail(errors.New("too many entries"))
 	}
-	for i := uint64(0); i < n && d.err == nil; i++ {
-		m.Entries = append(m.Entries, d.entry())
+	for i := uint64(0); i < n && d.Err() == nil; i++ {
+		m.Entries = append(m.Entries, decodeEntry(&d))
 	}
-	m.Success, m.Match = d.flag(), d.uvarint()
-	m.Session, m.Seq = d.uvarint(), d.uvarint()
-	m.Op = nodeapi.Op{Kind: nodeapi.Kind(d.u8()), Key: d.str(), Value: d.str()}
-	m.Status = status(d.u8())
-	m.Result = nodeapi.Result{Value: d.str(), Found: d.flag(), OK: d.flag()}
-	m.Leader = nodeapi.NodeID(d.str())
-	if err := d.finish(); err != nil {
+	m.Success, m.Match = d.Bool(), d.Uvarint()
+	m.Session, m.Seq = d.Uvarint(), d.Uvarint()
+	m.Op = nodeapi.Op{Kind: nodeapi.Kind(d.U8()), Key: d.Str(), Value: d.Str()}
+	m.Status = status(d.U8())
+	m.Result = nodeapi.Result{Value: d.Str(), Found: d.Bool(), OK: d.Bool()}
+	m.Leader = nodeapi.NodeID(d.Str())
+	if err := d.Done(); err != nil {
 		return nil, err
 	}
 	if m.Type == 0 || m.Type >= msgTypeEnd {

@@ -37,6 +37,10 @@ func KindName(k nodeapi.Kind) string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
+// maxString bounds a lock name, an owner and a node ID, and every string a decoder reads,
+// so that a corrupted length cannot allocate gigabytes.
+const maxString = 4 << 10
+
 // ValidateOp reports why op is not a lock-service request: the servers and the client both
 // refuse such an op rather than replicate it.
 func ValidateOp(op nodeapi.Op) error {

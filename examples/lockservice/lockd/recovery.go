@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // CorruptionError reports a write-ahead log record that failed its checksum or could not be
@@ -79,8 +80,8 @@ func replay(disk nodeapi.Disk) (*durable, int, int, error) {
 	}
 	off := 0
 	for off < len(data) {
-		payload, size, err := readFrame(data[off:])
-		if errors.Is(err, errTorn) {
+		payload, size, err := walFormat.Read(data[off:])
+		if errors.Is(err, wire.ErrTorn) {
 			break
 		}
 		if err == nil {
@@ -96,17 +97,17 @@ func replay(disk nodeapi.Disk) (*durable, int, int, error) {
 
 // apply replays one record.
 func (st *durable) apply(payload []byte) error {
-	d := decoder{buf: payload}
-	switch d.u8() {
+	d := newDecoder(payload)
+	switch d.U8() {
 	case recHard:
-		term, vote := d.uvarint(), nodeapi.NodeID(d.str())
-		if err := d.finish(); err != nil {
+		term, vote := d.Uvarint(), nodeapi.NodeID(d.Str())
+		if err := d.Done(); err != nil {
 			return err
 		}
 		st.term, st.vote = term, vote
 	case recEntry:
-		index, e := d.uvarint(), d.entry()
-		if err := d.finish(); err != nil {
+		index, e := d.Uvarint(), decodeEntry(&d)
+		if err := d.Done(); err != nil {
 			return err
 		}
 		if index == 0 || index > uint64(len(st.log))+1 {

@@ -1,11 +1,10 @@
 package lockd
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // The write-ahead log is one append-only file of records, replayed in order:
@@ -16,10 +15,11 @@ import (
 // A follower that replaces a conflicting suffix just appends the new entries; replay drops
 // the old suffix when it meets them. The log is never compacted (see Config.MaxLogEntries).
 //
-// Each record is framed as len u32, crc(len) u32, crc(payload) u32, payload. A frame cut
-// short at the end of the file is a torn write of a crash (it was never synced, so nothing
-// depended on it): recovery drops it and truncates the file. Any other bad frame is
-// corruption, and NewNode fails with a *CorruptionError naming the file and offset.
+// Each record is framed by package wire as len u32, crc(len) u32, crc(payload) u32,
+// payload. A frame cut short at the end of the file is a torn write of a crash (it was never
+// synced, so nothing depended on it): recovery drops it and truncates the file. Any other
+// bad frame is corruption, and NewNode fails with a *CorruptionError naming the file and
+// offset.
 
 // WALFile is the name of the write-ahead log on the node's disk.
 const WALFile = "lockd.wal"
@@ -29,44 +29,12 @@ const (
 	recEntry
 )
 
-const frameHeader = 12
-
-// maxRecord bounds a frame's payload: a hard state or one entry with two bounded strings.
+// maxRecord bounds a record's payload: a hard state or one entry with two bounded strings.
 const maxRecord = 3*maxString + 64
 
-func appendFrame(buf []byte, fill func(e *encoder)) []byte {
-	start := len(buf)
-	e := encoder{buf: append(buf, make([]byte, frameHeader)...)}
-	fill(&e)
-	hdr, payload := e.buf[start:start+frameHeader], e.buf[start+frameHeader:]
-	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(hdr[4:], checksum(hdr[0:4]))
-	binary.LittleEndian.PutUint32(hdr[8:], checksum(payload))
-	return e.buf
-}
-
-var errTorn = errors.New("torn frame")
-
-// readFrame parses the frame at the start of data. errTorn means data ends inside it.
-func readFrame(data []byte) (payload []byte, size int, err error) {
-	if len(data) < frameHeader {
-		return nil, 0, errTorn
-	}
-	n := binary.LittleEndian.Uint32(data[0:])
-	switch {
-	case checksum(data[0:4]) != binary.LittleEndian.Uint32(data[4:]):
-		return nil, 0, errors.New("length checksum mismatch")
-	case n > maxRecord:
-		return nil, 0, fmt.Errorf("record length %d over the limit", n)
-	case len(data)-frameHeader < int(n):
-		return nil, 0, errTorn
-	}
-	payload = data[frameHeader : frameHeader+int(n)]
-	if checksum(payload) != binary.LittleEndian.Uint32(data[8:]) {
-		return nil, 0, errors.New("payload checksum mismatch")
-	}
-	return payload, frameHeader + int(n), nil
-}
+// walFormat is the framing of the log's records; no noun keeps the wording of
+// CorruptionError ("payload checksum mismatch").
+var walFormat = wire.RecordFormat{MaxLen: maxRecord}
 
 // wal writes records; a Disk does not keep the slice it is given, so buf is reused.
 type wal struct {
@@ -82,10 +50,10 @@ func (w *wal) write() error {
 }
 
 func (w *wal) appendHard(term uint64, vote nodeapi.NodeID) error {
-	w.buf = appendFrame(w.buf[:0], func(e *encoder) {
-		e.u8(recHard)
-		e.uvarint(term)
-		e.str(string(vote))
+	w.buf = wire.AppendRecord(w.buf[:0], func(e *wire.Encoder) {
+		e.U8(recHard)
+		e.Uvarint(term)
+		e.Str(string(vote))
 	})
 	return w.write()
 }
@@ -94,10 +62,10 @@ func (w *wal) appendHard(term uint64, vote nodeapi.NodeID) error {
 func (w *wal) appendEntries(first uint64, entries []Entry) error {
 	w.buf = w.buf[:0]
 	for i := range entries {
-		w.buf = appendFrame(w.buf, func(e *encoder) {
-			e.u8(recEntry)
-			e.uvarint(first + uint64(i))
-			e.entry(&entries[i])
+		w.buf = wire.AppendRecord(w.buf, func(e *wire.Encoder) {
+			e.U8(recEntry)
+			e.Uvarint(first + uint64(i))
+			encodeEntry(e, &entries[i])
 		})
 	}
 	return w.write()

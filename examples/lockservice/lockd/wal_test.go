@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,7 +42,7 @@ func TestRecoveryReplaysTheLog(t *testing.T) {
 // A frame cut short at the end is a torn write: dropped, and cut off the file so that the
 // next append follows whole frames.
 func TestRecoveryDropsATornTail(t *testing.T) {
-	for cut := 1; cut < frameHeader+5; cut++ {
+	for cut := 1; cut < wire.RecordHeader+5; cut++ {
 		d := newMemDisk()
 		writeLog(t, d)
 		whole := len(d.files[WALFile])
@@ -60,7 +61,7 @@ func TestRecoveryDropsATornTail(t *testing.T) {
 func TestRecoveryReportsCorruption(t *testing.T) {
 	d := newMemDisk()
 	sizes := writeLog(t, d)
-	d.flipAt = sizes[0] + frameHeader + 2 // inside the first entry record's payload
+	d.flipAt = sizes[0] + wire.RecordHeader + 2 // inside the first entry record's payload
 	d.badReads = 1
 	st, err := recoverDisk(d)
 	require.NoError(t, err, "a single bad read is retried")
@@ -86,7 +87,7 @@ func TestNewNodeRefusesACorruptedLog(t *testing.T) {
 	require.NoError(t, err)
 	d := newMemDisk()
 	writeLog(t, d)
-	d.files[WALFile][frameHeader+3] ^= 0x10 // stored damage: every read sees it
+	d.files[WALFile][wire.RecordHeader+3] ^= 0x10 // stored damage: every read sees it
 	_, err = sys.NewNode(&fakeEnv{id: "n1", disk: d}, nodeapi.Boot{Peers: []nodeapi.NodeID{
 		"n1", "n2", "n3"}})
 	var ce *CorruptionError

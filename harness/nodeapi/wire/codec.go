@@ -1,0 +1,170 @@
+package wire
+
+import "encoding/binary"
+
+// Encoder appends values to Buf. Numbers are unsigned varints (small ones take one byte)
+// or fixed-size little-endian integers; strings and byte slices are a varint length and
+// then the bytes. It never fails: encoding is the writer's own data.
+//
+// Buf is exported so that a caller can start from a reused buffer (Encoder{Buf: b[:0]}),
+// append bytes it framed itself (a protobuf, a payload copied as is) and take the result.
+type Encoder struct {
+	Buf []byte
+}
+
+// U8 appends one byte (a type tag, a small enum).
+func (e *Encoder) U8(v uint8) { e.Buf = append(e.Buf, v) }
+
+// U32 appends v as 4 bytes, little-endian (checksums, fixed-size fields).
+func (e *Encoder) U32(v uint32) { e.Buf = binary.LittleEndian.AppendUint32(e.Buf, v) }
+
+// Uvarint appends v as an unsigned varint (encoding/binary's format, 1 to 10 bytes).
+func (e *Encoder) Uvarint(v uint64) { e.Buf = binary.AppendUvarint(e.Buf, v) }
+
+// Bool appends v as one byte, 1 or 0; a decoder refuses any other value.
+func (e *Encoder) Bool(v bool) {
+	var b uint8
+	if v {
+		b = 1
+	}
+	e.Buf = append(e.Buf, b)
+}
+
+// Str appends s with its length in front (a varint).
+func (e *Encoder) Str(s string) {
+	e.Uvarint(uint64(len(s)))
+	e.Buf = append(e.Buf, s...)
+}
+
+// Bytes appends p with its length in front (a varint); a decoder reads it with Bytes.
+func (e *Encoder) Bytes(p []byte) {
+	e.Uvarint(uint64(len(p)))
+	e.Buf = append(e.Buf, p...)
+}
+
+// Decoder reads the values an Encoder wrote, in the same order. It is sticky: the first
+// error (truncated input, an over-long field, a value the caller rejects with Fail) is
+// kept, and from then on every read returns the zero value. A parser therefore reads all
+// of its fields and checks Err, or Done, once; no input makes it panic.
+//
+// The zero Decoder has no input and a limit of 0; use NewDecoder.
+type Decoder struct {
+	buf   []byte
+	err   error
+	limit uint64
+}
+
+// NewDecoder returns a decoder of p whose length-prefixed fields may be at most limit
+// bytes long. The limit is what stops a corrupted length from allocating gigabytes: set it
+// to the largest field the protocol writes (a snapshot, a lock name).
+func NewDecoder(p []byte, limit int) Decoder {
+	return Decoder{buf: p, limit: uint64(max(limit, 0))}
+}
+
+// Err returns the first error, or nil while every read has succeeded.
+func (d *Decoder) Err() error { return d.err }
+
+// Len returns how many bytes of input are left (0 after an error).
+func (d *Decoder) Len() int { return len(d.buf) }
+
+// Fail records err as the decoder's error unless it already has one, and drops the input
+// left, so later reads return zero values. Parsers call it for a value that decoded but is
+// invalid (an unknown enum, an index out of order), so that one Err check covers both.
+func (d *Decoder) Fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+	d.buf = nil
+}
+
+// Done returns the first error, or ErrTrailing (and fails) if input is left over: a frame
+// must be consumed exactly, or the reader and the writer disagree about its fields.
+func (d *Decoder) Done() error {
+	if d.err == nil && len(d.buf) != 0 {
+		d.Fail(ErrTrailing)
+	}
+	return d.err
+}
+
+// U8 reads one byte.
+func (d *Decoder) U8() uint8 {
+	if len(d.buf) < 1 {
+		d.Fail(ErrTruncated)
+		return 0
+	}
+	v := d.buf[0]
+	d.buf = d.buf[1:]
+	return v
+}
+
+// U32 reads 4 bytes, little-endian.
+func (d *Decoder) U32() uint32 {
+	if len(d.buf) < 4 {
+		d.Fail(ErrTruncated)
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(d.buf)
+	d.buf = d.buf[4:]
+	return v
+}
+
+// Uvarint reads an unsigned varint; one that is cut short or overflows 64 bits is
+// ErrTruncated.
+func (d *Decoder) Uvarint() uint64 {
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.Fail(ErrTruncated)
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// Bool reads a byte that must be 0 or 1 (ErrInvalidBool otherwise): a strict decoder
+// turns a flipped bit into an error instead of a silently different value.
+func (d *Decoder) Bool() bool {
+	switch d.U8() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.Fail(ErrInvalidBool)
+	return false
+}
+
+// Bytes reads a length-prefixed field and returns it as a sub-slice of the input, without
+// copying (its capacity ends with it, so an append cannot overwrite what follows). A
+// length over the limit is ErrLength, one past the end of the input ErrTruncated. The
+// caller copies the result if it outlives the input.
+func (d *Decoder) Bytes() []byte {
+	n := d.Uvarint()
+	switch {
+	case d.err != nil:
+		return nil
+	case n > d.limit:
+		d.Fail(ErrLength)
+		return nil
+	case n > uint64(len(d.buf)):
+		d.Fail(ErrTruncated)
+		return nil
+	}
+	p := d.buf[:n:n]
+	d.buf = d.buf[n:]
+	return p
+}
+
+// Str reads a length-prefixed string (a copy, so it never aliases the input).
+func (d *Decoder) Str() string { return string(d.Bytes()) }
+
+// Count reads a number of items that follow, each at least minSize bytes long (at least
+// 1 is assumed), and fails with ErrTruncated if the input left cannot hold them. A parser
+// may then allocate for the count: a corrupted one cannot drive a large allocation.
+func (d *Decoder) Count(minSize int) int {
+	n := d.Uvarint()
+	if d.err == nil && n > uint64(len(d.buf)/max(minSize, 1)) {
+		d.Fail(ErrTruncated)
+		return 0
+	}
+	return int(n)
+}
