@@ -26,7 +26,7 @@ type Shrunk struct {
 	Runs     int
 }
 
-// Shrink reduces s, which failed with class, by structure (harness.Shrink) within maxRuns
+// Shrink reduces s, which failed with class, by structure (shrink.Shrink) within maxRuns
 // runs, and reruns the minimal scenario for its full result.
 func (tg Target) Shrink(s scenario.Scenario, class harness.FailureClass,
 	maxRuns int) (Shrunk, error) {

@@ -12,7 +12,7 @@ import (
 )
 
 // Features are the coverage features of a run, sorted: every event the nodes reported
-// (harness.Reporter) and every step from one event to the next on a node, each with the
+// (nodeapi.Reporter) and every step from one event to the next on a node, each with the
 // power-of-two bucket of its count ("leader-behind#1", "truncate>leader#4"). A run that
 // reaches a new feature reached a state, or a state often enough, that no earlier run did.
 func Features(res *harness.RunResult) []string {

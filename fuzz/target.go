@@ -28,8 +28,8 @@ type Target struct {
 	New func(knobs map[string]int64) (nodeapi.System, error)
 	// Knobs are the settings generators vary; each knob's first value is its default.
 	Knobs []generators.Knob
-	// Events are the protocol events the system reports through harness.Reporter, which
-	// generated triggers may wait for (harness.EventLeaderElected needs none).
+	// Events are the protocol events the system reports through nodeapi.Reporter, which
+	// generated triggers may wait for (nodeapi.EventLeaderElected needs none).
 	Events []string
 	// Workload is the vocabulary of the system's operations and the model that judges its
 	// histories; nil means the key-value workload (model.KV).
@@ -38,10 +38,10 @@ type Target struct {
 	// key-value clients (generators.KVClients).
 	Clients generators.ClientsGen
 	// Tune adjusts the generator options for this target, for example to leave out fault
-	// kinds the system does not support (membership changes without harness.Admin).
+	// kinds the system does not support (membership changes without nodeapi.Admin).
 	Tune func(o *generators.Options)
 	// MessageKinds are the kinds of message the system labels, the MessageKinds of its
-	// harness.MessageLabeler: hold and replay faults may aim at one of them. Leave it
+	// nodeapi.MessageLabeler: hold and replay faults may aim at one of them. Leave it
 	// empty for a system that labels nothing; those faults then aim at links and fractions
 	// of messages. A kind the system does not label makes Run refuse the scenario.
 	MessageKinds []string

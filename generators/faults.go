@@ -40,7 +40,7 @@ type scene struct {
 type drawer func(t *rapid.T, f *scenario.Fault, s scene)
 
 // drawers is the generator of every fault kind that generators draw on its own: for each
-// kind of harness.FaultKinds, the kind's spec says whether it is drawn (FaultInfo.Drawn),
+// kind of scenario.FaultKinds, the kind's spec says whether it is drawn (FaultInfo.Drawn),
 // and TestEveryKindIsDrawnOrExcused fails unless this map agrees with it.
 var drawers = map[scenario.FaultKind]drawer{
 	scenario.FaultPartition: func(t *rapid.T, f *scenario.Fault, s scene) {
@@ -100,7 +100,7 @@ var drawers = map[scenario.FaultKind]drawer{
 }
 
 // DrawnKinds are the fault kinds generators draw on their own, in the order of
-// harness.FaultKinds: those whose spec says they are drawn.
+// scenario.FaultKinds: those whose spec says they are drawn.
 func DrawnKinds() []scenario.FaultKind {
 	var kinds []scenario.FaultKind
 	for _, k := range scenario.FaultKinds() {

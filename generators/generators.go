@@ -35,8 +35,8 @@ type Options struct {
 	// Knobs are settings of the system under test to vary; each knob's first value is its
 	// default and the one shrinking heads to.
 	Knobs []Knob
-	// Events are the protocol events the system reports (see harness.Reporter), which
-	// triggers may wait for; harness.EventLeaderElected is always available.
+	// Events are the protocol events the system reports (see nodeapi.Reporter), which
+	// triggers may wait for; nodeapi.EventLeaderElected is always available.
 	Events []string
 	// Clients draws the clients and their operations in the vocabulary of the system's
 	// workload; nil draws key-value clients (KVClients).
@@ -46,7 +46,7 @@ type Options struct {
 	// client closed loop with Clients' own think times.
 	Behaviours []ClientBehaviour
 	// MessageKinds are the kinds of message the system under test labels (its
-	// harness.MessageLabeler's MessageKinds); hold and replay faults may aim at one of
+	// nodeapi.MessageLabeler's MessageKinds); hold and replay faults may aim at one of
 	// them. Empty: those faults aim at links and fractions of messages only.
 	MessageKinds []string
 }

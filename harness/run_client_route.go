@@ -56,7 +56,7 @@ func (r *runner) invoke(ep *endpoint, op nodeapi.Op, route nodeapi.Route,
 	if !ep.unroutedNoted {
 		ep.unroutedNoted = true
 		r.w.Note(ep.id, fmt.Sprintf("route: %s's client does not implement "+
-			"harness.Router; routed operations are sent with plain Invoke", ep.id))
+			"nodeapi.Router; routed operations are sent with plain Invoke", ep.id))
 	}
 	ep.c.Invoke(op, done)
 }

@@ -22,7 +22,7 @@ import (
 // up, and its clients log every route they are given.
 type sharedKV struct {
 	delay  time.Duration
-	plain  bool // clients do not implement harness.Router
+	plain  bool // clients do not implement nodeapi.Router
 	store  map[string]string
 	down   map[nodeapi.NodeID]bool
 	order  []nodeapi.NodeID
@@ -265,7 +265,7 @@ func TestUnroutableClientFallsBackToInvoke(t *testing.T) {
 	sys.plain = true
 	res := runShared(t, s, sys)
 	require.Equal(t, 2, res.Unrouted)
-	require.Equal(t, 1, strings.Count(notes(res), "does not implement harness.Router"),
+	require.Equal(t, 1, strings.Count(notes(res), "does not implement nodeapi.Router"),
 		"the timeline says it once per endpoint")
 	for _, r := range sys.routes {
 		require.False(t, r.routed)

@@ -158,7 +158,7 @@ func (r *runner) changeVoter(id nodeapi.NodeID, add bool) error {
 	}
 	a, ok := slot.c.(nodeapi.Admin)
 	if !ok {
-		return fmt.Errorf("the system's client does not implement harness.Admin")
+		return fmt.Errorf("the system's client does not implement nodeapi.Admin")
 	}
 	r.pendingAdmin++
 	slot.busy = true

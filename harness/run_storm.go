@@ -51,7 +51,7 @@ func (r *runner) startStorm(f scenario.Fault) error {
 // startTrap begins a leader trap; it needs a system that reports its leader.
 func (r *runner) startTrap(f scenario.Fault) error {
 	if _, ok := r.sys.(nodeapi.LeaderReporter); !ok {
-		return fmt.Errorf("the system does not implement harness.LeaderReporter")
+		return fmt.Errorf("the system does not implement nodeapi.LeaderReporter")
 	}
 	s := r.hook()
 	s.trapUntil = max(s.trapUntil, r.w.Now()+time.Duration(f.For))

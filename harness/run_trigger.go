@@ -29,7 +29,7 @@ type triggers struct {
 func (r *runner) startTrigger(f scenario.Fault) error {
 	if f.On == nodeapi.EventLeaderElected {
 		if _, ok := r.sys.(nodeapi.LeaderReporter); !ok {
-			return fmt.Errorf("the system does not implement harness.LeaderReporter")
+			return fmt.Errorf("the system does not implement nodeapi.LeaderReporter")
 		}
 	}
 	if r.triggers == nil {

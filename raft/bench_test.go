@@ -85,7 +85,7 @@ func benchRun(b *testing.B, seed uint64, nodes int) (events, ops uint64) {
 	return w.Events(), ops
 }
 
-// BenchmarkRaftKV measures the store on harness.World with invariant checks after every
+// BenchmarkRaftKV measures the store on sim.World with invariant checks after every
 // event: 60 s of virtual time per iteration, 3 closed-loop clients, 10 ms mean latency.
 func BenchmarkRaftKV(b *testing.B) {
 	for _, nodes := range []int{3, 5} {

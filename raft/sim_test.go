@@ -13,7 +13,7 @@ import (
 
 // simWorld is a small deterministic simulator for this package's own tests: one event queue on
 // virtual time, a lossy network with partitions, disks that lose unsynced writes on a crash,
-// and an invariant check after every event. The integration tests use harness.World.
+// and an invariant check after every event. The integration tests use sim.World.
 type simWorld struct {
 	t       testing.TB
 	now     int64

@@ -13,7 +13,7 @@ import (
 	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
-// testCluster runs the store on harness.World (the integration tests).
+// testCluster runs the store on sim.World (the integration tests).
 type testCluster struct {
 	t   testing.TB
 	w   *sim.World

@@ -12,7 +12,7 @@ import (
 	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
-// Integration tests: the store on harness.World.
+// Integration tests: the store on sim.World.
 
 func (c *testCluster) leaders() (ids []nodeapi.NodeID) {
 	for _, id := range c.up() {

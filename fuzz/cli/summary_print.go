@@ -52,7 +52,7 @@ func (s *summary) print(w io.Writer) {
 			c.Features)
 		if len(c.Events) == 0 {
 			fmt.Fprintln(w, "no run reported an event (the system implements no "+
-				"harness.Reporter, or the campaign ended before its first batch did)")
+				"nodeapi.Reporter, or the campaign ended before its first batch did)")
 		} else {
 			fmt.Fprint(w, "runs per event:")
 			for _, e := range sim.EventNames(c.Events) {

@@ -237,7 +237,7 @@ func runSize(s scenario.Scenario, res *harness.RunResult) string {
 	}
 	if res.Unrouted > 0 {
 		text += fmt.Sprintf(" (%d routed operations sent with plain Invoke: the client does "+
-			"not implement harness.Router)", res.Unrouted)
+			"not implement nodeapi.Router)", res.Unrouted)
 	}
 	return fmt.Sprintf("%s, %d faults, %d events, %v simulated, trace hash %016x", text,
 		faults, res.Events, res.SimTime, res.TraceHash)

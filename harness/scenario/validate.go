@@ -255,7 +255,7 @@ func (s *Scenario) CheckMessageKinds(sys nodeapi.System) error {
 		}
 		if lab == nil {
 			return fmt.Errorf("scenario: faults[%d].msg_kind: %q, but the system does not "+
-				"label its messages (it does not implement harness.MessageLabeler)", i,
+				"label its messages (it does not implement nodeapi.MessageLabeler)", i,
 				f.MsgKind)
 		}
 		if known := lab.MessageKinds(); !slices.Contains(known, f.MsgKind) {

@@ -157,7 +157,7 @@ func TestAgeMessagesRefusesUnknownKinds(t *testing.T) {
 	require.ErrorContains(t, err, `message kind "heartbeat": the system labels only vote, append`)
 	w = newWorld(t, newTwSys(), sim.Options{Seed: 6}, "n1")
 	_, err = w.AgeMessages(sim.MessageAge{Kind: "vote", Age: sec(1)})
-	require.ErrorContains(t, err, "does not implement harness.MessageLabeler")
+	require.ErrorContains(t, err, "does not implement nodeapi.MessageLabeler")
 	_, err = w.AgeMessages(sim.MessageAge{From: "n9", Age: sec(1)})
 	require.ErrorContains(t, err, "n9")
 	_, err = w.AgeMessages(sim.MessageAge{Rate: 2, Age: sec(1)})

@@ -85,7 +85,7 @@ func (w *World) checkKind(kind string) error {
 	}
 	if w.labeler == nil {
 		return fmt.Errorf("message kind %q: the system does not label its messages "+
-			"(it does not implement harness.MessageLabeler)", kind)
+			"(it does not implement nodeapi.MessageLabeler)", kind)
 	}
 	known := w.labeler.MessageKinds()
 	if !slices.Contains(known, kind) {
