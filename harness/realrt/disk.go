@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
@@ -40,13 +41,13 @@ type Disk struct {
 	// store does the file operations: at once (eager) or when a sync flushes (lazy). It is
 	// nil for a memory disk.
 	store *fileStore
-	// img is the current image for lazy and memory disks: what reads see.
+	// img is the current image for lazy and memory disks: what reads see. For a lazy disk
+	// it is the files (the durable image) plus pending, the rule of package journal.
 	img map[string][]byte
 	// pending are the lazy writes not yet flushed, in order; the loop appends, the syncer
-	// removes from the front.
+	// trims from the front as it writes them to the files, both holding mu.
 	mu      sync.Mutex
-	pending []diskOp
-	nextSeq uint64
+	pending journal.Log
 	syncs   *syncer
 	post    func(func()) bool
 	killed  atomic.Bool
@@ -182,7 +183,7 @@ func (d *Disk) crash() error {
 	d.killed.Store(true)
 	d.syncs.close()
 	d.mu.Lock()
-	d.pending = nil
+	d.pending.Reset()
 	d.mu.Unlock()
 	d.killed.Store(false)
 	d.syncs = newSyncer()

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 )
 
 // errDiskClosed is what a Sync reports when the disk is already closed: not durable.
@@ -32,7 +34,7 @@ func (d *Disk) Sync(done func(err error)) {
 		return
 	case d.lazy:
 		d.mu.Lock()
-		mark := d.nextSeq
+		mark := d.pending.Mark()
 		d.mu.Unlock()
 		flush := func() error {
 			if d.takeSyncFault() {
@@ -57,54 +59,64 @@ func (d *Disk) Sync(done func(err error)) {
 	}
 }
 
-// flush writes the lazy writes up to sequence number mark to the files, in order, then
-// fsyncs them. Each write leaves the pending list only once it reached the files, so after
+// flush writes the lazy writes a sync that took mark covers to the files, in order, then
+// fsyncs them. Each write leaves the pending log only once it reached the files, so after
 // a failure the next sync resumes where this one stopped (appends are not idempotent), and
-// a crash in the middle leaves a prefix of the writes on disk, as a real disk can.
-func (d *Disk) flush(mark uint64) error {
+// a crash in the middle leaves a prefix of the writes on disk, as a real disk can: the
+// files are then the durable image plus a prefix of the pending, what a torn crash of the
+// simulated disk keeps (journal.Tear).
+func (d *Disk) flush(mark journal.Mark) error {
 	for {
 		if d.killed.Load() {
 			return errDiskClosed
 		}
-		d.mu.Lock()
-		if len(d.pending) == 0 || d.pending[0].seq > mark {
-			d.mu.Unlock()
+		op, ok := d.next(mark)
+		if !ok {
 			break
 		}
-		op := d.pending[0]
-		d.mu.Unlock()
 		if err := d.apply(op); err != nil {
 			return err
 		}
 		d.mu.Lock()
-		d.pending[0] = diskOp{}
-		d.pending = d.pending[1:]
+		d.pending.Trim(1)
 		d.mu.Unlock()
 	}
 	return d.store.fsync(d.store.takeDirty())
 }
 
-// apply performs one lazy write on the files.
-func (d *Disk) apply(op diskOp) error {
-	s := d.store
-	switch op.kind {
-	case opWrite:
-		return s.write(op.name, op.data)
-	case opAppend:
-		return s.append(op.name, op.data)
-	case opTruncate:
-		return s.truncate(op.name, op.size)
-	case opRename:
-		return s.rename(op.name, op.to)
-	case opRemove:
-		return s.remove(op.name)
+// next returns the oldest pending write if the sync that took mark covers it. The op is a
+// copy; its data is never changed, so the syncer may read it without the lock.
+func (d *Disk) next(mark journal.Mark) (journal.Op, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	covered, _ := d.pending.Split(mark)
+	if len(covered) == 0 {
+		return journal.Op{}, false
 	}
-	panic(fmt.Sprintf("realrt: invariant broken: lazy disk op of kind %d", op.kind))
+	return covered[0], true
+}
+
+// apply performs one lazy write on the files.
+func (d *Disk) apply(op journal.Op) error {
+	s := d.store
+	switch op.Kind {
+	case journal.Write:
+		return s.write(op.Name, op.Data)
+	case journal.Append:
+		return s.append(op.Name, op.Data)
+	case journal.Truncate:
+		return s.truncate(op.Name, op.Size)
+	case journal.Rename:
+		return s.rename(op.Name, op.To)
+	case journal.Remove:
+		return s.remove(op.Name)
+	}
+	panic(fmt.Sprintf("realrt: invariant broken: lazy disk op of kind %d", op.Kind))
 }
 
 // Pending counts the lazy writes not yet flushed (tests check what a kill would lose).
 func (d *Disk) Pending() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.pending)
+	return d.pending.Len()
 }

@@ -1,13 +1,16 @@
 package realrt
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/stretchr/testify/require"
 )
@@ -69,6 +72,58 @@ func TestLazyDiskFlushesInOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want.String(), string(b))
 	d.Close()
+}
+
+// A lazy disk keeps the rule of package journal: whatever the writes and the syncs, failed
+// ones included, reads see the files plus the pending writes, and a sync that succeeds
+// leaves nothing pending.
+func TestLazyDiskReadsSeeFilesPlusPending(t *testing.T) {
+	dir := t.TempDir()
+	d := openDisk(t, dir, true)
+	defer d.Close()
+	rng := rand.New(rand.NewPCG(7, 7))
+	names := []string{"a", "b", "c"}
+	for step := range 200 {
+		name, other := names[rng.IntN(3)], names[rng.IntN(3)]
+		rec := []byte(strings.Repeat(string(rune('a'+step%26)), rng.IntN(4)))
+		switch k := rng.IntN(10); {
+		case k < 3:
+			require.NoError(t, d.WriteFile(name, rec))
+		case k < 6:
+			require.NoError(t, d.Append(name, rec))
+		case k == 6 && slices.Contains(d.List(), name):
+			require.NoError(t, d.Truncate(name, rng.IntN(len(read(t, d, name))+1)))
+		case k == 7 && slices.Contains(d.List(), name):
+			require.NoError(t, d.Rename(name, other))
+		case k == 8 && slices.Contains(d.List(), name):
+			require.NoError(t, d.Remove(name))
+		case k == 9:
+			require.NoError(t, d.FailSyncs(rng.IntN(2)))
+			ch := make(chan error, 1)
+			d.Sync(func(err error) { ch <- err })
+			if err := <-ch; err == nil {
+				require.Zero(t, d.Pending(), "step %d", step)
+			}
+		}
+		files := map[string][]byte{}
+		onDisk, err := d.store.list()
+		require.NoError(t, err)
+		for _, name := range onDisk {
+			files[name], err = d.store.read(name)
+			require.NoError(t, err)
+		}
+		d.mu.Lock()
+		want := map[string]string{}
+		for name, f := range journal.Image(files, d.pending.Ops()) {
+			want[name] = string(f)
+		}
+		d.mu.Unlock()
+		got := map[string]string{}
+		for _, name := range d.List() {
+			got[name] = read(t, d, name)
+		}
+		require.Equal(t, want, got, "step %d", step)
+	}
 }
 
 // syncNode is a test node whose only job is to let a test call its Env's disk.

@@ -5,41 +5,23 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
-)
-
-// diskOp is one lazy write waiting for a sync to flush it to the files.
-type diskOp struct {
-	seq  uint64
-	kind diskOpKind
-	name string
-	to   string
-	data []byte
-	size int
-}
-
-type diskOpKind uint8
-
-const (
-	opWrite diskOpKind = iota + 1
-	opAppend
-	opTruncate
-	opRename
-	opRemove
 )
 
 // inMemory reports whether reads and writes go to the image (lazy and memory disks).
 func (d *Disk) inMemory() bool { return d.img != nil }
 
-// record queues op for the next sync of a lazy disk (a memory disk keeps nothing).
-func (d *Disk) record(op diskOp) {
+// do performs op, checked against the image, on the image, and for a lazy disk queues it
+// for the next sync to write to the files (a memory disk keeps nothing more). op's data
+// is an exact copy (journal.Exact) that the image and the queue may share.
+func (d *Disk) do(op journal.Op) {
+	journal.Apply(d.img, &op, journal.Whole)
 	if d.store == nil {
 		return
 	}
 	d.mu.Lock()
-	d.nextSeq++
-	op.seq = d.nextSeq
-	d.pending = append(d.pending, op)
+	d.pending.Append(op)
 	d.mu.Unlock()
 }
 
@@ -74,8 +56,7 @@ func (d *Disk) WriteFile(name string, data []byte) error {
 	if !d.inMemory() {
 		return d.store.write(name, data)
 	}
-	d.img[name] = append([]byte{}, data...)
-	d.record(diskOp{kind: opWrite, name: name, data: d.img[name]})
+	d.do(journal.Op{Kind: journal.Write, Name: name, Data: journal.Exact(data)})
 	return nil
 }
 
@@ -91,9 +72,7 @@ func (d *Disk) Append(name string, data []byte) error {
 		return fmt.Errorf("disk: Append %q: the file would grow to %d bytes, over the "+
 			"%d-byte limit", name, size, maxFileSize)
 	}
-	// The image's slice may grow in place later; the op keeps its own copy.
-	d.img[name] = append(d.img[name], data...)
-	d.record(diskOp{kind: opAppend, name: name, data: append([]byte{}, data...)})
+	d.do(journal.Op{Kind: journal.Append, Name: name, Data: journal.Exact(data)})
 	return nil
 }
 
@@ -113,8 +92,7 @@ func (d *Disk) Truncate(name string, size int) error {
 		return fmt.Errorf("disk: Truncate %q to %d bytes: want a size in [0, %d]", name, size,
 			len(f))
 	}
-	d.img[name] = f[:size:size]
-	d.record(diskOp{kind: opTruncate, name: name, size: size})
+	d.do(journal.Op{Kind: journal.Truncate, Name: name, Size: size})
 	return nil
 }
 
@@ -129,14 +107,11 @@ func (d *Disk) Rename(oldName, newName string) error {
 	if !d.inMemory() {
 		return d.store.rename(oldName, newName)
 	}
-	f, ok := d.img[oldName]
-	if !ok {
+	if _, ok := d.img[oldName]; !ok {
 		return d.missing("Rename", oldName)
 	}
 	if oldName != newName {
-		delete(d.img, oldName)
-		d.img[newName] = f
-		d.record(diskOp{kind: opRename, name: oldName, to: newName})
+		d.do(journal.Op{Kind: journal.Rename, Name: oldName, To: newName})
 	}
 	return nil
 }
@@ -152,8 +127,7 @@ func (d *Disk) Remove(name string) error {
 	if _, ok := d.img[name]; !ok {
 		return d.missing("Remove", name)
 	}
-	delete(d.img, name)
-	d.record(diskOp{kind: opRemove, name: name})
+	d.do(journal.Op{Kind: journal.Remove, Name: name})
 	return nil
 }
 

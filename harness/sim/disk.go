@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
@@ -70,18 +71,15 @@ func (f DiskFaults) Validate() error {
 // simDisk is a node's disk: two images of named files, durable (what survives a crash) and
 // current (durable plus the pending writes, what reads see). Every write applies to current
 // and is appended to the pending log; a completed Sync replays the log prefix it covers onto
-// durable. current == durable + log is the invariant.
-//
-// File slices are shared between the images and the log without copying. That is safe
-// because a slice whose capacity exceeds its length is owned by exactly one map entry:
-// writes store exact-capacity copies, truncation clips capacity, so an append that could
-// write in place only ever extends an array no one else sees.
+// durable. current == durable + log is the invariant: the rule of package journal, which
+// also holds the ops, the log and the ownership rule that lets the images and the log share
+// file slices without copying.
 type simDisk struct {
 	w       *World
 	n       *node
 	durable map[string][]byte
 	current map[string][]byte
-	log     []diskOp
+	log     journal.Log
 	syncs   []pendingSync
 	lastAt  int64 // completion time of the latest Sync, so syncs complete in order
 	faults  DiskFaults
@@ -94,28 +92,10 @@ type simDisk struct {
 
 var _ nodeapi.Disk = (*simDisk)(nil)
 
-type diskOpKind uint8
-
-const (
-	opWrite diskOpKind = iota + 1
-	opAppend
-	opTruncate
-	opRename
-	opRemove
-)
-
-// diskOp is one pending write; data is an exact-capacity copy owned by the disk.
-type diskOp struct {
-	kind diskOpKind
-	name string
-	to   string
-	data []byte
-	size int
-}
-
-// pendingSync is one Sync waiting for its completion event: it covers log[:mark].
+// pendingSync is one Sync waiting for its completion event: it covers the log's ops before
+// mark.
 type pendingSync struct {
-	mark int
+	mark journal.Mark
 	done func(error)
 }
 
@@ -145,46 +125,6 @@ func (w *World) SetDiskFaults(id nodeapi.NodeID, f DiskFaults) error {
 	return nil
 }
 
-// apply performs op on files. limit >= 0 keeps only that many bytes of a write or append
-// (a torn write). An op whose file is missing, or a truncation past the end, does what it
-// can (nothing, or nothing beyond the end): it can only meet such a file after a failed
-// sync lost the write that made it (SyncFailLosesWrites), and current and durable must
-// then replay the rest of the log alike.
-func apply(files map[string][]byte, op *diskOp, limit int) {
-	data := op.data
-	if limit >= 0 && limit < len(data) {
-		data = data[:limit:limit]
-	}
-	switch op.kind {
-	case opWrite:
-		files[op.name] = data
-	case opAppend:
-		files[op.name] = append(files[op.name], data...)
-	case opTruncate:
-		if f, ok := files[op.name]; ok {
-			size := min(op.size, len(f))
-			files[op.name] = f[:size:size]
-		}
-	case opRename:
-		if f, ok := files[op.name]; ok {
-			files[op.to] = f
-			delete(files, op.name)
-		}
-	case opRemove:
-		delete(files, op.name)
-	}
-}
-
-// clip returns a copy of the map whose slices have capacity equal to length, so that the
-// copy can share arrays with the original (see simDisk).
-func clip(files map[string][]byte) map[string][]byte {
-	out := make(map[string][]byte, len(files))
-	for name, f := range files { // order does not matter: the result is a map
-		out[name] = f[:len(f):len(f)]
-	}
-	return out
-}
-
 // Sync implements Disk. Completions come in Sync order, after the node's sync latency.
 // On a down node (harness code holding a stale Disk) it does nothing.
 func (d *simDisk) Sync(done func(err error)) {
@@ -199,7 +139,7 @@ func (d *simDisk) Sync(done func(err error)) {
 	}
 	at := max(addSat(w.now, lat), d.lastAt)
 	d.lastAt = at
-	d.syncs = append(d.syncs, pendingSync{mark: len(d.log), done: done})
+	d.syncs = append(d.syncs, pendingSync{mark: d.log.Mark(), done: done})
 	w.q.push(event{at: at, kind: evSync, node: d.n.idx, inc: d.n.inc})
 	w.inWorld--
 }
@@ -211,40 +151,26 @@ func (d *simDisk) completeSync() (done func(error), err error) {
 	}
 	s := d.syncs[0]
 	d.syncs = d.syncs[1:]
+	synced, pending := d.log.Split(s.mark)
 	if d.faults.SyncFailRate > 0 && d.rng.Float64() < d.faults.SyncFailRate {
 		if d.faults.SyncFailLosesWrites {
-			d.drop(s.mark)
+			d.drop(len(synced))
 			d.checkAll("a failed sync lost its writes")
 		}
 		return s.done, ErrSyncFailed
 	}
-	for i := range s.mark {
-		apply(d.durable, &d.log[i], -1)
-	}
-	d.checkSynced(d.log[:s.mark], d.log[s.mark:])
-	d.trim(s.mark)
+	journal.Replay(d.durable, synced)
+	d.checkSynced(synced, pending)
+	d.log.Trim(len(synced))
 	return s.done, nil
 }
 
-// trim removes the first mark ops from the log; later syncs cover fewer ops.
-func (d *simDisk) trim(mark int) {
-	n := copy(d.log, d.log[mark:])
-	clear(d.log[n:])
-	d.log = d.log[:n]
-	for i := range d.syncs {
-		d.syncs[i].mark -= mark
-	}
-}
-
-// drop loses the first mark ops of the log (fsyncgate): what reads show becomes the
-// durable image plus the ops that remain pending.
-func (d *simDisk) drop(mark int) {
-	d.trim(mark)
-	d.current = clip(d.durable)
-	for i := range d.log {
-		apply(d.current, &d.log[i], -1)
-	}
-	d.w.stats.LostWrites += uint64(mark)
+// drop loses the n oldest ops of the log (fsyncgate): what reads show becomes the durable
+// image plus the ops that remain pending.
+func (d *simDisk) drop(n int) {
+	d.log.Trim(n)
+	d.current = journal.Image(d.durable, d.log.Ops())
+	d.w.stats.LostWrites += uint64(n)
 }
 
 // endIncarnation forgets the pending Syncs: their callbacks belong to a dead incarnation.
@@ -258,16 +184,8 @@ func (d *simDisk) endIncarnation() {
 // point, the write at that point cut to a random prefix.
 func (d *simDisk) crash(torn bool) {
 	d.checkAll("crash")
-	if torn && len(d.log) > 0 {
-		cut := d.rng.IntN(len(d.log) + 1)
-		for i := range cut {
-			apply(d.durable, &d.log[i], -1)
-		}
-		if cut < len(d.log) {
-			if op := &d.log[cut]; op.kind == opWrite || op.kind == opAppend {
-				apply(d.durable, op, d.rng.IntN(len(op.data)+1))
-			}
-		}
+	if torn {
+		journal.Tear(d.durable, d.log.Ops(), d.rng.IntN)
 	}
 	d.reset()
 }
@@ -275,14 +193,12 @@ func (d *simDisk) crash(torn bool) {
 // stop makes every pending write durable: a graceful stop syncs.
 func (d *simDisk) stop() {
 	d.checkAll("stop")
-	for i := range d.log {
-		apply(d.durable, &d.log[i], -1)
-	}
+	journal.Replay(d.durable, d.log.Ops())
 	d.reset()
 }
 
 func (d *simDisk) reset() {
-	d.log = nil
-	d.current = clip(d.durable)
+	d.log.Reset()
+	d.current = journal.Clip(d.durable)
 	d.endIncarnation()
 }

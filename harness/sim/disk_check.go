@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 )
 
 // The simulated disk's invariant is current == durable + pending: what reads see is the
@@ -19,9 +21,9 @@ import (
 // wrote. Files the sync did not touch kept their agreement from the last check. The cost
 // is the ops synced times the ops pending plus the bytes synced, not the size of the disk;
 // it allocates nothing.
-func (d *simDisk) checkSynced(synced, pending []diskOp) {
+func (d *simDisk) checkSynced(synced, pending []journal.Op) {
 	for i := range synced {
-		for _, name := range [2]string{synced[i].name, synced[i].to} {
+		for _, name := range [2]string{synced[i].Name, synced[i].To} {
 			if name == "" || touches(synced[:i], name) || touches(pending, name) {
 				continue
 			}
@@ -45,11 +47,12 @@ func (d *simDisk) checkFile(name string, n int) {
 }
 
 // writtenTo counts the bytes ops wrote or appended to the file name.
-func writtenTo(ops []diskOp, name string) int {
+func writtenTo(ops []journal.Op, name string) int {
 	n := 0
 	for i := range ops {
-		if op := &ops[i]; op.name == name && (op.kind == opWrite || op.kind == opAppend) {
-			n += len(op.data)
+		op := &ops[i]
+		if op.Name == name && (op.Kind == journal.Write || op.Kind == journal.Append) {
+			n += len(op.Data)
 		}
 	}
 	return n
@@ -57,10 +60,9 @@ func writtenTo(ops []diskOp, name string) int {
 
 // checkAll compares current with durable + pending in full.
 func (d *simDisk) checkAll(where string) {
-	want := clip(d.durable)
-	for i := range d.log {
-		apply(want, &d.log[i], -1)
-	}
+	// journal.Image spelled out: inlined, Clip's map stays on the stack.
+	want := journal.Clip(d.durable)
+	journal.Replay(want, d.log.Ops())
 	d.checkSizes(sizes(want), where)
 	for _, name := range sortedNames(want) {
 		if !bytes.Equal(want[name], d.current[name]) {
@@ -97,9 +99,9 @@ func sizes(files map[string][]byte) map[string]int {
 }
 
 // touches reports whether any op of ops reads or writes the file name.
-func touches(ops []diskOp, name string) bool {
+func touches(ops []journal.Op, name string) bool {
 	for i := range ops {
-		if ops[i].name == name || ops[i].to == name {
+		if ops[i].Name == name || ops[i].To == name {
 			return true
 		}
 	}

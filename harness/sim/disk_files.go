@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
@@ -57,7 +58,7 @@ func (d *simDisk) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("disk: WriteFile %q: %d bytes exceed the %d-byte file limit",
 			name, len(data), MaxFileSize)
 	}
-	d.do(diskOp{kind: opWrite, name: name, data: exact(data)})
+	d.do(journal.Op{Kind: journal.Write, Name: name, Data: exact(data)})
 	return nil
 }
 
@@ -70,7 +71,7 @@ func (d *simDisk) Append(name string, data []byte) error {
 		return fmt.Errorf("disk: Append %q: the file would grow to %d bytes, over the "+
 			"%d-byte limit", name, size, MaxFileSize)
 	}
-	d.do(diskOp{kind: opAppend, name: name, data: exact(data)})
+	d.do(journal.Op{Kind: journal.Append, Name: name, Data: exact(data)})
 	return nil
 }
 
@@ -87,7 +88,7 @@ func (d *simDisk) Truncate(name string, size int) error {
 		return fmt.Errorf("disk: Truncate %q to %d bytes: want a size in [0, %d]",
 			name, size, len(f))
 	}
-	d.do(diskOp{kind: opTruncate, name: name, size: size})
+	d.do(journal.Op{Kind: journal.Truncate, Name: name, Size: size})
 	return nil
 }
 
@@ -103,7 +104,7 @@ func (d *simDisk) Rename(oldName, newName string) error {
 		return d.missing("Rename", oldName)
 	}
 	if oldName != newName {
-		d.do(diskOp{kind: opRename, name: oldName, to: newName})
+		d.do(journal.Op{Kind: journal.Rename, Name: oldName, To: newName})
 	}
 	return nil
 }
@@ -116,7 +117,7 @@ func (d *simDisk) Remove(name string) error {
 	if _, ok := d.current[name]; !ok {
 		return d.missing("Remove", name)
 	}
-	d.do(diskOp{kind: opRemove, name: name})
+	d.do(journal.Op{Kind: journal.Remove, Name: name})
 	return nil
 }
 
@@ -131,16 +132,13 @@ func (d *simDisk) List() []string {
 }
 
 // do applies op to the current image and logs it as pending.
-func (d *simDisk) do(op diskOp) {
+func (d *simDisk) do(op journal.Op) {
 	d.w.inWorld++ // world code called by a node: a panic here is the harness's
-	apply(d.current, &op, -1)
-	d.log = append(d.log, op)
+	journal.Apply(d.current, &op, journal.Whole)
+	d.log.Append(op)
 	d.w.inWorld--
 }
 
-// exact returns a copy of p whose capacity equals its length (see simDisk).
-func exact(p []byte) []byte {
-	out := make([]byte, len(p))
-	copy(out, p)
-	return out
-}
+// exact returns a copy of p whose capacity equals its length: what the disk's ops and the
+// streams' segments (stream.go) hold, so that the caller may reuse p.
+func exact(p []byte) []byte { return journal.Exact(p) }
