@@ -170,6 +170,8 @@ type runner struct {
 	pendingAdmin int
 	// probeClient issues the liveness probe and the stability window's probe writes.
 	probeClient nodeapi.Client
+	// watch follows the leader and the term while the stability window is open.
+	watch *stabilityWatch
 	// stab holds the stability window's figures once it ran.
 	stab *StabilityStats
 }
@@ -318,6 +320,9 @@ func (r *runner) afterEvent(id nodeapi.NodeID) {
 	}
 	if r.triggers != nil {
 		r.triggers.afterEvent()
+	}
+	if r.watch != nil {
+		r.watch.observe()
 	}
 }
 

@@ -8,9 +8,6 @@ import (
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
-// stabilitySample is how often the stability window samples the leader and the term.
-const stabilitySample = 10 * time.Millisecond
-
 // stability runs the stability window after a passed liveness phase: it applies the
 // persistent faults again (the one cut a correct system claims to tolerate), then for the
 // window watches the leader (LeaderReporter), the term (TermReporter) and probe writes, and
@@ -29,6 +26,7 @@ func (r *runner) stability() (*Failure, error) {
 	watch := r.watchStability(window)
 	probes := r.startProbes()
 	f, err := classify(r.w.RunFor(window))
+	watch.close()
 	probes.close()
 	r.stab = watch.stats(probes)
 	if f != nil || err != nil {
@@ -45,7 +43,10 @@ func (r *runner) reapply(f scenario.Fault) {
 	}
 }
 
-// stabilityWatch samples the leader and the term every stabilitySample of the window.
+// stabilityWatch follows the leader and the term through the window. It looks after every
+// event of a server node (the runner's after-event hook), the only moments either can
+// change, so it costs one leader and one term query per such event and no event of its
+// own, and it measures leaderless time exactly rather than by samples.
 type stabilityWatch struct {
 	r      *runner
 	window time.Duration
@@ -56,13 +57,16 @@ type stabilityWatch struct {
 	// describes the first for the failure message.
 	changes     int
 	firstChange string
-	leaderless  time.Duration
-	termStart   uint64
-	termEnd     uint64
+	// leaderless sums the closed stretches without a leader; leaderlessSince is when the
+	// open one began (meaningful while leader is "").
+	leaderless      time.Duration
+	leaderlessSince time.Duration
+	termStart       uint64
+	termEnd         uint64
 }
 
 func (r *runner) watchStability(window time.Duration) *stabilityWatch {
-	w := &stabilityWatch{r: r, window: window}
+	w := &stabilityWatch{r: r, window: window, leaderlessSince: r.w.Now()}
 	w.lr, _ = r.sys.(nodeapi.LeaderReporter)
 	w.tr, _ = r.sys.(nodeapi.TermReporter)
 	if w.lr == nil && w.tr == nil {
@@ -75,28 +79,46 @@ func (r *runner) watchStability(window time.Duration) *stabilityWatch {
 		w.termStart = r.w.TermOf(w.tr)
 		w.termEnd = w.termStart
 	}
-	r.w.After(stabilitySample, w.sample)
+	r.watch = w
+	r.installAfterEvent()
 	return w
 }
 
-func (w *stabilityWatch) sample() {
+// observe takes the leader and the term after a server event.
+func (w *stabilityWatch) observe() {
 	if w.lr != nil {
-		l := w.r.w.LeaderOf(w.lr)
-		if l != w.leader {
-			if w.changes == 0 {
-				w.firstChange = fmt.Sprintf("%v %q->%q", w.r.w.Now(), w.leader, l)
-			}
-			w.changes++
-			w.leader = l
-		}
-		if l == "" {
-			w.leaderless += stabilitySample
-		}
+		w.leaderIs(w.r.w.LeaderOf(w.lr))
 	}
 	if w.tr != nil {
 		w.termEnd = max(w.termEnd, w.r.w.TermOf(w.tr))
 	}
-	w.r.w.After(stabilitySample, w.sample)
+}
+
+// leaderIs records l as the leader from now on.
+func (w *stabilityWatch) leaderIs(l nodeapi.NodeID) {
+	if l == w.leader {
+		return
+	}
+	now := w.r.w.Now()
+	if w.changes == 0 {
+		w.firstChange = fmt.Sprintf("%v %q->%q", now, w.leader, l)
+	}
+	w.changes++
+	if w.leader == "" {
+		w.leaderless += now - w.leaderlessSince
+	}
+	if l == "" {
+		w.leaderlessSince = now
+	}
+	w.leader = l
+}
+
+// close ends the watch at the end of the window, closing an open leaderless stretch.
+func (w *stabilityWatch) close() {
+	w.r.watch = nil
+	if w.lr != nil && w.leader == "" {
+		w.leaderless += w.r.w.Now() - w.leaderlessSince
+	}
 }
 
 // stats gathers the window's figures.

@@ -85,25 +85,25 @@ func pendingAtClose(res *harness.RunResult) int {
 	return 0
 }
 
-// termKV is the toy KV with a stable leader and a term that rises once every riseEvery
-// term reports (never with riseEvery 0).
+// termKV is the toy KV with a stable leader and a term of 7 that rises by one every
+// riseEvery of virtual time after the window opens (never with riseEvery 0).
 type termKV struct {
 	leaderKV
-	riseEvery, termCalls int
+	riseEvery time.Duration
 }
 
 func (s *termKV) Term() uint64 {
-	s.termCalls++
+	t := s.elapsed()
 	if s.riseEvery == 0 {
 		return 7
 	}
-	return 7 + uint64(s.termCalls/s.riseEvery)
+	return 7 + uint64(t/s.riseEvery)
 }
 
 // A term that keeps rising under a leader that never changes (a node forcing elections it
 // cannot win, say) is disruption, reported with the figures.
 func TestStabilityWindowFailsARisingTerm(t *testing.T) {
-	res, err := harness.Run(stabilityScenario(), &termKV{riseEvery: 200},
+	res, err := harness.Run(stabilityScenario(), &termKV{riseEvery: 2 * time.Second},
 		harness.RunOptions{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Failure)
@@ -112,7 +112,7 @@ func TestStabilityWindowFailsARisingTerm(t *testing.T) {
 		"stability window 5s: 0 leader changes, leaderless 0s, term 7->9")
 	require.Equal(t, uint64(2), res.Stability.TermRise())
 
-	res, err = harness.Run(stabilityScenario(), &termKV{riseEvery: 400},
+	res, err = harness.Run(stabilityScenario(), &termKV{riseEvery: 4 * time.Second},
 		harness.RunOptions{})
 	require.NoError(t, err)
 	require.Nil(t, res.Failure, "one election round is tolerated: %v", res.Failure)
@@ -120,31 +120,50 @@ func TestStabilityWindowFailsARisingTerm(t *testing.T) {
 }
 
 // Two leader changes are one election, tolerated, unless the cluster stays leaderless for
-// longer than a round of it.
+// longer than a round of it. Leaderless time is measured from the first event that saw no
+// leader to the first that saw one again, so each end is late by at most a tick (10 ms).
 func TestStabilityWindowFailsALongLeaderlessStretch(t *testing.T) {
-	// The leader is asked once as the window opens, then every 10 ms: "" from the 250th
-	// answer to the 499th.
-	res, err := harness.Run(stabilityScenario(), &leaderKV{flapEvery: 250},
+	res, err := harness.Run(stabilityScenario(),
+		&leaderKV{downFrom: 2500 * time.Millisecond, downTo: 4990 * time.Millisecond},
 		harness.RunOptions{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Failure)
 	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
-	require.Contains(t, res.Failure.Message, "no leader for 2.5s, more than 1s")
+	require.Contains(t, res.Failure.Message, "more than 1s")
+	require.InDelta(t, 2490*time.Millisecond, res.Stability.Leaderless,
+		float64(10*time.Millisecond))
 	require.Equal(t, 2, res.Stability.LeaderChanges)
 	require.False(t, res.Stability.TermReported, "leaderKV reports no term")
 	require.NotContains(t, res.Failure.Message, "term")
 
-	res, err = harness.Run(stabilityScenario(), &leaderKV{flapEvery: 450},
+	res, err = harness.Run(stabilityScenario(),
+		&leaderKV{downFrom: 4500 * time.Millisecond, downTo: 10 * time.Second},
 		harness.RunOptions{})
 	require.NoError(t, err)
 	require.Nil(t, res.Failure, "half a second without a leader is tolerated: %v",
 		res.Failure)
-	require.Equal(t, 520*time.Millisecond, res.Stability.Leaderless)
+	require.InDelta(t, 500*time.Millisecond, res.Stability.Leaderless,
+		float64(10*time.Millisecond), "a stretch still open when the window closes counts")
+	require.Equal(t, 1, res.Stability.LeaderChanges)
 
-	res, err = harness.Run(stabilityScenario(), &leaderKV{flapEvery: 80},
-		harness.RunOptions{})
+	res, err = harness.Run(stabilityScenario(),
+		&leaderKV{flapEvery: 800 * time.Millisecond}, harness.RunOptions{})
 	require.NoError(t, err)
 	require.Contains(t, res.Failure.Message, "leader changed")
+	require.GreaterOrEqual(t, res.Stability.LeaderChanges, 6)
+}
+
+// Leaderless time is measured between the events that saw the leader go and come back,
+// not counted in samples: a 15 ms gap is seen, and measured as at most a tick longer.
+func TestStabilityWindowMeasuresLeaderlessTimeFromEvents(t *testing.T) {
+	res, err := harness.Run(stabilityScenario(),
+		&leaderKV{downFrom: time.Second, downTo: time.Second + 15*time.Millisecond},
+		harness.RunOptions{})
+	require.NoError(t, err)
+	require.Nil(t, res.Failure, "%v", res.Failure)
+	require.Equal(t, 2, res.Stability.LeaderChanges)
+	require.InDelta(t, 15*time.Millisecond, res.Stability.Leaderless,
+		float64(10*time.Millisecond))
 }
 
 // muteKV answers probe writes until the stability window is half a second old, then
@@ -154,8 +173,11 @@ type muteKV struct {
 }
 
 func (s *muteKV) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, error) {
-	return &muteServer{ToyServer: fixtures.NewToyServer(env),
-		sys: s}, nil
+	n, err := s.leaderKV.NewNode(env, boot) // the clock and the heartbeat
+	if err != nil {
+		return nil, err
+	}
+	return &muteServer{ToyServer: n.(*fixtures.ToyServer), sys: s}, nil
 }
 
 type muteServer struct {
@@ -166,7 +188,7 @@ type muteServer struct {
 func (n *muteServer) HandleMessage(from nodeapi.NodeID, msg []byte) {
 	var req fixtures.ToyReq
 	if json.Unmarshal(msg, &req) == nil && req.Op.Key == harness.ProbeKey &&
-		n.sys.calls > 50 { // the window samples the leader every 10 ms
+		n.sys.asked && n.sys.elapsed() > 500*time.Millisecond {
 		return
 	}
 	n.ToyServer.HandleMessage(from, msg)

@@ -165,16 +165,41 @@ func TestCrashStorm(t *testing.T) {
 	require.ErrorContains(t, s.Validate(), "rate")
 }
 
-// leaderKV is the toy KV with a leader that the test scripts: stable, or flapping every
-// flapEvery samples.
+// leaderKV is the toy KV with a leader that the test scripts by virtual time: n1 leads,
+// except from downFrom to downTo after the leader was first asked for (when the stability
+// window opens), and, with flapEvery, it leads and is gone in turns of that length. The
+// first server ticks every 10 ms, as a heartbeat would, so that the runner, which looks at
+// the leader after every server event, sees each scripted change within 10 ms.
 type leaderKV struct {
 	fixtures.ToyKV
-	flapEvery, calls int
+	downFrom, downTo, flapEvery time.Duration
+	clock                       nodeapi.Env // the first server's, for the time
+	asked                       bool
+	since                       time.Time // when the leader was first asked for
+}
+
+func (s *leaderKV) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, error) {
+	if s.clock == nil {
+		s.clock = env
+		var tick func()
+		tick = func() { env.After(10*time.Millisecond, tick) }
+		tick()
+	}
+	return s.ToyKV.NewNode(env, boot)
+}
+
+// elapsed is the virtual time since the leader was first asked for.
+func (s *leaderKV) elapsed() time.Duration {
+	if !s.asked {
+		s.asked, s.since = true, s.clock.Now()
+	}
+	return s.clock.Now().Sub(s.since)
 }
 
 func (s *leaderKV) Leader() nodeapi.NodeID {
-	s.calls++
-	if s.flapEvery > 0 && (s.calls/s.flapEvery)%2 == 1 {
+	t := s.elapsed()
+	if t >= s.downFrom && t < s.downTo ||
+		s.flapEvery > 0 && (t/s.flapEvery)%2 == 1 {
 		return ""
 	}
 	return "n1"
@@ -190,7 +215,8 @@ func TestStabilityWindow(t *testing.T) {
 	require.Nil(t, res.Failure, "a stable leader must pass")
 	require.GreaterOrEqual(t, res.SimTime, time.Duration(s.Safety+s.Stability))
 
-	res, err = harness.Run(s, &leaderKV{flapEvery: 10}, harness.RunOptions{})
+	res, err = harness.Run(s, &leaderKV{flapEvery: 100 * time.Millisecond},
+		harness.RunOptions{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Failure)
 	require.Equal(t, harness.ClassLiveness, res.Failure.Class)
