@@ -13,5 +13,6 @@ import (
 )
 
 func main() {
+	cli.TuneGC(os.Getenv)
 	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr, fuzz.RaftKV, lockservice.Target))
 }
