@@ -21,8 +21,14 @@ type Network struct {
 	stats  Stats
 
 	names []string
-	// links is a flat n*n matrix indexed by from*n+to, re-laid out when an endpoint is added.
-	links []link
+	// links is a matrix indexed by from*stride+to. Only the links among the first laid
+	// endpoints are laid out: AddEndpoint merely names an endpoint, and layLinks lays out
+	// the links of every endpoint added since on the next use of a link, so the endpoints
+	// a run adds at its start cost one layout, not one per endpoint. An endpoint added
+	// after the links were used grows stride geometrically (see layLinks).
+	links  []link
+	stride int
+	laid   int
 
 	// group is each endpoint's partition group; 0 is the group of endpoints named in no
 	// group of the last Partition call. Reachable compares two ints, so it stays O(1).
@@ -73,45 +79,73 @@ func New(rng *rand.Rand, cfg Config) *Network {
 // linkRand is the stream of the link from -> to: a function of the seed and the two names
 // only, so it does not depend on the order endpoints were added.
 func (n *Network) linkRand(from, to string) *rand.Rand {
+	var p rand.PCG
+	n.seedLink(&p, from, to)
+	return rand.New(&p)
+}
+
+// seedLink seeds p as the source of linkRand(from, to).
+func (n *Network) seedLink(p *rand.PCG, from, to string) {
 	h := uint64(14695981039346656037)
-	for _, s := range []string{from, "\x00->\x00", to} {
+	for _, s := range [...]string{from, "\x00->\x00", to} {
 		for i := 0; i < len(s); i++ {
 			h = (h ^ uint64(s[i])) * 1099511628211
 		}
 	}
-	return rand.New(rand.NewPCG(n.seed[0]^h, n.seed[1]+h*0x9e3779b97f4a7c15))
+	p.Seed(n.seed[0]^h, n.seed[1]+h*0x9e3779b97f4a7c15)
 }
 
 // AddEndpoint registers a new endpoint (node or client); name is for messages and errors.
 // Its links in both directions take the current default config. It is in partition group 0
-// (with the endpoints named in no group), not isolated and not clogged. Cost is O(n^2) for
-// re-laying out the link matrix: endpoints are added at setup, not per message.
+// (with the endpoints named in no group), not isolated and not clogged. Endpoints are added
+// at setup, not per message: the links of new endpoints are laid out when a link is next
+// used, in O(n^2) for all the endpoints added since (see layLinks).
 func (n *Network) AddEndpoint(name string) Endpoint {
-	old := len(n.names)
-	size := old + 1
-	links := make([]link, size*size)
-	for from := range size {
-		for to := range size {
-			if from < old && to < old {
-				links[from*size+to] = n.links[from*old+to]
-				continue
-			}
-			fromName, toName := name, name
-			if from < old {
-				fromName = n.names[from]
-			}
-			if to < old {
-				toName = n.names[to]
-			}
-			links[from*size+to] = link{cfg: n.def, rng: n.linkRand(fromName, toName)}
-		}
-	}
-	n.links = links
+	e := Endpoint(len(n.names))
 	n.names = append(n.names, name)
 	n.group = append(n.group, 0)
 	n.isolated = append(n.isolated, false)
 	n.clogged = append(n.clogged, false)
-	return Endpoint(old)
+	return e
+}
+
+// layLinks lays out the links of the endpoints added since its last call, each with the
+// current default config and its own stream, linkRand(from, to): the default only changes
+// through SetAllLinks, which sets every link to it anyway, and a link's stream depends on
+// its endpoints' names alone, so a link laid out late is the link AddEndpoint would have
+// made. The streams of one layout share two allocations. A layout leaves room for a
+// quarter more endpoints, and at least two: most runs add one or two endpoints once links
+// are in use (a probe client, an admin client, a spare server), and a run that keeps adding
+// endpoints re-lays out O(log n) times, not n times.
+func (n *Network) layLinks() {
+	size := len(n.names)
+	if size == n.laid {
+		return
+	}
+	if size > n.stride {
+		stride := size + max(2, size/4)
+		links := make([]link, stride*stride)
+		for from := range n.laid {
+			copy(links[from*stride:from*stride+n.laid], n.links[from*n.stride:])
+		}
+		n.links, n.stride = links, stride
+	}
+	fresh := size*size - n.laid*n.laid
+	pcgs := make([]rand.PCG, fresh)
+	rands := make([]rand.Rand, fresh)
+	k := 0
+	for from := range size {
+		for to := range size {
+			if from < n.laid && to < n.laid {
+				continue
+			}
+			n.seedLink(&pcgs[k], n.names[from], n.names[to])
+			rands[k] = *rand.New(&pcgs[k])
+			n.links[from*n.stride+to] = link{cfg: n.def, rng: &rands[k]}
+			k++
+		}
+	}
+	n.laid = size
 }
 
 // Endpoints returns how many endpoints have been added; they are 0 .. Endpoints()-1.
@@ -145,7 +179,7 @@ func (n *Network) Default() LinkConfig { return n.def }
 func (n *Network) SetAllLinks(c LinkConfig) {
 	mustValid("SetAllLinks", c)
 	n.def = c
-	for i := range n.links {
+	for i := range n.links { // slots not laid out yet are laid with n.def
 		n.links[i].cfg = c
 	}
 }
@@ -173,5 +207,8 @@ func (n *Network) mustKnow(where string, e Endpoint) {
 func (n *Network) linkOf(where string, from, to Endpoint) *link {
 	n.mustKnow(where, from)
 	n.mustKnow(where, to)
+	if n.laid != len(n.names) {
+		n.layLinks()
+	}
 	return &n.links[n.index(from, to)]
 }
