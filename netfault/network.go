@@ -17,8 +17,10 @@ type Network struct {
 	// seed is the root of every link's random stream (see linkRand).
 	seed   [2]uint64
 	filter Filter
-	def    LinkConfig
-	stats  Stats
+	// def is the config of links laid out from now on. Configs are shared between links and
+	// never written through: a change installs a new one.
+	def   *LinkConfig
+	stats Stats
 
 	names []string
 	// links is a matrix indexed by from*stride+to. Only the links among the first laid
@@ -45,7 +47,8 @@ type Network struct {
 
 // link is the state of one directed link.
 type link struct {
-	cfg LinkConfig
+	// cfg is shared (with the default, or with the links SetAllLinks set), and read-only.
+	cfg *LinkConfig
 	// rng is the link's own stream: traffic on one link never shifts the draws of another,
 	// so removing one client's operation while shrinking leaves other links' fates alone.
 	rng *rand.Rand
@@ -73,7 +76,7 @@ func New(rng *rand.Rand, cfg Config) *Network {
 		panic("netfault: New with a nil *rand.Rand")
 	}
 	mustValid("New", cfg.Default)
-	return &Network{seed: [2]uint64{rng.Uint64(), rng.Uint64()}, def: cfg.Default}
+	return &Network{seed: [2]uint64{rng.Uint64(), rng.Uint64()}, def: newConfig(cfg.Default)}
 }
 
 // linkRand is the stream of the link from -> to: a function of the seed and the two names
@@ -163,26 +166,34 @@ func (n *Network) Name(e Endpoint) string {
 // already scheduled.
 func (n *Network) SetLink(from, to Endpoint, c LinkConfig) {
 	mustValid("SetLink", c)
-	n.linkOf("SetLink", from, to).cfg = c
+	l := n.linkOf("SetLink", from, to)
+	if c == *n.def {
+		l.cfg = n.def
+	} else {
+		l.cfg = newConfig(c)
+	}
 }
 
 // Link returns the configuration of the directed link from -> to.
 func (n *Network) Link(from, to Endpoint) LinkConfig {
-	return n.linkOf("Link", from, to).cfg
+	return *n.linkOf("Link", from, to).cfg
 }
 
 // Default returns the config that endpoints added from now on get.
-func (n *Network) Default() LinkConfig { return n.def }
+func (n *Network) Default() LinkConfig { return *n.def }
 
 // SetAllLinks sets every link, present and future, to c: it replaces the default and every
 // per-link setting. It panics on an invalid config.
 func (n *Network) SetAllLinks(c LinkConfig) {
 	mustValid("SetAllLinks", c)
-	n.def = c
+	n.def = newConfig(c)
 	for i := range n.links { // slots not laid out yet are laid with n.def
-		n.links[i].cfg = c
+		n.links[i].cfg = n.def
 	}
 }
+
+// newConfig is a heap copy of c for links to share.
+func newConfig(c LinkConfig) *LinkConfig { return &c }
 
 // SetFilter installs (or, with nil, removes) the per-message hook. See Send for when it
 // runs.
