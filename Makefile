@@ -72,11 +72,12 @@ bench:
 # MAX_RATIO=1.02 makes it exit 1 when bytes, objects or instructions per seed grow more.
 BASE         ?= main
 BENCH_SEEDS  ?= 2000
-STD_SEEDS    ?= 10
+STD_SEEDS    ?= 20
 ROUNDS       ?= 3
 MAX_RATIO    ?= 0
 bench-compare:
-	$(GO) run ./cmd/benchcompare -base $(BASE) -seeds $(BENCH_SEEDS) -std-seeds $(STD_SEEDS) \
+	$(GO) build -o bin/benchcompare ./cmd/benchcompare
+	./bin/benchcompare -base $(BASE) -seeds $(BENCH_SEEDS) -std-seeds $(STD_SEEDS) \
 		-rounds $(ROUNDS) -max-ratio $(MAX_RATIO)
 
 mutants:

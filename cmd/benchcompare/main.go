@@ -71,7 +71,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.base, "base", "main", "the commit to compare the working tree with")
 	flag.IntVar(&o.seeds, "seeds", 2000, "campaign seeds per run")
-	flag.IntVar(&o.stdSeeds, "std-seeds", 10, "standard-scenario seeds per cluster size (>= 2)")
+	flag.IntVar(&o.stdSeeds, "std-seeds", 20, "standard-scenario seeds per cluster size (>= 2)")
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds (medians are reported)")
 	flag.IntVar(&o.benchSeeds, "bench-seeds", 0,
 		"seeds per BenchmarkCampaignSeed run (0: as -seeds)")
