@@ -68,7 +68,7 @@ bench:
 # in the working tree, side by side with head/base ratios: user CPU per campaign and per
 # standard seed, events per seed, bytes and objects per campaign seed, and instructions
 # under callgrind when valgrind is installed. BASE is any commit (default main; on main
-# itself use BASE=HEAD~1). Takes about two minutes; run nothing else heavy meanwhile.
+# itself use BASE=HEAD~1). Takes about three minutes; run nothing else heavy meanwhile.
 # MAX_RATIO=1.02 makes it exit 1 when bytes, objects or instructions per seed grow more.
 BASE         ?= main
 BENCH_SEEDS  ?= 2000

@@ -19,12 +19,13 @@
 //
 // It prints the median of the rounds with head/base ratios, then benchstat's comparison of
 // the benchmark runs when benchstat can be run, and, when valgrind is installed,
-// instructions per campaign seed counted by callgrind on a small campaign: the one figure a
-// shared machine's load does not move. It runs with GOMAXPROCS=1, no async preemption and
-// the collector off (GOGC=off): with the collector on, when it runs depends on timing and
-// moves the count by several per cent from run to run; off, the count repeats to 0.01 %.
-// It so counts the program's own work and its allocations, not the collection, whose cost
-// the bytes and objects per seed stand for.
+// instructions per seed counted by callgrind on a small campaign and on two standard seeds
+// a cluster size (bench --seeds 3 less --seeds 1): the figures a shared machine's load does
+// not move. Callgrind runs with GOMAXPROCS=1, no async preemption and the collector off
+// (GOGC=off): with the collector on, when it runs depends on timing and moves the count by
+// several per cent from run to run; off, the count repeats to 0.01 %. It so counts the
+// program's own work and its allocations, not the collection, whose cost the bytes and
+// objects per seed stand for.
 //
 // Exit codes: 0 done; 1 a ratio of a stable metric (bytes, objects, instructions) is above
 // -max-ratio; 2 a setup or measurement error.
@@ -62,6 +63,7 @@ type options struct {
 	benchSeeds     int
 	benchCount     int
 	callgrindSeeds int
+	callgrindStd   int
 	benchstat      string
 	maxRatio       float64
 	keep           bool
@@ -79,6 +81,8 @@ func main() {
 		"(benchstat wants at least 4 samples a side to call a difference)")
 	flag.IntVar(&o.callgrindSeeds, "callgrind-seeds", 200,
 		"campaign seeds under callgrind (0: skip)")
+	flag.IntVar(&o.callgrindStd, "callgrind-std-seeds", 2, "standard seeds per cluster size "+
+		"under callgrind: bench --seeds 1+N less --seeds 1 (0: skip)")
 	flag.StringVar(&o.benchstat, "benchstat", benchstatCmd, "benchstat command (empty: skip)")
 	flag.Float64Var(&o.maxRatio, "max-ratio", 0, "exit 1 when head/base of bytes, objects "+
 		"or instructions per campaign seed is above this (0: never)")
@@ -117,6 +121,7 @@ type measures struct {
 	benchNs, benchB, benchObj []float64
 	benchOut                  bytes.Buffer
 	instructions              float64 // per campaign seed under callgrind; 0: not measured
+	stdInstructions           float64 // per standard seed under callgrind; 0: not measured
 }
 
 func run(o options, out io.Writer) (int, error) {
@@ -187,17 +192,14 @@ func run(o options, out io.Writer) (int, error) {
 	}
 
 	cgNote := ""
-	if o.callgrindSeeds > 0 {
+	if o.callgrindSeeds > 0 || o.callgrindStd > 0 {
 		if _, err := exec.LookPath("valgrind"); err != nil {
 			cgNote = "instructions: valgrind is not installed (apt-get install -y valgrind), " +
 				"so they are not compared"
-		} else {
+		} else if err := countInstructions(o, tmp, base, head); err != nil {
+			cgNote = "instructions: " + err.Error()
 			for _, s := range []*side{base, head} {
-				if err := callgrind(s, o.callgrindSeeds, tmp); err != nil {
-					cgNote = "instructions: " + err.Error()
-					base.m.instructions, head.m.instructions = 0, 0
-					break
-				}
+				s.m.instructions, s.m.stdInstructions = 0, 0
 			}
 		}
 	}
@@ -396,28 +398,56 @@ func parseBench(text string) ([]map[string]float64, error) {
 
 var collected = regexp.MustCompile(`Collected\s*:\s*([0-9]+)`)
 
-// callgrind counts the instructions of a campaign of seeds under valgrind's callgrind.
-func callgrind(s *side, seeds int, tmp string) error {
-	cmd := exec.Command("valgrind", "--tool=callgrind",
-		"--callgrind-out-file="+filepath.Join(tmp, s.name+".callgrind"),
-		s.simfuzz, "run", "--guided=false", "--seeds", strconv.Itoa(seeds), "--jobs", "1",
-		"--json", "--out", filepath.Join(tmp, s.name+"-cg-out"))
+// countInstructions counts, under callgrind, the instructions per seed of a small campaign
+// and of the standard scenario (the difference of two bench runs, as for its CPU).
+func countInstructions(o options, tmp string, base, head *side) error {
+	for _, s := range []*side{base, head} {
+		if o.callgrindSeeds > 0 {
+			n, err := callgrind(s, tmp, "run", "--guided=false", "--seeds",
+				strconv.Itoa(o.callgrindSeeds), "--jobs", "1", "--json", "--out",
+				filepath.Join(tmp, s.name+"-cg-out"))
+			if err != nil {
+				return err
+			}
+			s.m.instructions = n / float64(o.callgrindSeeds)
+		}
+		if o.callgrindStd > 0 {
+			var n [2]float64
+			for i, seeds := range []int{1 + o.callgrindStd, 1} {
+				var err error
+				n[i], err = callgrind(s, tmp, "bench", "--target", "raft-kv",
+					"--campaign-seeds", "1", "--seeds", strconv.Itoa(seeds))
+				if err != nil {
+					return err
+				}
+			}
+			s.m.stdInstructions = (n[0] - n[1]) / float64(2*o.callgrindStd)
+		}
+	}
+	return nil
+}
+
+// callgrind counts the instructions of simfuzz args under valgrind's callgrind.
+func callgrind(s *side, tmp string, args ...string) (float64, error) {
+	cmd := exec.Command("valgrind", append([]string{"--tool=callgrind",
+		"--callgrind-out-file=" + filepath.Join(tmp, s.name+".callgrind"), s.simfuzz},
+		args...)...)
 	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1", "GOGC=off")
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		return fmt.Errorf("valgrind on %s: %v\n%s", s.name, err, indent(tail(stderr.String())))
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) { // 1: run found failures
+		return 0, fmt.Errorf("valgrind on %s %s: %v\n%s", s.name, args[0], err,
+			indent(tail(stderr.String())))
 	}
 	sub := collected.FindStringSubmatch(stderr.String())
 	if sub == nil {
-		return fmt.Errorf("valgrind on %s printed no instruction count\n%s", s.name,
-			indent(tail(stderr.String())))
+		return 0, fmt.Errorf("valgrind on %s %s printed no instruction count\n%s", s.name,
+			args[0], indent(tail(stderr.String())))
 	}
 	n, _ := strconv.ParseFloat(sub[1], 64)
-	s.m.instructions = n / float64(seeds)
-	return nil
+	return n, nil
 }
 
 // report prints the side-by-side table and returns the stable metrics above o.maxRatio.
@@ -452,10 +482,11 @@ func report(out io.Writer, base, head *side, o options) string {
 		add("ns per campaign seed (go test)", median(base.m.benchNs), median(head.m.benchNs),
 			func(v float64) string { return ms(v / 1e9) }, false)
 	}
+	mega := func(v float64) string { return fmt.Sprintf("%.2fM", v/1e6) }
 	add(fmt.Sprintf("instructions per campaign seed (callgrind, %d seeds, GOGC=off)",
-		o.callgrindSeeds),
-		base.m.instructions, head.m.instructions,
-		func(v float64) string { return fmt.Sprintf("%.2fM", v/1e6) }, true)
+		o.callgrindSeeds), base.m.instructions, head.m.instructions, mega, true)
+	add(fmt.Sprintf("instructions per standard seed (callgrind, %d seeds, GOGC=off)",
+		2*o.callgrindStd), base.m.stdInstructions, head.m.stdInstructions, mega, true)
 	printTable(out, rows)
 	return strings.Join(bad, ", ")
 }
