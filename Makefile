@@ -4,7 +4,7 @@ FUZZTIME ?= 60s
 SEEDS    ?= 200
 
 .PHONY: setup build run test ci property regressions fuzz fuzz-decode shards bench mutants \
-	campaign bench-real jepsen jepsen-mutants properties-long properties-table
+	campaign bench-real jepsen jepsen-mutants properties-long properties-table bench-compare
 
 setup:
 	$(GO) mod download
@@ -63,6 +63,22 @@ campaign: build
 bench:
 	$(GO) test -run "^$$" -bench . -benchmem ./netfault ./harness ./model ./raft
 	$(GO) run ./cmd/simfuzz bench
+
+# The cost guard (docs/PERFORMANCE.md, "Guarding the cost"): what a seed costs at BASE and
+# in the working tree, side by side with head/base ratios: user CPU per campaign and per
+# standard seed, events per seed, bytes and objects per campaign seed, and instructions
+# under callgrind when valgrind is installed. BASE is any commit (default main; on main
+# itself use BASE=HEAD~1). Takes about three minutes; run nothing else heavy meanwhile.
+# MAX_RATIO=1.02 makes it exit 1 when bytes, objects or instructions per seed grow more.
+BASE         ?= main
+BENCH_SEEDS  ?= 2000
+STD_SEEDS    ?= 20
+ROUNDS       ?= 3
+MAX_RATIO    ?= 0
+bench-compare:
+	$(GO) build -o bin/benchcompare ./cmd/benchcompare
+	./bin/benchcompare -base $(BASE) -seeds $(BENCH_SEEDS) -std-seeds $(STD_SEEDS) \
+		-rounds $(ROUNDS) -max-ratio $(MAX_RATIO)
 
 mutants:
 	$(GO) run ./cmd/mutants

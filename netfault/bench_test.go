@@ -1,6 +1,7 @@
 package netfault_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -40,5 +41,30 @@ func BenchmarkSendPerfectLink(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		out = n.Send(int64(i), m, out[:0])
+	}
+}
+
+// BenchmarkSetup is a run's network: nine endpoints, a message on every link, then a tenth
+// endpoint added late (the probe client) and a message from it. It measures laying out the
+// links, each with its own stream.
+func BenchmarkSetup(b *testing.B) {
+	names := []string{"n1", "n2", "n3", "n4", "n5", "c1", "c2", "c3", "c4", "probe"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]netfault.Delivery, 0, 4)
+	m := msg(0, 0, "x")
+	b.ReportAllocs()
+	for b.Loop() {
+		n := netfault.New(rng, netfault.Config{Default: typicalLink})
+		for _, name := range names[:9] {
+			n.AddEndpoint(name)
+		}
+		for from := range netfault.Endpoint(9) {
+			for to := range netfault.Endpoint(9) {
+				m.From, m.To = from, to
+				out = n.Send(0, m, out[:0])
+			}
+		}
+		m.From, m.To = n.AddEndpoint(names[9]), 0
+		out = n.Send(0, m, out[:0])
 	}
 }

@@ -104,4 +104,6 @@ func (n *Network) blocked(l *link, from, to Endpoint) bool {
 	return l.clogged || n.clogged[from] || n.clogged[to]
 }
 
-func (n *Network) index(from, to Endpoint) int { return int(from)*len(n.names) + int(to) }
+// index is the position of from -> to in links; both must be laid out, as the endpoints of
+// any message the network has seen are (it went through linkOf).
+func (n *Network) index(from, to Endpoint) int { return int(from)*n.stride + int(to) }

@@ -17,12 +17,20 @@ type Network struct {
 	// seed is the root of every link's random stream (see linkRand).
 	seed   [2]uint64
 	filter Filter
-	def    LinkConfig
-	stats  Stats
+	// def is the config of links laid out from now on. Configs are shared between links and
+	// never written through: a change installs a new one.
+	def   *LinkConfig
+	stats Stats
 
 	names []string
-	// links is a flat n*n matrix indexed by from*n+to, re-laid out when an endpoint is added.
-	links []link
+	// links is a matrix indexed by from*stride+to. Only the links among the first laid
+	// endpoints are laid out: AddEndpoint merely names an endpoint, and layLinks lays out
+	// the links of every endpoint added since on the next use of a link, so the endpoints
+	// a run adds at its start cost one layout, not one per endpoint. An endpoint added
+	// after the links were used grows stride geometrically (see layLinks).
+	links  []link
+	stride int
+	laid   int
 
 	// group is each endpoint's partition group; 0 is the group of endpoints named in no
 	// group of the last Partition call. Reachable compares two ints, so it stays O(1).
@@ -39,7 +47,8 @@ type Network struct {
 
 // link is the state of one directed link.
 type link struct {
-	cfg LinkConfig
+	// cfg is shared (with the default, or with the links SetAllLinks set), and read-only.
+	cfg *LinkConfig
 	// rng is the link's own stream: traffic on one link never shifts the draws of another,
 	// so removing one client's operation while shrinking leaves other links' fates alone.
 	rng *rand.Rand
@@ -67,51 +76,79 @@ func New(rng *rand.Rand, cfg Config) *Network {
 		panic("netfault: New with a nil *rand.Rand")
 	}
 	mustValid("New", cfg.Default)
-	return &Network{seed: [2]uint64{rng.Uint64(), rng.Uint64()}, def: cfg.Default}
+	return &Network{seed: [2]uint64{rng.Uint64(), rng.Uint64()}, def: newConfig(cfg.Default)}
 }
 
 // linkRand is the stream of the link from -> to: a function of the seed and the two names
 // only, so it does not depend on the order endpoints were added.
 func (n *Network) linkRand(from, to string) *rand.Rand {
+	var p rand.PCG
+	n.seedLink(&p, from, to)
+	return rand.New(&p)
+}
+
+// seedLink seeds p as the source of linkRand(from, to).
+func (n *Network) seedLink(p *rand.PCG, from, to string) {
 	h := uint64(14695981039346656037)
-	for _, s := range []string{from, "\x00->\x00", to} {
+	for _, s := range [...]string{from, "\x00->\x00", to} {
 		for i := 0; i < len(s); i++ {
 			h = (h ^ uint64(s[i])) * 1099511628211
 		}
 	}
-	return rand.New(rand.NewPCG(n.seed[0]^h, n.seed[1]+h*0x9e3779b97f4a7c15))
+	p.Seed(n.seed[0]^h, n.seed[1]+h*0x9e3779b97f4a7c15)
 }
 
 // AddEndpoint registers a new endpoint (node or client); name is for messages and errors.
 // Its links in both directions take the current default config. It is in partition group 0
-// (with the endpoints named in no group), not isolated and not clogged. Cost is O(n^2) for
-// re-laying out the link matrix: endpoints are added at setup, not per message.
+// (with the endpoints named in no group), not isolated and not clogged. Endpoints are added
+// at setup, not per message: the links of new endpoints are laid out when a link is next
+// used, in O(n^2) for all the endpoints added since (see layLinks).
 func (n *Network) AddEndpoint(name string) Endpoint {
-	old := len(n.names)
-	size := old + 1
-	links := make([]link, size*size)
-	for from := range size {
-		for to := range size {
-			if from < old && to < old {
-				links[from*size+to] = n.links[from*old+to]
-				continue
-			}
-			fromName, toName := name, name
-			if from < old {
-				fromName = n.names[from]
-			}
-			if to < old {
-				toName = n.names[to]
-			}
-			links[from*size+to] = link{cfg: n.def, rng: n.linkRand(fromName, toName)}
-		}
-	}
-	n.links = links
+	e := Endpoint(len(n.names))
 	n.names = append(n.names, name)
 	n.group = append(n.group, 0)
 	n.isolated = append(n.isolated, false)
 	n.clogged = append(n.clogged, false)
-	return Endpoint(old)
+	return e
+}
+
+// layLinks lays out the links of the endpoints added since its last call, each with the
+// current default config and its own stream, linkRand(from, to): the default only changes
+// through SetAllLinks, which sets every link to it anyway, and a link's stream depends on
+// its endpoints' names alone, so a link laid out late is the link AddEndpoint would have
+// made. The streams of one layout share two allocations. A layout leaves room for a
+// quarter more endpoints, and at least two: most runs add one or two endpoints once links
+// are in use (a probe client, an admin client, a spare server), and a run that keeps adding
+// endpoints re-lays out O(log n) times, not n times.
+func (n *Network) layLinks() {
+	size := len(n.names)
+	if size == n.laid {
+		return
+	}
+	if size > n.stride {
+		stride := size + max(2, size/4)
+		links := make([]link, stride*stride)
+		for from := range n.laid {
+			copy(links[from*stride:from*stride+n.laid], n.links[from*n.stride:])
+		}
+		n.links, n.stride = links, stride
+	}
+	fresh := size*size - n.laid*n.laid
+	pcgs := make([]rand.PCG, fresh)
+	rands := make([]rand.Rand, fresh)
+	k := 0
+	for from := range size {
+		for to := range size {
+			if from < n.laid && to < n.laid {
+				continue
+			}
+			n.seedLink(&pcgs[k], n.names[from], n.names[to])
+			rands[k] = *rand.New(&pcgs[k])
+			n.links[from*n.stride+to] = link{cfg: n.def, rng: &rands[k]}
+			k++
+		}
+	}
+	n.laid = size
 }
 
 // Endpoints returns how many endpoints have been added; they are 0 .. Endpoints()-1.
@@ -129,26 +166,34 @@ func (n *Network) Name(e Endpoint) string {
 // already scheduled.
 func (n *Network) SetLink(from, to Endpoint, c LinkConfig) {
 	mustValid("SetLink", c)
-	n.linkOf("SetLink", from, to).cfg = c
+	l := n.linkOf("SetLink", from, to)
+	if c == *n.def {
+		l.cfg = n.def
+	} else {
+		l.cfg = newConfig(c)
+	}
 }
 
 // Link returns the configuration of the directed link from -> to.
 func (n *Network) Link(from, to Endpoint) LinkConfig {
-	return n.linkOf("Link", from, to).cfg
+	return *n.linkOf("Link", from, to).cfg
 }
 
 // Default returns the config that endpoints added from now on get.
-func (n *Network) Default() LinkConfig { return n.def }
+func (n *Network) Default() LinkConfig { return *n.def }
 
 // SetAllLinks sets every link, present and future, to c: it replaces the default and every
 // per-link setting. It panics on an invalid config.
 func (n *Network) SetAllLinks(c LinkConfig) {
 	mustValid("SetAllLinks", c)
-	n.def = c
-	for i := range n.links {
-		n.links[i].cfg = c
+	n.def = newConfig(c)
+	for i := range n.links { // slots not laid out yet are laid with n.def
+		n.links[i].cfg = n.def
 	}
 }
+
+// newConfig is a heap copy of c for links to share.
+func newConfig(c LinkConfig) *LinkConfig { return &c }
 
 // SetFilter installs (or, with nil, removes) the per-message hook. See Send for when it
 // runs.
@@ -171,7 +216,13 @@ func (n *Network) mustKnow(where string, e Endpoint) {
 // linkOf returns the state of from -> to, panicking with the caller's name on an unknown
 // endpoint.
 func (n *Network) linkOf(where string, from, to Endpoint) *link {
+	// Every message goes through here twice (Send, Arrive): the common case, known
+	// endpoints with their links laid out, is two comparisons and an index.
+	if laid := uint(n.laid); uint(from) < laid && uint(to) < laid && int(laid) == len(n.names) {
+		return &n.links[n.index(from, to)]
+	}
 	n.mustKnow(where, from)
 	n.mustKnow(where, to)
+	n.layLinks()
 	return &n.links[n.index(from, to)]
 }

@@ -79,7 +79,7 @@ func (n *Network) lostAtSend(now int64, l *link, m Message, out []Delivery) []De
 // sendDatagram applies the link's datagram faults: loss, corruption, duplication.
 func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duration,
 	out []Delivery) []Delivery {
-	c := &l.cfg
+	c := l.cfg
 	if chance(l.rng, c.Loss) {
 		n.stats.Lost++
 		return out
@@ -120,7 +120,7 @@ func (n *Network) schedule(now int64, l *link, extra time.Duration, stream bool)
 
 // latency draws one base latency plus an optional spike from the link's own stream.
 func (n *Network) latency(l *link) time.Duration {
-	c := &l.cfg
+	c := l.cfg
 	d := c.LatencyMin
 	if span := c.LatencyMax - c.LatencyMin; span > 0 {
 		d += time.Duration(l.rng.Int64N(int64(span) + 1))

@@ -57,8 +57,15 @@ type ghost struct {
 	watches     map[nodeapi.NodeID]*watch
 	ids         []nodeapi.NodeID
 	// durable is, per node, the last entry it had synced at its latest check: its next
-	// incarnation must recover it.
-	durable map[nodeapi.NodeID]entryKey
+	// incarnation must recover it. Each incarnation's watch holds its node's mark, so the
+	// check after every event updates it without a map operation.
+	durable map[nodeapi.NodeID]*durableMark
+}
+
+// durableMark is a node's last synced entry (set) or nothing synced (unset).
+type durableMark struct {
+	entryKey
+	set bool
 }
 
 // watch holds how far the checks have seen one node incarnation. The checks only read the
@@ -76,11 +83,13 @@ type watch struct {
 	// recovered is set until the first check of a new incarnation, which compares what it
 	// recovered with what the last one had synced.
 	recovered bool
+	// durable is the node's entry of ghost.durable.
+	durable *durableMark
 }
 
 func newGhost() *ghost {
 	return &ghost{leaders: map[uint64]nodeapi.NodeID{}, entries: map[entryKey]entryGhost{},
-		watches: map[nodeapi.NodeID]*watch{}, durable: map[nodeapi.NodeID]entryKey{}}
+		watches: map[nodeapi.NodeID]*watch{}, durable: map[nodeapi.NodeID]*durableMark{}}
 }
 
 func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
@@ -88,8 +97,13 @@ func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
 		i, _ := slices.BinarySearch(g.ids, id)
 		g.ids = slices.Insert(g.ids, i, id)
 	}
+	d := g.durable[id]
+	if d == nil {
+		d = &durableMark{}
+		g.durable[id] = d
+	}
 	g.watches[id] = &watch{n: n, rewrites: n.r.log.rewrites, commit: n.r.commit,
-		applied: n.applied, recovered: true}
+		applied: n.applied, recovered: true, durable: d}
 }
 
 func (g *ghost) unwatch(id nodeapi.NodeID) {
@@ -138,7 +152,7 @@ func (g *ghost) checkDurable(id nodeapi.NodeID, w *watch) error {
 	r := w.n.r
 	if w.recovered {
 		w.recovered = false
-		if d, ok := g.durable[id]; ok && d.index > r.log.snapIndex {
+		if d := w.durable; d.set && d.index > r.log.snapIndex {
 			if t, ok := r.log.term(d.index); !ok || t != d.term {
 				return violation(Durability, string(id)+" restarted without entry "+
 					at(d.index, d.term)+" that it had synced (its log now ends at "+
@@ -148,9 +162,9 @@ func (g *ghost) checkDurable(id nodeapi.NodeID, w *watch) error {
 	}
 	if r.stable == 0 {
 		// Nothing synced, or a truncation from index 1 replaced all of it.
-		delete(g.durable, id)
+		w.durable.set = false
 	} else if t, ok := r.log.term(r.stable); ok {
-		g.durable[id] = entryKey{r.stable, t}
+		*w.durable = durableMark{entryKey{r.stable, t}, true}
 	}
 	return nil
 }

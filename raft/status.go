@@ -37,9 +37,9 @@ func (n *Node) Stats() NodeStats { return n.stats }
 // one cut link must not push it up).
 func (s *System) Term() uint64 {
 	var top uint64
-	for _, n := range s.nodes { // a maximum: the order does not matter
-		if !n.stopped {
-			top = max(top, n.r.term)
+	for _, r := range s.byID { // a slice, not the map: asked after every event
+		if !r.n.stopped {
+			top = max(top, r.n.r.term)
 		}
 	}
 	return top

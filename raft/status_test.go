@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -40,4 +41,24 @@ func TestSystemTermIsTheHighestRunningTerm(t *testing.T) {
 	}
 	require.Positive(t, top)
 	require.Equal(t, top, c.sys.Term(), "the crashed node's term no longer counts")
+}
+
+// The world asks Leader and Term after every event, so they must not allocate; NodeIDs
+// follows crashes and restarts in sorted order.
+func TestSystemLeaderAndTermAllocateNothing(t *testing.T) {
+	c := newTestCluster(t, 7, 5, nil)
+	lead := c.waitLeader(5 * time.Second)
+	require.Zero(t, testing.AllocsPerRun(100, func() { _ = c.sys.Leader() }))
+	require.Zero(t, testing.AllocsPerRun(100, func() { _ = c.sys.Term() }))
+	require.Equal(t, c.ids, c.sys.NodeIDs())
+
+	c.crash("n2")
+	c.crash(lead)
+	require.Equal(t, c.up(), c.sys.NodeIDs(), "crashed nodes leave, the rest stay sorted")
+	c.restart(lead)
+	c.restart("n2")
+	require.Equal(t, c.ids, c.sys.NodeIDs(), "restarted nodes come back in sorted order")
+	require.Same(t, c.node(lead), c.sys.byID[slices.Index(c.ids, lead)].n,
+		"the running incarnation, not the crashed one")
+	c.waitLeader(5 * time.Second)
 }

@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -13,8 +14,20 @@ import (
 type System struct {
 	cfg   Config
 	nodes map[nodeapi.NodeID]*Node
+	// byID is the running incarnations sorted by ID, kept with nodes so that Leader and
+	// Term, which the world asks after every event, walk a slice in a fixed order without
+	// allocating, sorting or hashing an ID.
+	byID  []running
 	ghost *ghost
 }
+
+// running is one entry of System.byID.
+type running struct {
+	id nodeapi.NodeID
+	n  *Node
+}
+
+func compareRunning(r running, id nodeapi.NodeID) int { return cmp.Compare(r.id, id) }
 
 var (
 	_ nodeapi.System            = (*System)(nil)
@@ -42,6 +55,11 @@ func (s *System) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, erro
 		return nil, err
 	}
 	s.nodes[env.ID()] = n
+	if i, ok := slices.BinarySearchFunc(s.byID, env.ID(), compareRunning); ok {
+		s.byID[i].n = n
+	} else {
+		s.byID = slices.Insert(s.byID, i, running{id: env.ID(), n: n})
+	}
 	s.ghost.watch(env.ID(), n)
 	return n, nil
 }
@@ -54,19 +72,21 @@ func (s *System) NewClient(env nodeapi.Env, servers []nodeapi.NodeID) (nodeapi.C
 // NodeDown forgets the ended incarnation of id; the ghost state keeps what it did.
 func (s *System) NodeDown(id nodeapi.NodeID) {
 	delete(s.nodes, id)
+	if i, ok := slices.BinarySearchFunc(s.byID, id, compareRunning); ok {
+		s.byID = slices.Delete(s.byID, i, i+1)
+	}
 	s.ghost.unwatch(id)
 }
 
 // Node returns the running incarnation of id, or nil.
 func (s *System) Node(id nodeapi.NodeID) *Node { return s.nodes[id] }
 
-// NodeIDs returns the IDs of the running incarnations, sorted.
+// NodeIDs returns the IDs of the running incarnations, sorted, in a slice of the caller's.
 func (s *System) NodeIDs() []nodeapi.NodeID {
-	ids := make([]nodeapi.NodeID, 0, len(s.nodes))
-	for id := range s.nodes {
-		ids = append(ids, id)
+	ids := make([]nodeapi.NodeID, len(s.byID))
+	for i, r := range s.byID {
+		ids[i] = r.id
 	}
-	slices.Sort(ids)
 	return ids
 }
 
@@ -75,22 +95,24 @@ func (s *System) NodeIDs() []nodeapi.NodeID {
 // there is no leader): the harness contract of nodeapi.LeaderReporter, which crash
 // targeting and the stability check rely on. Nodes outside the leader's configuration do
 // not count: a removed node that campaigned alone may sit at a later term for ever while
-// the cluster it left goes on under its leader (campaign seed 647718).
+// the cluster it left goes on under its leader (campaign seed 647718). Of two running
+// leaders of one term (a safety violation, which the invariants report), the lower ID is
+// the one returned. It allocates nothing: the world asks after every event.
 func (s *System) Leader() nodeapi.NodeID {
 	var lead *Node
 	var leadID nodeapi.NodeID
-	for _, id := range s.NodeIDs() {
-		n := s.nodes[id]
+	for _, r := range s.byID {
+		n := r.n
 		if !n.stopped && n.r.role == Leader && (lead == nil || n.r.term > lead.r.term) {
-			lead, leadID = n, id
+			lead, leadID = n, r.id
 		}
 	}
 	if lead == nil {
 		return ""
 	}
-	for _, id := range s.NodeIDs() {
-		n := s.nodes[id]
-		if !n.stopped && n.r.term > lead.r.term && lead.r.isVoter(id) {
+	for _, r := range s.byID {
+		n := r.n
+		if !n.stopped && n.r.term > lead.r.term && lead.r.isVoter(r.id) {
 			return ""
 		}
 	}
