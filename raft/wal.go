@@ -42,28 +42,31 @@ func newDecoder(p []byte) wire.Decoder { return wire.NewDecoder(p, maxFieldLen) 
 // wording of CorruptionError ("frame payload checksum mismatch").
 var walFormat = wire.RecordFormat{Noun: "frame", MaxLen: maxFieldLen}
 
+// The record writers below take no closure: they run for every log entry written, and a
+// closure passed on would take an allocation each.
+
 func appendHardState(buf []byte, term uint64, vote nodeapi.NodeID) []byte {
-	return wire.AppendRecord(buf, func(e *wire.Encoder) {
-		e.U8(recHardState)
-		e.Uvarint(term)
-		e.Str(string(vote))
-	})
+	e, start := wire.StartRecord(buf)
+	e.U8(recHardState)
+	e.Uvarint(term)
+	e.Str(string(vote))
+	return wire.FinishRecord(e.Buf, start)
 }
 
 func appendEntryRecord(buf []byte, ent *Entry) []byte {
-	return wire.AppendRecord(buf, func(e *wire.Encoder) {
-		e.U8(recEntry)
-		encodeEntry(e, ent)
-	})
+	e, start := wire.StartRecord(buf)
+	e.U8(recEntry)
+	encodeEntry(&e, ent)
+	return wire.FinishRecord(e.Buf, start)
 }
 
 func appendBase(buf []byte, index, term uint64, voters []nodeapi.NodeID) []byte {
-	return wire.AppendRecord(buf, func(e *wire.Encoder) {
-		e.U8(recBase)
-		e.Uvarint(index)
-		e.Uvarint(term)
-		encodeVoters(e, voters)
-	})
+	e, start := wire.StartRecord(buf)
+	e.U8(recBase)
+	e.Uvarint(index)
+	e.Uvarint(term)
+	encodeVoters(&e, voters)
+	return wire.FinishRecord(e.Buf, start)
 }
 
 const segPrefix = "wal-"

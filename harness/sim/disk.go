@@ -150,7 +150,11 @@ func (d *simDisk) completeSync() (done func(error), err error) {
 		panic(fmt.Sprintf("harness: sync completion for %s with no pending sync", d.n.id))
 	}
 	s := d.syncs[0]
-	d.syncs = d.syncs[1:]
+	// Shift rather than reslice, so the queue keeps its array and a node that syncs over
+	// and over does not allocate a new one each time the old runs out at the front.
+	n := copy(d.syncs, d.syncs[1:])
+	d.syncs[n] = pendingSync{}
+	d.syncs = d.syncs[:n]
 	synced, pending := d.log.Split(s.mark)
 	if d.faults.SyncFailRate > 0 && d.rng.Float64() < d.faults.SyncFailRate {
 		if d.faults.SyncFailLosesWrites {

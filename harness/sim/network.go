@@ -25,12 +25,7 @@ func (w *World) sendDatagram(from *node, to nodeapi.NodeID, msg []byte) {
 			"the %d-byte message limit", to, len(msg), MaxMessage))
 		return
 	}
-	var p []byte
-	if len(msg) > 0 {
-		p = make([]byte, len(msg))
-		copy(p, msg)
-	}
-	w.transmit(from, ti, 0, p)
+	w.transmit(from, ti, 0, w.payloads.copyOf(msg))
 }
 
 // transmit hands one message to the network, queues its deliveries and records the send.
@@ -149,4 +144,33 @@ func (w *World) Isolate(id nodeapi.NodeID) error {
 func (w *World) Heal() {
 	w.net.Heal()
 	w.annotate("", "heal")
+}
+
+// payloadSlab copies datagrams into shared chunks: the world copies every datagram a node
+// sends (the sender may reuse its buffer), and one allocation per message was the largest
+// count of objects in a run. Each copy's capacity is its length, so a receiver that
+// appends to its datagram gets a new array and never writes into a neighbour's. A chunk
+// lives as long as any datagram carved from it is referenced: at most slabChunk bytes
+// kept alive by one message a node retains.
+type payloadSlab struct{ chunk []byte }
+
+const (
+	slabChunk = 8 << 10 // bytes of one chunk
+	slabMax   = 1 << 10 // a datagram larger than this gets an array of its own
+)
+
+// copyOf returns a copy of msg that the receiver owns, nil for an empty msg.
+func (s *payloadSlab) copyOf(msg []byte) []byte {
+	n := len(msg)
+	switch {
+	case n == 0:
+		return nil
+	case n > slabMax:
+		return append(make([]byte, 0, n), msg...)
+	case len(s.chunk)+n > cap(s.chunk):
+		s.chunk = make([]byte, 0, slabChunk)
+	}
+	off := len(s.chunk)
+	s.chunk = append(s.chunk, msg...)
+	return s.chunk[off : off+n : off+n]
 }

@@ -118,6 +118,8 @@ type World struct {
 	net *netfault.Network
 	// deliv is scratch space for the network's answers, reused to avoid allocation.
 	deliv []netfault.Delivery
+	// payloads holds the copies of sent datagrams.
+	payloads payloadSlab
 
 	nodes   []*node
 	index   map[nodeapi.NodeID]int32

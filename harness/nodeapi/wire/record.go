@@ -22,16 +22,30 @@ const RecordHeader = 12
 // AppendRecord appends to buf one record whose payload fill encodes, and returns the
 // extended buffer. fill appends to the Encoder it is given, which starts after the header;
 // the header is filled in after it returns. A payload must be shorter than 4 GiB, and the
-// reader refuses one outside its RecordFormat's bounds.
+// reader refuses one outside its RecordFormat's bounds. A hot path that cannot afford the
+// closure writes StartRecord and FinishRecord around its own encoding instead.
 func AppendRecord(buf []byte, fill func(e *Encoder)) []byte {
-	start := len(buf)
-	e := Encoder{Buf: append(buf, make([]byte, RecordHeader)...)}
+	e, start := StartRecord(buf)
 	fill(&e)
-	hdr, payload := e.Buf[start:start+RecordHeader], e.Buf[start+RecordHeader:]
+	return FinishRecord(e.Buf, start)
+}
+
+// StartRecord begins a record at the end of buf: it returns an Encoder whose Buf is buf
+// with room for the header, and where the record starts. Append the payload through the
+// Encoder, then close the record with FinishRecord(e.Buf, start).
+func StartRecord(buf []byte) (e Encoder, start int) {
+	start = len(buf)
+	return Encoder{Buf: append(buf, make([]byte, RecordHeader)...)}, start
+}
+
+// FinishRecord fills in the header of the record that StartRecord began at start, whose
+// payload is the rest of buf, and returns buf.
+func FinishRecord(buf []byte, start int) []byte {
+	hdr, payload := buf[start:start+RecordHeader], buf[start+RecordHeader:]
 	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(hdr[4:], Checksum(hdr[0:4]))
 	binary.LittleEndian.PutUint32(hdr[8:], Checksum(payload))
-	return e.Buf
+	return buf
 }
 
 // RecordFormat is what a reader of records checks beyond the checksums: the bounds of a

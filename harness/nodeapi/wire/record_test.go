@@ -50,6 +50,12 @@ func TestRecordEncodingIsStable(t *testing.T) {
 	require.Equal(t, "aa"+"04000000"+hex.EncodeToString(le32(wire.Checksum(le32(4))))+
 		hex.EncodeToString(le32(wire.Checksum([]byte{1, 2, 'a', 'b'})))+"01026162",
 		hex.EncodeToString(rec))
+
+	e, start := wire.StartRecord([]byte{0xaa})
+	e.U8(1)
+	e.Str("ab")
+	require.Equal(t, rec, wire.FinishRecord(e.Buf, start),
+		"StartRecord and FinishRecord write what AppendRecord writes")
 }
 
 func le32(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
