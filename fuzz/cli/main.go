@@ -2,7 +2,7 @@
 // gets the whole command with a main of one line (cli.Main).
 //
 //	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR]
-//	                [--json] [--max-failures K] [--check-determinism]
+//	                [--json] [--max-failures K] [--shrink-all] [--check-determinism]
 //	simfuzz replay  FILE | --seed S  [--check-determinism] [--html PATH] [--trace N]
 //	simfuzz shrink  FILE [--out FILE] [--runs N]
 //	simfuzz merge   [--json] FILE...

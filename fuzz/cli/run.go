@@ -12,14 +12,24 @@ import (
 // defaultSeeds is the campaign size with no flags: about 13 seconds on 2 cores.
 const defaultSeeds = 10000
 
+// defaultMaxFailures is --max-failures with no flag: a campaign stops handing out seeds
+// after this many failing seeds. Failures are grouped by signature and only the first of
+// each is shrunk, so they cost a run each, not a shrink; 100 are enough to count how the
+// bugs of a build share its failures, and a build that fails every seed stops in seconds.
+const defaultMaxFailures = 100
+
 const runUsage = `usage: simfuzz run [flags]
 
 Runs generated scenarios (cluster, workload, faults) against a target, one per seed, checks
-each for invariants, linearizability and liveness, and shrinks and saves every failure under
---out (default simfuzz-out/seed-S/). With no flags it runs 10000 seeds against the default
-target on all cores (seconds on 2 cores). With --check-determinism every seed runs twice and
-must give the same trace hash, event count and history: a difference is a failure of class
-nondeterminism that names the first diverging event.
+each for invariants, linearizability and liveness, and groups the failures by signature:
+the class and the message with node IDs, numbers, durations, hex and quoted values
+abstracted. The first failure of each signature (in seed order) is shrunk and saved under
+--out (default simfuzz-out/seed-S/); the others are counted under it (--shrink-all shrinks
+them all). The campaign stops handing out seeds after --max-failures failing seeds (default
+100). With no flags it runs 10000 seeds against the default target on all cores (seconds on
+2 cores). With --check-determinism every seed runs twice and must give the same trace hash,
+event count and history: a difference is a failure of class nondeterminism that names the
+first diverging event.
 
 SIMFUZZ_SEED, SIMFUZZ_SEEDS, SIMFUZZ_JOBS and SIMFUZZ_CHECK_DETERMINISM=1 set the defaults
 of --seed, --seeds, --jobs and --check-determinism; the flags win.
@@ -98,8 +108,10 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 		"new protocol events (or counts, or steps between them) and run mutations of them "+
 		"for half the seeds (repro lines replay the saved original.json); --guided=false "+
 		"draws every seed's scenario from the seed alone")
-	fs.IntVar(&c.maxFailures, "max-failures", 0, "stop handing out seeds after this many "+
-		"failing seeds (0: no limit)")
+	fs.IntVar(&c.maxFailures, "max-failures", defaultMaxFailures, "stop handing out seeds "+
+		"after this many failing seeds (0: no limit)")
+	fs.BoolVar(&c.shrinkAll, "shrink-all", false, "shrink and save every failure, not only "+
+		"the first of each signature")
 	if err := parse(fs, args); err != nil {
 		return c, err
 	}

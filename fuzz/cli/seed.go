@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -11,7 +13,7 @@ import (
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
-// runSeed runs one seed and, on failure, shrinks it and writes its artefacts.
+// runSeed runs one seed and, on failure, settles it (see settle).
 func (c *campaign) runSeed(j job) outcome {
 	seed := j.seed
 	s := c.scenarioFor(j)
@@ -19,6 +21,7 @@ func (c *campaign) runSeed(j job) outcome {
 	o.ops, _ = s.Size()
 	res, err := c.target.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
+		c.firstOf(j, "")
 		o.err = fmt.Errorf("seed %d: %w", seed, err)
 		return o
 	}
@@ -28,20 +31,72 @@ func (c *campaign) runSeed(j job) outcome {
 		o.scenario, o.features = &s, fuzz.Features(res)
 	}
 	o.availability = seedAvailability(res.Stability)
+	failure, nondet := res.Failure, false
 	if c.checkDet {
 		if f := c.target.Deterministic(s, res); f != nil {
-			o.failure = c.nondeterministic(seed, f)
-			o.failure.FoundAfterSeeds = j.index
-			o.failure.FoundAfterSeconds = time.Since(c.start).Seconds()
-			return o
+			failure, nondet = f, true
 		}
 	}
-	if res.Failure != nil {
-		found := time.Since(c.start).Seconds()
-		o.failure = c.investigate(seed, s, res)
-		o.failure.FoundAfterSeeds, o.failure.FoundAfterSeconds = j.index, found
+	if failure == nil {
+		c.firstOf(j, "")
+		return o
 	}
+	o.failure = c.settle(j, s, res, failure, nondet)
 	return o
+}
+
+// settle records a failure of seed j: the first failure of its signature in the campaign
+// (or every failure, with --shrink-all) is shrunk and saved; the others are counted under
+// it.
+func (c *campaign) settle(j job, s scenario.Scenario, res *harness.RunResult,
+	failure *harness.Failure, nondet bool) *failureRecord {
+	found := time.Since(c.start).Seconds()
+	sig := fuzz.SignatureOf(failure).String()
+	first, isFirst := c.firstOf(j, sig)
+	var f *failureRecord
+	switch {
+	case nondet:
+		f = c.nondeterministic(j.seed, failure)
+	case isFirst:
+		f = c.investigate(j.seed, s, res)
+	default:
+		f = c.duplicate(j.seed, s, failure, first)
+	}
+	f.Signature, f.FoundAfterSeeds, f.FoundAfterSeconds = sig, j.index, found
+	return f
+}
+
+// firstOf records that seed j finished running, failing with signature sig ("" if not),
+// and returns the first failing seed of sig in the campaign and whether it is j's (see
+// ledger.record). With --shrink-all every failure counts as first.
+func (c *campaign) firstOf(j job, sig string) (uint64, bool) {
+	if c.shrinkAll {
+		return j.seed, sig != ""
+	}
+	return c.ledger.record(j.index, j.seed, sig)
+}
+
+// duplicate records a failure whose signature an earlier seed of the campaign has: it is
+// counted, not shrunk. A guided campaign saves its scenario as original.json, since its
+// seed alone does not draw it again.
+func (c *campaign) duplicate(seed uint64, s scenario.Scenario, failure *harness.Failure,
+	first uint64) *failureRecord {
+	f := &failureRecord{Seed: seed, Class: string(failure.Class), Message: failure.Message,
+		Repro: c.repro(seed), Note: fmt.Sprintf("not shrunk: seed %d, the first failure "+
+			"with this signature, was", first)}
+	f.OriginalOps, f.OriginalFaults = s.Size()
+	f.Ops, f.Faults = f.OriginalOps, f.OriginalFaults
+	if !c.guided {
+		return f
+	}
+	path := filepath.Join(c.out, fmt.Sprintf("seed-%d", seed), "original.json")
+	if err := saveScenario(path, s); err != nil {
+		f.Note += "; not saved: " + err.Error()
+		return f
+	}
+	f.Original = path
+	f.Repro = "simfuzz replay " + c.targetArg() + path
+	return f
 }
 
 // investigate shrinks a failure and saves it; a failure to shrink or save is reported in the
@@ -106,4 +161,16 @@ func (c *campaign) targetArg() string {
 		return ""
 	}
 	return "--target " + c.target.Name + " "
+}
+
+// saveScenario writes s to path, creating its folder.
+func saveScenario(path string, s scenario.Scenario) error {
+	var b bytes.Buffer
+	if err := scenario.EncodeScenario(&b, s); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return report.WriteFileAtomic(path, b.Bytes())
 }

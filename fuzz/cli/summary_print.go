@@ -12,9 +12,7 @@ import (
 // print writes the summary for a person: every failure with its files and repro lines,
 // every seed that could not run, then the totals and what the totals leave out.
 func (s *summary) print(w io.Writer) {
-	for _, f := range s.Failures {
-		printFailure(w, f)
-	}
+	s.printFailures(w)
 	for _, e := range s.ErrorList {
 		fmt.Fprintf(w, "ERROR %s\n", e)
 	}
@@ -35,6 +33,7 @@ func (s *summary) print(w io.Writer) {
 	if s.Shards > 0 {
 		fmt.Fprintf(w, "merged %d shard summaries\n", s.Shards)
 	}
+	s.printSignatures(w)
 	fmt.Fprintf(w, "seeds %d, failed %d%s, errors %d\n", s.Seeds, s.FailedSeeds,
 		s.classes(), s.Errors)
 	fmt.Fprintf(w, "operations %d, %d of them never started before the safety phase "+
