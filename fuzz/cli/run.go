@@ -126,17 +126,21 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if c.shard, err = parseShard(shardText); err != nil {
 		return c, err
 	}
-	return c, c.validate(isSet(fs, "seeds") || env.set[fuzz.EnvSeeds])
+	return c, c.validate(isSet(fs, "seeds") || env.set[fuzz.EnvSeeds], isSet(fs, "time"))
 }
 
-// validate checks the numbers; seedsGiven says whether --seeds (or SIMFUZZ_SEEDS) was given.
-func (c *campaign) validate(seedsGiven bool) error {
+// validate checks the numbers; seedsGiven and timeGiven say whether --seeds (or
+// SIMFUZZ_SEEDS) and --time were given. A budget of 0 means "no time limit" inside the
+// campaign, but --time 0 is refused like --time -5s: a user who types it means something,
+// and no reading of it is safe to guess.
+func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 	switch {
 	case seedsGiven && c.seeds < 1:
 		return usagef("--seeds must be at least 1, got %d (leave it out for %d, or give "+
 			"--time alone for a campaign bounded by time)", c.seeds, defaultSeeds)
-	case c.budget < 0:
-		return usagef("--time must be positive, got %v", c.budget)
+	case timeGiven && c.budget <= 0:
+		return usagef("--time must be positive, got %v (leave --time out for a campaign "+
+			"bounded by --seeds alone)", c.budget)
 	case c.jobs < 1 || c.jobs > fuzz.MaxJobs:
 		return usagef("--jobs must be in [1, %d], got %d", fuzz.MaxJobs, c.jobs)
 	case c.shrinkRuns < 0 || c.maxFailures < 0:

@@ -148,3 +148,15 @@ func TestShrinkSaysWhenNothingIsSmaller(t *testing.T) {
 		return
 	}
 }
+
+// --time 0 is refused like any other duration that is not positive, naming the way to run
+// without a time limit; it used to mean "no limit" while --time -5s was an error.
+func TestTimeZeroIsRefused(t *testing.T) {
+	for _, d := range []string{"0", "0s", "-5s"} {
+		code, out, stderr := run(t, "run", "--time", d)
+		require.Equal(t, 2, code, "--time %s: %s", d, stderr)
+		require.Contains(t, stderr, "--time must be positive, got ")
+		require.Contains(t, stderr, "leave --time out for a campaign bounded by --seeds alone")
+		require.Empty(t, out)
+	}
+}
