@@ -135,6 +135,9 @@ func (c *campaign) produce(jobs chan<- job) {
 		if c.budget > 0 && time.Since(c.start) >= c.budget {
 			return
 		}
+		if !c.shard.inRange(c.first, k) { // a campaign bounded by time: the range ended
+			return
+		}
 		var ok bool
 		if corpus, ok = c.snapshotFor(k, corpus); !ok {
 			return

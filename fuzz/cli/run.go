@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"runtime"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -148,6 +149,11 @@ func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 	}
 	if !seedsGiven && c.budget == 0 {
 		c.seeds = defaultSeeds
+	}
+	if c.seeds > 0 && !c.shard.inRange(c.first, c.seeds-1) {
+		return usagef("%d seeds from seed %d (shard %v) would run past %d, the largest "+
+			"seed; seeds do not wrap around: give a smaller --seed or fewer --seeds",
+			c.seeds, c.first, c.shard, uint64(math.MaxUint64))
 	}
 	return nil
 }

@@ -160,3 +160,34 @@ func TestTimeZeroIsRefused(t *testing.T) {
 		require.Empty(t, out)
 	}
 }
+
+// Seeds never wrap around past the largest uint64: a campaign whose seeds would is refused,
+// naming the problem, and a campaign bounded by time stops at the end of the range.
+func TestSeedRangeDoesNotWrap(t *testing.T) {
+	cases := [][]string{
+		{"--seed", "18446744073709551615"}, // the default 10000 seeds
+		{"--seed", "18446744073709551610", "--seeds", "7"},
+		{"--seed", "18446744073709551600", "--seeds", "5", "--shard", "3/4"},
+	}
+	for _, args := range cases {
+		code, out, stderr := run(t, append([]string{"run"}, args...)...)
+		require.Equal(t, 2, code, "%v: %s", args, stderr)
+		require.Contains(t, stderr, "past 18446744073709551615, the largest seed", args)
+		require.Empty(t, out)
+	}
+	code, _, stderr := runToys(t, map[string]string{"SIMFUZZ_SEED": "18446744073709551615"},
+		"run", "--target", "toy-kv", "--seeds", "2")
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "past 18446744073709551615")
+
+	code, out, stderr := runToys(t, nil, "run", "--target", "toy-kv", "--seed",
+		"18446744073709551614", "--time", "5s", "--json", "--guided=false")
+	require.Contains(t, []int{0, 1}, code, stderr)
+	sum := decodeSummary(t, out)
+	require.Equal(t, 2, sum.Seeds, "the last two seeds, then the range ends")
+	require.Equal(t, uint64(18446744073709551614), sum.SeedHashes[0].Seed)
+	require.Equal(t, uint64(18446744073709551615), sum.SeedHashes[1].Seed)
+	code, _, stderr = runToys(t, nil, "run", "--target", "toy-kv", "--seed",
+		"18446744073709551614", "--seeds", "2", "--guided=false")
+	require.Contains(t, []int{0, 1}, code, stderr)
+}
