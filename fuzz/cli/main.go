@@ -9,7 +9,8 @@
 //	simfuzz bench   [--seeds N]
 //
 // Exit codes: 0 nothing found, 1 failures found, 2 usage error (or nothing could run),
-// 3 shrink found nothing smaller, 130 interrupted by a signal.
+// 3 shrink found nothing smaller, 4 shrink was given a scenario that passes, 130
+// interrupted by a signal.
 package cli
 
 import (

@@ -17,15 +17,20 @@ operations, settings) while it keeps failing in the same class, and writes the r
 (default: simfuzz-out/shrink/NAME.min.json; the output path is checked before shrinking).
 Use it on a rapid-shrunk regression or a hand-written scenario.
 
-Exit codes: 0 a smaller failing scenario was written, 1 the scenario does not fail, 2 usage
-errors (or an output path that cannot be written), 3 the scenario fails but nothing smaller
-was found (nothing is written).
+Exit codes: 0 a smaller failing scenario was written, 2 usage errors (or an output path that
+cannot be written), 3 the scenario fails but nothing smaller was found, 4 the scenario
+passes: nothing to shrink. Nothing is written with 2, 3 or 4.
 
 flags:
 `
 
 // errNotSmaller is shrink's outcome when the scenario is already minimal: exit code 3.
 var errNotSmaller = exitStatus{code: 3}
+
+// exitPasses is shrink's exit code for a scenario that passes: nothing to shrink. Not 1,
+// which means failures found, nor 3: a script must tell "the bug is gone" apart from "the
+// scenario is already minimal".
+const exitPasses = 4
 
 func (a *app) cmdShrink(args []string) error {
 	fs := newFlags("shrink", a.stderr, shrinkUsage)
@@ -51,16 +56,16 @@ func (a *app) cmdShrink(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkWritableFile(*out); err != nil {
-		return fmt.Errorf("--out %s: %w (nothing was shrunk)", *out, err)
-	}
 	res, err := tg.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return err
 	}
 	if res.Failure == nil {
-		fmt.Fprintf(a.stdout, "%s passes: nothing to shrink\n", path)
-		return exitStatus{code: 1}
+		return exitStatus{code: exitPasses, msg: path + " passes: nothing to shrink " +
+			"(nothing written)"}
+	}
+	if err := checkWritableFile(*out); err != nil {
+		return fmt.Errorf("--out %s: %w (nothing was shrunk)", *out, err)
 	}
 	return a.shrink(tg, path, *out, s, res.Failure.Class, *runs)
 }
