@@ -191,3 +191,55 @@ func TestSeedRangeDoesNotWrap(t *testing.T) {
 		"18446744073709551614", "--seeds", "2", "--guided=false")
 	require.Contains(t, []int{0, 1}, code, stderr)
 }
+
+// toyFailures saves n different failing toy-kv scenarios, each as DIR/seed-S/original.json
+// like a campaign folder, and returns their paths.
+func toyFailures(t *testing.T, dir string, n int) []string {
+	t.Helper()
+	tg := toyTarget("toy-kv", false)
+	var paths []string
+	for seed := uint64(1); len(paths) < n; seed++ {
+		require.Less(t, seed, uint64(500), "too few failing toy-kv seeds")
+		s := tg.ScenarioForSeed(seed, tg.Options())
+		res, err := tg.Run(s, harness.RunOptions{})
+		require.NoError(t, err)
+		if res.Failure != nil {
+			path := filepath.Join(dir, fmt.Sprintf("seed-%d", seed), "original.json")
+			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+			require.NoError(t, scenario.SaveScenario(path, s))
+			paths = append(paths, path)
+		}
+	}
+	return paths
+}
+
+// Two failures whose files share a name (every campaign folder holds an original.json)
+// shrink to two files, named after their folders; and a default output never replaces an
+// earlier one, so shrinking a file again keeps both results.
+func TestShrinkDefaultOutputsNeverCollide(t *testing.T) {
+	t.Chdir(t.TempDir())
+	paths := toyFailures(t, t.TempDir(), 2)
+	var outs []string
+	for _, p := range append(paths, paths[0]) {
+		var out, errOut bytes.Buffer
+		a := &app{targets: toyTargets(), stdout: &out, stderr: &errOut,
+			getenv: func(string) string { return "" }, watchSignals: watchSignals}
+		require.Equal(t, 0, a.main([]string{"shrink", "--target", "toy-kv", p}),
+			errOut.String())
+		outs = append(outs, strings.Fields(out.String())[0])
+	}
+	seed := filepath.Base(filepath.Dir(paths[0]))
+	require.Equal(t, filepath.Join(defaultShrinkDir, seed+"-original.min.json"), outs[0])
+	require.Equal(t, filepath.Join(defaultShrinkDir, seed+"-original-2.min.json"), outs[2])
+	require.NotEqual(t, outs[0], outs[1])
+	for i, o := range outs {
+		s, err := scenario.LoadScenario(o)
+		require.NoError(t, err, o)
+		src, err := scenario.LoadScenario(paths[i%2])
+		require.NoError(t, err)
+		require.Equal(t, src.Seed, s.Seed, "%s is the shrink of %s", o, paths[i%2])
+	}
+	entries, err := os.ReadDir(defaultShrinkDir)
+	require.NoError(t, err)
+	require.Len(t, entries, 3)
+}
