@@ -94,9 +94,9 @@ type coverage struct {
 }
 
 // pastLimit accounts for the seeds already running when the campaign reached
-// --max-failures: they finish (their artefacts are saved), but the summary above counts
-// only the seeds up to the one that reached the limit, so that it is the same whatever the
-// jobs and the order they finished in.
+// --max-failures: they finish (a failure among them is settled like any other), but the
+// summary counts only the seeds up to the one that reached the limit, so that it is the
+// same whatever the jobs and the order they finished in.
 type pastLimit struct {
 	MaxFailures int `json:"max_failures"`
 	// Seeds finished past the limit; FailedSeeds are those of them that failed.

@@ -25,10 +25,14 @@ func (s *summary) print(w io.Writer) {
 			len(s.Abandoned), seedList(s.Abandoned))
 	}
 	if p := s.PastLimit; p != nil {
-		fmt.Fprintf(w, "--max-failures %d reached: %d more seeds were already running and "+
-			"finished past the limit, %d of them failing (%s); their artefacts are saved "+
-			"but they are not counted here\n", p.MaxFailures, p.Seeds, len(p.FailedSeeds),
-			seedList(p.FailedSeeds))
+		failing := "none of them failing"
+		if len(p.FailedSeeds) > 0 {
+			failing = fmt.Sprintf("%d of them failing (%s)",
+				len(p.FailedSeeds), seedList(p.FailedSeeds))
+		}
+		fmt.Fprintf(w, "--max-failures %d reached: no seed was handed out after it; %d "+
+			"seeds already running then finished past the limit, %s; the totals below "+
+			"leave them out\n", p.MaxFailures, p.Seeds, failing)
 	}
 	if s.Shards > 0 {
 		fmt.Fprintf(w, "merged %d shard summaries\n", s.Shards)

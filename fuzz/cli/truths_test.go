@@ -243,3 +243,25 @@ func TestShrinkDefaultOutputsNeverCollide(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 3)
 }
+
+// The seeds past --max-failures read as seeds that were running, not as more failures.
+func TestPastLimitWording(t *testing.T) {
+	for _, c := range []struct {
+		failed []uint64
+		want   string
+	}{
+		{[]uint64{}, "--max-failures 1 reached: no seed was handed out after it; 27 seeds " +
+			"already running then finished past the limit, none of them failing; the " +
+			"totals below leave them out\n"},
+		{[]uint64{5, 9}, "--max-failures 1 reached: no seed was handed out after it; 27 " +
+			"seeds already running then finished past the limit, 2 of them failing (seeds " +
+			"5, 9); the totals below leave them out\n"},
+	} {
+		s := newSummary("toy-kv")
+		s.PastLimit = &pastLimit{MaxFailures: 1, Seeds: 27, FailedSeeds: c.failed}
+		var b bytes.Buffer
+		s.print(&b)
+		require.Contains(t, b.String(), c.want)
+		require.NotContains(t, b.String(), "27 more")
+	}
+}
