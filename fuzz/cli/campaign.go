@@ -111,6 +111,7 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	sum := buildSummary(c.target.Name, outs, c.maxFailures)
 	sum.Interrupted = interrupted
 	if c.guide != nil {
+		c.guide.flush()
 		sum.Coverage = c.guide.coverage()
 	}
 	if abandoned {

@@ -54,8 +54,8 @@ func (s *summary) print(w io.Writer) {
 		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; ", c.Scenarios,
 			c.Features)
 		if len(c.Events) == 0 {
-			fmt.Fprintln(w, "no run reported an event (the system implements no "+
-				"nodeapi.Reporter, or the campaign ended before its first batch did)")
+			fmt.Fprintln(w, "no run reported an event (the target implements no "+
+				"nodeapi.Reporter, or none of its runs reached one)")
 		} else {
 			fmt.Fprint(w, "runs per event:")
 			for _, e := range sim.EventNames(c.Events) {

@@ -265,3 +265,20 @@ func TestPastLimitWording(t *testing.T) {
 		require.NotContains(t, b.String(), "27 more")
 	}
 }
+
+// A guided campaign shorter than a batch of 256 seeds reports the events its runs reached;
+// it used to say that the Raft KV implements no Reporter, since only complete batches
+// entered the corpus.
+func TestGuidedCoverageCountsEverySeed(t *testing.T) {
+	code, out, stderr := run(t, "run", "--seeds", "20", "--jobs", "2")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "guided: corpus of ")
+	require.Contains(t, out, "runs per event: ")
+	require.NotContains(t, out, "implements no")
+	require.NotContains(t, out, "corpus of 0 scenarios")
+
+	code, out, stderr = runToys(t, nil, "run", "--target", "toy-kv", "--seeds", "3")
+	require.NotEqual(t, 2, code, stderr)
+	require.Contains(t, out, "no run reported an event (the target implements no "+
+		"nodeapi.Reporter, or none of its runs reached one)")
+}
