@@ -82,8 +82,8 @@ func (c *campaign) firstOf(j job, sig string) (uint64, bool) {
 func (c *campaign) duplicate(seed uint64, s scenario.Scenario, failure *harness.Failure,
 	first uint64) *failureRecord {
 	f := &failureRecord{Seed: seed, Class: string(failure.Class), Message: failure.Message,
-		Repro: c.repro(seed), Note: fmt.Sprintf("not shrunk: seed %d, the first failure "+
-			"with this signature, was", first)}
+		Repro: c.repro(seed), Note: fmt.Sprintf("not shrunk: counted under seed %d, the "+
+			"first failure with this signature", first)}
 	f.OriginalOps, f.OriginalFaults = s.Size()
 	f.Ops, f.Faults = f.OriginalOps, f.OriginalFaults
 	if !c.guided {

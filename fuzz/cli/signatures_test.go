@@ -33,7 +33,7 @@ func TestBrokenBuildFailsFastOncePerSignature(t *testing.T) {
 		if f.ShrinkRuns > 0 || f.Scenario != "" {
 			shrunk++
 		} else {
-			require.Contains(t, f.Note, "not shrunk: seed 1, the first failure")
+			require.Contains(t, f.Note, "not shrunk: counted under seed 1, the first failure")
 			require.FileExists(t, f.Original, "a guided failure keeps its scenario")
 		}
 	}
