@@ -30,9 +30,9 @@ func (s *summary) print(w io.Writer) {
 			failing = fmt.Sprintf("%d of them failing (%s)",
 				len(p.FailedSeeds), seedList(p.FailedSeeds))
 		}
-		fmt.Fprintf(w, "--max-failures %d reached: no seed was handed out after it; %d "+
-			"seeds already running then finished past the limit, %s; the totals below "+
-			"leave them out\n", p.MaxFailures, p.Seeds, failing)
+		fmt.Fprintf(w, "--max-failures %d reached: no seed was handed out after it; %s "+
+			"already running then finished past the limit, %s; the totals below leave "+
+			"them out\n", p.MaxFailures, plural(p.Seeds, "seed"), failing)
 	}
 	if s.Shards > 0 {
 		fmt.Fprintf(w, "merged %d shard summaries\n", s.Shards)
@@ -115,4 +115,12 @@ func seedList(seeds []uint64) string {
 		text += fmt.Sprintf(" and %d more", len(seeds)-most)
 	}
 	return text
+}
+
+// plural is "1 seed", "2 seeds".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

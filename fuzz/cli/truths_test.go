@@ -264,6 +264,11 @@ func TestPastLimitWording(t *testing.T) {
 		require.Contains(t, b.String(), c.want)
 		require.NotContains(t, b.String(), "27 more")
 	}
+	s := newSummary("toy-kv")
+	s.PastLimit = &pastLimit{MaxFailures: 1, Seeds: 1, FailedSeeds: []uint64{}}
+	var b bytes.Buffer
+	s.print(&b)
+	require.Contains(t, b.String(), "; 1 seed already running then finished past the limit")
 }
 
 // A guided campaign shorter than a batch of 256 seeds reports the events its runs reached;
