@@ -33,6 +33,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		"shard syntax":       {"run", "--shard", "half"},
 		"negative time":      {"run", "--time", "-1s"},
 		"bad jobs":           {"run", "--jobs", "0"},
+		"negative limit":     {"run", "--max-failures", "-1"},
+		"negative shrink":    {"run", "--shrink-runs", "-1"},
 		"stray argument":     {"run", "extra"},
 		"replay nothing":     {"replay"},
 		"replay two files":   {"replay", "a.json", "b.json"},

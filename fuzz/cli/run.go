@@ -144,8 +144,11 @@ func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 			"bounded by --seeds alone)", c.budget)
 	case c.jobs < 1 || c.jobs > fuzz.MaxJobs:
 		return usagef("--jobs must be in [1, %d], got %d", fuzz.MaxJobs, c.jobs)
-	case c.shrinkRuns < 0 || c.maxFailures < 0:
-		return usagef("--shrink-runs and --max-failures must not be negative")
+	case c.shrinkRuns < 0:
+		return usagef("--shrink-runs must not be negative, got %d", c.shrinkRuns)
+	case c.maxFailures < 0:
+		return usagef("--max-failures must not be negative, got %d (0: no limit)",
+			c.maxFailures)
 	}
 	if !seedsGiven && c.budget == 0 {
 		c.seeds = defaultSeeds
