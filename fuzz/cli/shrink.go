@@ -17,8 +17,8 @@ Reruns a failing scenario file, shrinks it further by structure (faults, clients
 operations, settings) while it keeps failing in the same class, and writes the result
 (default: simfuzz-out/shrink/NAME.min.json, or NAME-2.min.json and so on if it exists; NAME
 is the file's name, after its folder's for a campaign's original.json or scenario.json). The
-output path is checked before shrinking.
-Use it on a rapid-shrunk regression or a hand-written scenario.
+output path is checked before shrinking. Use it on a rapid-shrunk regression or a
+hand-written scenario.
 
 Exit codes: 0 a smaller failing scenario was written, 2 usage errors (or an output path that
 cannot be written), 3 the scenario fails but nothing smaller was found, 4 the scenario
