@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/anishathalye/porcupine"
@@ -28,8 +29,13 @@ type Verdict struct {
 	UndecidedKeys []string
 	// Err is set when the history is malformed (see Validate); nothing was checked.
 	Err error
-	// Ops and Keys count the operations and distinct keys of the history.
+	// Ops and Keys count the operations and distinct keys of the history, the probe's
+	// included.
 	Ops, Keys int
+	// ProbeOps counts the operations on the workload's probe key (Workload.Probe): the
+	// liveness probe's and the stability window's writes, which Message counts apart from
+	// the client operations.
+	ProbeOps int
 	// verbose records that Info was computed, so WriteHTML can tell a zero Verdict apart.
 	verbose bool
 	// budget is the step budget per key at which an undecided search gave up.
@@ -54,22 +60,31 @@ func (v Verdict) Message() string {
 	case v.Err != nil:
 		return "malformed history: " + v.Err.Error()
 	case v.Linearizable():
-		return fmt.Sprintf("linearizable: %d operations over %d keys", v.Ops, v.Keys)
+		return "linearizable: " + v.size()
 	case !v.Decided():
-		return fmt.Sprintf("undecided: %d operations over %d keys; the search gave up "+
-			"after %d model steps on keys %q, neither linearizable nor proven not", v.Ops,
-			v.Keys, v.budget, v.UndecidedKeys)
+		return fmt.Sprintf("undecided: %s; the search gave up after %d model steps on keys "+
+			"%q, neither linearizable nor proven not", v.size(), v.budget, v.UndecidedKeys)
 	}
 	parts := make([]string, len(v.IllegalKeys))
 	for i, k := range v.IllegalKeys {
 		parts[i] = fmt.Sprintf("%q (%d ops)", k, v.IllegalOps[i])
 	}
-	msg := fmt.Sprintf("not linearizable: %d operations over %d keys; illegal keys: %s",
-		v.Ops, v.Keys, strings.Join(parts, ", "))
+	msg := fmt.Sprintf("not linearizable: %s; illegal keys: %s", v.size(),
+		strings.Join(parts, ", "))
 	if len(v.UndecidedKeys) > 0 {
 		msg += fmt.Sprintf("; keys left undecided: %d", len(v.UndecidedKeys))
 	}
 	return msg
+}
+
+// size says how many operations over how many keys the history holds, counting the
+// probe's writes apart: the probe's key is none of the workload's.
+func (v Verdict) size() string {
+	if v.ProbeOps == 0 {
+		return fmt.Sprintf("%d operations over %d keys", v.Ops, v.Keys)
+	}
+	return fmt.Sprintf("%d operations over %d keys (and %d probe writes)", v.Ops-v.ProbeOps,
+		v.Keys-1, v.ProbeOps)
 }
 
 // Check decides whether a key-value history is linearizable (KV.Check).
@@ -93,6 +108,9 @@ func (w *Workload) Check(history []Operation) Verdict {
 	}
 	keys, counts := keyCounts(history)
 	v.Keys = len(keys)
+	if i, ok := slices.BinarySearch(keys, w.Probe.Key); ok && w.Probe.Key != "" {
+		v.ProbeOps = counts[i]
+	}
 	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
 }
 

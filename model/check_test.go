@@ -180,3 +180,22 @@ func TestCheckGivesUpUndecided(t *testing.T) {
 	require.True(t, decided.Decided())
 	require.True(t, decided.Linearizable())
 }
+
+// The liveness probe's writes are counted apart from the client operations: "3 operations
+// over 2 keys" used to count the probe's key among the workload's keys.
+func TestMessageCountsTheProbeApart(t *testing.T) {
+	h := []Operation{
+		at(0, 0, 10).do(put("k0", "1"), done()),
+		at(1, 20, 30).do(get("k0"), found("2")), // illegal
+		at(2, 40, 50).do(put(ProbeKey, "probe"), done()),
+		at(2, 60, 70).do(put(ProbeKey, "probe"), done()),
+	}
+	v := requireIllegal(t, h)
+	require.Equal(t, `not linearizable: 2 operations over 1 keys (and 2 probe writes); `+
+		`illegal keys: "k0" (2 ops)`, v.Message())
+	v = Check(h[2:])
+	require.Equal(t, "linearizable: 0 operations over 0 keys (and 2 probe writes)",
+		v.Message())
+	require.Equal(t, 2, v.ProbeOps)
+	require.Equal(t, 2, v.Ops, "Ops counts every operation of the history")
+}

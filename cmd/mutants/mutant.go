@@ -144,9 +144,13 @@ const maxCandidates = 3
 // campaign runs the mutant's simfuzz until maxCandidates failures or the budget, and returns
 // one detection per failure in seed order (or r alone, with a note, when none).
 func campaign(r row, bin, scratch string, o options) []row {
-	args := append(r.targetArgs(), "--json", "--guided="+fmt.Sprint(o.guided), "--max-failures", fmt.Sprint(maxCandidates),
-		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(), "--jobs", fmt.Sprint(o.jobs),
-		"--shrink-runs", "150", "--out", filepath.Join(scratch, "out"))
+	// --shrink-all: every candidate needs its shrunk counterexample for attribute, and
+	// candidates may share a signature (every linearizability failure looks alike to one).
+	args := append(r.targetArgs(), "--json", "--guided="+fmt.Sprint(o.guided),
+		"--max-failures", fmt.Sprint(maxCandidates), "--shrink-all",
+		"--seeds", fmt.Sprint(o.seeds), "--time", o.budget.String(),
+		"--jobs", fmt.Sprint(o.jobs), "--shrink-runs", "150",
+		"--out", filepath.Join(scratch, "out"))
 	cmd := exec.Command(bin, append([]string{"run"}, args...)...)
 	cmd.Dir = scratch
 	var stdout, stderr bytes.Buffer

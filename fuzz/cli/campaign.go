@@ -28,6 +28,10 @@ type campaign struct {
 	shrinkRuns int
 	// maxFailures stops handing out seeds once this many have failed (0: never).
 	maxFailures int
+	// shrinkAll shrinks and saves every failure, not only the first of each signature.
+	shrinkAll bool
+	// ledger tells the first failure of each signature (nil with shrinkAll).
+	ledger *ledger
 	// guided, with --guided: a coverage-guided campaign (see guide).
 	guided bool
 	guide  *guide
@@ -80,6 +84,9 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	c.start = time.Now()
 	c.halt = make(chan struct{})
 	c.running = map[int]uint64{}
+	if !c.shrinkAll {
+		c.ledger = newLedger()
+	}
 	if c.guided {
 		c.guide = newGuide()
 	}
@@ -104,6 +111,7 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	sum := buildSummary(c.target.Name, outs, c.maxFailures)
 	sum.Interrupted = interrupted
 	if c.guide != nil {
+		c.guide.flush()
 		sum.Coverage = c.guide.coverage()
 	}
 	if abandoned {
@@ -126,6 +134,9 @@ func (c *campaign) produce(jobs chan<- job) {
 		default:
 		}
 		if c.budget > 0 && time.Since(c.start) >= c.budget {
+			return
+		}
+		if !c.shard.inRange(c.first, k) { // a campaign bounded by time: the range ended
 			return
 		}
 		var ok bool

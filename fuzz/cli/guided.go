@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -22,7 +24,8 @@ type guide struct {
 	// pending holds the outcomes of batches not yet complete, by campaign index.
 	pending  map[int]outcome
 	finished int // batches added so far
-	// runsPerEvent counts, for each event, the runs (of complete batches) that reached it.
+	// runsPerEvent counts, for each event, the runs that reached it (of complete batches
+	// until flush).
 	runsPerEvent map[string]int
 }
 
@@ -76,6 +79,20 @@ func (g *guide) observe(o outcome) {
 		}
 		g.finished++
 		g.done <- g.corpus.Snapshot()
+	}
+}
+
+// flush adds the runs of the batches still open when the campaign ended (all the runs of
+// a campaign shorter than two batches' worth of a snapshot, the tail of a longer one) to
+// the corpus in seed order, so that the summary's coverage accounts for every run. No seed
+// draws from the corpus any more: the campaign runs the same scenarios as without it.
+func (g *guide) flush() {
+	for _, i := range slices.Sorted(maps.Keys(g.pending)) {
+		if x := g.pending[i]; x.scenario != nil && x.err == nil {
+			g.corpus.Add(*x.scenario, x.features)
+			g.count(x.features)
+		}
+		delete(g.pending, i)
 	}
 }
 

@@ -37,11 +37,12 @@ func TestRunInterruptedBySIGINT(t *testing.T) {
 
 // Interrupted while failing seeds are being shrunk and saved, a campaign finishes them:
 // every seed folder is complete, no temporary name is left, and the summary lists exactly
-// the failures whose folders exist.
+// the failures whose folders exist. (--shrink-all: the toy's failures share a signature.)
 func TestRunInterruptedKeepsEveryArtifact(t *testing.T) {
 	out := t.TempDir()
 	p := startChild(t, t.TempDir(), "run", "--target", "toy-kv", "--seeds", "1000000",
-		"--json", "--jobs", "2", "--shrink-runs", "30", "--out", out)
+		"--json", "--jobs", "2", "--shrink-runs", "30", "--shrink-all", "--max-failures",
+		"0", "--out", out)
 	require.Eventually(t, func() bool { return countSeedDirs(t, out) >= 3 },
 		20*time.Second, 20*time.Millisecond, "no failures saved")
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
@@ -66,23 +67,44 @@ func countSeedDirs(t *testing.T, dir string) int {
 	return n
 }
 
-// requireCompleteArtifacts checks that out holds one complete folder per failure of sum
-// and nothing else: no temporary names, no folder of a failure the summary does not know.
+// requireCompleteArtifacts checks that out holds one complete folder per saved failure of
+// sum and nothing else: no temporary names, no folder of a failure the summary does not
+// know. A failure that was not shrunk (its signature's first seed was) holds its
+// original.json alone, in a guided campaign.
 func requireCompleteArtifacts(t *testing.T, out string, sum *summary) {
 	t.Helper()
 	want := map[string]bool{}
 	for _, f := range sum.Failures {
-		want[filepath.Base(filepath.Dir(f.Scenario))] = true
+		switch {
+		case f.Scenario != "":
+			want[filepath.Base(filepath.Dir(f.Scenario))] = true
+		case f.Original != "":
+			want[filepath.Base(filepath.Dir(f.Original))] = false
+		}
 	}
 	entries, err := os.ReadDir(out)
 	require.NoError(t, err)
 	for _, e := range entries {
-		require.True(t, want[e.Name()], "%s in --out is not a failure of the summary",
-			e.Name())
+		shrunk, ok := want[e.Name()]
+		require.True(t, ok, "%s in --out is not a failure of the summary", e.Name())
 		delete(want, e.Name())
-		requireCompleteSeedDir(t, filepath.Join(out, e.Name()))
+		if shrunk {
+			requireCompleteSeedDir(t, filepath.Join(out, e.Name()))
+		} else {
+			requireOriginalOnly(t, filepath.Join(out, e.Name()))
+		}
 	}
 	require.Empty(t, want, "failures of the summary without a folder")
+}
+
+// requireOriginalOnly checks the folder of a failure that was counted, not shrunk.
+func requireOriginalOnly(t *testing.T, dir string) {
+	t.Helper()
+	_, err := scenario.LoadScenario(filepath.Join(dir, "original.json"))
+	require.NoError(t, err)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "%s holds other files", dir)
 }
 
 func requireCompleteSeedDir(t *testing.T, dir string) {

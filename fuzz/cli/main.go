@@ -2,14 +2,15 @@
 // gets the whole command with a main of one line (cli.Main).
 //
 //	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR]
-//	                [--json] [--max-failures K] [--check-determinism]
+//	                [--json] [--max-failures K] [--shrink-all] [--check-determinism]
 //	simfuzz replay  FILE | --seed S  [--check-determinism] [--html PATH] [--trace N]
 //	simfuzz shrink  FILE [--out FILE] [--runs N]
 //	simfuzz merge   [--json] FILE...
 //	simfuzz bench   [--seeds N]
 //
 // Exit codes: 0 nothing found, 1 failures found, 2 usage error (or nothing could run),
-// 3 shrink found nothing smaller, 130 interrupted by a signal.
+// 3 shrink found nothing smaller, 4 shrink was given a scenario that passes, 130
+// interrupted by a signal.
 package cli
 
 import (

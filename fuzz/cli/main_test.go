@@ -33,6 +33,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		"shard syntax":       {"run", "--shard", "half"},
 		"negative time":      {"run", "--time", "-1s"},
 		"bad jobs":           {"run", "--jobs", "0"},
+		"negative limit":     {"run", "--max-failures", "-1"},
+		"negative shrink":    {"run", "--shrink-runs", "-1"},
 		"stray argument":     {"run", "extra"},
 		"replay nothing":     {"replay"},
 		"replay two files":   {"replay", "a.json", "b.json"},
@@ -102,12 +104,16 @@ func TestReplayRejectsMalformedFile(t *testing.T) {
 	require.Contains(t, stderr, `unknown field "sede"`)
 }
 
+// shrink of a scenario that passes says so on stderr with its own exit code, 4: not 1,
+// which means failures found, and nothing is written.
 func TestShrinkPassingScenario(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.json")
 	require.NoError(t, scenario.SaveScenario(path, fuzz.RaftKV.ScenarioForSeed(4, fuzz.Options())))
-	code, out, _ := run(t, "shrink", path)
-	require.Equal(t, 1, code)
-	require.Contains(t, out, "passes: nothing to shrink")
+	code, out, stderr := run(t, "shrink", path)
+	require.Equal(t, 4, code)
+	require.Empty(t, out)
+	require.Equal(t, "simfuzz: "+path+" passes: nothing to shrink (nothing written)\n", stderr)
+	require.NoDirExists(t, defaultShrinkDir)
 	code, _, _ = run(t, "shrink")
 	require.Equal(t, 2, code)
 }

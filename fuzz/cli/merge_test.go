@@ -10,17 +10,29 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// failureKey is what two campaigns over the same seeds must agree on for one failure.
+// failureKey is what two campaigns over the same seeds must agree on for one failure. Not
+// its shrunk form: each shard shrinks the first failure of each signature among its own
+// seeds.
 type failureKey struct {
-	Seed                     uint64
-	Class, Message           string
-	Ops, Faults, OriginalOps int
+	Seed                    uint64
+	Class, Signature        string
+	OriginalOps, OrigFaults int
 }
 
 func failureKeys(fs []*failureRecord) []failureKey {
 	out := make([]failureKey, len(fs))
 	for i, f := range fs {
-		out[i] = failureKey{f.Seed, f.Class, f.Message, f.Ops, f.Faults, f.OriginalOps}
+		out[i] = failureKey{f.Seed, f.Class, f.Signature, f.OriginalOps, f.OriginalFaults}
+	}
+	return out
+}
+
+// signatureKeys drops the scenario paths, which name each process's --out.
+func signatureKeys(gs []*signatureCount) []signatureCount {
+	out := make([]signatureCount, len(gs))
+	for i, g := range gs {
+		out[i] = *g
+		out[i].Scenario = ""
 	}
 	return out
 }
@@ -33,7 +45,8 @@ func decodeSummary(t *testing.T, text string) *summary {
 }
 
 // Four shards run as four processes, merged, equal one process running the same seeds:
-// the same seeds, the same failures in the same order, the same trace digest.
+// the same seeds, the same failures in the same order, the same signatures with the same
+// counts and first seeds, the same trace digest.
 func TestMergeOfShardsEqualsOneCampaign(t *testing.T) {
 	dir := t.TempDir()
 	common := []string{"run", "--guided=false", "--target", "toy-kv", "--json", "--jobs", "1",
@@ -64,6 +77,12 @@ func TestMergeOfShardsEqualsOneCampaign(t *testing.T) {
 	require.Equal(t, whole.FailedSeeds, merged.FailedSeeds)
 	require.Equal(t, whole.ByClass, merged.ByClass)
 	require.Equal(t, failureKeys(whole.Failures), failureKeys(merged.Failures))
+	require.NotEmpty(t, whole.Signatures)
+	require.Equal(t, signatureKeys(whole.Signatures), signatureKeys(merged.Signatures))
+	for _, g := range merged.Signatures {
+		require.NotEmpty(t, g.Scenario, "the first seed of %s:%s was shrunk", g.Class,
+			g.Message)
+	}
 	require.Equal(t, whole.Events, merged.Events)
 	require.Equal(t, whole.Ops, merged.Ops)
 

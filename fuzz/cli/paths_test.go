@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/report"
 )
 
 // unwritable is a path no one can create files under, root included: its parent is a file.
@@ -27,15 +30,35 @@ func TestRunChecksOutBeforeTheFirstSeed(t *testing.T) {
 	require.Empty(t, out, "no summary: no seed ran")
 }
 
-// replay prints the verdict before it writes the view: an unwritable view path is reported
-// after the verdict and the exit code is the verdict's.
-func TestReplayVerdictSurvivesAnUnwritableView(t *testing.T) {
-	path := toyFailure(t, t.TempDir())
-	code, out, stderr := runToys(t, nil, "replay", "--target", "toy-kv", "--html",
-		filepath.Join(unwritable(t), "v.html"), path)
-	require.Equal(t, 1, code, stderr)
-	require.Contains(t, out, "FAILURE (linearizability)")
-	require.Contains(t, stderr, "history view not written")
+// replay checks --html before it runs: a view path that cannot be written is exit 2 with
+// the reason, for a passing scenario too (it used to print the verdict and exit 0).
+func TestReplayChecksItsViewFirst(t *testing.T) {
+	failing := toyFailure(t, t.TempDir())
+	html := filepath.Join(unwritable(t), "v.html")
+	for _, args := range [][]string{{"--seed", "4"}, {failing}} {
+		args = append([]string{"replay", "--target", "toy-kv", "--html", html}, args...)
+		code, out, stderr := runToys(t, nil, args...)
+		require.Equal(t, 2, code, "%v: %s", args, stderr)
+		require.Contains(t, stderr, "--html "+html+": cannot write there")
+		require.Contains(t, stderr, "nothing was replayed")
+		require.Empty(t, out)
+	}
+	code, _, stderr := runToys(t, nil, "replay", "--target", "toy-kv", "--html", t.TempDir(),
+		failing)
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "is a directory")
+}
+
+// A view that cannot be written after the run (the disk filled meanwhile) is exit 2,
+// said after the verdict.
+func TestReplayViewWrittenLateIsAnError(t *testing.T) {
+	var out, errOut bytes.Buffer
+	a := &app{stdout: &out, stderr: &errOut}
+	err := a.finishReplay(filepath.Join(unwritable(t), "v.html"), report.Report{}, nil)
+	require.Equal(t, 2, exitCode(err, &errOut))
+	require.Contains(t, errOut.String(), "history view not written")
+	require.Contains(t, errOut.String(), "the verdict above stands")
+	require.Empty(t, out.String())
 }
 
 // shrink checks its output path before it spends its runs.

@@ -19,9 +19,11 @@ const replayUsage = `usage: simfuzz replay [flags] FILE
 
 Reruns one scenario (a saved JSON file, or the scenario a campaign runs for seed S, 0
 included) against the target (a file must name the same target), prints its verdict and
-trace, then writes the porcupine HTML view (default simfuzz-out/replay/NAME.html). A view
-that cannot be written is reported after the verdict and does not change the exit code:
-0 the scenario passes, 1 it fails, 2 it could not run.
+trace, then writes the porcupine HTML view (default simfuzz-out/replay/NAME.html; the path
+is checked before the run).
+
+Exit codes: 0 the scenario passes, 1 it fails, 2 usage errors, a scenario that could not
+run, or a view that could not be written (after the verdict, which stands).
 
 flags:
 `
@@ -67,6 +69,9 @@ func (a *app) cmdReplay(args []string) error {
 	if o.traceLines < 0 {
 		return usagef("--trace must not be negative")
 	}
+	if err := checkWritableFile(o.html); err != nil {
+		return fmt.Errorf("--html %s: %w (nothing was replayed)", o.html, err)
+	}
 	return a.replay(tg, s, o, "simfuzz replay "+strings.Join(args, " "))
 }
 
@@ -88,12 +93,19 @@ func (a *app) replay(tg fuzz.Target, s scenario.Scenario, o replayOptions, repro
 	}
 	rep := report.Report{Scenario: s, Result: res, Repro: repro}
 	fmt.Fprint(a.stdout, rep.String())
-	if err := writeView(o.html, rep); err != nil {
-		fmt.Fprintf(a.stderr, "simfuzz: history view not written: %v\n", err)
-	} else {
-		fmt.Fprintf(a.stdout, "history view: %s\n", o.html)
+	return a.finishReplay(o.html, rep, res.Failure)
+}
+
+// finishReplay writes the view and turns the verdict into the exit status. A view that
+// cannot be written (checked before the run, but the disk may fill meanwhile) is an
+// error, said after the verdict: the command did not do all it was asked.
+func (a *app) finishReplay(html string, rep report.Report, failure *harness.Failure) error {
+	if err := writeView(html, rep); err != nil {
+		return exitStatus{code: 2, msg: fmt.Sprintf("history view not written: %v (the "+
+			"verdict above stands)", err)}
 	}
-	if res.Failure != nil {
+	fmt.Fprintf(a.stdout, "history view: %s\n", html)
+	if failure != nil {
 		return errFound
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"runtime"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -12,14 +13,24 @@ import (
 // defaultSeeds is the campaign size with no flags: about 13 seconds on 2 cores.
 const defaultSeeds = 10000
 
+// defaultMaxFailures is --max-failures with no flag: a campaign stops handing out seeds
+// after this many failing seeds. Failures are grouped by signature and only the first of
+// each is shrunk, so they cost a run each, not a shrink; 100 are enough to count how the
+// bugs of a build share its failures, and a build that fails every seed stops in seconds.
+const defaultMaxFailures = 100
+
 const runUsage = `usage: simfuzz run [flags]
 
 Runs generated scenarios (cluster, workload, faults) against a target, one per seed, checks
-each for invariants, linearizability and liveness, and shrinks and saves every failure under
---out (default simfuzz-out/seed-S/). With no flags it runs 10000 seeds against the default
-target on all cores (seconds on 2 cores). With --check-determinism every seed runs twice and
-must give the same trace hash, event count and history: a difference is a failure of class
-nondeterminism that names the first diverging event.
+each for invariants, linearizability and liveness, and groups the failures by signature:
+the class and the message with node IDs, numbers, durations, hex and quoted values
+abstracted. The first failure of each signature (in seed order) is shrunk and saved under
+--out (default simfuzz-out/seed-S/); the others are counted under it (--shrink-all shrinks
+them all). The campaign stops handing out seeds after --max-failures failing seeds (default
+100). With no flags it runs 10000 seeds against the default target on all cores (seconds on
+2 cores). With --check-determinism every seed runs twice and must give the same trace hash,
+event count and history: a difference is a failure of class nondeterminism that names the
+first diverging event.
 
 SIMFUZZ_SEED, SIMFUZZ_SEEDS, SIMFUZZ_JOBS and SIMFUZZ_CHECK_DETERMINISM=1 set the defaults
 of --seed, --seeds, --jobs and --check-determinism; the flags win.
@@ -98,8 +109,10 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 		"new protocol events (or counts, or steps between them) and run mutations of them "+
 		"for half the seeds (repro lines replay the saved original.json); --guided=false "+
 		"draws every seed's scenario from the seed alone")
-	fs.IntVar(&c.maxFailures, "max-failures", 0, "stop handing out seeds after this many "+
-		"failing seeds (0: no limit)")
+	fs.IntVar(&c.maxFailures, "max-failures", defaultMaxFailures, "stop handing out seeds "+
+		"after this many failing seeds (0: no limit)")
+	fs.BoolVar(&c.shrinkAll, "shrink-all", false, "shrink and save every failure, not only "+
+		"the first of each signature")
 	if err := parse(fs, args); err != nil {
 		return c, err
 	}
@@ -114,24 +127,36 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if c.shard, err = parseShard(shardText); err != nil {
 		return c, err
 	}
-	return c, c.validate(isSet(fs, "seeds") || env.set[fuzz.EnvSeeds])
+	return c, c.validate(isSet(fs, "seeds") || env.set[fuzz.EnvSeeds], isSet(fs, "time"))
 }
 
-// validate checks the numbers; seedsGiven says whether --seeds (or SIMFUZZ_SEEDS) was given.
-func (c *campaign) validate(seedsGiven bool) error {
+// validate checks the numbers; seedsGiven and timeGiven say whether --seeds (or
+// SIMFUZZ_SEEDS) and --time were given. A budget of 0 means "no time limit" inside the
+// campaign, but --time 0 is refused like --time -5s: a user who types it means something,
+// and no reading of it is safe to guess.
+func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 	switch {
 	case seedsGiven && c.seeds < 1:
 		return usagef("--seeds must be at least 1, got %d (leave it out for %d, or give "+
 			"--time alone for a campaign bounded by time)", c.seeds, defaultSeeds)
-	case c.budget < 0:
-		return usagef("--time must be positive, got %v", c.budget)
+	case timeGiven && c.budget <= 0:
+		return usagef("--time must be positive, got %v (leave --time out for a campaign "+
+			"bounded by --seeds alone)", c.budget)
 	case c.jobs < 1 || c.jobs > fuzz.MaxJobs:
 		return usagef("--jobs must be in [1, %d], got %d", fuzz.MaxJobs, c.jobs)
-	case c.shrinkRuns < 0 || c.maxFailures < 0:
-		return usagef("--shrink-runs and --max-failures must not be negative")
+	case c.shrinkRuns < 0:
+		return usagef("--shrink-runs must not be negative, got %d", c.shrinkRuns)
+	case c.maxFailures < 0:
+		return usagef("--max-failures must not be negative, got %d (0: no limit)",
+			c.maxFailures)
 	}
 	if !seedsGiven && c.budget == 0 {
 		c.seeds = defaultSeeds
+	}
+	if c.seeds > 0 && !c.shard.inRange(c.first, c.seeds-1) {
+		return usagef("%d seeds from seed %d (shard %v) would run past %d, the largest "+
+			"seed; seeds do not wrap around: give a smaller --seed or fewer --seeds",
+			c.seeds, c.first, c.shard, uint64(math.MaxUint64))
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -11,7 +14,7 @@ import (
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
-// runSeed runs one seed and, on failure, shrinks it and writes its artefacts.
+// runSeed runs one seed and, on failure, settles it (see settle).
 func (c *campaign) runSeed(j job) outcome {
 	seed := j.seed
 	s := c.scenarioFor(j)
@@ -19,6 +22,7 @@ func (c *campaign) runSeed(j job) outcome {
 	o.ops, _ = s.Size()
 	res, err := c.target.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
+		c.firstOf(j, "")
 		o.err = fmt.Errorf("seed %d: %w", seed, err)
 		return o
 	}
@@ -28,20 +32,72 @@ func (c *campaign) runSeed(j job) outcome {
 		o.scenario, o.features = &s, fuzz.Features(res)
 	}
 	o.availability = seedAvailability(res.Stability)
+	failure, nondet := res.Failure, false
 	if c.checkDet {
 		if f := c.target.Deterministic(s, res); f != nil {
-			o.failure = c.nondeterministic(seed, f)
-			o.failure.FoundAfterSeeds = j.index
-			o.failure.FoundAfterSeconds = time.Since(c.start).Seconds()
-			return o
+			failure, nondet = f, true
 		}
 	}
-	if res.Failure != nil {
-		found := time.Since(c.start).Seconds()
-		o.failure = c.investigate(seed, s, res)
-		o.failure.FoundAfterSeeds, o.failure.FoundAfterSeconds = j.index, found
+	if failure == nil {
+		c.firstOf(j, "")
+		return o
 	}
+	o.failure = c.settle(j, s, res, failure, nondet)
 	return o
+}
+
+// settle records a failure of seed j: the first failure of its signature in the campaign
+// (or every failure, with --shrink-all) is shrunk and saved; the others are counted under
+// it.
+func (c *campaign) settle(j job, s scenario.Scenario, res *harness.RunResult,
+	failure *harness.Failure, nondet bool) *failureRecord {
+	found := time.Since(c.start).Seconds()
+	sig := fuzz.SignatureOf(failure).String()
+	first, isFirst := c.firstOf(j, sig)
+	var f *failureRecord
+	switch {
+	case nondet:
+		f = c.nondeterministic(j.seed, failure)
+	case isFirst:
+		f = c.investigate(j.seed, s, res)
+	default:
+		f = c.duplicate(j.seed, s, failure, first)
+	}
+	f.Signature, f.FoundAfterSeeds, f.FoundAfterSeconds = sig, j.index, found
+	return f
+}
+
+// firstOf records that seed j finished running, failing with signature sig ("" if not),
+// and returns the first failing seed of sig in the campaign and whether it is j's (see
+// ledger.record). With --shrink-all every failure counts as first.
+func (c *campaign) firstOf(j job, sig string) (uint64, bool) {
+	if c.shrinkAll {
+		return j.seed, sig != ""
+	}
+	return c.ledger.record(j.index, j.seed, sig)
+}
+
+// duplicate records a failure whose signature an earlier seed of the campaign has: it is
+// counted, not shrunk. A guided campaign saves its scenario as original.json, since its
+// seed alone does not draw it again.
+func (c *campaign) duplicate(seed uint64, s scenario.Scenario, failure *harness.Failure,
+	first uint64) *failureRecord {
+	f := &failureRecord{Seed: seed, Class: string(failure.Class), Message: failure.Message,
+		Repro: c.repro(seed), Note: fmt.Sprintf("not shrunk: counted under seed %d, the "+
+			"first failure with this signature", first)}
+	f.OriginalOps, f.OriginalFaults = s.Size()
+	f.Ops, f.Faults = f.OriginalOps, f.OriginalFaults
+	if !c.guided {
+		return f
+	}
+	path := filepath.Join(c.out, fmt.Sprintf("seed-%d", seed), "original.json")
+	if err := saveScenario(path, s); err != nil {
+		f.Note += "; not saved: " + err.Error()
+		return f
+	}
+	f.Original = path
+	f.Repro = "simfuzz replay " + c.targetArg() + path
+	return f
 }
 
 // investigate shrinks a failure and saves it; a failure to shrink or save is reported in the
@@ -106,4 +162,73 @@ func (c *campaign) targetArg() string {
 		return ""
 	}
 	return "--target " + c.target.Name + " "
+}
+
+// saveScenario writes s to path, creating its folder.
+func saveScenario(path string, s scenario.Scenario) error {
+	var b bytes.Buffer
+	if err := scenario.EncodeScenario(&b, s); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return report.WriteFileAtomic(path, b.Bytes())
+}
+
+// ledger keeps, for one campaign, which seeds have finished running and the first failing
+// seed of each failure signature (fuzz.Signature), so that the first failure of each
+// signature in campaign order, and only it, is shrunk and saved, whatever the jobs and the
+// order seeds finish in. A failure shrinks in a few hundred runs; a broken build fails every
+// seed alike, and shrinking each failure would cost minutes where one shrink costs seconds.
+type ledger struct {
+	mu      sync.Mutex
+	changed *sync.Cond
+	// ranUpTo is the campaign index (1-based) up to which every seed finished running;
+	// ran holds the indexes above it that finished.
+	ranUpTo int
+	ran     map[int]bool
+	// first holds, by signature, the failing seed of the lowest index seen so far.
+	first map[string]firstFailure
+}
+
+// firstFailure is a failing seed and its campaign index.
+type firstFailure struct {
+	index int
+	seed  uint64
+}
+
+func newLedger() *ledger {
+	l := &ledger{ran: map[int]bool{}, first: map[string]firstFailure{}}
+	l.changed = sync.NewCond(&l.mu)
+	return l
+}
+
+// record notes that the seed at index finished running, failing with signature sig ("" if
+// it passed or could not run). For a failure it then waits until every seed before index
+// has finished running, and returns the first seed that failed with sig and whether that is
+// this one. The wait ends: the seeds before index were all handed out before it, so each
+// is running or done, and the lowest of them still running waits for nothing.
+func (l *ledger) record(index int, seed uint64, sig string) (first uint64, isFirst bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if sig != "" {
+		if f, ok := l.first[sig]; !ok || index < f.index {
+			l.first[sig] = firstFailure{index: index, seed: seed}
+		}
+	}
+	l.ran[index] = true
+	for l.ran[l.ranUpTo+1] {
+		delete(l.ran, l.ranUpTo+1)
+		l.ranUpTo++
+	}
+	l.changed.Broadcast()
+	if sig == "" {
+		return 0, false
+	}
+	for l.ranUpTo < index-1 {
+		l.changed.Wait()
+	}
+	f := l.first[sig]
+	return f.seed, f.index == index
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -23,9 +24,24 @@ func parseShard(text string) (shard, error) {
 	return shard{i: i, n: n}, nil
 }
 
-// seed is the k-th seed of this shard.
+// seed is the k-th seed of this shard (0-based); it must be in range (see inRange).
 func (s shard) seed(first uint64, k int) uint64 {
 	return first + uint64(s.i) + uint64(k)*uint64(s.n)
+}
+
+// inRange reports whether the k-th seed of this shard is at most math.MaxUint64: seeds
+// never wrap around to 0, which would run seeds of another campaign under this one's name.
+func (s shard) inRange(first uint64, k int) bool {
+	hi, step := bits.Mul64(uint64(k), uint64(s.n))
+	if hi != 0 {
+		return false
+	}
+	offset, carry := bits.Add64(step, uint64(s.i), 0)
+	if carry != 0 {
+		return false
+	}
+	_, carry = bits.Add64(first, offset, 0)
+	return carry == 0
 }
 
 func (s shard) String() string { return fmt.Sprintf("%d/%d", s.i, s.n) }

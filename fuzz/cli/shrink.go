@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"os"
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
@@ -14,12 +15,14 @@ const shrinkUsage = `usage: simfuzz shrink [flags] FILE
 
 Reruns a failing scenario file, shrinks it further by structure (faults, clients,
 operations, settings) while it keeps failing in the same class, and writes the result
-(default: simfuzz-out/shrink/NAME.min.json; the output path is checked before shrinking).
-Use it on a rapid-shrunk regression or a hand-written scenario.
+(default: simfuzz-out/shrink/NAME.min.json, or NAME-2.min.json and so on if it exists; NAME
+is the file's name, after its folder's for a campaign's original.json or scenario.json). The
+output path is checked before shrinking. Use it on a rapid-shrunk regression or a
+hand-written scenario.
 
-Exit codes: 0 a smaller failing scenario was written, 1 the scenario does not fail, 2 usage
-errors (or an output path that cannot be written), 3 the scenario fails but nothing smaller
-was found (nothing is written).
+Exit codes: 0 a smaller failing scenario was written, 2 usage errors (or an output path that
+cannot be written), 3 the scenario fails but nothing smaller was found, 4 the scenario
+passes: nothing to shrink. Nothing is written with 2, 3 or 4.
 
 flags:
 `
@@ -27,11 +30,16 @@ flags:
 // errNotSmaller is shrink's outcome when the scenario is already minimal: exit code 3.
 var errNotSmaller = exitStatus{code: 3}
 
+// exitPasses is shrink's exit code for a scenario that passes: nothing to shrink. Not 1,
+// which means failures found, nor 3: a script must tell "the bug is gone" apart from "the
+// scenario is already minimal".
+const exitPasses = 4
+
 func (a *app) cmdShrink(args []string) error {
 	fs := newFlags("shrink", a.stderr, shrinkUsage)
 	target := a.targetFlag(fs)
 	out := fs.String("out", "", "where to write the shrunk scenario (default: "+
-		defaultShrinkDir+"/NAME.min.json)")
+		defaultShrinkDir+"/NAME.min.json, never replacing an earlier one)")
 	runs := fs.Int("runs", 1000, "most runs the shrink may use")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -40,9 +48,6 @@ func (a *app) cmdShrink(args []string) error {
 		return usagef("shrink takes one FILE and --runs >= 1")
 	}
 	path := fs.Arg(0)
-	if *out == "" {
-		*out = defaultPath(defaultShrinkDir, path, ".min.json")
-	}
 	tg, err := target()
 	if err != nil {
 		return err
@@ -51,18 +56,29 @@ func (a *app) cmdShrink(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkWritableFile(*out); err != nil {
-		return fmt.Errorf("--out %s: %w (nothing was shrunk)", *out, err)
-	}
 	res, err := tg.Run(s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return err
 	}
 	if res.Failure == nil {
-		fmt.Fprintf(a.stdout, "%s passes: nothing to shrink\n", path)
-		return exitStatus{code: 1}
+		return exitStatus{code: exitPasses, msg: path + " passes: nothing to shrink " +
+			"(nothing written)"}
 	}
-	return a.shrink(tg, path, *out, s, res.Failure.Class, *runs)
+	if *out != "" {
+		if err := checkWritableFile(*out); err != nil {
+			return fmt.Errorf("--out %s: %w (nothing was shrunk)", *out, err)
+		}
+		return a.shrink(tg, path, *out, s, res.Failure.Class, *runs)
+	}
+	reserved, err := reserveDefault(defaultShrinkDir, path, ".min.json")
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing was shrunk)", defaultShrinkDir, err)
+	}
+	err = a.shrink(tg, path, reserved, s, res.Failure.Class, *runs)
+	if err != nil { // nothing written: give the name back
+		os.Remove(reserved)
+	}
+	return err
 }
 
 // shrink shrinks s and writes the result to out, unless it is the scenario it started from.

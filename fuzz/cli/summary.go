@@ -25,6 +25,9 @@ type failureRecord struct {
 	OriginalFaults int    `json:"original_faults"`
 	ShrinkRuns     int    `json:"shrink_runs"`
 	Note           string `json:"note,omitempty"`
+	// Signature is the failure's fuzz.Signature ("class: normalised message"), from its
+	// message before shrinking: the key of its entry in the summary's signatures.
+	Signature string `json:"signature"`
 	// FoundAfterSeeds is the seed's position in the campaign (1-based, this shard) and
 	// FoundAfterSeconds the wall time from the campaign's start to its detection, before
 	// shrinking.
@@ -49,7 +52,10 @@ type summary struct {
 	WallSeconds   float64          `json:"wall_seconds"`
 	Compression   float64          `json:"compression"`
 	Failures      []*failureRecord `json:"failures"`
-	ErrorList     []string         `json:"error_list,omitempty"`
+	// Signatures groups Failures by signature, in the order of their first seeds; the
+	// counts add up to FailedSeeds.
+	Signatures []*signatureCount `json:"signatures"`
+	ErrorList  []string          `json:"error_list,omitempty"`
 	// TraceDigest combines every seed's trace hash, independent of the order seeds finished
 	// in: two campaigns over the same seeds agree on it exactly when every run did. It is a
 	// sum of per-seed mixes, so the digest of merged shards is the sum of theirs.
@@ -88,9 +94,9 @@ type coverage struct {
 }
 
 // pastLimit accounts for the seeds already running when the campaign reached
-// --max-failures: they finish (their artefacts are saved), but the summary above counts
-// only the seeds up to the one that reached the limit, so that it is the same whatever the
-// jobs and the order they finished in.
+// --max-failures: they finish (a failure among them is settled like any other), but the
+// summary counts only the seeds up to the one that reached the limit, so that it is the
+// same whatever the jobs and the order they finished in.
 type pastLimit struct {
 	MaxFailures int `json:"max_failures"`
 	// Seeds finished past the limit; FailedSeeds are those of them that failed.
@@ -118,7 +124,7 @@ func mixSeedHash(seed, hash uint64) uint64 {
 
 func newSummary(target string) *summary {
 	return &summary{Target: target, ByClass: map[string]int{}, Failures: []*failureRecord{},
-		SeedHashes: []seedHash{}}
+		Signatures: []*signatureCount{}, SeedHashes: []seedHash{}}
 }
 
 // buildSummary summarises the outcomes of a campaign. With maxFailures > 0 and that many
@@ -181,6 +187,7 @@ func (s *summary) finish(wall time.Duration) {
 	slices.SortFunc(s.Failures, func(a, b *failureRecord) int {
 		return cmp.Compare(a.Seed, b.Seed)
 	})
+	s.Signatures = groupSignatures(s.Failures)
 	slices.Sort(s.ErrorList)
 	slices.Sort(s.Abandoned)
 	if s.PastLimit != nil {

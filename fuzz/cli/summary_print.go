@@ -12,9 +12,7 @@ import (
 // print writes the summary for a person: every failure with its files and repro lines,
 // every seed that could not run, then the totals and what the totals leave out.
 func (s *summary) print(w io.Writer) {
-	for _, f := range s.Failures {
-		printFailure(w, f)
-	}
+	s.printFailures(w)
 	for _, e := range s.ErrorList {
 		fmt.Fprintf(w, "ERROR %s\n", e)
 	}
@@ -27,14 +25,19 @@ func (s *summary) print(w io.Writer) {
 			len(s.Abandoned), seedList(s.Abandoned))
 	}
 	if p := s.PastLimit; p != nil {
-		fmt.Fprintf(w, "--max-failures %d reached: %d more seeds were already running and "+
-			"finished past the limit, %d of them failing (%s); their artefacts are saved "+
-			"but they are not counted here\n", p.MaxFailures, p.Seeds, len(p.FailedSeeds),
-			seedList(p.FailedSeeds))
+		failing := "none of them failing"
+		if len(p.FailedSeeds) > 0 {
+			failing = fmt.Sprintf("%d of them failing (%s)",
+				len(p.FailedSeeds), seedList(p.FailedSeeds))
+		}
+		fmt.Fprintf(w, "--max-failures %d reached: no seed was handed out after it; %s "+
+			"already running then finished past the limit, %s; the totals below leave "+
+			"them out\n", p.MaxFailures, plural(p.Seeds, "seed"), failing)
 	}
 	if s.Shards > 0 {
 		fmt.Fprintf(w, "merged %d shard summaries\n", s.Shards)
 	}
+	s.printSignatures(w)
 	fmt.Fprintf(w, "seeds %d, failed %d%s, errors %d\n", s.Seeds, s.FailedSeeds,
 		s.classes(), s.Errors)
 	fmt.Fprintf(w, "operations %d, %d of them never started before the safety phase "+
@@ -51,8 +54,8 @@ func (s *summary) print(w io.Writer) {
 		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; ", c.Scenarios,
 			c.Features)
 		if len(c.Events) == 0 {
-			fmt.Fprintln(w, "no run reported an event (the system implements no "+
-				"nodeapi.Reporter, or the campaign ended before its first batch did)")
+			fmt.Fprintln(w, "no run reported an event (the target implements no "+
+				"nodeapi.Reporter, or none of its runs reached one)")
 		} else {
 			fmt.Fprint(w, "runs per event:")
 			for _, e := range sim.EventNames(c.Events) {
@@ -112,4 +115,12 @@ func seedList(seeds []uint64) string {
 		text += fmt.Sprintf(" and %d more", len(seeds)-most)
 	}
 	return text
+}
+
+// plural is "1 seed", "2 seeds".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

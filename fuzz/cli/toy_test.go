@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -18,8 +19,15 @@ import (
 // deterministically, and shrink.
 //
 // toy-broken: every run fails its invariant after the first event.
+//
+// toy-split: every run fails its invariant once an operation started, with one of two
+// messages (two signatures): a read bug if the first operation reads, a write bug if not.
 
-type toySystem struct{ broken bool }
+type toySystem struct {
+	broken, split bool
+	// first is the first operation invoked, by a toy-split.
+	first *nodeapi.Op
+}
 
 type toyNode struct{ env nodeapi.Env }
 
@@ -32,10 +40,14 @@ func (s *toySystem) NewNode(env nodeapi.Env, _ nodeapi.Boot) (nodeapi.Node, erro
 }
 
 func (s *toySystem) NewClient(env nodeapi.Env, _ []nodeapi.NodeID) (nodeapi.Client, error) {
-	return &toyClient{env: env, data: map[string]string{}}, nil
+	return &toyClient{env: env, data: map[string]string{}, sys: s}, nil
 }
 
 func (s *toySystem) CheckAfterEvent(nodeapi.NodeID) error {
+	if s.split && s.first != nil {
+		kind := map[bool]string{true: "read", false: "write"}[s.first.Kind == kv.Get]
+		return fmt.Errorf("toy-split has a %s bug at key %s", kind, s.first.Key)
+	}
 	if s.broken {
 		return errors.New("toy-broken is always broken")
 	}
@@ -45,11 +57,15 @@ func (s *toySystem) CheckAfterEvent(nodeapi.NodeID) error {
 type toyClient struct {
 	env  nodeapi.Env
 	data map[string]string
+	sys  *toySystem
 }
 
 func (c *toyClient) HandleMessage(nodeapi.NodeID, []byte) {}
 
 func (c *toyClient) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
+	if c.sys.first == nil {
+		c.sys.first = &op
+	}
 	c.env.After(time.Millisecond, func() {
 		v, ok := c.data[op.Key]
 		nv, present, res := kv.Apply(v, ok, op)
@@ -68,7 +84,7 @@ func toyTarget(name string, broken bool) fuzz.Target {
 		Name: name,
 		Doc:  "a toy for the command's tests",
 		New: func(map[string]int64) (nodeapi.System, error) {
-			return &toySystem{broken: broken}, nil
+			return &toySystem{broken: broken, split: name == "toy-split"}, nil
 		},
 		Tune: func(o *generators.Options) {
 			o.Nodes, o.MaxClients, o.MaxOps, o.MaxKeys, o.Kinds = []int{1}, 3, 6, 2, nil
@@ -96,5 +112,6 @@ func stuckTarget(release <-chan struct{}, started chan<- struct{}) fuzz.Target {
 
 // toyTargets are the targets of the test binary when it stands in for a simfuzz command.
 func toyTargets() []fuzz.Target {
-	return []fuzz.Target{fuzz.RaftKV, toyTarget("toy-kv", false), toyTarget("toy-broken", true)}
+	return []fuzz.Target{fuzz.RaftKV, toyTarget("toy-kv", false), toyTarget("toy-broken", true),
+		toyTarget("toy-split", false)}
 }

@@ -148,3 +148,142 @@ func TestShrinkSaysWhenNothingIsSmaller(t *testing.T) {
 		return
 	}
 }
+
+// --time 0 is refused like any other duration that is not positive, naming the way to run
+// without a time limit; it used to mean "no limit" while --time -5s was an error.
+func TestTimeZeroIsRefused(t *testing.T) {
+	for _, d := range []string{"0", "0s", "-5s"} {
+		code, out, stderr := run(t, "run", "--time", d)
+		require.Equal(t, 2, code, "--time %s: %s", d, stderr)
+		require.Contains(t, stderr, "--time must be positive, got ")
+		require.Contains(t, stderr, "leave --time out for a campaign bounded by --seeds alone")
+		require.Empty(t, out)
+	}
+}
+
+// Seeds never wrap around past the largest uint64: a campaign whose seeds would is refused,
+// naming the problem, and a campaign bounded by time stops at the end of the range.
+func TestSeedRangeDoesNotWrap(t *testing.T) {
+	cases := [][]string{
+		{"--seed", "18446744073709551615"}, // the default 10000 seeds
+		{"--seed", "18446744073709551610", "--seeds", "7"},
+		{"--seed", "18446744073709551600", "--seeds", "5", "--shard", "3/4"},
+	}
+	for _, args := range cases {
+		code, out, stderr := run(t, append([]string{"run"}, args...)...)
+		require.Equal(t, 2, code, "%v: %s", args, stderr)
+		require.Contains(t, stderr, "past 18446744073709551615, the largest seed", args)
+		require.Empty(t, out)
+	}
+	code, _, stderr := runToys(t, map[string]string{"SIMFUZZ_SEED": "18446744073709551615"},
+		"run", "--target", "toy-kv", "--seeds", "2")
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "past 18446744073709551615")
+
+	code, out, stderr := runToys(t, nil, "run", "--target", "toy-kv", "--seed",
+		"18446744073709551614", "--time", "5s", "--json", "--guided=false")
+	require.Contains(t, []int{0, 1}, code, stderr)
+	sum := decodeSummary(t, out)
+	require.Equal(t, 2, sum.Seeds, "the last two seeds, then the range ends")
+	require.Equal(t, uint64(18446744073709551614), sum.SeedHashes[0].Seed)
+	require.Equal(t, uint64(18446744073709551615), sum.SeedHashes[1].Seed)
+	code, _, stderr = runToys(t, nil, "run", "--target", "toy-kv", "--seed",
+		"18446744073709551614", "--seeds", "2", "--guided=false")
+	require.Contains(t, []int{0, 1}, code, stderr)
+}
+
+// toyFailures saves n different failing toy-kv scenarios, each as DIR/seed-S/original.json
+// like a campaign folder, and returns their paths.
+func toyFailures(t *testing.T, dir string, n int) []string {
+	t.Helper()
+	tg := toyTarget("toy-kv", false)
+	var paths []string
+	for seed := uint64(1); len(paths) < n; seed++ {
+		require.Less(t, seed, uint64(500), "too few failing toy-kv seeds")
+		s := tg.ScenarioForSeed(seed, tg.Options())
+		res, err := tg.Run(s, harness.RunOptions{})
+		require.NoError(t, err)
+		if res.Failure != nil {
+			path := filepath.Join(dir, fmt.Sprintf("seed-%d", seed), "original.json")
+			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+			require.NoError(t, scenario.SaveScenario(path, s))
+			paths = append(paths, path)
+		}
+	}
+	return paths
+}
+
+// Two failures whose files share a name (every campaign folder holds an original.json)
+// shrink to two files, named after their folders; and a default output never replaces an
+// earlier one, so shrinking a file again keeps both results.
+func TestShrinkDefaultOutputsNeverCollide(t *testing.T) {
+	t.Chdir(t.TempDir())
+	paths := toyFailures(t, t.TempDir(), 2)
+	var outs []string
+	for _, p := range append(paths, paths[0]) {
+		var out, errOut bytes.Buffer
+		a := &app{targets: toyTargets(), stdout: &out, stderr: &errOut,
+			getenv: func(string) string { return "" }, watchSignals: watchSignals}
+		require.Equal(t, 0, a.main([]string{"shrink", "--target", "toy-kv", p}),
+			errOut.String())
+		outs = append(outs, strings.Fields(out.String())[0])
+	}
+	seed := filepath.Base(filepath.Dir(paths[0]))
+	require.Equal(t, filepath.Join(defaultShrinkDir, seed+"-original.min.json"), outs[0])
+	require.Equal(t, filepath.Join(defaultShrinkDir, seed+"-original-2.min.json"), outs[2])
+	require.NotEqual(t, outs[0], outs[1])
+	for i, o := range outs {
+		s, err := scenario.LoadScenario(o)
+		require.NoError(t, err, o)
+		src, err := scenario.LoadScenario(paths[i%2])
+		require.NoError(t, err)
+		require.Equal(t, src.Seed, s.Seed, "%s is the shrink of %s", o, paths[i%2])
+	}
+	entries, err := os.ReadDir(defaultShrinkDir)
+	require.NoError(t, err)
+	require.Len(t, entries, 3)
+}
+
+// The seeds past --max-failures read as seeds that were running, not as more failures.
+func TestPastLimitWording(t *testing.T) {
+	for _, c := range []struct {
+		failed []uint64
+		want   string
+	}{
+		{[]uint64{}, "--max-failures 1 reached: no seed was handed out after it; 27 seeds " +
+			"already running then finished past the limit, none of them failing; the " +
+			"totals below leave them out\n"},
+		{[]uint64{5, 9}, "--max-failures 1 reached: no seed was handed out after it; 27 " +
+			"seeds already running then finished past the limit, 2 of them failing (seeds " +
+			"5, 9); the totals below leave them out\n"},
+	} {
+		s := newSummary("toy-kv")
+		s.PastLimit = &pastLimit{MaxFailures: 1, Seeds: 27, FailedSeeds: c.failed}
+		var b bytes.Buffer
+		s.print(&b)
+		require.Contains(t, b.String(), c.want)
+		require.NotContains(t, b.String(), "27 more")
+	}
+	s := newSummary("toy-kv")
+	s.PastLimit = &pastLimit{MaxFailures: 1, Seeds: 1, FailedSeeds: []uint64{}}
+	var b bytes.Buffer
+	s.print(&b)
+	require.Contains(t, b.String(), "; 1 seed already running then finished past the limit")
+}
+
+// A guided campaign shorter than a batch of 256 seeds reports the events its runs reached;
+// it used to say that the Raft KV implements no Reporter, since only complete batches
+// entered the corpus.
+func TestGuidedCoverageCountsEverySeed(t *testing.T) {
+	code, out, stderr := run(t, "run", "--seeds", "20", "--jobs", "2")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "guided: corpus of ")
+	require.Contains(t, out, "runs per event: ")
+	require.NotContains(t, out, "implements no")
+	require.NotContains(t, out, "corpus of 0 scenarios")
+
+	code, out, stderr = runToys(t, nil, "run", "--target", "toy-kv", "--seeds", "3")
+	require.NotEqual(t, 2, code, stderr)
+	require.Contains(t, out, "no run reported an event (the target implements no "+
+		"nodeapi.Reporter, or none of its runs reached one)")
+}
