@@ -1,0 +1,172 @@
+package fuzz
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"pgregory.net/rapid"
+
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/report"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/shrink"
+)
+
+// finding is one failure of a property, explained: the scenario rapid drew, the failure of
+// its structural shrink and the report to log.
+type finding struct {
+	drawn   scenario.Scenario
+	failure *harness.Failure
+	log     string
+}
+
+// fail logs the report and fails the property with the failure's message. It is the one
+// place a finding fails a property, so that every failure of it has the same message and
+// traceback, which rapid compares to tell a reproduced failure from a flaky one.
+func (fd *finding) fail(t *rapid.T) {
+	t.Log(fd.log)
+	t.Fatalf("%s", fd.failure)
+}
+
+// judge runs s and returns the finding it makes, or nil when s passes. Once a test has a
+// finding (keep), only that test's failing scenario fails again: rapid is then shrinking,
+// and the structural shrink has been done.
+func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
+	if p.keep {
+		if fd := p.earlier(t.Name()); fd != nil {
+			if reflect.DeepEqual(fd.drawn, s) {
+				return fd
+			}
+			return nil
+		}
+	}
+	res, err := p.tg.Run(s, harness.RunOptions{})
+	if err != nil {
+		t.Fatalf("harness error (not a bug in the system): %v", err)
+	}
+	f := p.fails(s, res)
+	if f == nil {
+		return nil
+	}
+	fd := p.explain(t.Name(), s, res, f)
+	if p.keep {
+		p.mu.Lock()
+		p.found[t.Name()] = fd
+		p.mu.Unlock()
+	}
+	return fd
+}
+
+func (p *prop) earlier(test string) *finding {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.found[test]
+}
+
+// fails is the property's verdict on a run of s: the check's failure, or with twice the
+// determinism check's.
+func (p *prop) fails(s scenario.Scenario, res *harness.RunResult) *harness.Failure {
+	f := p.check(s, res)
+	if f == nil && p.twice {
+		f = p.tg.Deterministic(s, res)
+	}
+	return f
+}
+
+// shrunk is a failure after the structural shrinker: the scenario, its run and failure,
+// and the runs the shrink took.
+type shrunk struct {
+	s    scenario.Scenario
+	res  *harness.RunResult
+	f    *harness.Failure
+	runs int
+}
+
+// shrink reduces s, which failed with f, by structure: a candidate must fail the property
+// in the same class. If the minimal scenario does not fail again when rerun in full (a
+// nondeterministic system), the original is kept: only a failure seen is reported.
+func (p *prop) shrink(s scenario.Scenario, res *harness.RunResult, f *harness.Failure) shrunk {
+	out := shrunk{s: s, res: res, f: f}
+	same := func(c scenario.Scenario) bool {
+		r, err := p.tg.Run(c, harness.RunOptions{TraceTail: 1})
+		if err != nil {
+			return false
+		}
+		g := p.fails(c, r)
+		return g != nil && g.Class == f.Class
+	}
+	min, runs := shrink.ShrinkFor(s, p.tg.workload(), same, ShrinkRuns)
+	out.runs = runs
+	if reflect.DeepEqual(min, s) {
+		return out
+	}
+	r, err := p.tg.Run(min, harness.RunOptions{})
+	if err != nil {
+		return out
+	}
+	if g := p.fails(min, r); g != nil && g.Class == f.Class {
+		out.s, out.res, out.f = min, r, g
+	}
+	return out
+}
+
+// explain shrinks a failure of test by structure and writes its report: the HTML view,
+// with SIMFUZZ_SAVE=1 the regression file, and the log text. Paths appear only in the log,
+// never in the failure's message, which stays deterministic.
+func (p *prop) explain(test string, s scenario.Scenario, res *harness.RunResult,
+	f *harness.Failure) *finding {
+	min := p.shrink(s, res, f)
+	min.s.Note = fmt.Sprintf("found by %s (%s)", p.testName, min.f.Class)
+	result := *min.res
+	result.Failure = min.f // a check's own failure (nondeterminism) is not the run's
+	rep := report.Report{Scenario: min.s, Result: &result,
+		Repro: goTest("", test) + "  (rapid replays its fail file of the test first)"}
+	rep.HTMLPath = writeView(test, rep)
+	if os.Getenv(EnvSave) == "1" {
+		path, err := p.tg.saveRegression(p.testName, min.s)
+		if err != nil {
+			rep.ScenarioPath = "(not saved: " + err.Error() + ")"
+		} else {
+			rep.ScenarioPath = fromRoot(path)
+		}
+	}
+	rep.Notes = p.notes(s, min, rep.ScenarioPath, test)
+	return &finding{drawn: s, failure: min.f, log: rep.String()}
+}
+
+// notes are the report's lines on how the failure was found and how to keep it.
+func (p *prop) notes(drawn scenario.Scenario, min shrunk, saved, test string) []string {
+	ops, faults := drawn.Size()
+	mops, mfaults := min.s.Size()
+	notes := []string{fmt.Sprintf("shrunk by structure in %d runs: %d operations and %d "+
+		"faults drawn, %d and %d left", min.runs, ops, faults, mops, mfaults)}
+	if p.tg.Variant != "" {
+		notes = append(notes, fmt.Sprintf("variant %s of target %s (never recorded in "+
+			"the scenario: replaying the file runs the plain build)", p.tg.Variant, p.tg.Name))
+	}
+	if saved == "" || !fileExists(inPackage(saved)) {
+		return append(notes, "save it: "+goTest(EnvSave+"=1", test))
+	}
+	notes = append(notes, "replay it: "+EnvRegressions+"="+saved+
+		" go test -run Regressions ./"+packageDir())
+	if p.tg.Command != "" {
+		notes = append(notes, "or: "+p.tg.Command+" replay "+saved)
+	}
+	return notes
+}
+
+// writeView writes the HTML view of a failure of test under the temporary directory and
+// returns its path, or why it was not written.
+func writeView(test string, rep report.Report) string {
+	dir := filepath.Join(os.TempDir(), "simfuzz", sanitize(test))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "(not written: " + err.Error() + ")"
+	}
+	path := filepath.Join(dir, "history.html")
+	if err := report.WriteHistoryView(path, rep); err != nil {
+		return "(not written: " + err.Error() + ")"
+	}
+	return path
+}

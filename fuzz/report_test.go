@@ -1,0 +1,87 @@
+package fuzz_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+)
+
+// bumpTarget fails linearizability whenever a scenario holds a "bump" (the echo client
+// answers it with OK false): its minimal failure is one bump and no fault. It counts the
+// systems it builds, one per run.
+func bumpTarget(runs *atomic.Int64) fuzz.Target {
+	tg := echoTarget("echo-bump", false)
+	tg.Workload, tg.Clients = bumpWorkload, bumpClients
+	tg.New = func(map[string]int64) (nodeapi.System, error) {
+		runs.Add(1)
+		return &echoSystem{}, nil
+	}
+	tg.Tune = func(o *generators.Options) {
+		o.Nodes, o.MaxClients = []int{1}, 3
+		o.Kinds = []scenario.FaultKind{scenario.FaultPause, scenario.FaultClog}
+	}
+	return tg
+}
+
+// userModule makes a module with a package directory "store" and moves the test there, as
+// go test runs a user's test in the user's package directory; it returns the module root.
+func userModule(t *testing.T) string {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"),
+		[]byte("module example.com/user\n"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(root, "store"), 0o755))
+	t.Chdir(filepath.Join(root, "store"))
+	return root
+}
+
+// After a property's first failure rapid's own shrinking runs nothing: the only runs are
+// the checks up to the failure and the structural shrink (and one rerun of its result).
+// The log shows the shrunk scenario, and SIMFUZZ_SAVE=1 saves it into the target's
+// regressions directory beside the user's test, which it creates.
+func TestPropertyShrinksByStructureOnly(t *testing.T) {
+	root := userModule(t)
+	t.Setenv(fuzz.EnvSave, "1")
+	var runs atomic.Int64
+	tg := bumpTarget(&runs)
+	r := checkRecorded(tg.Property("TestPropertyBump", tg.Options(),
+		fuzz.FailsWith(harness.ClassLinearizability)))
+	require.True(t, r.Failed())
+	all := strings.Join(r.msgs, "\n")
+	checks := atoiMatch(t, `\[rapid\] failed after (\d+) tests`, all)
+	log := strings.Join(r.logs, "\n")
+	shrinkRuns := atoiMatch(t, `shrunk by structure in (\d+) runs`, log)
+	require.LessOrEqual(t, runs.Load(), int64(checks+1+shrinkRuns+1),
+		"rapid ran scenarios after the failure:\n%s", log)
+
+	saved, err := filepath.Glob(filepath.Join(root, "store", "testdata", "regressions",
+		"TestPropertyBump-*.json"))
+	require.NoError(t, err)
+	require.Len(t, saved, 1, log)
+	s, err := tg.Load(saved[0])
+	require.NoError(t, err)
+	ops, faults := s.Size()
+	require.Equal(t, 1, ops, "the saved scenario is the structural shrink's")
+	require.Zero(t, faults)
+	require.Contains(t, log, "scenario: store/testdata/regressions/TestPropertyBump-")
+}
+
+func atoiMatch(t *testing.T, pattern, text string) int {
+	m := regexp.MustCompile(pattern).FindStringSubmatch(text)
+	require.NotNil(t, m, "no %q in:\n%s", pattern, text)
+	n := 0
+	for _, c := range m[1] {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
