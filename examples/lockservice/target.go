@@ -26,6 +26,8 @@ var Target = fuzz.Target{
 	Events:   lockd.Events(),
 	Workload: Workload,
 	Clients:  Clients,
+	// The command of this target, for the replay lines of go test's reports.
+	Command: "go run ./examples/lockservice/cmd/lockfuzz",
 	// No Tune: the client has no nodeapi.Admin, so Options leaves membership changes out.
 }
 
