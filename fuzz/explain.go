@@ -15,11 +15,15 @@ import (
 )
 
 // finding is one failure of a property, explained: the scenario rapid drew, the failure of
-// its structural shrink and the report to log.
+// its structural shrink and the report to log. calls counts the property's calls since,
+// and paused says whether rapid's shrinking is held off until the second (see
+// rapid_shrink.go).
 type finding struct {
 	drawn   scenario.Scenario
 	failure *harness.Failure
 	log     string
+	calls   int
+	paused  bool
 }
 
 // fail logs the report and fails the property with the failure's message. It is the one
@@ -52,6 +56,7 @@ func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
 	}
 	fd := p.explain(t.Name(), s, res, f)
 	if p.keep {
+		fd.paused = pauseRapidShrink()
 		p.mu.Lock()
 		p.found[t.Name()] = fd
 		p.mu.Unlock()
@@ -59,10 +64,21 @@ func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
 	return fd
 }
 
+// earlier returns the finding of test, if it has one, counting this call, and resumes
+// rapid's shrinking on the second call after the finding.
 func (p *prop) earlier(test string) *finding {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.found[test]
+	fd := p.found[test]
+	if fd == nil {
+		return nil
+	}
+	fd.calls++
+	if fd.calls == 2 && fd.paused {
+		fd.paused = false
+		resumeRapidShrink()
+	}
+	return fd
 }
 
 // fails is the property's verdict on a run of s: the check's failure, or with twice the

@@ -41,11 +41,12 @@ func AnyFailure(_ scenario.Scenario, res *harness.RunResult) *harness.Failure {
 // second run). Hand it to rapid.Check once per test.
 //
 // A failure is shrunk by structure (harness/shrink, as campaigns do, within ShrinkRuns
-// runs) before it is reported, and rapid's own shrinking is skipped: once a scenario has
-// failed, every other scenario rapid tries for the same test passes without running, so
-// rapid keeps, and its fail file replays, the scenario that failed, from which the
-// structural shrink is deterministic. rapid's shrinking took half a minute for a larger
-// result than the structural shrinker's second. The log holds the report of the shrunk
+// runs) before it is reported, and rapid's own shrinking is skipped: it took half a minute
+// for a larger result than the structural shrinker's second. Once a scenario has failed,
+// every other scenario rapid tries for the same test passes without running, and rapid's
+// shrink time (-rapid.shrinktime) is held at zero until rapid is past its shrink step,
+// unless the user set it; so rapid keeps, and its fail file replays, the scenario that
+// failed, from which the structural shrink is deterministic. The log holds the report of the shrunk
 // scenario, in plain lines (go test repro lines naming the test's package and test, the
 // minimal scenario one operation or fault per line, the path of the HTML view); with
 // SIMFUZZ_SAVE=1 the shrunk scenario is saved into the target's RegressionsDir.
@@ -85,9 +86,17 @@ type drawn struct{ s scenario.Scenario }
 // GoString summarises the drawn scenario for rapid's log.
 func (d drawn) GoString() string {
 	ops, faults := d.s.Size()
-	return fmt.Sprintf("a scenario of %d nodes, %d clients, %d operations and %d faults, "+
-		"seed %d (the report shows it in full)", len(d.s.Cluster.Nodes), len(d.s.Clients),
-		ops, faults, d.s.Seed)
+	return fmt.Sprintf("a scenario of %s, %s, %s and %s, seed %d (the report shows it "+
+		"in full)", count(len(d.s.Cluster.Nodes), "node"), count(len(d.s.Clients), "client"),
+		count(ops, "operation"), count(faults, "fault"), d.s.Seed)
+}
+
+// count renders n things: "1 node", "3 nodes".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // drawnScenarios draws whole scenarios within o, wrapped for rapid's log. It reads the

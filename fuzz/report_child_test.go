@@ -89,7 +89,7 @@ func readable(t *testing.T, out string) {
 	t.Helper()
 	require.Contains(t, out, "FAILURE (linearizability)")
 	require.Contains(t, out, "shrunk by structure in ")
-	require.Contains(t, out, "[rapid] draw scenario: a scenario of 1 nodes")
+	require.Contains(t, out, "[rapid] draw scenario: a scenario of 1 node, ")
 	require.NotContains(t, out, "scenario.Scenario{", "rapid's Go literal of the scenario")
 	require.Less(t, len(out), 40000, "a short report:\n%s", out)
 	for _, l := range strings.Split(out, "\n") {

@@ -1,6 +1,7 @@
 package fuzz_test
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
@@ -52,10 +54,12 @@ func userModule(t *testing.T) string {
 func TestPropertyShrinksByStructureOnly(t *testing.T) {
 	root := userModule(t)
 	t.Setenv(fuzz.EnvSave, "1")
-	var runs atomic.Int64
+	var runs, calls atomic.Int64
 	tg := bumpTarget(&runs)
-	r := checkRecorded(tg.Property("TestPropertyBump", tg.Options(),
-		fuzz.FailsWith(harness.ClassLinearizability)))
+	shrinkTime := flag.Lookup("rapid.shrinktime").Value.String()
+	prop := tg.Property("TestPropertyBump", tg.Options(),
+		fuzz.FailsWith(harness.ClassLinearizability))
+	r := checkRecorded(func(t *rapid.T) { calls.Add(1); prop(t) })
 	require.True(t, r.Failed())
 	all := strings.Join(r.msgs, "\n")
 	checks := atoiMatch(t, `\[rapid\] failed after (\d+) tests`, all)
@@ -63,6 +67,10 @@ func TestPropertyShrinksByStructureOnly(t *testing.T) {
 	shrinkRuns := atoiMatch(t, `shrunk by structure in (\d+) runs`, log)
 	require.LessOrEqual(t, runs.Load(), int64(checks+1+shrinkRuns+1),
 		"rapid ran scenarios after the failure:\n%s", log)
+	// The failing call, rapid's reproduction, its fail file's capture and its report: rapid
+	// tried no shrink candidate, and its shrink time is as it was.
+	require.Equal(t, int64(checks+4), calls.Load())
+	require.Equal(t, shrinkTime, flag.Lookup("rapid.shrinktime").Value.String())
 
 	saved, err := filepath.Glob(filepath.Join(root, "store", "testdata", "regressions",
 		"TestPropertyBump-*.json"))
