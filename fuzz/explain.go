@@ -137,8 +137,11 @@ func (p *prop) explain(test string, s scenario.Scenario, res *harness.RunResult,
 	min.s.Note = fmt.Sprintf("found by %s (%s)", p.testName, min.f.Class)
 	result := *min.res
 	result.Failure = min.f // a check's own failure (nondeterminism) is not the run's
-	rep := report.Report{Scenario: min.s, Result: &result,
-		Repro: goTest("", test) + "  (rapid replays its fail file of the test first)"}
+	rep := report.Report{Scenario: min.s, Result: &result, Repro: goTest("", test) +
+		"  (rapid replays its fail file of the test first)"}
+	if !p.keep {
+		rep.Repro = goTest("", test) + "  (with the input go test saved under testdata/fuzz/)"
+	}
 	rep.HTMLPath = writeView(test, rep)
 	if os.Getenv(EnvSave) == "1" {
 		path, err := p.tg.saveRegression(p.testName, min.s)
@@ -156,8 +159,8 @@ func (p *prop) explain(test string, s scenario.Scenario, res *harness.RunResult,
 func (p *prop) notes(drawn scenario.Scenario, min shrunk, saved, test string) []string {
 	ops, faults := drawn.Size()
 	mops, mfaults := min.s.Size()
-	notes := []string{fmt.Sprintf("shrunk by structure in %d runs: %d operations and %d "+
-		"faults drawn, %d and %d left", min.runs, ops, faults, mops, mfaults)}
+	notes := []string{fmt.Sprintf("shrunk by structure in %d runs: %s and %s drawn, %d and "+
+		"%d left", min.runs, count(ops, "operation"), count(faults, "fault"), mops, mfaults)}
 	if p.tg.Variant != "" {
 		notes = append(notes, fmt.Sprintf("variant %s of target %s (never recorded in "+
 			"the scenario: replaying the file runs the plain build)", p.tg.Variant, p.tg.Name))

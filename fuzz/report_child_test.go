@@ -73,7 +73,8 @@ func TestFailuresReadAsAUsersTests(t *testing.T) {
 
 	out = runChild(t, pkg, "fuzz")
 	readable(t, out)
-	require.Contains(t, out, "repro: go test -run '^TestChildReports$/^input$' ./store/")
+	require.Contains(t, out, "repro: go test -run '^TestChildReports$/^input$' ./store/  "+
+		"(with the input go test saved under testdata/fuzz/)")
 	saved, _ = filepath.Glob(filepath.Join(pkg, "testdata", "regressions", "*.json"))
 	require.Len(t, saved, 2, "the fuzz target's failure is saved too")
 
