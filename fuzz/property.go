@@ -46,10 +46,10 @@ func AnyFailure(_ scenario.Scenario, res *harness.RunResult) *harness.Failure {
 // every other scenario rapid tries for the same test passes without running, and rapid's
 // shrink time (-rapid.shrinktime) is held at zero until rapid is past its shrink step,
 // unless the user set it; so rapid keeps, and its fail file replays, the scenario that
-// failed, from which the structural shrink is deterministic. The log holds the report of the shrunk
-// scenario, in plain lines (go test repro lines naming the test's package and test, the
-// minimal scenario one operation or fault per line, the path of the HTML view); with
-// SIMFUZZ_SAVE=1 the shrunk scenario is saved into the target's RegressionsDir.
+// failed, from which the structural shrink is deterministic. The log holds the report of
+// the shrunk scenario, in plain lines (go test repro lines naming the test's package and
+// test, the minimal scenario one operation or fault per line, the path of the HTML view);
+// with SIMFUZZ_SAVE=1 the shrunk scenario is saved into the target's RegressionsDir.
 func (tg Target) Property(testName string, o generators.Options, check Check) func(*rapid.T) {
 	return tg.property(testName, o, check, true)
 }
