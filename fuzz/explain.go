@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -15,15 +16,17 @@ import (
 )
 
 // finding is one failure of a property, explained: the scenario rapid drew, the failure of
-// its structural shrink and the report to log. calls counts the property's calls since,
-// and paused says whether rapid's shrinking is held off until the second (see
-// rapid_shrink.go).
+// its structural shrink and the report to log. calls counts the property's calls since;
+// paused says whether rapid's shrinking is held off until the second (see
+// rapid_shrink.go), and until when other scenarios pass unrun while rapid shrinks on a
+// shrink time the user chose.
 type finding struct {
-	drawn   scenario.Scenario
-	failure *harness.Failure
-	log     string
-	calls   int
-	paused  bool
+	drawn     scenario.Scenario
+	failure   *harness.Failure
+	log       string
+	calls     int
+	paused    bool
+	passUntil time.Time
 }
 
 // fail logs the report and fails the property with the failure's message. It is the one
@@ -35,15 +38,19 @@ func (fd *finding) fail(t *rapid.T) {
 }
 
 // judge runs s and returns the finding it makes, or nil when s passes. Once a test has a
-// finding (keep), only that test's failing scenario fails again: rapid is then shrinking,
-// and the structural shrink has been done.
+// finding (keep), its failing scenario fails again at once, and while rapid shrinks (only
+// on a shrink time the user chose) every other scenario passes unrun: the structural
+// shrink has been done. Past that, a scenario is judged as any other, so a later
+// rapid.Check of the same property finds what it finds.
 func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
 	if p.keep {
 		if fd := p.earlier(t.Name()); fd != nil {
 			if reflect.DeepEqual(fd.drawn, s) {
 				return fd
 			}
-			return nil
+			if time.Now().Before(fd.passUntil) {
+				return nil
+			}
 		}
 	}
 	res, err := p.tg.Run(s, harness.RunOptions{})
@@ -56,12 +63,24 @@ func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
 	}
 	fd := p.explain(t.Name(), s, res, f)
 	if p.keep {
-		fd.paused = pauseRapidShrink()
-		p.mu.Lock()
-		p.found[t.Name()] = fd
-		p.mu.Unlock()
+		p.record(t.Name(), fd)
 	}
 	return fd
+}
+
+// record keeps fd as test's finding and holds rapid's shrinking off; when the user chose
+// rapid's shrink time, other scenarios pass unrun for that long instead.
+func (p *prop) record(test string, fd *finding) {
+	fd.paused = pauseRapidShrink()
+	if !fd.paused {
+		fd.passUntil = time.Now().Add(rapidShrinkTime() + time.Second)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old := p.found[test]; old != nil && old.paused {
+		resumeRapidShrink()
+	}
+	p.found[test] = fd
 }
 
 // earlier returns the finding of test, if it has one, counting this call, and resumes

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"sync"
+	"time"
 )
 
 // rapid shrinks a failing test case before it reports it, for up to -rapid.shrinktime (30 s
@@ -23,6 +24,16 @@ var rapidShrink struct {
 	mu     sync.Mutex
 	paused int    // findings between their pause and their resume
 	saved  string // the flag's value before the first pause
+}
+
+// rapidShrinkTime is rapid's shrink time as its flag stands (30 s if unreadable).
+func rapidShrinkTime() time.Duration {
+	if f := flag.Lookup(shrinkTimeFlag); f != nil {
+		if d, err := time.ParseDuration(f.Value.String()); err == nil {
+			return d
+		}
+	}
+	return 30 * time.Second
 }
 
 // userShrinkTime reports whether the user chose rapid's shrink time.

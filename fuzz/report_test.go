@@ -93,3 +93,18 @@ func atoiMatch(t *testing.T, pattern, text string) int {
 	}
 	return n
 }
+
+// A property used by a second rapid.Check (go test -count=2 with the property in a package
+// variable) judges that check's scenarios afresh: the first check's finding does not make
+// them pass unrun.
+func TestPropertyReusedFindsAgain(t *testing.T) {
+	userModule(t)
+	var runs atomic.Int64
+	tg := bumpTarget(&runs)
+	prop := tg.Property("TestPropertyBump", tg.Options(),
+		fuzz.FailsWith(harness.ClassLinearizability))
+	require.True(t, checkRecorded(prop).Failed())
+	require.NoError(t, os.RemoveAll("testdata/rapid"), "no fail file replays the first")
+	r := checkRecorded(prop)
+	require.True(t, r.Failed(), "the second check passed:\n%s", strings.Join(r.msgs, "\n"))
+}
