@@ -38,15 +38,15 @@ func AnyFailure(_ scenario.Scenario, res *harness.RunResult) *harness.Failure {
 // Property returns a rapid property over generated scenarios that runs each against the
 // target's system and fails when check says so (with SIMFUZZ_CHECK_DETERMINISM=1, also
 // when a scenario that passes check gives another trace hash, event count or history on a
-// second run). Hand it to rapid.Check once per test.
+// second run). Hand it to rapid.Check.
 //
 // A failure is shrunk by structure (harness/shrink, as campaigns do, within ShrinkRuns
 // runs) before it is reported, and rapid's own shrinking is skipped: it took half a minute
 // for a larger result than the structural shrinker's second. Once a scenario has failed,
-// every other scenario rapid tries for the same test passes without running, and rapid's
-// shrink time (-rapid.shrinktime) is held at zero until rapid is past its shrink step,
-// unless the user set it; so rapid keeps, and its fail file replays, the scenario that
-// failed, from which the structural shrink is deterministic. The log holds the report of
+// rapid's shrink time (-rapid.shrinktime) is held at zero until rapid is past its shrink
+// step; if the user set that time, every other scenario rapid tries meanwhile passes
+// without running. So rapid keeps, and its fail file replays, the scenario that failed,
+// from which the structural shrink is deterministic. The log holds the report of
 // the shrunk scenario, in plain lines (go test repro lines naming the test's package and
 // test, the minimal scenario one operation or fault per line, the path of the HTML view);
 // with SIMFUZZ_SAVE=1 the shrunk scenario is saved into the target's RegressionsDir.
