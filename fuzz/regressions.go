@@ -113,16 +113,28 @@ func SaveRegression(path string, s scenario.Scenario) error {
 
 // saveRegression saves s, a failure of test, into the target's regressions directory,
 // which it creates, as <test>-<time>.json (-2, -3, ... when the name is taken); it returns
-// the path, relative to the package directory.
+// the path, relative to the package directory. A file of the test with the same contents
+// (a rerun from rapid's fail file) is kept rather than saved twice.
 func (tg Target) saveRegression(test string, s scenario.Scenario) (string, error) {
+	var buf bytes.Buffer
+	if err := scenario.EncodeScenario(&buf, s); err != nil {
+		return "", err
+	}
 	dir := tg.regressionsDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	base := fmt.Sprintf("%s-%s", sanitize(test), time.Now().Format("20060102-150405"))
+	prefix := sanitize(test) + "-"
+	same, _ := filepath.Glob(filepath.Join(dir, prefix+"*.json"))
+	for _, path := range same {
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
+			return path, nil
+		}
+	}
+	base := prefix + time.Now().Format("20060102-150405")
 	path := filepath.Join(dir, base+".json")
 	for i := 2; fileExists(path); i++ {
 		path = filepath.Join(dir, fmt.Sprintf("%s-%d.json", base, i))
 	}
-	return path, SaveRegression(path, s)
+	return path, report.WriteFileAtomic(path, buf.Bytes())
 }

@@ -82,6 +82,13 @@ func TestPropertyShrinksByStructureOnly(t *testing.T) {
 	require.Equal(t, 1, ops, "the saved scenario is the structural shrink's")
 	require.Zero(t, faults)
 	require.Contains(t, log, "scenario: store/testdata/regressions/TestPropertyBump-")
+
+	// A rerun replays rapid's fail file and finds the same file saved: it is not saved twice.
+	r = checkRecorded(tg.Property("TestPropertyBump", tg.Options(),
+		fuzz.FailsWith(harness.ClassLinearizability)))
+	require.True(t, r.Failed())
+	again, _ := filepath.Glob(filepath.Join(root, "store", "testdata", "regressions", "*"))
+	require.Equal(t, saved, again)
 }
 
 func atoiMatch(t *testing.T, pattern, text string) int {
