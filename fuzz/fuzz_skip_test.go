@@ -69,7 +69,7 @@ func TestFuzzScenarioSkipsFewInputs(t *testing.T) {
 	for _, in := range corpus {
 		inputs = append(inputs, in)
 	}
-	body := fuzz.RaftKV.Fuzz("FuzzScenario", fuzz.Options(), fuzzClasses)
+	body := fuzz.RaftKV.Fuzz("FuzzScenario", fuzz.RaftKV.Options(), fuzzClasses)
 	skipped := 0
 	for i, in := range inputs {
 		var sub *testing.T
@@ -89,7 +89,7 @@ func drawScenario(t *testing.T, input []byte) (scenario.Scenario, bool) {
 	var s scenario.Scenario
 	drawn := false
 	draw := rapid.MakeFuzz(func(rt *rapid.T) {
-		s = generators.Scenario(fuzz.Options()).Draw(rt, "scenario")
+		s = generators.Scenario(fuzz.RaftKV.Options()).Draw(rt, "scenario")
 		drawn = true
 	})
 	t.Run("draw", func(t *testing.T) { draw(t, fuzz.StretchFuzzInput(input)) })

@@ -23,14 +23,14 @@ func FuzzScenario(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(bytes.Repeat([]byte{0x5a}, 64))
 	f.Add(bytes.Repeat([]byte{0xff, 0x01}, 128))
-	f.Fuzz(fuzz.RaftKV.Fuzz("FuzzScenario", fuzz.Options(), fuzzClasses))
+	f.Fuzz(fuzz.RaftKV.Fuzz("FuzzScenario", fuzz.RaftKV.Options(), fuzzClasses))
 }
 
 // FuzzDecodeScenario feeds arbitrary bytes to the scenario decoder: it must return a value
 // or an error, never panic, and whatever it accepts must encode and decode to itself.
 func FuzzDecodeScenario(f *testing.F) {
 	var buf bytes.Buffer
-	s := fuzz.RaftKV.ScenarioForSeed(1, fuzz.Options())
+	s := fuzz.RaftKV.ScenarioForSeed(1, fuzz.RaftKV.Options())
 	if err := scenario.EncodeScenario(&buf, s); err != nil {
 		f.Fatal(err)
 	}

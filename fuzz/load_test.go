@@ -27,7 +27,7 @@ func TestTargetLoadRefusesAnOversizedFile(t *testing.T) {
 // this target's vocabulary.
 func TestTargetLoadRefusesAnotherTargetsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lock.json")
-	s := fuzz.RaftKV.ScenarioForSeed(3, fuzz.Options())
+	s := fuzz.RaftKV.ScenarioForSeed(3, fuzz.RaftKV.Options())
 	s.Target = "lock-service"
 	require.NoError(t, scenario.SaveScenario(path, s))
 	_, err := fuzz.RaftKV.Load(path)

@@ -1,21 +1,15 @@
 package fuzz
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
-	"strings"
 	"sync"
-	"time"
 
 	"pgregory.net/rapid"
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/harness/report"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
@@ -35,71 +29,82 @@ func FailsWith(classes ...harness.FailureClass) Check {
 	}
 }
 
+// AnyFailure is the Check that fails on every failure of a run, whatever its class: what a
+// fuzz target (Target.Fuzz) usually reports.
+func AnyFailure(_ scenario.Scenario, res *harness.RunResult) *harness.Failure {
+	return res.Failure
+}
+
 // Property returns a rapid property over generated scenarios that runs each against the
-// target's system and fails when check says so. On failure it logs the full report (with the
-// one-line repro and the path of the HTML view) and, with SIMFUZZ_SAVE=1, saves the
-// scenario under testdata/regressions. With SIMFUZZ_CHECK_DETERMINISM=1 every scenario that
-// passes check runs a second time and must give the same trace hash, event count and
-// history. The Fatalf message is deterministic, so rapid can confirm every shrink step.
+// target's system and fails when check says so (with SIMFUZZ_CHECK_DETERMINISM=1, also
+// when a scenario that passes check gives another trace hash, event count or history on a
+// second run). Hand it to rapid.Check.
+//
+// A failure is shrunk by structure (harness/shrink, as campaigns do, within ShrinkRuns
+// runs) before it is reported, and rapid's own shrinking is skipped: it took half a minute
+// for a larger result than the structural shrinker's second. Once a scenario has failed,
+// rapid's shrink time (-rapid.shrinktime) is held at zero until rapid is past its shrink
+// step; if the user set that time, every other scenario rapid tries meanwhile passes
+// without running. So rapid keeps, and its fail file replays, the scenario that failed,
+// from which the structural shrink is deterministic. The log holds the report of
+// the shrunk scenario, in plain lines (go test repro lines naming the test's package and
+// test, the minimal scenario one operation or fault per line, the path of the HTML view);
+// with SIMFUZZ_SAVE=1 the shrunk scenario is saved into the target's RegressionsDir.
 func (tg Target) Property(testName string, o generators.Options, check Check) func(*rapid.T) {
-	gen := generators.Scenario(o)
+	return tg.property(testName, o, check, true)
+}
+
+// ShrinkRuns is how many runs the structural shrinker may spend on one failure of a
+// property or a fuzz target, as a campaign's default --shrink-runs.
+const ShrinkRuns = 400
+
+// property is the body of Property (keep true: rapid's shrinking is replaced) and of Fuzz
+// (keep false: every input is judged on its own).
+func (tg Target) property(testName string, o generators.Options, check Check,
+	keep bool) func(*rapid.T) {
+	gen := drawnScenarios(o)
 	twice, envErr := checkDeterminismEnv()
+	p := &prop{tg: tg, testName: testName, check: check, twice: twice, keep: keep,
+		found: map[string]*finding{}}
 	return func(t *rapid.T) {
 		if envErr != nil {
 			t.Fatalf("%v", envErr)
 		}
-		s := gen.Draw(t, "scenario")
+		s := gen.Draw(t, "scenario").s
 		s.Target = tg.Name
-		res, err := tg.Run(s, harness.RunOptions{})
-		if err != nil {
-			t.Fatalf("harness error (not a bug in the system): %v", err)
+		if fd := p.judge(t, s); fd != nil {
+			fd.fail(t)
 		}
-		f := check(s, res)
-		if f == nil && twice {
-			f = tg.Deterministic(s, res)
-		}
-		if f == nil {
-			return
-		}
-		s.Note = fmt.Sprintf("found by %s (%s)", testName, f.Class)
-		t.Log(failureReport(testName, s, res))
-		t.Fatalf("%s", f)
 	}
 }
 
-// failureReport writes the HTML view (and, with SIMFUZZ_SAVE=1, the regression file) and
-// renders the report. Paths appear only here, in the log, never in the Fatalf message.
-func failureReport(testName string, s scenario.Scenario, res *harness.RunResult) string {
-	rep := report.Report{Scenario: s, Result: res,
-		Repro: fmt.Sprintf("go test -run '^%s$' ./fuzz/ -rapid.failfile=<printed below> "+
-			"(or save with SIMFUZZ_SAVE=1 and run go test -run Regressions ./fuzz/)", testName)}
-	dir := filepath.Join(os.TempDir(), "simfuzz", sanitize(testName))
-	if err := os.MkdirAll(dir, 0o755); err == nil {
-		rep.HTMLPath = filepath.Join(dir, "history.html")
-		if err := report.WriteHistoryView(rep.HTMLPath, rep); err != nil {
-			rep.HTMLPath = "(not written: " + err.Error() + ")"
-		}
-	}
-	if os.Getenv("SIMFUZZ_SAVE") == "1" {
-		path := regressionPath(testName)
-		if err := SaveRegression(path, s); err != nil {
-			rep.ScenarioPath = "(not saved: " + err.Error() + ")"
-		} else {
-			rep.ScenarioPath = path
-		}
-	}
-	return rep.String()
+// drawn is a scenario as a property draws it. rapid logs each value a property draws, as
+// a Go literal (%#v), before the property's own output; a whole scenario is kilobytes of
+// pointers and field names, so its GoString is one line and the report comes first.
+type drawn struct{ s scenario.Scenario }
+
+// GoString summarises the drawn scenario for rapid's log.
+func (d drawn) GoString() string {
+	ops, faults := d.s.Size()
+	return fmt.Sprintf("a scenario of %s, %s, %s and %s, seed %d (the report shows it "+
+		"in full)", count(len(d.s.Cluster.Nodes), "node"), count(len(d.s.Clients), "client"),
+		count(ops, "operation"), count(faults, "fault"), d.s.Seed)
 }
 
-// SaveRegression writes a scenario file the way SIMFUZZ_SAVE=1 does: under a temporary
-// name, renamed into place when complete, because a test killed halfway (a timeout, Ctrl-C)
-// must not leave a truncated file that every later go test would fail to load.
-func SaveRegression(path string, s scenario.Scenario) error {
-	var buf bytes.Buffer
-	if err := scenario.EncodeScenario(&buf, s); err != nil {
-		return err
+// count renders n things: "1 node", "3 nodes".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
 	}
-	return report.WriteFileAtomic(path, buf.Bytes())
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// drawnScenarios draws whole scenarios within o, wrapped for rapid's log. It reads the
+// same choices as generators.Scenario(o), so fail files and fuzz inputs keep their
+// scenarios.
+func drawnScenarios(o generators.Options) *rapid.Generator[drawn] {
+	gen := generators.Scenario(o)
+	return rapid.Custom(func(t *rapid.T) drawn { return drawn{gen.Draw(t, "scenario")} })
 }
 
 // checkDeterminismEnv reads SIMFUZZ_CHECK_DETERMINISM (1: run every scenario twice).
@@ -115,31 +120,13 @@ func checkDeterminismEnv() (bool, error) {
 	return b, nil
 }
 
-// RegressionsDir is where saved regressions live, relative to this package's directory
-// (go test runs in the package directory).
-const RegressionsDir = "../testdata/regressions"
-
-var (
-	saveNamesMu sync.Mutex
-	saveNames   = map[string]string{}
-)
-
-// regressionPath gives each test one file per process: rapid calls the property again for
-// every shrink step, and the last failing call (the minimal scenario) must win.
-func regressionPath(testName string) string {
-	saveNamesMu.Lock()
-	defer saveNamesMu.Unlock()
-	if p, ok := saveNames[testName]; ok {
-		return p
-	}
-	name := fmt.Sprintf("%s-%s.json", sanitize(testName), time.Now().Format("20060102-150405"))
-	p := filepath.Join(RegressionsDir, name)
-	saveNames[testName] = p
-	return p
-}
-
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
-
-func sanitize(name string) string {
-	return strings.Trim(unsafeChars.ReplaceAllString(name, "-"), "-")
+// prop is the state of one property: what it checks, and the failures found so far.
+type prop struct {
+	tg       Target
+	testName string
+	check    Check
+	twice    bool
+	keep     bool
+	mu       sync.Mutex
+	found    map[string]*finding // by test name, when keep
 }

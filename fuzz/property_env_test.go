@@ -22,12 +22,17 @@ type recordingTB struct {
 	mu     sync.Mutex
 	failed bool
 	msgs   []string
+	logs   []string
 }
 
-func (r *recordingTB) Helper()                  {}
-func (r *recordingTB) Name() string             { return "recording" }
-func (r *recordingTB) Logf(string, ...any)      {}
-func (r *recordingTB) Log(...any)               {}
+func (r *recordingTB) Helper()      {}
+func (r *recordingTB) Name() string { return "recording" }
+func (r *recordingTB) Logf(f string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(f, a...))
+}
+func (r *recordingTB) Log(a ...any)             { r.Logf("%s", fmt.Sprint(a...)) }
 func (r *recordingTB) Skipf(f string, a ...any) { r.Fatalf(f, a...) }
 func (r *recordingTB) Skip(a ...any)            { r.Fatal(a...) }
 func (r *recordingTB) SkipNow()                 { r.FailNow() }
@@ -82,7 +87,7 @@ func TestPropertyHonoursCheckDeterminism(t *testing.T) {
 func TestSaveRegressionLeavesNoTemporary(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.json")
-	s := fuzz.RaftKV.ScenarioForSeed(3, fuzz.Options())
+	s := fuzz.RaftKV.ScenarioForSeed(3, fuzz.RaftKV.Options())
 	require.NoError(t, fuzz.SaveRegression(path, s))
 	back, err := fuzz.RaftKV.Load(path)
 	require.NoError(t, err)

@@ -13,21 +13,21 @@ import (
 // shrinks any failure to a minimal scenario.
 
 func TestPropertyLinearizability(t *testing.T) {
-	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.Options(),
+	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.RaftKV.Options(),
 		fuzz.FailsWith(harness.ClassLinearizability)))
 }
 
 func TestPropertyInvariants(t *testing.T) {
-	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.Options(),
+	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.RaftKV.Options(),
 		fuzz.FailsWith(harness.ClassInvariant, harness.ClassPanic, harness.ClassRecovery)))
 }
 
 func TestPropertyLiveness(t *testing.T) {
-	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.Options(),
+	rapid.Check(t, fuzz.RaftKV.Property(t.Name(), fuzz.RaftKV.Options(),
 		fuzz.FailsWith(harness.ClassLiveness)))
 }
 
 // One scenario run twice must give the same trace hash and the same history.
 func TestPropertyDeterminism(t *testing.T) {
-	fuzz.RaftKV.DeterminismProperty(t, fuzz.Options())
+	fuzz.RaftKV.DeterminismProperty(t, fuzz.RaftKV.Options())
 }

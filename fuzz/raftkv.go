@@ -21,6 +21,10 @@ var RaftKV = Target{
 	},
 	Events:       raft.Events(),
 	MessageKinds: raft.MessageKinds(),
+	// Its properties and fuzz targets are package fuzz's tests; its regressions are the
+	// repository's.
+	RegressionsDir: RegressionsDir,
+	Command:        "go run ./cmd/simfuzz",
 }
 
 func newRaftKV(knobs map[string]int64) (nodeapi.System, error) {

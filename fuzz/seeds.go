@@ -3,10 +3,8 @@ package fuzz
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -17,6 +15,11 @@ const (
 	EnvSeeds            = "SIMFUZZ_SEEDS"             // how many seeds (default: the caller's)
 	EnvJobs             = "SIMFUZZ_JOBS"              // seeds run in parallel (default 1)
 	EnvCheckDeterminism = "SIMFUZZ_CHECK_DETERMINISM" // 1: run each seed twice, compare
+	// EnvSave=1 makes properties and fuzz targets save each shrunk failure into the
+	// target's RegressionsDir.
+	EnvSave = "SIMFUZZ_SAVE"
+	// EnvRegressions=FILE makes Target.Regressions replay FILE only.
+	EnvRegressions = "SIMFUZZ_REGRESSIONS"
 )
 
 // Limits of the seed loop's settings.
@@ -154,29 +157,9 @@ func runSeed(t *testing.T, top string, cfg SeedConfig, seed uint64,
 	})
 }
 
-// Repro is the one-line command that replays seed of test top in the current package.
+// Repro is the one-line command that replays seed of test top in the current package,
+// correct from the module root.
 func Repro(top string, seed uint64) string {
 	return fmt.Sprintf("%s=%d %s=1 go test -run '^%s$' ./%s", EnvSeed, seed, EnvSeeds, top,
 		packageDir())
 }
-
-var pkgDir = sync.OnceValue(func() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			rel, err := filepath.Rel(dir, wd)
-			if err != nil || rel == "." {
-				return ""
-			}
-			return filepath.ToSlash(rel) + "/"
-		}
-		if filepath.Dir(dir) == dir {
-			return ""
-		}
-	}
-})
-
-func packageDir() string { return pkgDir() }

@@ -4,25 +4,23 @@ import (
 	"encoding/binary"
 	"hash/fnv"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"pgregory.net/rapid"
 
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/harness/report"
-	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // The standard properties, as one call for a user's test:
 //
-//	func TestMySystem(t *testing.T) { myTarget.Properties(t) }
+//	func TestPropertyMySystem(t *testing.T) { myTarget.Properties(t) }
 //
 // Each property draws whole scenarios (cluster, workload, swarm fault schedule) for the
-// target, runs them in the simulated world and checks one class of failure; rapid shrinks any
-// failure to a minimal scenario. RAPID_CHECKS sets how many scenarios each draws.
+// target, runs them in the simulated world and checks one class of failure; a failure is
+// shrunk by structure to a minimal scenario (see Property). RAPID_CHECKS sets how many
+// scenarios each draws. Name the test so that it contains "Property": `go test -run
+// Property` then runs it with every other property.
 
 // Properties runs the four standard properties of the target as subtests: linearizability,
 // invariants (with panics and nodes that cannot recover from their own disk), liveness, and
@@ -54,76 +52,26 @@ func (tg Target) DeterminismProperty(t *testing.T, o generators.Options) {
 	rapid.Check(t, tg.Property(t.Name(), o, tg.Deterministic))
 }
 
-// Regressions replays every scenario file in dir that belongs to this target (files of other
-// targets are left to theirs); each was once a shrunk counterexample and each must pass now.
-// SIMFUZZ_REGRESSIONS=path/to/file.json replays one file only.
-func (tg Target) Regressions(t *testing.T, dir string) {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if one := os.Getenv("SIMFUZZ_REGRESSIONS"); one != "" {
-		files = []string{one}
-	}
-	ran := 0
-	for _, path := range files {
-		raw, err := readTargetName(path)
-		if err != nil {
-			t.Errorf("%s: %v", path, err)
-			continue
-		}
-		if raw != tg.Name {
-			continue
-		}
-		ran++
-		t.Run(filepath.Base(path), func(t *testing.T) { tg.replayRegression(t, path) })
-	}
-	if ran == 0 {
-		t.Skipf("no regression scenarios of target %s in %s", tg.Name, dir)
-	}
-}
-
-func (tg Target) replayRegression(t *testing.T, path string) {
-	s, err := tg.Load(path)
-	if err != nil {
-		t.Fatalf("cannot load: %v", err)
-	}
-	res, err := tg.Run(s, harness.RunOptions{})
-	if err != nil {
-		t.Fatalf("%s: harness error: %v", path, err)
-	}
-	if res.Failure != nil {
-		t.Log(report.Report{Scenario: s, Result: res,
-			Repro: "simfuzz replay --target " + tg.Name + " " + path}.String())
-		t.Fatalf("%s fails again: %v", path, res.Failure)
-	}
-}
-
-// readTargetName returns the target a scenario file names (the default when it names none).
-func readTargetName(path string) (string, error) {
-	s, err := scenario.ReadScenarioFile(path)
-	if err != nil {
-		return "", err
-	}
-	if s.Target == "" {
-		return DefaultTargetName, nil
-	}
-	return s.Target, nil
-}
-
 // Fuzz returns the body of a `go test -fuzz` target that runs one generated scenario per
-// input against the target and fails when check says so:
+// input against the target and fails when check says so (AnyFailure: on any failure):
 //
-//	func FuzzMySystem(f *testing.F) { f.Fuzz(myTarget.Fuzz("FuzzMySystem", o, check)) }
+//	func FuzzMySystem(f *testing.F) {
+//		f.Add([]byte{})
+//		f.Fuzz(myTarget.Fuzz("FuzzMySystem", myTarget.Options(), fuzz.AnyFailure))
+//	}
 //
 // rapid reads the input's bytes as its first choices (cluster size, clients, which fault
 // kinds are on), so coverage guidance keeps inputs that lead somewhere new; the rest come
 // from a stream seeded by a hash of the input (StretchFuzzInput). Without the stream a
 // scenario needs more bytes than a fuzzer's inputs hold, and rapid skips the input.
+//
+// A failing input is shrunk by structure and reported as a property's failure is (see
+// Property; SIMFUZZ_SAVE=1 saves the shrunk scenario), every input on its own. go test's
+// own minimisation of a crasher cannot keep a finding (a shorter input reseeds the rest of
+// the scenario): run -fuzz with -fuzzminimizetime=0.
 func (tg Target) Fuzz(testName string, o generators.Options,
 	check Check) func(*testing.T, []byte) {
-	prop := rapid.MakeFuzz(tg.Property(testName, o, check))
+	prop := rapid.MakeFuzz(tg.property(testName, o, check, false))
 	return func(t *testing.T, data []byte) {
 		t.Helper()
 		prop(t, StretchFuzzInput(data))
@@ -150,5 +98,10 @@ func StretchFuzzInput(data []byte) []byte {
 	return out
 }
 
-// Options returns the generator options of the built-in target (RaftKV.Options()).
+// Options returns the generator options of the built-in Raft KV target, RaftKV.Options():
+// its knobs, events and message kinds, not the generators' defaults (generators.Default)
+// and not any other target's.
+//
+// Deprecated: the name promises more than it gives; call RaftKV.Options(), or the Options
+// of the target at hand.
 func Options() generators.Options { return RaftKV.Options() }

@@ -16,17 +16,24 @@ import (
 // properties, the fuzz targets, the regression replay and the simfuzz command (run, replay,
 // shrink, bench). A user's repository gets the whole tool chain by handing its own Target to
 // the same entry points (see package fuzz/cli for the command line).
+//
+// What generators draw follows from the target: its cluster sizes (Nodes), its knobs, the
+// operation kinds its system speaks (OpKinds), its events and message kinds, and whether its
+// client implements nodeapi.Admin (membership changes are drawn only then; see Options).
 type Target struct {
 	// Name identifies the target on the command line and in scenario files. Scenarios
 	// generated for a target carry its name; replaying one against another is refused.
 	Name string
 	// Doc is a one-line description for the command's listing of targets.
 	Doc string
-	// New builds a fresh system for one run with a scenario's knobs applied. It must refuse
-	// a knob it does not know, naming it. Every run gets its own system: a system keeps the
-	// ghost state of its invariant checks.
+	// New builds a fresh system for one run with a scenario's knobs applied. Every run gets
+	// its own system: a system keeps the ghost state of its invariant checks. The library
+	// refuses a knob that Knobs does not list before New sees it (NewSystem), so New need
+	// not check names; it should still refuse a value its configuration cannot take.
 	New func(knobs map[string]int64) (nodeapi.System, error)
-	// Knobs are the settings generators vary; each knob's first value is its default.
+	// Knobs are the settings generators vary; each knob's first value is its default. List
+	// every knob New accepts: a knob with one value is never varied but may be set in a
+	// scenario file (a debugging switch, say).
 	Knobs []generators.Knob
 	// Events are the protocol events the system reports through nodeapi.Reporter, which
 	// generated triggers may wait for (nodeapi.EventLeaderElected needs none).
@@ -37,14 +44,37 @@ type Target struct {
 	// Clients draws the clients' operations in the workload's vocabulary; nil draws
 	// key-value clients (generators.KVClients).
 	Clients generators.ClientsGen
-	// Tune adjusts the generator options for this target, for example to leave out fault
-	// kinds the system does not support (membership changes without nodeapi.Admin).
+	// OpKinds are the operation kinds of the workload the system speaks, when it speaks
+	// only some (a store with get and put only: []string{"get", "put"}); empty means every
+	// kind. Generators draw only these (generators.Options.OpKinds; a Clients of a target's
+	// own must honour it), and Run and Load refuse a scenario with another kind, naming it.
+	OpKinds []string
+	// Nodes are the cluster sizes generators draw, the simplest first ([]int{3}: three
+	// nodes only); empty means the defaults, 3, 5, 1 or 4 nodes.
+	Nodes []int
+	// Tune adjusts the generator options for this target after the fields above are
+	// applied, for whatever they do not say (fewer clients, a shorter safety phase).
 	Tune func(o *generators.Options)
 	// MessageKinds are the kinds of message the system labels, the MessageKinds of its
 	// nodeapi.MessageLabeler: hold and replay faults may aim at one of them. Leave it
 	// empty for a system that labels nothing; those faults then aim at links and fractions
 	// of messages. A kind the system does not label makes Run refuse the scenario.
 	MessageKinds []string
+	// RegressionsDir is where SIMFUZZ_SAVE=1 saves the shrunk failures of the target's
+	// properties and fuzz targets (creating it), and what Regressions(t, "") replays. A
+	// relative path is taken from the directory of the test's package, go test's working
+	// directory; empty means "testdata/regressions" beside the test.
+	RegressionsDir string
+	// Command, if set, is how a person runs this target's simfuzz command (a main that
+	// calls cli.Main with it, say "go run ./cmd/storefuzz"): go test's failure reports
+	// then also name "<Command> replay FILE". Empty: they name go test commands only.
+	Command string
+	// Variants are other builds of the system, selected with With: a bug flag, a mutant, a
+	// debugging build. A variant takes the place of New for every run, and nothing of it is
+	// recorded in a scenario: a scenario found on a variant replays on the plain build.
+	Variants map[string]func(knobs map[string]int64) (nodeapi.System, error)
+	// Variant is the variant this Target runs, set by With; empty runs New.
+	Variant string
 }
 
 // DefaultTargetName is the target a scenario file without a target field belongs to.
@@ -61,6 +91,12 @@ func (tg Target) Validate() error {
 	if err := tg.workload().Validate(); err != nil {
 		return fmt.Errorf("target %s: %w", tg.Name, err)
 	}
+	if err := tg.validateVariant(); err != nil {
+		return err
+	}
+	if err := tg.validateOpKinds(); err != nil {
+		return err
+	}
 	return tg.Options().Validate()
 }
 
@@ -71,16 +107,28 @@ func (tg Target) workload() *model.Workload {
 	return tg.Workload
 }
 
-// Options are the generator options for the target: the defaults, its knobs, its clients,
-// the message kinds its system labels, then its Tune.
+// Options are the generator options for the target: the defaults (generators.Default),
+// then its knobs, events, clients, operation kinds, cluster sizes and message kinds, then
+// its Tune. Last, if membership changes may still be drawn, it finds out whether the
+// system's client implements nodeapi.Admin: it builds the system with the default knobs
+// and one client in a throwaway simulated world, and turns Membership off when the client
+// does not (or cannot be built), so that a system without Admin is never handed a
+// membership change.
 func (tg Target) Options() generators.Options {
 	o := generators.Default()
 	o.Knobs = tg.Knobs
 	o.Events = tg.Events
 	o.Clients = tg.Clients
+	o.OpKinds = slices.Clone(tg.OpKinds)
+	if len(tg.Nodes) > 0 {
+		o.Nodes = slices.Clone(tg.Nodes)
+	}
 	o.MessageKinds = slices.Clone(tg.MessageKinds)
 	if tg.Tune != nil {
 		tg.Tune(&o)
+	}
+	if o.Membership && drawsMembership(o) {
+		o.Membership = tg.hasAdmin()
 	}
 	return o
 }
@@ -103,7 +151,10 @@ func (tg Target) Run(s scenario.Scenario, opts harness.RunOptions) (*harness.Run
 	if err := tg.Accepts(s); err != nil {
 		return nil, err
 	}
-	sys, err := tg.New(s.System)
+	if err := tg.checkOps(s); err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	sys, err := tg.NewSystem(s.System)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
@@ -121,6 +172,12 @@ func (tg Target) Load(path string) (scenario.Scenario, error) {
 	if err = tg.Accepts(s); err == nil {
 		err = s.ValidateFor(tg.workload())
 	}
+	if err == nil {
+		err = tg.checkOps(s)
+	}
+	if err == nil {
+		err = tg.CheckKnobs(s.System)
+	}
 	if err != nil {
 		return scenario.Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -137,6 +194,17 @@ func (tg Target) ScenarioForSeed(seed uint64, o generators.Options) scenario.Sce
 	return s
 }
 
-// KeyValue reports whether the target speaks the key-value workload, so that key-value
-// scenarios (the standard benchmark scenario, key-value regressions) apply to it.
-func (tg Target) KeyValue() bool { return tg.workload() == model.KV }
+// KeyValue reports whether the target speaks the whole key-value workload, so that
+// key-value scenarios (the standard benchmark scenario, key-value regressions) apply to it:
+// a target whose OpKinds leave out a key-value kind does not.
+func (tg Target) KeyValue() bool {
+	if tg.workload() != model.KV {
+		return false
+	}
+	for _, k := range generators.KVKinds() {
+		if len(tg.OpKinds) > 0 && !slices.Contains(tg.OpKinds, k) {
+			return false
+		}
+	}
+	return true
+}

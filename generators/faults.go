@@ -257,8 +257,10 @@ func drawTrigger(t *rapid.T, f *scenario.Fault, s scene) {
 	f.For = drawDuration(t, "trigger.window", time.Second, 8*time.Second, 100*time.Millisecond)
 	var kinds []scenario.FaultKind
 	for _, k := range scenario.ActionKinds() {
-		if k != scenario.FaultAddVoter || len(s.Cluster.Spares) > 0 {
-			kinds = append(kinds, k)
+		if s.o.Membership || !slices.Contains(MembershipKinds(), k) {
+			if k != scenario.FaultAddVoter || len(s.Cluster.Spares) > 0 {
+				kinds = append(kinds, k)
+			}
 		}
 	}
 	act := scenario.Fault{Kind: rapid.SampledFrom(kinds).Draw(t, "trigger.do"),

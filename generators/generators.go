@@ -10,6 +10,8 @@ package generators
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"pgregory.net/rapid"
@@ -49,6 +51,15 @@ type Options struct {
 	// nodeapi.MessageLabeler's MessageKinds); hold and replay faults may aim at one of
 	// them. Empty: those faults aim at links and fractions of messages only.
 	MessageKinds []string
+	// OpKinds restricts the operations clients draw to these kinds of the workload (say
+	// "get" and "put" for a store without append, cas or delete); empty draws every kind.
+	// KVClients honours it; a ClientsGen of a target's own should too.
+	OpKinds []string
+	// Membership lets membership changes be drawn: add-voter and remove-voter faults, the
+	// membership-churn pattern and triggered membership changes. They need a client that
+	// implements nodeapi.Admin; Default turns it on, and fuzz.Target turns it off for a
+	// system whose client does not.
+	Membership bool
 }
 
 // ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
@@ -68,7 +79,26 @@ func Default() Options {
 		Nodes: []int{3, 5, 1, 4}, MaxClients: 5, MaxOps: 30, MaxKeys: 8,
 		SafetyMin: 3 * time.Second, SafetyMax: 15 * time.Second, Liveness: 20 * time.Second,
 		MaxFaults: 12, Kinds: GeneratedKinds(), Behaviours: ClientBehaviours(),
+		Membership: true,
 	}
+}
+
+// MembershipKinds are the fault kinds and patterns that change membership: drawn only
+// with Options.Membership.
+func MembershipKinds() []scenario.FaultKind {
+	return []scenario.FaultKind{scenario.FaultAddVoter, scenario.FaultRemoveVoter,
+		PatternMembershipChurn}
+}
+
+// swarmKinds are the kinds swarm testing chooses from: o.Kinds, without the membership
+// kinds unless o.Membership.
+func (o Options) swarmKinds() []scenario.FaultKind {
+	if o.Membership {
+		return o.Kinds
+	}
+	return slices.DeleteFunc(slices.Clone(o.Kinds), func(k scenario.FaultKind) bool {
+		return slices.Contains(MembershipKinds(), k)
+	})
 }
 
 // StabilityWindow is how long generated scenarios watch the leader after the liveness phase.
@@ -121,7 +151,27 @@ func (o Options) Validate() error {
 			return fmt.Errorf("generators: MessageKinds[%d] is empty", i)
 		}
 	}
+	if err := o.validateOpKinds(); err != nil {
+		return err
+	}
 	return validateBehaviours(o.Behaviours)
+}
+
+// validateOpKinds refuses an empty or repeated kind, and for key-value clients (Clients
+// nil) a kind that is not a key-value kind, naming the ones there are.
+func (o Options) validateOpKinds() error {
+	for i, k := range o.OpKinds {
+		switch {
+		case k == "":
+			return fmt.Errorf("generators: OpKinds[%d] is empty", i)
+		case slices.Contains(o.OpKinds[:i], k):
+			return fmt.Errorf("generators: OpKinds lists %q twice", k)
+		case o.Clients == nil && !slices.Contains(KVKinds(), k):
+			return fmt.Errorf("generators: OpKinds: %q is not a key-value kind (%s)", k,
+				strings.Join(KVKinds(), ", "))
+		}
+	}
+	return nil
 }
 
 // Scenario returns a generator of whole scenarios within o. It panics on invalid options,
@@ -144,7 +194,7 @@ func draw(t *rapid.T, o Options) scenario.Scenario {
 		Safety:   drawDuration(t, "safety", o.SafetyMin, o.SafetyMax, 100*time.Millisecond),
 		Liveness: scenario.Duration(o.Liveness),
 	}
-	sw := drawSwarm(t, o.Kinds)
+	sw := drawSwarm(t, o.swarmKinds())
 	if sw.on(scenario.FaultAddVoter) || sw.on(PatternMembershipChurn) {
 		s.Cluster.Spares = nodeIDs(n+1, rapid.IntRange(1, 2).Draw(t, "spares"))
 	}

@@ -2,6 +2,7 @@ package generators
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"pgregory.net/rapid"
@@ -14,9 +15,10 @@ import (
 // default ClientsGen. Clients and their operations are drawn as rapid slices, so the
 // shrinker can delete any one of them, not only the last. Written values are unique (client
 // and position) and assigned after the draw, which keeps porcupine fast and reports readable.
+// Operations are of the kinds o.OpKinds lists (every key-value kind when it is empty).
 func KVClients(t *rapid.T, o Options) []scenario.ClientScript {
 	keys := rapid.IntRange(1, o.MaxKeys).Draw(t, "keys")
-	ops := rapid.SliceOfN(opGen(keys), 1, o.MaxOps)
+	ops := rapid.SliceOfN(opGen(keys, o.OpKinds), 1, o.MaxOps)
 	clients := rapid.SliceOfN(ops, 1, o.MaxClients).Draw(t, "clients")
 	scripts := make([]scenario.ClientScript, len(clients))
 	var written []string
@@ -30,28 +32,65 @@ func KVClients(t *rapid.T, o Options) []scenario.ClientScript {
 	return scripts
 }
 
-// opKind maps a draw in [0, 100) to a kind: half reads, like the standard benchmark.
-func opKind(p int) string {
-	switch {
-	case p < 50:
-		return "get"
-	case p < 70:
-		return "put"
-	case p < 85:
-		return "append"
-	case p < 95:
-		return "cas"
-	}
-	return "delete"
+// KindShare is one operation kind and its share of the operations a client draws.
+type KindShare struct {
+	Kind  string
+	Share int
 }
 
-// opGen draws one operation. For a cas, Expect temporarily holds how far back in the
-// written values to look ("0": a missing key), resolved by fillValues.
-func opGen(keys int) *rapid.Generator[scenario.ClientOp] {
+// kvMix is the default mix of the key-value kinds: half reads, like the standard benchmark.
+var kvMix = []KindShare{{"get", 50}, {"put", 20}, {"append", 15}, {"cas", 10}, {"delete", 5}}
+
+// KVKinds are the kinds KVClients may draw.
+func KVKinds() []string {
+	out := make([]string, len(kvMix))
+	for i, k := range kvMix {
+		out[i] = k.Kind
+	}
+	return out
+}
+
+// DrawKind draws one operation kind from mix, restricted to the kinds only lists (every
+// kind of mix when only is empty), each kind kept with its share: a ClientsGen honours
+// Options.OpKinds with DrawKind(t, "kind", mix, o.OpKinds). It is one integer draw over the
+// kept shares, in mix's order, so an unrestricted mix whose shares add up to N draws as
+// rapid.IntRange(0, N-1) does. It panics when only keeps nothing of mix (Options.Validate
+// refuses such kinds for the key-value mix).
+func DrawKind(t *rapid.T, label string, mix []KindShare, only []string) string {
+	kept := mix
+	if len(only) > 0 {
+		kept = nil
+		for _, k := range mix {
+			if slices.Contains(only, k.Kind) {
+				kept = append(kept, k)
+			}
+		}
+	}
+	if len(kept) == 0 {
+		panic(fmt.Sprintf("generators: no kind of %v among %v", mix, only))
+	}
+	total := 0
+	for _, k := range kept {
+		total += k.Share
+	}
+	p := rapid.IntRange(0, total-1).Draw(t, label)
+	for _, k := range kept {
+		if p < k.Share {
+			return k.Kind
+		}
+		p -= k.Share
+	}
+	panic("generators: DrawKind out of range")
+}
+
+// opGen draws one operation of a kind in kinds (every key-value kind when empty). For a
+// cas, Expect temporarily holds how far back in the written values to look ("0": a missing
+// key), resolved by fillValues.
+func opGen(keys int, kinds []string) *rapid.Generator[scenario.ClientOp] {
 	return rapid.Custom(func(t *rapid.T) scenario.ClientOp {
 		op := scenario.ClientOp{
 			Think: drawDuration(t, "think", 0, 90*time.Millisecond, time.Millisecond),
-			Kind:  opKind(rapid.IntRange(0, 99).Draw(t, "kind")),
+			Kind:  DrawKind(t, "kind", kvMix, kinds),
 			Key:   fmt.Sprintf("k%d", rapid.IntRange(0, keys-1).Draw(t, "key")),
 		}
 		if op.Kind == "cas" {

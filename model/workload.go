@@ -30,7 +30,9 @@ type Workload struct {
 type KindSpec struct {
 	// Name is the kind's name in scenario files, lower case.
 	Name string
-	// Write is whether the kind can change state (a client may report Unknown for it).
+	// Write is whether the kind can change state. Any kind may end Unknown (the checker
+	// then allows any effect of it, or none); only a write's Unknown leaves room for an
+	// effect.
 	Write bool
 }
 

@@ -28,10 +28,8 @@ func TestGeneratedScenariosAreLockScenarios(t *testing.T) {
 		for i, c := range s.Clients {
 			checkClient(t, o, c, fmt.Sprintf("c%d", i+1))
 		}
-		for _, f := range s.Faults {
-			if f.Kind == scenario.FaultAddVoter || f.Kind == scenario.FaultRemoveVoter {
-				t.Fatalf("membership fault drawn: %v", f)
-			}
+		if scenario.ChangesMembership(s.Faults) {
+			t.Fatalf("membership change drawn: %v", s.Faults)
 		}
 	})
 }
@@ -53,20 +51,15 @@ func checkClient(t *rapid.T, o generators.Options, c scenario.ClientScript, id s
 	}
 }
 
-func TestTuneDropsOnlyMembershipChanges(t *testing.T) {
+// The service's client has no nodeapi.Admin: the target says nothing of membership, and
+// the library turns membership changes off, leaving every other kind on.
+func TestNoMembershipChangesWithoutAdmin(t *testing.T) {
 	o := lockservice.Target.Options()
-	all := generators.Default().Kinds
-	if len(o.Kinds) != len(all)-3 {
+	if o.Membership {
+		t.Fatal("membership changes drawn for a client without nodeapi.Admin")
+	}
+	if !slices.Equal(o.Kinds, generators.Default().Kinds) {
 		t.Fatalf("kinds %v", o.Kinds)
-	}
-	for _, k := range []scenario.FaultKind{scenario.FaultAddVoter, scenario.FaultRemoveVoter,
-		generators.PatternMembershipChurn} {
-		if slices.Contains(o.Kinds, k) {
-			t.Fatalf("%s still drawn", k)
-		}
-	}
-	if !slices.Contains(all, scenario.FaultAddVoter) {
-		t.Fatal("Tune changed the shared default options")
 	}
 }
 

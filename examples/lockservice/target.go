@@ -5,13 +5,10 @@
 package lockservice
 
 import (
-	"slices"
-
 	"github.com/simfuzz/simfuzz/examples/lockservice/lockd"
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
-	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
 // Target is the lock service for every simfuzz tool: properties (Target.Properties),
@@ -29,7 +26,9 @@ var Target = fuzz.Target{
 	Events:   lockd.Events(),
 	Workload: Workload,
 	Clients:  Clients,
-	Tune:     tune,
+	// The command of this target, for the replay lines of go test's reports.
+	Command: "go run ./examples/lockservice/cmd/lockfuzz",
+	// No Tune: the client has no nodeapi.Admin, so Options leaves membership changes out.
 }
 
 func newSystem(knobs map[string]int64) (nodeapi.System, error) {
@@ -38,15 +37,4 @@ func newSystem(knobs map[string]int64) (nodeapi.System, error) {
 		return nil, err
 	}
 	return lockd.NewSystem(cfg)
-}
-
-// unsupported are the fault kinds the service has no answer to: it has a fixed membership
-// (its client does not implement nodeapi.Admin).
-var unsupported = []scenario.FaultKind{scenario.FaultAddVoter, scenario.FaultRemoveVoter,
-	generators.PatternMembershipChurn}
-
-func tune(o *generators.Options) {
-	o.Kinds = slices.DeleteFunc(slices.Clone(o.Kinds), func(k scenario.FaultKind) bool {
-		return slices.Contains(unsupported, k)
-	})
 }

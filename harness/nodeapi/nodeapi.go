@@ -9,6 +9,7 @@ package nodeapi
 
 import (
 	"errors"
+	"io/fs"
 	"time"
 )
 
@@ -102,8 +103,19 @@ func (t Timer) Stop() bool {
 	return t.s.StopTimer(t.id)
 }
 
-// ErrNotExist is returned by Disk.ReadFile, Rename and Remove for a missing file.
-var ErrNotExist = errors.New("disk: file does not exist")
+// ErrNotExist is the error of Disk.ReadFile, Truncate, Rename and Remove for a missing
+// file. Both runtimes wrap it with the operation and the file name, so test for it with
+// errors.Is(err, nodeapi.ErrNotExist), never with ==. errors.Is(err, fs.ErrNotExist) holds
+// too, so code written for the os package's errors recognises it as well.
+var ErrNotExist error = notExist{}
+
+// notExist is ErrNotExist's type: a missing file that is also fs.ErrNotExist.
+type notExist struct{}
+
+func (notExist) Error() string { return "disk: file does not exist" }
+
+// Is makes errors.Is(err, fs.ErrNotExist) hold for ErrNotExist and what wraps it.
+func (notExist) Is(target error) bool { return target == fs.ErrNotExist }
 
 // Stream errors, given to StreamHandler.Closed and returned by Stream.Write. Both runtimes
 // use them, so a node can tell why a stream ended with errors.Is.
@@ -122,8 +134,13 @@ var (
 )
 
 // Disk is a node's durable storage: named files written in memory and made durable by Sync.
-// A crash keeps exactly what was synced (optionally a torn prefix of later writes). Reads may
-// be corrupted by a fault; a node is expected to detect that with its own checksums.
+// Every writing method (WriteFile, Append, Truncate, Rename, Remove) is a pending write
+// until a Sync asked for after it completes: a Rename or a Remove needs a Sync of its own
+// like the bytes of a file. A crash keeps exactly what was synced, and with a torn crash
+// a prefix of the pending writes in the order they were made, the last one kept perhaps
+// cut short (so a rename never survives without the writes made before it). Reads see
+// every write, synced or not, and may be corrupted by a fault; a node is expected to
+// detect that with its own checksums. A missing file is ErrNotExist (use errors.Is).
 type Disk interface {
 	// ReadFile returns a copy of the file's current contents.
 	ReadFile(name string) ([]byte, error)
@@ -133,15 +150,16 @@ type Disk interface {
 	Append(name string, data []byte) error
 	// Truncate cuts the file to size bytes.
 	Truncate(name string, size int) error
-	// Rename atomically replaces newName with oldName.
+	// Rename atomically replaces newName with oldName; durable after the next Sync.
 	Rename(oldName, newName string) error
 	// Remove deletes the file.
 	Remove(name string) error
 	// List returns the file names in sorted order.
 	List() []string
-	// Sync makes every earlier write durable, then calls done (later, on virtual time). A
-	// non-nil error means the writes are not known to be durable. done is not called if the
-	// node crashes first.
+	// Sync makes every earlier write of the disk durable (every file, renames and removals
+	// included), then calls done (later, on virtual time). Writes made after the call wait
+	// for the next Sync. A non-nil error means the writes are not known to be durable.
+	// done is not called if the node crashes first.
 	Sync(done func(err error))
 }
 

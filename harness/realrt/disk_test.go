@@ -1,6 +1,7 @@
 package realrt
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,6 +55,7 @@ func TestDiskOperations(t *testing.T) {
 		for _, err := range []error{d.Remove("b"), d.Rename("a", "x"), d.Truncate("a", 0),
 			func() error { _, err := d.ReadFile("a"); return err }()} {
 			require.ErrorIs(t, err, nodeapi.ErrNotExist)
+			require.ErrorIs(t, err, fs.ErrNotExist, "errors.Is with the os package's error too")
 		}
 		for _, bad := range []string{"", ".lock", "x/y", "..", "a\x00b"} {
 			require.Error(t, d.WriteFile(bad, nil), "name %q", bad)

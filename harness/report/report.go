@@ -72,6 +72,9 @@ type Report struct {
 	// Original, if set, is the scenario before shrinking; WriteArtifacts saves it too, as
 	// original.json (a guided campaign's scenario cannot be drawn again from its seed).
 	Original *scenario.Scenario
+	// Notes are lines printed after the repro line and the paths: how the failure was
+	// found and shrunk, how to save or replay it.
+	Notes []string
 }
 
 // String renders the report: verdict, repro, minimal scenario, files, trace tail.
@@ -95,6 +98,9 @@ func (r Report) String() string {
 	}
 	if r.HTMLPath != "" {
 		fmt.Fprintf(&b, "history view: %s\n", r.HTMLPath)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "%s\n", n)
 	}
 	b.WriteString("--- scenario\n")
 	b.WriteString(FormatScenario(r.Scenario, workloadOf(res)))

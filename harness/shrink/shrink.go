@@ -16,8 +16,8 @@ import (
 // for which fails still reports true. It stops when a whole pass changes nothing or after
 // maxRuns calls of fails. The result is never larger than s.
 //
-// Properties under `go test` shrink with rapid instead; this serves campaigns, which draw
-// scenarios from plain seeds, and also polishes a rapid result further. Shrink is for
+// It serves campaigns, which draw scenarios from plain seeds, and the properties and fuzz
+// targets of package fuzz under `go test`, in place of rapid's shrinking. Shrink is for
 // key-value scenarios; ShrinkFor takes the workload the operations belong to.
 func Shrink(s scenario.Scenario, fails func(scenario.Scenario) bool,
 	maxRuns int) (scenario.Scenario, int) {

@@ -8,8 +8,10 @@ import (
 
 // The four standard properties over scenarios drawn for etcd/raft: linearizability,
 // invariants (and panics), liveness, and determinism (every scenario twice, one trace
-// hash). rapid shrinks any failure; RAPID_CHECKS sets how many scenarios each draws.
-func TestProperties(t *testing.T) { target.EtcdRaft.Properties(t) }
+// hash). A failure is shrunk by structure; RAPID_CHECKS sets how many scenarios each
+// draws. The name holds "Property", so `go test -run Property ./...` runs it.
+func TestPropertyEtcdRaft(t *testing.T) { target.EtcdRaft.Properties(t) }
 
-// Every saved counterexample (bugs found in this example's glue code) must pass now.
-func TestRegressions(t *testing.T) { target.EtcdRaft.Regressions(t, "../testdata/regressions") }
+// Every saved counterexample (bugs found in this example's glue code) must pass now: the
+// target's RegressionsDir, the module's testdata/regressions.
+func TestRegressions(t *testing.T) { target.EtcdRaft.Regressions(t, "") }

@@ -28,6 +28,10 @@ var EtcdRaft = fuzz.Target{
 	New:    New,
 	Knobs:  Knobs,
 	Events: etcdraft.Events(),
+	// The tests of this package keep their regressions in the module's testdata, where
+	// SIMFUZZ_SAVE=1 saves too.
+	RegressionsDir: "../testdata/regressions",
+	Command:        "go run ./cmd/simfuzz-etcdraft",
 }
 
 // Knobs are the settings scenarios vary; each knob's first value is the default.
