@@ -86,7 +86,7 @@ func drawScriptBehaviours(t *rapid.T, on behaviours, c *scenario.ClientScript,
 	targets []nodeapi.NodeID, spare int) int {
 	extra := 0
 	if on.on(BehaviourOpenLoop) {
-		extra = min(rapid.IntRange(0, 3).Draw(t, "open_loop"), spare)
+		extra = min(intRange(0, 3).Draw(t, "open_loop"), spare)
 		if extra > 0 {
 			c.OpenLoop = extra + 1
 		}
@@ -96,12 +96,12 @@ func drawScriptBehaviours(t *rapid.T, on behaviours, c *scenario.ClientScript,
 	}
 	for j := range c.Ops {
 		op := &c.Ops[j]
-		if on.on(BehaviourQuietGap) && rapid.IntRange(0, gapOdds).Draw(t, "gap") == gapOdds {
+		if on.on(BehaviourQuietGap) && intRange(0, gapOdds).Draw(t, "gap") == gapOdds {
 			op.Think = drawDuration(t, "gap.think", time.Second, 10*time.Second,
 				100*time.Millisecond)
 		}
 		if on.on(BehaviourRouted) &&
-			rapid.IntRange(0, routeOdds).Draw(t, "route") == routeOdds {
+			intRange(0, routeOdds).Draw(t, "route") == routeOdds {
 			op.To = rapid.SampledFrom(targets).Draw(t, "route.to")
 		}
 	}

@@ -64,7 +64,7 @@ var drawers = map[scenario.FaultKind]drawer{
 	scenario.FaultClock: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
 		f.Skew = drawDuration(t, "skew", -time.Second, time.Second, 10*time.Millisecond)
-		f.DriftPPM = int64(rapid.IntRange(-50000, 50000).Draw(t, "drift_ppm"))
+		f.DriftPPM = int64(intRange(-50000, 50000).Draw(t, "drift_ppm"))
 	},
 	scenario.FaultDisk: func(t *rapid.T, f *scenario.Fault, s scene) {
 		f.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "fault.node")
@@ -151,7 +151,7 @@ func drawLinkCapacity(t *rapid.T, f *scenario.Fault, s scene) {
 // spans elections (the default, 5-10 s), is short (1-2 s) or long (15-30 s). Each choice
 // shrinks to the simplest form: any link, any kind, every message, the default age.
 func drawMessageAge(t *rapid.T, f *scenario.Fault, s scene) {
-	switch rapid.IntRange(0, 2).Draw(t, "age.scope") {
+	switch intRange(0, 2).Draw(t, "age.scope") {
 	case 1:
 		f.Node = drawTarget(t, s.Cluster.Nodes)
 	case 2:
@@ -171,7 +171,7 @@ func drawMessageAge(t *rapid.T, f *scenario.Fault, s scene) {
 
 // drawTarget picks a node, or the leader of the moment (which is where bugs hide).
 func drawTarget(t *rapid.T, nodes []nodeapi.NodeID) nodeapi.NodeID {
-	if rapid.IntRange(0, 3).Draw(t, "fault.at_leader") == 3 {
+	if intRange(0, 3).Draw(t, "fault.at_leader") == 3 {
 		return scenario.LeaderTarget
 	}
 	return rapid.SampledFrom(nodes).Draw(t, "fault.node")
@@ -181,8 +181,8 @@ func drawPair(t *rapid.T, nodes []nodeapi.NodeID) (nodeapi.NodeID, nodeapi.NodeI
 	if len(nodes) < 2 {
 		return nodes[0], nodes[0]
 	}
-	i := rapid.IntRange(0, len(nodes)-1).Draw(t, "fault.from")
-	j := rapid.IntRange(0, len(nodes)-2).Draw(t, "fault.to")
+	i := intRange(0, len(nodes)-1).Draw(t, "fault.from")
+	j := intRange(0, len(nodes)-2).Draw(t, "fault.to")
 	if j >= i {
 		j++
 	}
@@ -240,7 +240,7 @@ func addClientsToSides(t *rapid.T, groups [][]nodeapi.NodeID, clients []scenario
 		return
 	}
 	for _, c := range clients {
-		if side := rapid.IntRange(0, 2).Draw(t, "fault.client_side"); side > 0 {
+		if side := intRange(0, 2).Draw(t, "fault.client_side"); side > 0 {
 			groups[side-1] = append(groups[side-1], c.ID)
 		}
 	}
@@ -253,7 +253,7 @@ func addClientsToSides(t *rapid.T, groups [][]nodeapi.NodeID, clients []scenario
 func drawTrigger(t *rapid.T, f *scenario.Fault, s scene) {
 	events := append([]string{nodeapi.EventLeaderElected}, s.o.Events...)
 	f.On = rapid.SampledFrom(events).Draw(t, "trigger.on")
-	f.Count = rapid.IntRange(1, 4).Draw(t, "trigger.count")
+	f.Count = intRange(1, 4).Draw(t, "trigger.count")
 	f.For = drawDuration(t, "trigger.window", time.Second, 8*time.Second, 100*time.Millisecond)
 	var kinds []scenario.FaultKind
 	for _, k := range scenario.ActionKinds() {

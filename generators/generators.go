@@ -196,7 +196,7 @@ func draw(t *rapid.T, o Options) scenario.Scenario {
 	}
 	sw := drawSwarm(t, o.swarmKinds())
 	if sw.on(scenario.FaultAddVoter) || sw.on(PatternMembershipChurn) {
-		s.Cluster.Spares = nodeIDs(n+1, rapid.IntRange(1, 2).Draw(t, "spares"))
+		s.Cluster.Spares = nodeIDs(n+1, intRange(1, 2).Draw(t, "spares"))
 	}
 	s.System = drawKnobs(t, o.Knobs)
 	if o.Clients != nil {
@@ -223,7 +223,7 @@ func nodeIDs(first, count int) []nodeapi.NodeID {
 
 // drawDuration draws a duration in [lo, hi] on a grid of step, shrinking towards lo.
 func drawDuration(t *rapid.T, label string, lo, hi, step time.Duration) scenario.Duration {
-	k := rapid.IntRange(0, int((hi-lo)/step)).Draw(t, label)
+	k := intRange(0, int((hi-lo)/step)).Draw(t, label)
 	return scenario.Duration(lo + time.Duration(k)*step)
 }
 
@@ -256,7 +256,7 @@ func drawDisk(t *rapid.T) scenario.DiskConfig {
 func drawKnobs(t *rapid.T, knobs []Knob) map[string]int64 {
 	var m map[string]int64
 	for _, k := range knobs {
-		i := rapid.IntRange(0, len(k.Values)-1).Draw(t, "knob."+k.Name)
+		i := intRange(0, len(k.Values)-1).Draw(t, "knob."+k.Name)
 		if i == 0 {
 			continue
 		}

@@ -69,7 +69,7 @@ func drawFaultGroup(t *rapid.T, k scenario.FaultKind, s scene) []scenario.Fault 
 				For: ms("flip.down", 500, 3000)},
 		}
 	case PatternLeaderChurn:
-		n := rapid.IntRange(3, 4).Draw(t, "churn.count")
+		n := intRange(3, 4).Draw(t, "churn.count")
 		for i := 0; i < n; i++ {
 			fs = append(fs, scenario.Fault{At: at, Kind: scenario.FaultCrash,
 				Node: scenario.LeaderTarget, For: ms("churn.down", 50, 2000),

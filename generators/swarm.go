@@ -22,11 +22,11 @@ type swarm struct {
 // shrink to "off", so a shrunk scenario keeps only the kinds its failure needs.
 func drawSwarm(t *rapid.T, kinds []scenario.FaultKind) swarm {
 	var sw swarm
-	sides := []int{2, 4, 8}[rapid.IntRange(0, 2).Draw(t, "swarm.density")]
+	sides := []int{2, 4, 8}[intRange(0, 2).Draw(t, "swarm.density")]
 	for _, k := range kinds {
-		if rapid.IntRange(0, sides-1).Draw(t, "swarm."+string(k)) == sides-1 {
+		if intRange(0, sides-1).Draw(t, "swarm."+string(k)) == sides-1 {
 			sw.kinds = append(sw.kinds, k)
-			sw.weights = append(sw.weights, rapid.IntRange(1, 4).Draw(t, "weight."+string(k)))
+			sw.weights = append(sw.weights, intRange(1, 4).Draw(t, "weight."+string(k)))
 		}
 	}
 	return sw
@@ -47,7 +47,7 @@ func (sw swarm) pick(t *rapid.T) scenario.FaultKind {
 	for _, w := range sw.weights {
 		total += w
 	}
-	p := rapid.IntRange(0, total-1).Draw(t, "fault.kind")
+	p := intRange(0, total-1).Draw(t, "fault.kind")
 	for i, w := range sw.weights {
 		if p < w {
 			return sw.kinds[i]

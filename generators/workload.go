@@ -17,7 +17,7 @@ import (
 // and position) and assigned after the draw, which keeps porcupine fast and reports readable.
 // Operations are of the kinds o.OpKinds lists (every key-value kind when it is empty).
 func KVClients(t *rapid.T, o Options) []scenario.ClientScript {
-	keys := rapid.IntRange(1, o.MaxKeys).Draw(t, "keys")
+	keys := intRange(1, o.MaxKeys).Draw(t, "keys")
 	ops := rapid.SliceOfN(opGen(keys, o.OpKinds), 1, o.MaxOps)
 	clients := rapid.SliceOfN(ops, 1, o.MaxClients).Draw(t, "clients")
 	scripts := make([]scenario.ClientScript, len(clients))
@@ -54,7 +54,7 @@ func KVKinds() []string {
 // kind of mix when only is empty), each kind kept with its share: a ClientsGen honours
 // Options.OpKinds with DrawKind(t, "kind", mix, o.OpKinds). It is one integer draw over the
 // kept shares, in mix's order, so an unrestricted mix whose shares add up to N draws as
-// rapid.IntRange(0, N-1) does. It panics when only keeps nothing of mix (Options.Validate
+// intRange(0, N-1) does. It panics when only keeps nothing of mix (Options.Validate
 // refuses such kinds for the key-value mix).
 func DrawKind(t *rapid.T, label string, mix []KindShare, only []string) string {
 	kept := mix
@@ -73,7 +73,7 @@ func DrawKind(t *rapid.T, label string, mix []KindShare, only []string) string {
 	for _, k := range kept {
 		total += k.Share
 	}
-	p := rapid.IntRange(0, total-1).Draw(t, label)
+	p := intRange(0, total-1).Draw(t, label)
 	for _, k := range kept {
 		if p < k.Share {
 			return k.Kind
@@ -91,10 +91,10 @@ func opGen(keys int, kinds []string) *rapid.Generator[scenario.ClientOp] {
 		op := scenario.ClientOp{
 			Think: drawDuration(t, "think", 0, 90*time.Millisecond, time.Millisecond),
 			Kind:  DrawKind(t, "kind", kvMix, kinds),
-			Key:   fmt.Sprintf("k%d", rapid.IntRange(0, keys-1).Draw(t, "key")),
+			Key:   fmt.Sprintf("k%d", intRange(0, keys-1).Draw(t, "key")),
 		}
 		if op.Kind == "cas" {
-			op.Expect = fmt.Sprint(rapid.IntRange(0, 8).Draw(t, "expect_back"))
+			op.Expect = fmt.Sprint(intRange(0, 8).Draw(t, "expect_back"))
 		}
 		return op
 	})

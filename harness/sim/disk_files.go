@@ -58,7 +58,7 @@ func (d *simDisk) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("disk: WriteFile %q: %d bytes exceed the %d-byte file limit",
 			name, len(data), MaxFileSize)
 	}
-	d.do(journal.Op{Kind: journal.Write, Name: name, Data: exact(data)})
+	d.do(journal.Op{Kind: journal.Write, Name: name, Data: d.w.exact(data)})
 	return nil
 }
 
@@ -71,7 +71,7 @@ func (d *simDisk) Append(name string, data []byte) error {
 		return fmt.Errorf("disk: Append %q: the file would grow to %d bytes, over the "+
 			"%d-byte limit", name, size, MaxFileSize)
 	}
-	d.do(journal.Op{Kind: journal.Append, Name: name, Data: exact(data)})
+	d.do(journal.Op{Kind: journal.Append, Name: name, Data: d.w.exact(data)})
 	return nil
 }
 
@@ -139,6 +139,12 @@ func (d *simDisk) do(op journal.Op) {
 	d.w.inWorld--
 }
 
-// exact returns a copy of p whose capacity equals its length: what the disk's ops and the
-// streams' segments (stream.go) hold, so that the caller may reuse p.
-func exact(p []byte) []byte { return journal.Exact(p) }
+// exact returns a copy of p whose capacity equals its length (journal.Exact): what the
+// disk's ops and the streams' segments (stream.go) hold, so that the caller may reuse p.
+// Copies come from the world's chunks, as datagrams' do (payloadSlab).
+func (w *World) exact(p []byte) []byte {
+	if len(p) == 0 {
+		return journal.Exact(p)
+	}
+	return w.payloads.copyOf(p)
+}

@@ -108,7 +108,7 @@ func (x *streamEnd) Write(p []byte) error {
 	}
 	peer := &x.s.ends[1-x.side]
 	x.w.inWorld++ // world code called by a node: a panic here is the harness's
-	x.w.transmit(x.w.nodes[x.node], peer.node, x.s.id, exact(p))
+	x.w.transmit(x.w.nodes[x.node], peer.node, x.s.id, x.w.exact(p))
 	x.w.inWorld--
 	return nil
 }
