@@ -190,3 +190,17 @@ func TestCorruptionErrorUnwraps(t *testing.T) {
 	err := error(&CorruptionError{File: "wal-1", Offset: 12, Err: wire.ErrChecksum})
 	require.True(t, errors.Is(err, wire.ErrChecksum))
 }
+
+// Segment names are "wal-" and 16 hex digits, so that names sort in segment order, and
+// parse back to their number.
+func TestSegmentNames(t *testing.T) {
+	for _, n := range []uint64{0, 1, 0xab, 1<<63 + 5, ^uint64(0)} {
+		name := segName(n)
+		require.Len(t, name, len(segPrefix)+16)
+		got, ok := parseSegName(name)
+		require.True(t, ok, name)
+		require.Equal(t, n, got)
+	}
+	require.Equal(t, "wal-00000000000000ab", segName(0xab))
+	require.Less(t, segName(9), segName(10))
+}

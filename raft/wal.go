@@ -73,8 +73,14 @@ const segPrefix = "wal-"
 
 // segName is "wal-" and n in 16 hex digits, so that names sort in segment order.
 func segName(n uint64) string {
-	h := hex(n)
-	return segPrefix + strings.Repeat("0", 16-len(h)) + h
+	var b [len(segPrefix) + 16]byte
+	copy(b[:], segPrefix)
+	const digits = "0123456789abcdef"
+	for i := len(b) - 1; i >= len(segPrefix); i-- {
+		b[i] = digits[n&15]
+		n >>= 4
+	}
+	return string(b[:]) // one allocation: segment names are made on every rotation
 }
 
 func parseSegName(name string) (uint64, bool) {

@@ -24,8 +24,8 @@ const (
 	evAged           = evHeld | evReplayed
 )
 
-// event is one entry of the queue, stored by value: the heap holds no pointers of its own,
-// so scheduling an event allocates nothing beyond the message and the user's closure.
+// event is one entry of the queue, stored by value in the queue's slab, so scheduling an
+// event allocates nothing beyond the message and the user's closure.
 type event struct {
 	at    int64
 	seq   uint64
@@ -43,11 +43,29 @@ func before(a, b *event) bool {
 	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
 
-// eventQueue is a binary min-heap of events ordered by before. It is written by hand
-// rather than with container/heap, whose interface boxing would allocate per event.
+// eventKey is what the heap orders: an event's time and sequence number, and the slot of
+// the event in the queue's slab. It holds no pointers, so sifting it up and down moves 24
+// bytes and no write barrier, where moving whole events (closures, payloads) made the
+// collector's barriers a tenth of the world's time.
+type eventKey struct {
+	at   int64
+	seq  uint64
+	slot int32
+}
+
+func keyBefore(a, b *eventKey) bool {
+	return a.at < b.at || a.at == b.at && a.seq < b.seq
+}
+
+// eventQueue is a binary min-heap of event keys ordered by time and sequence number (the
+// order of before), over a slab of the events themselves whose free slots are reused. It
+// is written by hand rather than with container/heap, whose interface boxing would
+// allocate per event.
 type eventQueue struct {
-	h   []event
-	seq uint64
+	h    []eventKey
+	ev   []event
+	free []int32
+	seq  uint64
 	// limit bounds len(h) (0: no bound); full is set when a push found limit events
 	// queued and dropped its event, and the world then stops the run with a
 	// *QueueLimitError.
@@ -56,6 +74,17 @@ type eventQueue struct {
 }
 
 func (q *eventQueue) len() int { return len(q.h) }
+
+// queueStart is the room a new world's queue starts with: a small cluster keeps some
+// dozens of events queued, and starting there spares the first doublings of three slices.
+const queueStart = 64
+
+// reserve gives the empty queue room for n events.
+func (q *eventQueue) reserve(n int) {
+	q.h = make([]eventKey, 0, n)
+	q.ev = make([]event, 0, n)
+	q.free = make([]int32, 0, n)
+}
 
 // peekAt is the time of the next event; the queue must not be empty.
 func (q *eventQueue) peekAt() int64 { return q.h[0].at }
@@ -69,27 +98,39 @@ func (q *eventQueue) push(e event) {
 	}
 	e.seq = q.seq
 	q.seq++
-	q.h = append(q.h, e)
+	var slot int32
+	if n := len(q.free); n > 0 {
+		slot = q.free[n-1]
+		q.free = q.free[:n-1]
+		q.ev[slot] = e
+	} else {
+		slot = int32(len(q.ev))
+		q.ev = append(q.ev, e)
+	}
+	k := eventKey{at: e.at, seq: e.seq, slot: slot}
+	q.h = append(q.h, k)
 	h := q.h
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !before(&e, &h[p]) {
+		if !keyBefore(&k, &h[p]) {
 			break
 		}
 		h[i] = h[p]
 		i = p
 	}
-	h[i] = e
+	h[i] = k
 }
 
 // pop moves the earliest event into out; the queue must not be empty.
 func (q *eventQueue) pop(out *event) {
 	h := q.h
 	n := len(h) - 1
-	*out = h[0]
+	top := h[0]
+	*out = q.ev[top.slot]
+	q.ev[top.slot] = event{} // drop references so the garbage collector can reclaim them
+	q.free = append(q.free, top.slot)
 	last := h[n]
-	h[n] = event{} // drop references so the garbage collector can reclaim them
 	q.h = h[:n]
 	if n == 0 {
 		return
@@ -101,10 +142,10 @@ func (q *eventQueue) pop(out *event) {
 		if c >= n {
 			break
 		}
-		if r := c + 1; r < n && before(&h[r], &h[c]) {
+		if r := c + 1; r < n && keyBefore(&h[r], &h[c]) {
 			c = r
 		}
-		if !before(&h[c], &last) {
+		if !keyBefore(&h[c], &last) {
 			break
 		}
 		h[i] = h[c]
@@ -119,8 +160,9 @@ func (q *eventQueue) pop(out *event) {
 func (q *eventQueue) retime(at int64, match func(*event) bool) int {
 	moved := 0
 	for i := range q.h {
-		if e := &q.h[i]; e.at > at && match(e) {
-			e.at = at
+		k := &q.h[i]
+		if e := &q.ev[k.slot]; k.at > at && match(e) {
+			e.at, k.at = at, at
 			moved++
 		}
 	}
@@ -132,7 +174,7 @@ func (q *eventQueue) retime(at int64, match func(*event) bool) int {
 	return moved
 }
 
-// down sifts the event at i towards the leaves until the heap order holds below it.
+// down sifts the key at i towards the leaves until the heap order holds below it.
 func (q *eventQueue) down(i int) {
 	h := q.h
 	for {
@@ -140,10 +182,10 @@ func (q *eventQueue) down(i int) {
 		if c >= len(h) {
 			return
 		}
-		if r := c + 1; r < len(h) && before(&h[r], &h[c]) {
+		if r := c + 1; r < len(h) && keyBefore(&h[r], &h[c]) {
 			c = r
 		}
-		if !before(&h[c], &h[i]) {
+		if !keyBefore(&h[c], &h[i]) {
 			return
 		}
 		h[i], h[c] = h[c], h[i]

@@ -166,6 +166,7 @@ func NewWorld(sys nodeapi.System, opts Options) (*World, error) {
 		w.net.SetLabeler(w.labelMessage)
 	}
 	w.q.limit = opts.QueueLimit
+	w.q.reserve(queueStart)
 	w.tail.init(opts.TraceTail)
 	return w, nil
 }
