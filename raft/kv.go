@@ -2,10 +2,8 @@ package raft
 
 import (
 	"cmp"
-	"errors"
 	"hash/fnv"
 	"slices"
-	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
@@ -15,23 +13,6 @@ import (
 func validKind(op nodeapi.Op) bool { return kvop.Valid(op.Kind) }
 
 func isWrite(op nodeapi.Op) bool { return kvop.IsWrite(op.Kind) }
-
-func encodeOp(e *wire.Encoder, op nodeapi.Op) {
-	e.U8(uint8(op.Kind))
-	e.Str(op.Key)
-	e.Str(op.Value)
-	e.Str(op.Expect)
-}
-
-func decodeOp(d *wire.Decoder) nodeapi.Op {
-	var op nodeapi.Op
-	op.Kind = nodeapi.Kind(d.U8())
-	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
-	if d.Err() == nil && !validKind(op) {
-		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
-	}
-	return op
-}
 
 // sessionKey names one client incarnation: the client's endpoint and the random nonce it
 // drew at creation, so that a re-created client never collides with its predecessor.
@@ -59,7 +40,7 @@ func encodeCommand(c *command) []byte {
 	e.Str(string(c.key.client))
 	e.Uvarint(c.key.nonce)
 	e.Uvarint(c.seq)
-	encodeOp(&e, c.op)
+	kvop.EncodeOp(&e, c.op)
 	return e.Buf
 }
 
@@ -67,7 +48,7 @@ func decodeCommand(data []byte) (command, error) {
 	d := newDecoder(data)
 	c := command{key: sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}}
 	c.seq = d.Uvarint()
-	c.op = decodeOp(&d)
+	c.op = kvop.DecodeOp(&d)
 	if err := d.Done(); err != nil {
 		return command{}, wrap("command entry", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
@@ -269,7 +270,7 @@ func encodeClientBody(e *wire.Encoder, m *message) {
 	switch m.Type {
 	case msgClientReq:
 		e.Uvarint(m.Nonce)
-		encodeOp(e, m.Op)
+		kvop.EncodeOp(e, m.Op)
 	case msgClientResp:
 		e.U8(uint8(m.Status))
 		e.Str(string(m.Leader))
@@ -291,7 +292,7 @@ func decodeClientBody(d *wire.Decoder, m *message) {
 	switch m.Type {
 	case msgClientReq:
 		m.Nonce = d.Uvarint()
-		m.Op = decodeOp(d)
+		m.Op = kvop.DecodeOp(d)
 	case msgClientResp:
 		m.Status = decodeStatus(d)
 		m.Leader = nodeapi.NodeID(d.Str())

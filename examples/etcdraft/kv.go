@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/fnv"
 	"slices"
-	"strconv"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
@@ -34,29 +33,13 @@ type command struct {
 	op  nodeapi.Op
 }
 
-func encodeOp(e *wire.Encoder, op nodeapi.Op) {
-	e.U8(uint8(op.Kind))
-	e.Str(op.Key)
-	e.Str(op.Value)
-	e.Str(op.Expect)
-}
-
-func decodeOp(d *wire.Decoder) nodeapi.Op {
-	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
-	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
-	if d.Err() == nil && !kvop.Valid(op.Kind) {
-		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
-	}
-	return op
-}
-
 // encodeCommand renders c as the data of a log entry.
 func encodeCommand(c *command) []byte {
 	e := wire.Encoder{Buf: make([]byte, 0, 32+len(c.key.client)+len(c.op.Key)+len(c.op.Value))}
 	e.Str(string(c.key.client))
 	e.Uvarint(c.key.nonce)
 	e.Uvarint(c.seq)
-	encodeOp(&e, c.op)
+	kvop.EncodeOp(&e, c.op)
 	return e.Buf
 }
 
@@ -64,7 +47,7 @@ func decodeCommand(data []byte) (command, error) {
 	d := newDecoder(data)
 	c := command{key: sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}}
 	c.seq = d.Uvarint()
-	c.op = decodeOp(&d)
+	c.op = kvop.DecodeOp(&d)
 	return c, d.Done()
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
@@ -66,7 +67,7 @@ func encodeRequest(r *request) []byte {
 	e.Uvarint(r.nonce)
 	e.U8(uint8(r.act))
 	if r.act == actOp {
-		encodeOp(&e, r.op)
+		kvop.EncodeOp(&e, r.op)
 	} else {
 		e.Str(string(r.target))
 	}
@@ -78,7 +79,7 @@ func decodeRequest(p []byte) (request, error) {
 	r := request{seq: d.Uvarint(), nonce: d.Uvarint(), act: action(d.U8())}
 	switch r.act {
 	case actOp:
-		r.op = decodeOp(&d)
+		r.op = kvop.DecodeOp(&d)
 	case actAddVoter, actRemoveVoter:
 		r.target = nodeapi.NodeID(d.Str())
 	default:

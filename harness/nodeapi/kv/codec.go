@@ -1,0 +1,31 @@
+package kv
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
+)
+
+// EncodeOp appends a key-value operation: its kind byte, then key, value and expect as
+// length-prefixed strings. Every key-value system may put operations on the wire and in
+// its log this way; DecodeOp reads them back.
+func EncodeOp(e *wire.Encoder, op nodeapi.Op) {
+	e.U8(uint8(op.Kind))
+	e.Str(op.Key)
+	e.Str(op.Value)
+	e.Str(op.Expect)
+}
+
+// DecodeOp reads an operation EncodeOp wrote. A kind that is not a key-value kind fails
+// the decoder (its error says so), as truncated input does: the caller checks d's error
+// once, after reading what follows.
+func DecodeOp(d *wire.Decoder) nodeapi.Op {
+	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
+	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
+	if d.Err() == nil && !Valid(op.Kind) {
+		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
+	}
+	return op
+}

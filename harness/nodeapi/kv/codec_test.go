@@ -1,0 +1,27 @@
+package kv_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
+)
+
+// An operation reads back as written; a kind outside the vocabulary fails the decoder.
+func TestOpRoundTrip(t *testing.T) {
+	op := nodeapi.Op{Kind: kv.CAS, Key: "k", Value: "new", Expect: "old"}
+	var e wire.Encoder
+	kv.EncodeOp(&e, op)
+	d := wire.NewDecoder(e.Buf, 1<<10)
+	require.Equal(t, op, kv.DecodeOp(&d))
+	require.NoError(t, d.Done())
+
+	e = wire.Encoder{}
+	kv.EncodeOp(&e, nodeapi.Op{Kind: 99, Key: "k"})
+	d = wire.NewDecoder(e.Buf, 1<<10)
+	kv.DecodeOp(&d)
+	require.ErrorContains(t, d.Err(), "invalid operation kind 99")
+}
