@@ -28,8 +28,8 @@ flags:
 `
 
 func (a *app) cmdBench(args []string) error {
-	stdout, stderr := a.stdout, a.stderr
-	fs := newFlags("bench", stderr, benchUsage)
+	stdout := a.stdout
+	fs := a.newFlags("bench", benchUsage)
 	seeds := fs.Int("seeds", 10, "standard-scenario seeds per cluster size")
 	campaignSeeds := fs.Int("campaign-seeds", 100, "generated seeds for the seeds/minute row")
 	only := fs.String("target", "", "bench only this target (default: every key-value target)")

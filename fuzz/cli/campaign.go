@@ -14,8 +14,9 @@ import (
 
 // campaign is the configuration and the running state of one `simfuzz run`.
 type campaign struct {
-	target     fuzz.Target
-	isDefault  bool // target is the command's default: repro lines need no --target
+	target fuzz.Target
+	// repro makes the repro lines: this command's name, --target and --variant as needed.
+	repro      repro
 	gen        generators.Options
 	checkDet   bool
 	first      uint64

@@ -26,7 +26,7 @@ flags:
 `
 
 func (a *app) cmdMerge(args []string) error {
-	fs := newFlags("merge", a.stderr, mergeUsage)
+	fs := a.newFlags("merge", mergeUsage)
 	asJSON := fs.Bool("json", false, "print the merged summary as one JSON object")
 	if err := parse(fs, args); err != nil {
 		return err

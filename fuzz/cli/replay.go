@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
@@ -38,7 +37,7 @@ type replayOptions struct {
 }
 
 func (a *app) cmdReplay(args []string) error {
-	fs := newFlags("replay", a.stderr, replayUsage)
+	fs := a.newFlags("replay", replayUsage)
 	target := a.targetFlag(fs)
 	var o replayOptions
 	fs.Uint64Var(&o.seed, "seed", 0, "replay the campaign scenario of this seed instead of a "+
@@ -72,7 +71,20 @@ func (a *app) cmdReplay(args []string) error {
 	if err := checkWritableFile(o.html); err != nil {
 		return fmt.Errorf("--html %s: %w (nothing was replayed)", o.html, err)
 	}
-	return a.replay(tg, s, o, "simfuzz replay "+strings.Join(args, " "))
+	return a.replay(tg, s, o, a.replayRepro(tg, fs.Args(), o))
+}
+
+// replayRepro is the command line that replays the same scenario again: the file, or the
+// seed, on the same target and variant.
+func (a *app) replayRepro(tg fuzz.Target, files []string, o replayOptions) string {
+	args := []string{"--seed", fmt.Sprint(o.seed)}
+	if len(files) == 1 {
+		args = files
+	}
+	if o.det {
+		args = append(args, "--check-determinism")
+	}
+	return a.reproFor(tg).line("replay", args...)
 }
 
 // replay runs s, prints the verdict and then writes the view: a view that cannot be

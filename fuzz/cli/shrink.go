@@ -36,7 +36,7 @@ var errNotSmaller = exitStatus{code: 3}
 const exitPasses = 4
 
 func (a *app) cmdShrink(args []string) error {
-	fs := newFlags("shrink", a.stderr, shrinkUsage)
+	fs := a.newFlags("shrink", shrinkUsage)
 	target := a.targetFlag(fs)
 	out := fs.String("out", "", "where to write the shrunk scenario (default: "+
 		defaultShrinkDir+"/NAME.min.json, never replacing an earlier one)")
@@ -105,8 +105,8 @@ func (a *app) shrink(tg fuzz.Target, path, out string, s scenario.Scenario,
 		return err
 	}
 	sops, sfaults := shrunk.Scenario.Size()
-	fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n%s\n",
-		out, shrunk.Result.Failure.Class, ops, faults, sops, sfaults, shrunk.Runs,
-		shrunk.Result.Failure.Message)
+	fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n%s\n"+
+		"repro: %s\n", out, shrunk.Result.Failure.Class, ops, faults, sops, sfaults,
+		shrunk.Runs, shrunk.Result.Failure.Message, a.reproFor(tg).replay(out))
 	return nil
 }
