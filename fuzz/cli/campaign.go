@@ -110,6 +110,7 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	outs, interrupted, abandoned := c.collect(results, p, sig, notices)
 	p.done(len(outs), countFailed(outs))
 	sum := buildSummary(c.target.Name, outs, c.maxFailures)
+	sum.Variant = c.target.Variant
 	sum.Interrupted = interrupted
 	if c.guide != nil {
 		c.guide.flush()

@@ -116,6 +116,7 @@ func readSummary(path string) (*summary, error) {
 // mergeSummaries combines the shards' summaries (read from paths) into one.
 func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 	sum := newSummary(shards[0].Target)
+	sum.Variant = shards[0].Variant
 	sum.Shards = len(shards)
 	owner := map[uint64]string{}
 	wall := 0.0
@@ -123,6 +124,10 @@ func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 		if s.Target != sum.Target {
 			return nil, fmt.Errorf("%s is a campaign of target %q, %s of %q: refusing to "+
 				"merge different targets", paths[0], sum.Target, paths[i], s.Target)
+		}
+		if s.Variant != sum.Variant {
+			return nil, fmt.Errorf("%s ran %s, %s ran %s: refusing to merge different "+
+				"builds", paths[0], buildName(sum.Variant), paths[i], buildName(s.Variant))
 		}
 		for _, h := range s.SeedHashes {
 			if prev, ok := owner[h.Seed]; ok {
@@ -137,6 +142,14 @@ func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 	// Shards run side by side: the merged campaign took as long as its longest shard.
 	sum.finish(time.Duration(wall * float64(time.Second)))
 	return sum, nil
+}
+
+// buildName names a build in a message: its variant, or the plain build.
+func buildName(variant string) string {
+	if variant == "" {
+		return "the plain build"
+	}
+	return "variant " + variant
 }
 
 // addShard adds one shard's totals and lists.

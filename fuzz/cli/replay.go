@@ -103,7 +103,7 @@ func (a *app) replay(tg fuzz.Target, s scenario.Scenario, o replayOptions, repro
 	if o.traceLines == 0 {
 		res.TraceTail = nil
 	}
-	rep := report.Report{Scenario: s, Result: res, Repro: repro}
+	rep := report.Report{Scenario: s, Result: res, Repro: repro, Notes: variantNote(tg)}
 	fmt.Fprint(a.stdout, rep.String())
 	return a.finishReplay(o.html, rep, res.Failure)
 }
@@ -153,7 +153,7 @@ func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (scenario.S
 		if o.html == "" {
 			o.html = filepath.Join(defaultReplayDir, fmt.Sprintf("seed-%d.html", o.seed))
 		}
-		return tg.ScenarioForSeed(o.seed, tg.Options()), nil
+		return tg.ScenarioForSeed(o.seed, plain(tg).Options()), nil
 	}
 	return scenario.Scenario{}, usagef("replay needs a FILE or --seed S")
 }

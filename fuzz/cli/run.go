@@ -122,7 +122,7 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if c.target, err = target(); err != nil {
 		return c, err
 	}
-	c.gen = c.target.Options()
+	c.gen = plain(c.target).Options()
 	c.repro = a.reproFor(c.target)
 	if c.shard, err = parseShard(shardText); err != nil {
 		return c, err

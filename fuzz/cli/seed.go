@@ -159,11 +159,11 @@ func (c *campaign) rerun(seed uint64) string {
 	return c.repro.line("run", "--seed", fmt.Sprint(seed), "--seeds", "1")
 }
 
-// reportNotes are the lines of a saved failure's report.txt after its repro line: how to
-// replay the shrunk scenario saved in dir.
+// reportNotes are the lines of a saved failure's report.txt after its repro line: the
+// variant that ran, if any, and how to replay the shrunk scenario saved in dir.
 func (c *campaign) reportNotes(dir string) []string {
-	return []string{"replay the shrunk scenario: " +
-		c.repro.replay(filepath.Join(dir, "scenario.json"))}
+	return append(variantNote(c.target), "replay the shrunk scenario: "+
+		c.repro.replay(filepath.Join(dir, "scenario.json")))
 }
 
 // saveScenario writes s to path, creating its folder.

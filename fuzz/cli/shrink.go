@@ -61,8 +61,8 @@ func (a *app) cmdShrink(args []string) error {
 		return err
 	}
 	if res.Failure == nil {
-		return exitStatus{code: exitPasses, msg: path + " passes: nothing to shrink " +
-			"(nothing written)"}
+		return exitStatus{code: exitPasses, msg: path + " passes" + onVariant(tg) +
+			": nothing to shrink (nothing written)"}
 	}
 	if *out != "" {
 		if err := checkWritableFile(*out); err != nil {
@@ -97,16 +97,25 @@ func (a *app) shrink(tg fuzz.Target, path, out string, s scenario.Scenario,
 	}
 	ops, faults := s.Size()
 	if bytes.Equal(before.Bytes(), after.Bytes()) {
-		fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults: no smaller failing scenario "+
-			"found in %d runs; nothing written\n", path, class, ops, faults, shrunk.Runs)
+		fmt.Fprintf(a.stdout, "%s (%s%s): %d ops, %d faults: no smaller failing scenario "+
+			"found in %d runs; nothing written\n", path, class, onVariant(tg), ops, faults,
+			shrunk.Runs)
 		return errNotSmaller
 	}
 	if err := report.WriteFileAtomic(out, after.Bytes()); err != nil {
 		return err
 	}
 	sops, sfaults := shrunk.Scenario.Size()
-	fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n%s\n"+
-		"repro: %s\n", out, shrunk.Result.Failure.Class, ops, faults, sops, sfaults,
-		shrunk.Runs, shrunk.Result.Failure.Message, a.reproFor(tg).replay(out))
+	fmt.Fprintf(a.stdout, "%s (%s%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n"+
+		"%s\nrepro: %s\n", out, shrunk.Result.Failure.Class, onVariant(tg), ops, faults,
+		sops, sfaults, shrunk.Runs, shrunk.Result.Failure.Message, a.reproFor(tg).replay(out))
 	return nil
+}
+
+// onVariant says which variant of tg ran, if one did: " on variant bug-17".
+func onVariant(tg fuzz.Target) string {
+	if tg.Variant == "" {
+		return ""
+	}
+	return " on variant " + tg.Variant
 }
