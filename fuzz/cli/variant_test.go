@@ -118,7 +118,7 @@ func TestUnknownVariantIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, raw, 0o644))
 	for _, args := range [][]string{{"run", "--seeds", "1"}, {"replay", "--seed", "1"},
-		{"replay", path}, {"shrink", path}} {
+		{"replay", path}, {"shrink", path}, {"bench", "--seeds", "1"}} {
 		code, out, stderr := runStore(t, append(args, "--variant", "bug-71")...)
 		require.Equal(t, 2, code, "%v: %s", args, stderr)
 		require.Contains(t, stderr, `unknown variant "bug-71" of target toy-store `+
