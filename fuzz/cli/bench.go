@@ -83,7 +83,7 @@ func campaignRow(tg fuzz.Target, seeds int) [3]string {
 		go func() {
 			defer wg.Done()
 			for seed := range next {
-				_, _ = tg.Run(tg.ScenarioForSeed(seed, o), harness.RunOptions{TraceTail: 1})
+				_, _ = runTarget(tg, tg.ScenarioForSeed(seed, o), harness.RunOptions{TraceTail: 1})
 			}
 		}()
 	}

@@ -139,7 +139,8 @@ func standardRows(tg fuzz.Target, n, seeds int) ([][3]string, []time.Duration, e
 		s := generators.Standard(n, uint64(seed))
 		s.Target = tg.Name
 		start := time.Now()
-		res, err := tg.Run(s, harness.RunOptions{SkipLinearizability: true, TraceTail: 1})
+		res, err := runTarget(tg, s, harness.RunOptions{SkipLinearizability: true,
+			TraceTail: 1})
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s standard %d-node, seed %d: %w", benchName(tg), n,
 				seed, err)

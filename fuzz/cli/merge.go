@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -109,8 +110,50 @@ func readSummary(path string) (*summary, error) {
 		return nil, fmt.Errorf("%s: %d seeds, but %d seed hashes and %d errors", path,
 			s.Seeds, len(s.SeedHashes), s.Errors)
 	}
+	if err := checkCounts(s); err != nil {
+		return nil, fmt.Errorf("%s: %w: the file is truncated or edited", path, err)
+	}
 	s.sim = time.Duration(s.SimSeconds * float64(time.Second))
 	return s, nil
+}
+
+// maxSeconds bounds the seconds of a summary: what a time.Duration holds.
+const maxSeconds = float64(math.MaxInt64 / int64(time.Second))
+
+// checkCounts refuses a summary whose counts cannot be a campaign's: a negative count or
+// time, a failure that is null or of a seed without a hash, failures that do not add up to
+// failed_seeds.
+func checkCounts(s *summary) error {
+	for name, n := range map[string]int{"seeds": s.Seeds, "errors": s.Errors,
+		"ops": s.Ops, "ops_not_started": s.OpsNotStarted,
+		"stability_windows": s.StabilityWindows} {
+		if n < 0 {
+			return fmt.Errorf("%s is negative (%d)", name, n)
+		}
+	}
+	for name, x := range map[string]float64{"sim_seconds": s.SimSeconds,
+		"wall_seconds": s.WallSeconds} {
+		if !(x >= 0 && x <= maxSeconds) { // NaN too
+			return fmt.Errorf("%s is %v, not in [0, %.0f]", name, x, maxSeconds)
+		}
+	}
+	hashed := map[uint64]bool{}
+	for _, h := range s.SeedHashes {
+		hashed[h.Seed] = true
+	}
+	for i, f := range s.Failures {
+		if f == nil {
+			return fmt.Errorf("failures[%d] is null", i)
+		}
+		if !hashed[f.Seed] {
+			return fmt.Errorf("failures[%d] is of seed %d, which has no seed hash", i, f.Seed)
+		}
+	}
+	if len(s.Failures) != s.FailedSeeds {
+		return fmt.Errorf("%d failures, but failed_seeds is %d", len(s.Failures),
+			s.FailedSeeds)
+	}
+	return nil
 }
 
 // mergeSummaries combines the shards' summaries (read from paths) into one.

@@ -65,8 +65,8 @@ func (a *app) cmdReplay(args []string) error {
 	if err != nil {
 		return err
 	}
-	if o.traceLines < 0 {
-		return usagef("--trace must not be negative")
+	if o.traceLines < 0 || o.traceLines > sim.MaxTraceTail {
+		return usagef("--trace must be in [0, %d], got %d", sim.MaxTraceTail, o.traceLines)
 	}
 	if err := checkWritableFile(o.html); err != nil {
 		return fmt.Errorf("--html %s: %w (nothing was replayed)", o.html, err)
@@ -91,7 +91,7 @@ func (a *app) replayRepro(tg fuzz.Target, files []string, o replayOptions) strin
 // written must not hide the verdict.
 func (a *app) replay(tg fuzz.Target, s scenario.Scenario, o replayOptions, repro string) error {
 	opts := harness.RunOptions{TraceTail: max(o.traceLines, 1), RecordTrace: o.det}
-	res, err := tg.Run(s, opts)
+	res, err := runTarget(tg, s, opts)
 	if err != nil {
 		return err
 	}
@@ -140,6 +140,8 @@ func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (scenario.S
 			len(args))
 	case len(args) == 1 && o.seedGiven:
 		return scenario.Scenario{}, usagef("give FILE or --seed, not both")
+	case len(args) == 1 && args[0] == "":
+		return scenario.Scenario{}, usagef("replay was given an empty FILE name")
 	case len(args) == 1:
 		s, err := loadScenario(tg, args[0])
 		if err != nil {
@@ -171,7 +173,7 @@ func loadScenario(tg fuzz.Target, path string) (scenario.Scenario, error) {
 // compareRuns runs s a second time and compares trace hashes, naming the first difference.
 func compareRuns(tg fuzz.Target, s scenario.Scenario, opts harness.RunOptions,
 	first *harness.RunResult, w io.Writer) error {
-	second, err := tg.Run(s, opts)
+	second, err := runTarget(tg, s, opts)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (c *campaign) runSeed(j job) outcome {
 	s := c.scenarioFor(j)
 	o := outcome{index: j.index, seed: seed}
 	o.ops, _ = s.Size()
-	res, err := c.target.Run(s, harness.RunOptions{TraceTail: 1})
+	res, err := runTarget(c.target, s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		c.firstOf(j, "")
 		o.err = fmt.Errorf("seed %d: %w", seed, err)
@@ -109,7 +109,7 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 	f.OriginalOps, f.OriginalFaults = s.Size()
 	min := fuzz.Shrunk{Scenario: s, Result: res}
 	if c.shrinkRuns > 0 {
-		shrunk, err := c.target.Shrink(s, res.Failure.Class, c.shrinkRuns)
+		shrunk, err := shrinkTarget(c.target, s, res.Failure.Class, c.shrinkRuns)
 		if err == nil {
 			min, f.ShrinkRuns = shrunk, shrunk.Runs
 		} else {
@@ -117,7 +117,7 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 		}
 	}
 	if min.Runs == 0 { // unshrunk: rerun once for the full trace tail of the report
-		if rerun, err := c.target.Run(min.Scenario, harness.RunOptions{}); err == nil {
+		if rerun, err := runTarget(c.target, min.Scenario, harness.RunOptions{}); err == nil {
 			min.Result = rerun
 		}
 	}

@@ -48,6 +48,9 @@ func (a *app) cmdShrink(args []string) error {
 		return usagef("shrink takes one FILE and --runs >= 1")
 	}
 	path := fs.Arg(0)
+	if path == "" {
+		return usagef("shrink was given an empty FILE name")
+	}
 	tg, err := target()
 	if err != nil {
 		return err
@@ -56,7 +59,7 @@ func (a *app) cmdShrink(args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := tg.Run(s, harness.RunOptions{TraceTail: 1})
+	res, err := runTarget(tg, s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return err
 	}
@@ -84,7 +87,7 @@ func (a *app) cmdShrink(args []string) error {
 // shrink shrinks s and writes the result to out, unless it is the scenario it started from.
 func (a *app) shrink(tg fuzz.Target, path, out string, s scenario.Scenario,
 	class harness.FailureClass, runs int) error {
-	shrunk, err := tg.Shrink(s, class, runs)
+	shrunk, err := shrinkTarget(tg, s, class, runs)
 	if err != nil {
 		return err
 	}
