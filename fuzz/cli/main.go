@@ -1,12 +1,16 @@
 // Package cli is the simfuzz command line as a library: a repository with its own targets
-// gets the whole command with a main of one line (cli.Main).
+// gets the whole command with a main of one line (cli.Main), whose repro lines name that
+// main (MainOptions, Target.Command), not simfuzz.
 //
-//	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR]
-//	                [--json] [--max-failures K] [--shrink-all] [--check-determinism]
-//	simfuzz replay  FILE | --seed S  [--check-determinism] [--html PATH] [--trace N]
-//	simfuzz shrink  FILE [--out FILE] [--runs N]
+//	simfuzz run     [--target T] [--variant V] [--seeds N | --time D] [--seed S] [--jobs J]
+//	                [--shard i/n] [--out DIR] [--json] [--max-failures K] [--shrink-all]
+//	                [--check-determinism] [--guided=false]
+//	simfuzz replay  [--target T] [--variant V] FILE | --seed S  [--check-determinism]
+//	                [--html PATH] [--trace N]
+//	simfuzz shrink  [--target T] [--variant V] FILE [--out FILE] [--runs N]
 //	simfuzz merge   [--json] FILE...
-//	simfuzz bench   [--seeds N]
+//	simfuzz bench   [--target T] [--variant V] [--seeds N] [--campaign-seeds N]
+//	simfuzz targets
 //
 // Exit codes: 0 nothing found, 1 failures found, 2 usage error (or nothing could run),
 // 3 shrink found nothing smaller, 4 shrink was given a scenario that passes, 130
