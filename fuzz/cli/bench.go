@@ -12,96 +12,69 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
-	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
-	"github.com/simfuzz/simfuzz/model"
 )
 
 const benchUsage = `usage: simfuzz bench [flags]
 
 Prints the performance table: the world's raw event rate, the standard 3- and 5-node
-scenarios (60 simulated seconds, clients, faults; see docs/ARCHITECTURE.md) for every
-key-value target this command knows, side by side and measured in the same run, campaign
-seeds per minute of the first, porcupine check time per history, and peak memory.
+scenarios (60 simulated seconds, clients, faults; see docs/ARCHITECTURE.md) for every target
+this command knows (or --target), side by side and measured in the same run, campaign seeds
+per minute of the default target (or --target), porcupine check time per history, and peak
+memory. A target that cannot run a standard scenario (another workload, some operation kinds
+only, other cluster sizes) has its rows skipped, each with a line that says why. --variant
+benches a variant of --target's target (default: of the default target).
 
 flags:
 `
 
 func (a *app) cmdBench(args []string) error {
-	stdout, stderr := a.stdout, a.stderr
-	fs := newFlags("bench", stderr, benchUsage)
+	stdout := a.stdout
+	fs := a.newFlags("bench", benchUsage)
 	seeds := fs.Int("seeds", 10, "standard-scenario seeds per cluster size")
 	campaignSeeds := fs.Int("campaign-seeds", 100, "generated seeds for the seeds/minute row")
-	only := fs.String("target", "", "bench only this target (default: every key-value target)")
+	only := fs.String("target", "", "bench only this target (default: every target; "+
+		"the default target's campaign)")
+	variant := fs.String("variant", "", "bench this build variant of --target's target "+
+		"(default: of the default target)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	targets, err := a.benchTargets(*only)
-	if err != nil {
-		return err
+	if fs.NArg() > 0 {
+		return usagef("bench takes no arguments, got %q", fs.Args())
 	}
 	if *seeds < 1 || *campaignSeeds < 1 {
 		return usagef("--seeds and --campaign-seeds must be at least 1")
 	}
+	targets, err := a.benchTargets(*only, *variant)
+	if err != nil {
+		return err
+	}
 	rows := [][3]string{{"metric", "measured", "target / peer"}}
 	rows = append(rows, worldRow())
-	var checks []time.Duration
-	for _, tg := range targets {
-		for _, n := range []int{3, 5} {
-			r, c, err := standardRows(tg, n, *seeds)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, r...)
-			checks = append(checks, c...)
-		}
+	std, checks, skipped, err := standardTable(targets, *seeds)
+	if err != nil {
+		return err
 	}
-	rows = append(rows, campaignRow(targets[0], *campaignSeeds), checkRow(checks), memoryRow())
+	rows = append(rows, std...)
+	rows = append(rows, campaignRow(targets[0], *campaignSeeds))
+	if len(checks) > 0 {
+		rows = append(rows, checkRow(checks))
+	}
+	rows = append(rows, memoryRow())
 	fmt.Fprintf(stdout, "simfuzz bench, %s, %s, %d cores, %s\n\n",
 		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version())
 	printTable(stdout, rows)
-	return nil
-}
-
-// standardRows runs the standard scenario for n nodes over seeds and reports wall time per
-// seed (run plus check), events/s and compression against real time.
-func standardRows(tg fuzz.Target, n, seeds int) ([][3]string, []time.Duration, error) {
-	var wall, check time.Duration
-	var events uint64
-	var sim time.Duration
-	var checks []time.Duration
-	for seed := 1; seed <= seeds; seed++ {
-		s := generators.Standard(n, uint64(seed))
-		s.Target = tg.Name
-		start := time.Now()
-		res, err := tg.Run(s, harness.RunOptions{SkipLinearizability: true, TraceTail: 1})
-		if err != nil {
-			return nil, nil, err
-		}
-		mid := time.Now()
-		model.Check(res.History)
-		c := time.Since(mid)
-		wall += time.Since(start)
-		check += c
-		checks = append(checks, c)
-		events += res.Events
-		sim += res.SimTime
+	for _, line := range skipped {
+		fmt.Fprintln(stdout, line)
 	}
-	per := wall / time.Duration(seeds)
-	target := map[int]string{3: "<= 30 ms (peer: 68 ms)", 5: "<= 60 ms (peer: 124 ms)"}[n]
-	return [][3]string{
-		{fmt.Sprintf("%s standard %d-node: wall per seed", tg.Name, n), ms(per), target},
-		{fmt.Sprintf("%s standard %d-node: events/s", tg.Name, n),
-			fmt.Sprintf("%.0f", float64(events)/wall.Seconds()), ">= 500k (raft issue)"},
-		{fmt.Sprintf("%s standard %d-node: compression", tg.Name, n),
-			fmt.Sprintf("%.0fx real time", sim.Seconds()/wall.Seconds()), "1x = real time"},
-	}, checks, nil
+	return nil
 }
 
 // campaignRow measures generated seeds per minute with one job per core.
 func campaignRow(tg fuzz.Target, seeds int) [3]string {
 	jobs := runtime.NumCPU()
-	o := tg.Options()
+	o := plain(tg).Options()
 	next := make(chan uint64)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -110,7 +83,7 @@ func campaignRow(tg fuzz.Target, seeds int) [3]string {
 		go func() {
 			defer wg.Done()
 			for seed := range next {
-				_, _ = tg.Run(tg.ScenarioForSeed(seed, o), harness.RunOptions{TraceTail: 1})
+				_, _ = runTarget(tg, tg.ScenarioForSeed(seed, o), harness.RunOptions{TraceTail: 1})
 			}
 		}()
 	}
@@ -120,7 +93,7 @@ func campaignRow(tg fuzz.Target, seeds int) [3]string {
 	close(next)
 	wg.Wait()
 	perMin := float64(seeds) / time.Since(start).Minutes()
-	return [3]string{fmt.Sprintf("%s campaign seeds/minute (%d jobs)", tg.Name, jobs),
+	return [3]string{fmt.Sprintf("%s campaign seeds/minute (%d jobs)", benchName(tg), jobs),
 		fmt.Sprintf("%.0f", perMin), "generated scenarios, checks included"}
 }
 
@@ -171,30 +144,4 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
-}
-
-// benchTargets are the targets the standard rows run: the one named, or every target whose
-// workload is the key-value one (the standard scenario's clients are key-value clients).
-func (a *app) benchTargets(only string) ([]fuzz.Target, error) {
-	if only != "" {
-		tg, err := a.target(only)
-		if err != nil {
-			return nil, err
-		}
-		if !tg.KeyValue() {
-			return nil, usagef("target %s has its own workload; the standard scenario is "+
-				"key-value", only)
-		}
-		return []fuzz.Target{tg}, nil
-	}
-	var kv []fuzz.Target
-	for _, tg := range a.targets {
-		if tg.KeyValue() {
-			kv = append(kv, tg)
-		}
-	}
-	if len(kv) == 0 {
-		return nil, usagef("no key-value target to bench")
-	}
-	return kv, nil
 }

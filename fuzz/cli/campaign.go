@@ -14,8 +14,9 @@ import (
 
 // campaign is the configuration and the running state of one `simfuzz run`.
 type campaign struct {
-	target     fuzz.Target
-	isDefault  bool // target is the command's default: repro lines need no --target
+	target fuzz.Target
+	// repro makes the repro lines: this command's name, --target and --variant as needed.
+	repro      repro
 	gen        generators.Options
 	checkDet   bool
 	first      uint64
@@ -109,6 +110,7 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	outs, interrupted, abandoned := c.collect(results, p, sig, notices)
 	p.done(len(outs), countFailed(outs))
 	sum := buildSummary(c.target.Name, outs, c.maxFailures)
+	sum.Variant = c.target.Variant
 	sum.Interrupted = interrupted
 	if c.guide != nil {
 		c.guide.flush()

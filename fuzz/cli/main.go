@@ -1,12 +1,16 @@
 // Package cli is the simfuzz command line as a library: a repository with its own targets
-// gets the whole command with a main of one line (cli.Main).
+// gets the whole command with a main of one line (cli.Main), whose repro lines name that
+// main (MainOptions, Target.Command), not simfuzz.
 //
-//	simfuzz run     [--seeds N | --time D] [--seed S] [--jobs J] [--shard i/n] [--out DIR]
-//	                [--json] [--max-failures K] [--shrink-all] [--check-determinism]
-//	simfuzz replay  FILE | --seed S  [--check-determinism] [--html PATH] [--trace N]
-//	simfuzz shrink  FILE [--out FILE] [--runs N]
+//	simfuzz run     [--target T] [--variant V] [--seeds N | --time D] [--seed S] [--jobs J]
+//	                [--shard i/n] [--out DIR] [--json] [--max-failures K] [--shrink-all]
+//	                [--check-determinism] [--guided=false]
+//	simfuzz replay  [--target T] [--variant V] FILE | --seed S  [--check-determinism]
+//	                [--html PATH] [--trace N]
+//	simfuzz shrink  [--target T] [--variant V] FILE [--out FILE] [--runs N]
 //	simfuzz merge   [--json] FILE...
-//	simfuzz bench   [--seeds N]
+//	simfuzz bench   [--target T] [--variant V] [--seeds N] [--campaign-seeds N]
+//	simfuzz targets
 //
 // Exit codes: 0 nothing found, 1 failures found, 2 usage error (or nothing could run),
 // 3 shrink found nothing smaller, 4 shrink was given a scenario that passes, 130
@@ -62,12 +66,16 @@ commands:
 Run 'simfuzz <command> -h' for the flags of a command.
 `
 
-// app is one invocation: the targets it knows (the first is the default), its output, its
-// environment and its signals (tests replace the last two).
+// app is one invocation: the targets it knows (the first is the default), its name, its
+// output, its environment and its signals (tests replace the last two).
 type app struct {
-	targets        []fuzz.Target
-	stdout, stderr io.Writer
-	getenv         func(string) string
+	targets []fuzz.Target
+	// program is how a person runs this command, as repro lines name it, and invoked the
+	// name it was started under, as usage texts name it (MainOptions.Program); "" is
+	// simfuzz.
+	program, invoked string
+	stdout, stderr   io.Writer
+	getenv           func(string) string
 	// watchSignals starts delivering SIGINT and SIGTERM; the function it returns stops it.
 	watchSignals func() (<-chan os.Signal, func())
 }
@@ -75,10 +83,20 @@ type app struct {
 // Main runs the command line args (without the program name) against targets, the first of
 // which is the default, and returns the exit code. It never calls os.Exit, so a caller (or a
 // test) decides what happens next; after a second interrupt it returns at once while seeds
-// may still be running, so a caller should exit then.
+// may still be running, so a caller should exit then. The command lines it prints name the
+// program by the default target's Command, else by the base name of os.Args[0]; MainWith
+// names it otherwise.
 func Main(args []string, stdout, stderr io.Writer, targets ...fuzz.Target) int {
+	return MainWith(MainOptions{}, args, stdout, stderr, targets...)
+}
+
+// MainWith is Main with options: o.Program names the command in the command lines it
+// prints (see MainOptions).
+func MainWith(o MainOptions, args []string, stdout, stderr io.Writer,
+	targets ...fuzz.Target) int {
 	a := &app{targets: targets, stdout: stdout, stderr: stderr, getenv: os.Getenv,
 		watchSignals: watchSignals}
+	a.program, a.invoked = o.names(targets)
 	return a.main(args)
 }
 
@@ -88,7 +106,7 @@ func (a *app) main(args []string) int {
 		return 2
 	}
 	if len(args) == 0 {
-		fmt.Fprintf(a.stderr, topUsage, a.targets[0].Name)
+		fmt.Fprintf(a.stderr, a.named(topUsage), a.targets[0].Name)
 		return 2
 	}
 	commands := map[string]func([]string) error{"run": a.cmdRun, "replay": a.cmdReplay,
@@ -100,18 +118,20 @@ func (a *app) main(args []string) int {
 		err = cmd(args[1:])
 		var ue usageError
 		if errors.As(err, &ue) && ue.help == "" {
-			err = usageError{msg: ue.msg, help: "simfuzz " + args[0] + " -h"}
+			err = usageError{msg: ue.msg, help: a.prog() + " " + args[0] + " -h"}
 		}
 	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
-		fmt.Fprintf(a.stdout, topUsage, a.targets[0].Name)
+		fmt.Fprintf(a.stdout, a.named(topUsage), a.targets[0].Name)
 		return 0
 	default:
 		err = usagef("unknown command %q", args[0])
 	}
-	return exitCode(err, a.stderr)
+	return a.exitCode(err)
 }
 
-func exitCode(err error, stderr io.Writer) int {
+// exitCode prints err, if any, and returns the exit code it stands for.
+func (a *app) exitCode(err error) int {
+	stderr := a.stderr
 	var ue usageError
 	var es exitStatus
 	switch {
@@ -125,7 +145,7 @@ func exitCode(err error, stderr io.Writer) int {
 		}
 		return es.code
 	case errors.As(err, &ue):
-		help := "simfuzz -h"
+		help := a.prog() + " -h"
 		if ue.help != "" {
 			help = ue.help
 		}
@@ -136,10 +156,12 @@ func exitCode(err error, stderr io.Writer) int {
 	return 2
 }
 
-// newFlags makes a flag set that reports errors instead of exiting; usage heads its -h.
-func newFlags(name string, stderr io.Writer, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet("simfuzz "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// newFlags makes a flag set for subcommand name that reports errors instead of exiting;
+// usage, written for simfuzz and said of this command (named), heads its -h.
+func (a *app) newFlags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(a.prog()+" "+name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	usage = a.named(usage)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	return fs
 }

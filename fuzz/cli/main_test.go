@@ -14,13 +14,13 @@ import (
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
-// run runs the command in a fresh working directory, so that default output places
-// (simfuzz-out/...) never land in the package's folder.
+// run runs the command, named simfuzz, in a fresh working directory, so that default
+// output places (simfuzz-out/...) never land in the package's folder.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	var out, errOut bytes.Buffer
-	code := Main(args, &out, &errOut, fuzz.RaftKV)
+	code := MainWith(MainOptions{Program: "simfuzz"}, args, &out, &errOut, fuzz.RaftKV)
 	return code, out.String(), errOut.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -26,7 +27,7 @@ flags:
 `
 
 func (a *app) cmdMerge(args []string) error {
-	fs := newFlags("merge", a.stderr, mergeUsage)
+	fs := a.newFlags("merge", mergeUsage)
 	asJSON := fs.Bool("json", false, "print the merged summary as one JSON object")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -109,13 +110,56 @@ func readSummary(path string) (*summary, error) {
 		return nil, fmt.Errorf("%s: %d seeds, but %d seed hashes and %d errors", path,
 			s.Seeds, len(s.SeedHashes), s.Errors)
 	}
+	if err := checkCounts(s); err != nil {
+		return nil, fmt.Errorf("%s: %w: the file is truncated or edited", path, err)
+	}
 	s.sim = time.Duration(s.SimSeconds * float64(time.Second))
 	return s, nil
+}
+
+// maxSeconds bounds the seconds of a summary: what a time.Duration holds.
+const maxSeconds = float64(math.MaxInt64 / int64(time.Second))
+
+// checkCounts refuses a summary whose counts cannot be a campaign's: a negative count or
+// time, a failure that is null or of a seed without a hash, failures that do not add up to
+// failed_seeds.
+func checkCounts(s *summary) error {
+	for name, n := range map[string]int{"seeds": s.Seeds, "errors": s.Errors,
+		"ops": s.Ops, "ops_not_started": s.OpsNotStarted,
+		"stability_windows": s.StabilityWindows} {
+		if n < 0 {
+			return fmt.Errorf("%s is negative (%d)", name, n)
+		}
+	}
+	for name, x := range map[string]float64{"sim_seconds": s.SimSeconds,
+		"wall_seconds": s.WallSeconds} {
+		if !(x >= 0 && x <= maxSeconds) { // NaN too
+			return fmt.Errorf("%s is %v, not in [0, %.0f]", name, x, maxSeconds)
+		}
+	}
+	hashed := map[uint64]bool{}
+	for _, h := range s.SeedHashes {
+		hashed[h.Seed] = true
+	}
+	for i, f := range s.Failures {
+		if f == nil {
+			return fmt.Errorf("failures[%d] is null", i)
+		}
+		if !hashed[f.Seed] {
+			return fmt.Errorf("failures[%d] is of seed %d, which has no seed hash", i, f.Seed)
+		}
+	}
+	if len(s.Failures) != s.FailedSeeds {
+		return fmt.Errorf("%d failures, but failed_seeds is %d", len(s.Failures),
+			s.FailedSeeds)
+	}
+	return nil
 }
 
 // mergeSummaries combines the shards' summaries (read from paths) into one.
 func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 	sum := newSummary(shards[0].Target)
+	sum.Variant = shards[0].Variant
 	sum.Shards = len(shards)
 	owner := map[uint64]string{}
 	wall := 0.0
@@ -123,6 +167,10 @@ func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 		if s.Target != sum.Target {
 			return nil, fmt.Errorf("%s is a campaign of target %q, %s of %q: refusing to "+
 				"merge different targets", paths[0], sum.Target, paths[i], s.Target)
+		}
+		if s.Variant != sum.Variant {
+			return nil, fmt.Errorf("%s ran %s, %s ran %s: refusing to merge different "+
+				"builds", paths[0], buildName(sum.Variant), paths[i], buildName(s.Variant))
 		}
 		for _, h := range s.SeedHashes {
 			if prev, ok := owner[h.Seed]; ok {
@@ -137,6 +185,14 @@ func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 	// Shards run side by side: the merged campaign took as long as its longest shard.
 	sum.finish(time.Duration(wall * float64(time.Second)))
 	return sum, nil
+}
+
+// buildName names a build in a message: its variant, or the plain build.
+func buildName(variant string) string {
+	if variant == "" {
+		return "the plain build"
+	}
+	return "variant " + variant
 }
 
 // addShard adds one shard's totals and lists.

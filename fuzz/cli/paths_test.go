@@ -55,7 +55,7 @@ func TestReplayViewWrittenLateIsAnError(t *testing.T) {
 	var out, errOut bytes.Buffer
 	a := &app{stdout: &out, stderr: &errOut}
 	err := a.finishReplay(filepath.Join(unwritable(t), "v.html"), report.Report{}, nil)
-	require.Equal(t, 2, exitCode(err, &errOut))
+	require.Equal(t, 2, a.exitCode(err))
 	require.Contains(t, errOut.String(), "history view not written")
 	require.Contains(t, errOut.String(), "the verdict above stands")
 	require.Empty(t, out.String())

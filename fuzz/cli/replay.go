@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
@@ -38,7 +37,7 @@ type replayOptions struct {
 }
 
 func (a *app) cmdReplay(args []string) error {
-	fs := newFlags("replay", a.stderr, replayUsage)
+	fs := a.newFlags("replay", replayUsage)
 	target := a.targetFlag(fs)
 	var o replayOptions
 	fs.Uint64Var(&o.seed, "seed", 0, "replay the campaign scenario of this seed instead of a "+
@@ -66,20 +65,33 @@ func (a *app) cmdReplay(args []string) error {
 	if err != nil {
 		return err
 	}
-	if o.traceLines < 0 {
-		return usagef("--trace must not be negative")
+	if o.traceLines < 0 || o.traceLines > sim.MaxTraceTail {
+		return usagef("--trace must be in [0, %d], got %d", sim.MaxTraceTail, o.traceLines)
 	}
 	if err := checkWritableFile(o.html); err != nil {
 		return fmt.Errorf("--html %s: %w (nothing was replayed)", o.html, err)
 	}
-	return a.replay(tg, s, o, "simfuzz replay "+strings.Join(args, " "))
+	return a.replay(tg, s, o, a.replayRepro(tg, fs.Args(), o))
+}
+
+// replayRepro is the command line that replays the same scenario again: the file, or the
+// seed, on the same target and variant.
+func (a *app) replayRepro(tg fuzz.Target, files []string, o replayOptions) string {
+	args := []string{"--seed", fmt.Sprint(o.seed)}
+	if len(files) == 1 {
+		args = files
+	}
+	if o.det {
+		args = append(args, "--check-determinism")
+	}
+	return a.reproFor(tg).line("replay", args...)
 }
 
 // replay runs s, prints the verdict and then writes the view: a view that cannot be
 // written must not hide the verdict.
 func (a *app) replay(tg fuzz.Target, s scenario.Scenario, o replayOptions, repro string) error {
 	opts := harness.RunOptions{TraceTail: max(o.traceLines, 1), RecordTrace: o.det}
-	res, err := tg.Run(s, opts)
+	res, err := runTarget(tg, s, opts)
 	if err != nil {
 		return err
 	}
@@ -91,7 +103,7 @@ func (a *app) replay(tg fuzz.Target, s scenario.Scenario, o replayOptions, repro
 	if o.traceLines == 0 {
 		res.TraceTail = nil
 	}
-	rep := report.Report{Scenario: s, Result: res, Repro: repro}
+	rep := report.Report{Scenario: s, Result: res, Repro: repro, Notes: variantNote(tg)}
 	fmt.Fprint(a.stdout, rep.String())
 	return a.finishReplay(o.html, rep, res.Failure)
 }
@@ -128,6 +140,8 @@ func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (scenario.S
 			len(args))
 	case len(args) == 1 && o.seedGiven:
 		return scenario.Scenario{}, usagef("give FILE or --seed, not both")
+	case len(args) == 1 && args[0] == "":
+		return scenario.Scenario{}, usagef("replay was given an empty FILE name")
 	case len(args) == 1:
 		s, err := loadScenario(tg, args[0])
 		if err != nil {
@@ -141,7 +155,7 @@ func replayScenario(tg fuzz.Target, args []string, o *replayOptions) (scenario.S
 		if o.html == "" {
 			o.html = filepath.Join(defaultReplayDir, fmt.Sprintf("seed-%d.html", o.seed))
 		}
-		return tg.ScenarioForSeed(o.seed, tg.Options()), nil
+		return tg.ScenarioForSeed(o.seed, plain(tg).Options()), nil
 	}
 	return scenario.Scenario{}, usagef("replay needs a FILE or --seed S")
 }
@@ -159,7 +173,7 @@ func loadScenario(tg fuzz.Target, path string) (scenario.Scenario, error) {
 // compareRuns runs s a second time and compares trace hashes, naming the first difference.
 func compareRuns(tg fuzz.Target, s scenario.Scenario, opts harness.RunOptions,
 	first *harness.RunResult, w io.Writer) error {
-	second, err := tg.Run(s, opts)
+	second, err := runTarget(tg, s, opts)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if err != nil {
 		return nil, err
 	}
-	fs := newFlags("run", a.stderr, runUsage)
+	fs := a.newFlags("run", runUsage)
 	c := &campaign{}
 	target := a.targetFlag(fs)
 	fs.BoolVar(&c.checkDet, "check-determinism", env.checkDet, "run every seed twice and "+
@@ -122,8 +122,8 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if c.target, err = target(); err != nil {
 		return c, err
 	}
-	c.gen = c.target.Options()
-	c.isDefault = c.target.Name == a.targets[0].Name
+	c.gen = plain(c.target).Options()
+	c.repro = a.reproFor(c.target)
 	if c.shard, err = parseShard(shardText); err != nil {
 		return c, err
 	}

@@ -20,7 +20,7 @@ func (c *campaign) runSeed(j job) outcome {
 	s := c.scenarioFor(j)
 	o := outcome{index: j.index, seed: seed}
 	o.ops, _ = s.Size()
-	res, err := c.target.Run(s, harness.RunOptions{TraceTail: 1})
+	res, err := runTarget(c.target, s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		c.firstOf(j, "")
 		o.err = fmt.Errorf("seed %d: %w", seed, err)
@@ -83,7 +83,7 @@ func (c *campaign) firstOf(j job, sig string) (uint64, bool) {
 func (c *campaign) duplicate(seed uint64, s scenario.Scenario, failure *harness.Failure,
 	first uint64) *failureRecord {
 	f := &failureRecord{Seed: seed, Class: string(failure.Class), Message: failure.Message,
-		Repro: c.repro(seed), Note: fmt.Sprintf("not shrunk: counted under seed %d, the "+
+		Repro: c.rerun(seed), Note: fmt.Sprintf("not shrunk: counted under seed %d, the "+
 			"first failure with this signature", first)}
 	f.OriginalOps, f.OriginalFaults = s.Size()
 	f.Ops, f.Faults = f.OriginalOps, f.OriginalFaults
@@ -96,7 +96,7 @@ func (c *campaign) duplicate(seed uint64, s scenario.Scenario, failure *harness.
 		return f
 	}
 	f.Original = path
-	f.Repro = "simfuzz replay " + c.targetArg() + path
+	f.Repro = c.repro.replay(path)
 	return f
 }
 
@@ -105,11 +105,11 @@ func (c *campaign) duplicate(seed uint64, s scenario.Scenario, failure *harness.
 func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 	res *harness.RunResult) *failureRecord {
 	f := &failureRecord{Seed: seed, Class: string(res.Failure.Class),
-		Message: res.Failure.Message, Repro: c.repro(seed)}
+		Message: res.Failure.Message, Repro: c.rerun(seed)}
 	f.OriginalOps, f.OriginalFaults = s.Size()
 	min := fuzz.Shrunk{Scenario: s, Result: res}
 	if c.shrinkRuns > 0 {
-		shrunk, err := c.target.Shrink(s, res.Failure.Class, c.shrinkRuns)
+		shrunk, err := shrinkTarget(c.target, s, res.Failure.Class, c.shrinkRuns)
 		if err == nil {
 			min, f.ShrinkRuns = shrunk, shrunk.Runs
 		} else {
@@ -117,7 +117,7 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 		}
 	}
 	if min.Runs == 0 { // unshrunk: rerun once for the full trace tail of the report
-		if rerun, err := c.target.Run(min.Scenario, harness.RunOptions{}); err == nil {
+		if rerun, err := runTarget(c.target, min.Scenario, harness.RunOptions{}); err == nil {
 			min.Result = rerun
 		}
 	}
@@ -128,8 +128,11 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 	dir := filepath.Join(c.out, fmt.Sprintf("seed-%d", seed))
 	min.Scenario.Note = fmt.Sprintf("shrunk from campaign seed %d (%s)", seed, f.Class)
 	original := s
-	rep := report.Report{Scenario: min.Scenario, Result: min.Result, Repro: c.repro(seed),
-		Original: &original}
+	rep := report.Report{Scenario: min.Scenario, Result: min.Result, Repro: f.Repro,
+		Original: &original, Notes: c.reportNotes(dir)}
+	if c.guided { // its seed alone may not draw it again: replay what failed
+		rep.Repro = c.repro.replay(filepath.Join(dir, "original.json"))
+	}
 	a, err := report.WriteArtifacts(dir, rep)
 	if err != nil {
 		f.Note += "; not saved: " + err.Error()
@@ -137,9 +140,9 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 	}
 	f.Scenario, f.HTML, f.Report, f.Original = a.Scenario, a.HTML, a.Report, a.Original
 	if c.guided {
-		f.Repro = "simfuzz replay " + c.targetArg() + a.Original
+		f.Repro = c.repro.replay(a.Original)
 	}
-	f.ReplayRepro = "simfuzz replay " + c.targetArg() + a.Scenario
+	f.ReplayRepro = c.repro.replay(a.Scenario)
 	return f
 }
 
@@ -147,21 +150,20 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 // shrink criterion needs a failure that repeats.
 func (c *campaign) nondeterministic(seed uint64, f *harness.Failure) *failureRecord {
 	return &failureRecord{Seed: seed, Class: string(f.Class), Message: f.Message,
-		Repro: c.repro(seed) + " --check-determinism",
+		Repro: c.rerun(seed) + " --check-determinism",
 		Note:  "not shrunk: a failure must repeat before it can be shrunk"}
 }
 
-// repro is the command that reruns one seed of this campaign.
-func (c *campaign) repro(seed uint64) string {
-	return fmt.Sprintf("simfuzz run %s--seed %d --seeds 1", c.targetArg(), seed)
+// rerun is the command that reruns one seed of this campaign.
+func (c *campaign) rerun(seed uint64) string {
+	return c.repro.line("run", "--seed", fmt.Sprint(seed), "--seeds", "1")
 }
 
-// targetArg is the --target flag for repro lines, empty for the default target.
-func (c *campaign) targetArg() string {
-	if c.isDefault {
-		return ""
-	}
-	return "--target " + c.target.Name + " "
+// reportNotes are the lines of a saved failure's report.txt after its repro line: the
+// variant that ran, if any, and how to replay the shrunk scenario saved in dir.
+func (c *campaign) reportNotes(dir string) []string {
+	return append(variantNote(c.target), "replay the shrunk scenario: "+
+		c.repro.replay(filepath.Join(dir, "scenario.json")))
 }
 
 // saveScenario writes s to path, creating its folder.

@@ -36,7 +36,7 @@ var errNotSmaller = exitStatus{code: 3}
 const exitPasses = 4
 
 func (a *app) cmdShrink(args []string) error {
-	fs := newFlags("shrink", a.stderr, shrinkUsage)
+	fs := a.newFlags("shrink", shrinkUsage)
 	target := a.targetFlag(fs)
 	out := fs.String("out", "", "where to write the shrunk scenario (default: "+
 		defaultShrinkDir+"/NAME.min.json, never replacing an earlier one)")
@@ -48,6 +48,9 @@ func (a *app) cmdShrink(args []string) error {
 		return usagef("shrink takes one FILE and --runs >= 1")
 	}
 	path := fs.Arg(0)
+	if path == "" {
+		return usagef("shrink was given an empty FILE name")
+	}
 	tg, err := target()
 	if err != nil {
 		return err
@@ -56,13 +59,13 @@ func (a *app) cmdShrink(args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := tg.Run(s, harness.RunOptions{TraceTail: 1})
+	res, err := runTarget(tg, s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		return err
 	}
 	if res.Failure == nil {
-		return exitStatus{code: exitPasses, msg: path + " passes: nothing to shrink " +
-			"(nothing written)"}
+		return exitStatus{code: exitPasses, msg: path + " passes" + onVariant(tg) +
+			": nothing to shrink (nothing written)"}
 	}
 	if *out != "" {
 		if err := checkWritableFile(*out); err != nil {
@@ -84,7 +87,7 @@ func (a *app) cmdShrink(args []string) error {
 // shrink shrinks s and writes the result to out, unless it is the scenario it started from.
 func (a *app) shrink(tg fuzz.Target, path, out string, s scenario.Scenario,
 	class harness.FailureClass, runs int) error {
-	shrunk, err := tg.Shrink(s, class, runs)
+	shrunk, err := shrinkTarget(tg, s, class, runs)
 	if err != nil {
 		return err
 	}
@@ -97,16 +100,25 @@ func (a *app) shrink(tg fuzz.Target, path, out string, s scenario.Scenario,
 	}
 	ops, faults := s.Size()
 	if bytes.Equal(before.Bytes(), after.Bytes()) {
-		fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults: no smaller failing scenario "+
-			"found in %d runs; nothing written\n", path, class, ops, faults, shrunk.Runs)
+		fmt.Fprintf(a.stdout, "%s (%s%s): %d ops, %d faults: no smaller failing scenario "+
+			"found in %d runs; nothing written\n", path, class, onVariant(tg), ops, faults,
+			shrunk.Runs)
 		return errNotSmaller
 	}
 	if err := report.WriteFileAtomic(out, after.Bytes()); err != nil {
 		return err
 	}
 	sops, sfaults := shrunk.Scenario.Size()
-	fmt.Fprintf(a.stdout, "%s (%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n%s\n",
-		out, shrunk.Result.Failure.Class, ops, faults, sops, sfaults, shrunk.Runs,
-		shrunk.Result.Failure.Message)
+	fmt.Fprintf(a.stdout, "%s (%s%s): %d ops, %d faults -> %d ops, %d faults in %d runs\n"+
+		"%s\nrepro: %s\n", out, shrunk.Result.Failure.Class, onVariant(tg), ops, faults,
+		sops, sfaults, shrunk.Runs, shrunk.Result.Failure.Message, a.reproFor(tg).replay(out))
 	return nil
+}
+
+// onVariant says which variant of tg ran, if one did: " on variant bug-17".
+func onVariant(tg fuzz.Target) string {
+	if tg.Variant == "" {
+		return ""
+	}
+	return " on variant " + tg.Variant
 }

@@ -38,7 +38,10 @@ type failureRecord struct {
 // summary is the end-of-campaign report; its JSON form is the --json output, and `simfuzz
 // merge` reads it back.
 type summary struct {
-	Target      string         `json:"target"`
+	Target string `json:"target"`
+	// Variant is the build variant of the target that ran (--variant), "" for the plain
+	// build; its scenarios do not record it.
+	Variant     string         `json:"variant,omitempty"`
 	Seeds       int            `json:"seeds"`
 	FailedSeeds int            `json:"failed_seeds"`
 	ByClass     map[string]int `json:"failures_by_class"`

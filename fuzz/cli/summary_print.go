@@ -49,7 +49,11 @@ func (s *summary) print(w io.Writer) {
 			"median %.1f%%\n", s.StabilityWindows, 100*s.AvailabilityMin,
 			100*s.AvailabilityMedian)
 	}
-	fmt.Fprintf(w, "target %s, trace digest %s\n", s.Target, s.TraceDigest)
+	variant := ""
+	if s.Variant != "" {
+		variant = ", variant " + s.Variant
+	}
+	fmt.Fprintf(w, "target %s%s, trace digest %s\n", s.Target, variant, s.TraceDigest)
 	if c := s.Coverage; c != nil {
 		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; ", c.Scenarios,
 			c.Features)
