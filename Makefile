@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 60s
 SEEDS    ?= 200
 
-.PHONY: setup build run test ci property regressions fuzz fuzz-decode shards bench mutants \
+.PHONY: setup build run test vet ci property regressions fuzz fuzz-decode shards bench mutants \
 	campaign bench-real jepsen jepsen-mutants properties-long properties-table bench-compare
 
 setup:
@@ -22,6 +22,12 @@ test:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# The node contract's static check (simfuzz vet, tests included) on the systems under test:
+# the Raft KV, the lock service, and the etcd/raft glue in its own module.
+vet:
+	$(GO) run ./cmd/simfuzz vet -tests ./raft/... ./examples/lockservice/...
+	cd examples/etcdraft && $(GO) run ./cmd/simfuzz-etcdraft vet -tests ./...
 
 # Every property: the tests whose names hold "Property", in this module and in the etcd/raft
 # example's own module.

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
 // The seed loop reads these environment variables (the names follow madsim's).
@@ -99,8 +102,9 @@ func SeedsN(t *testing.T, defaultCount int, body func(t *testing.T, seed uint64)
 
 // RunSeeds is the seed loop with an explicit configuration. With Jobs > 1 the seeds run in
 // a pool of Jobs parallel subtests (go test's -parallel caps it too). With
-// CheckDeterminism, body runs twice per seed and the worlds it passed to Track must have
-// the same trace hashes both times.
+// CheckDeterminism, body runs twice per seed (the second time a random real gap after the
+// first began, sim.WaitRerunGap) and the worlds it passed to Track must have the same trace
+// hashes both times.
 func RunSeeds(t *testing.T, cfg SeedConfig, body func(t *testing.T, seed uint64)) {
 	t.Helper()
 	top, _, _ := strings.Cut(t.Name(), "/")
@@ -141,6 +145,7 @@ func runSeed(t *testing.T, top string, cfg SeedConfig, seed uint64,
 		}
 		tracker.start(t)
 		defer tracker.stop(t)
+		started := time.Now()
 		body(t, seed)
 		first := tracker.take(t)
 		if t.Failed() {
@@ -150,6 +155,7 @@ func runSeed(t *testing.T, top string, cfg SeedConfig, seed uint64,
 			t.Logf("%s: the body tracked no world; call Track(t, w) to have "+
 				"its trace hash compared", EnvCheckDeterminism)
 		}
+		sim.WaitRerunGap(started) // the wall clock must read otherwise the second time
 		body(t, seed)
 		if msg := compareTracked(first, tracker.take(t)); msg != "" {
 			t.Errorf("seed %d is not deterministic: %s", seed, msg)

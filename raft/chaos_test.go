@@ -130,11 +130,13 @@ func runScenario(t *testing.T, s scenario.Scenario, cfg Config) *harness.RunResu
 	t.Helper()
 	sys, err := NewSystem(cfg)
 	require.NoError(t, err)
+	//simfuzz:ok the test times the whole run for its log, from outside the world
 	start := time.Now()
 	res, err := harness.Run(s, sys, harness.RunOptions{})
 	require.NoError(t, err)
+	wall := time.Since(start) //simfuzz:ok the same measurement, after the run
 	t.Logf("seed %d: %d events, %v simulated, %v wall, %d ops", s.Seed, res.Events,
-		res.SimTime, time.Since(start), len(res.History))
+		res.SimTime, wall, len(res.History))
 	if res.Failure != nil {
 		for _, line := range res.TraceTail[max(0, len(res.TraceTail)-40):] {
 			t.Log(line)
@@ -164,6 +166,7 @@ func TestSafety(t *testing.T) {
 // InstallSnapshot run under faults too. SIMFUZZ_CHAOS_SEEDS raises the number of seeds.
 func TestChaosMonkey(t *testing.T) {
 	seeds := 4
+	//simfuzz:ok the test's own setting, read before any world runs
 	if v, err := strconv.Atoi(os.Getenv("SIMFUZZ_CHAOS_SEEDS")); err == nil && v > 0 {
 		seeds = v
 	}

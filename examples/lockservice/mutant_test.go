@@ -36,6 +36,7 @@ func TestMutantRegressionsFailOnTheMutant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			//simfuzz:ok the test replays a regression with the mutant's binary
 			cmd := exec.Command(bin, "replay", "--trace", "0", "--html",
 				filepath.Join(scratch, "view.html"), abs)
 			out, err := cmd.CombinedOutput()
@@ -62,7 +63,7 @@ func buildMutant(t *testing.T, root, patch, scratch string) string {
 	bin := filepath.Join(scratch, "bin", "lockfuzz")
 	for _, args := range [][]string{{"git", "apply", abs},
 		{"go", "build", "-o", bin, "./examples/lockservice/cmd/lockfuzz"}} {
-		cmd := exec.Command(args[0], args[1:]...)
+		cmd := exec.Command(args[0], args[1:]...) //simfuzz:ok patches and builds the mutant
 		cmd.Dir = scratch
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
@@ -86,15 +87,15 @@ func copyModule(src, dst string) error {
 			if rel == ".git" || rel == "bin" || strings.HasPrefix(d.Name(), "simfuzz-out") {
 				return filepath.SkipDir
 			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755) //simfuzz:ok copies the module
 		}
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		b, err := os.ReadFile(path)
+		b, err := os.ReadFile(path) //simfuzz:ok copies the module to a scratch folder
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644) //simfuzz:ok copies the module
 	})
 }

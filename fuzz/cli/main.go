@@ -62,6 +62,7 @@ commands:
   merge    combine the --json summaries of a campaign's shards into one
   bench    print the performance table
   targets  list the systems under test this command knows
+  vet      statically check node code for the wall clock, goroutines, map order, ...
 
 Run 'simfuzz <command> -h' for the flags of a command.
 `
@@ -111,7 +112,7 @@ func (a *app) main(args []string) int {
 	}
 	commands := map[string]func([]string) error{"run": a.cmdRun, "replay": a.cmdReplay,
 		"bench": a.cmdBench, "shrink": a.cmdShrink, "targets": a.cmdTargets,
-		"merge": a.cmdMerge}
+		"merge": a.cmdMerge, "vet": a.cmdVet}
 	var err error
 	switch cmd, ok := commands[args[0]]; {
 	case ok:

@@ -20,6 +20,7 @@ func (c *campaign) runSeed(j job) outcome {
 	s := c.scenarioFor(j)
 	o := outcome{index: j.index, seed: seed}
 	o.ops, _ = s.Size()
+	started := time.Now()
 	res, err := runTarget(c.target, s, harness.RunOptions{TraceTail: 1})
 	if err != nil {
 		c.firstOf(j, "")
@@ -32,32 +33,33 @@ func (c *campaign) runSeed(j job) outcome {
 		o.scenario, o.features = &s, fuzz.Features(res)
 	}
 	o.availability = seedAvailability(res.Stability)
-	failure, nondet := res.Failure, false
+	failure := res.Failure
+	var div *fuzz.Divergence
 	if c.checkDet {
-		if f := c.target.Deterministic(s, res); f != nil {
-			failure, nondet = f, true
+		if div = c.target.CheckDeterminism(s, res, started); div != nil {
+			failure = div.Failure()
 		}
 	}
 	if failure == nil {
 		c.firstOf(j, "")
 		return o
 	}
-	o.failure = c.settle(j, s, res, failure, nondet)
+	o.failure = c.settle(j, s, res, failure, div)
 	return o
 }
 
 // settle records a failure of seed j: the first failure of its signature in the campaign
 // (or every failure, with --shrink-all) is shrunk and saved; the others are counted under
-// it.
+// it. A divergence of the determinism check (div) is saved as it is.
 func (c *campaign) settle(j job, s scenario.Scenario, res *harness.RunResult,
-	failure *harness.Failure, nondet bool) *failureRecord {
+	failure *harness.Failure, div *fuzz.Divergence) *failureRecord {
 	found := time.Since(c.start).Seconds()
 	sig := fuzz.SignatureOf(failure).String()
 	first, isFirst := c.firstOf(j, sig)
 	var f *failureRecord
 	switch {
-	case nondet:
-		f = c.nondeterministic(j.seed, failure)
+	case div != nil:
+		f = c.nondeterministic(j.seed, div)
 	case isFirst:
 		f = c.investigate(j.seed, s, res)
 	default:
@@ -146,12 +148,23 @@ func (c *campaign) investigate(seed uint64, s scenario.Scenario,
 	return f
 }
 
-// nondeterministic records a seed whose two runs differed; it is not shrunk, since a
-// shrink criterion needs a failure that repeats.
-func (c *campaign) nondeterministic(seed uint64, f *harness.Failure) *failureRecord {
-	return &failureRecord{Seed: seed, Class: string(f.Class), Message: f.Message,
-		Repro: c.rerun(seed) + " --check-determinism",
-		Note:  "not shrunk: a failure must repeat before it can be shrunk"}
+// nondeterministic records a seed whose two runs differed, and saves the scenario and both
+// trace tails under the seed's folder; it is not shrunk, since a shrink criterion needs a
+// failure that repeats.
+func (c *campaign) nondeterministic(seed uint64, d *fuzz.Divergence) *failureRecord {
+	f := &failureRecord{Seed: seed, Class: string(fuzz.ClassNondeterminism),
+		Message: d.Message, Repro: c.rerun(seed) + " --check-determinism",
+		Note: "not shrunk: a failure must repeat before it can be shrunk"}
+	dir := filepath.Join(c.out, fmt.Sprintf("seed-%d", seed))
+	p, err := d.Save(dir)
+	if err != nil {
+		f.Note += "; not saved: " + err.Error()
+		return f
+	}
+	f.Scenario = p.Scenario
+	f.Note += "; saved: the scenario, both trace tails and what differed, " + p.Report
+	f.ReplayRepro = c.repro.line("replay", "--check-determinism", p.Scenario)
+	return f
 }
 
 // rerun is the command that reruns one seed of this campaign.
