@@ -11,6 +11,8 @@ import (
 func TestTuneGC(t *testing.T) {
 	prev := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(prev)
+	prevLimit := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(prevLimit)
 	env := func(v string) func(string) string {
 		return func(k string) string {
 			if k == "GOGC" {
@@ -25,4 +27,14 @@ func TestTuneGC(t *testing.T) {
 	require.Equal(t, 100, debug.SetGCPercent(100), "GOGC wins: the target is untouched")
 	require.Equal(t, -1, TuneGC(env("off")))
 	require.Equal(t, 100, debug.SetGCPercent(100))
+	require.Equal(t, int64(CommandMemoryLimit), debug.SetMemoryLimit(-1))
+
+	debug.SetMemoryLimit(1 << 40)
+	TuneGC(func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "1TiB"
+		}
+		return ""
+	})
+	require.Equal(t, int64(1<<40), debug.SetMemoryLimit(-1), "GOMEMLIMIT wins")
 }
