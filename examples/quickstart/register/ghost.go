@@ -12,9 +12,8 @@ type ghost struct {
 	primaries map[uint64]nodeapi.NodeID // the primary of each view
 	// commits holds, for each committed version whose state a primary knew, the
 	// digest of that state and the view in which it was committed.
-	commits      map[uint64]commitRecord
-	maxCommitted uint64
-	err          error
+	commits map[uint64]commitRecord
+	err     error
 }
 
 type commitRecord struct {
@@ -32,18 +31,26 @@ func (g *ghost) fail(format string, args ...any) {
 	}
 }
 
-// becamePrimary checks Election Safety (one primary per view) and
-// Primary Completeness (a new primary holds every committed version).
+// becamePrimary checks Election Safety (one primary per view) and Primary Completeness: a
+// new primary holds every version committed in an earlier view. (A version committed in a
+// later view may be missing: a server can win a view late, after the others moved on, and
+// it can commit nothing there.)
 func (g *ghost) becamePrimary(n *Node) {
 	if p, ok := g.primaries[n.view]; ok {
 		g.fail("register invariant ElectionSafety violated: %s became primary of view %d, "+
 			"which %s already led", n.id, n.view, p)
 	}
 	g.primaries[n.view] = n.id
-	if n.version < g.maxCommitted {
+	var missing uint64
+	for v, c := range g.commits {
+		if c.view < n.view && v > n.version {
+			missing = max(missing, v)
+		}
+	}
+	if missing > 0 {
 		g.fail("register invariant PrimaryCompleteness violated: %s became primary of view "+
-			"%d with version %d, but version %d was committed", n.id, n.view, n.version,
-			g.maxCommitted)
+			"%d with version %d, but version %d was committed in view %d", n.id, n.view,
+			n.version, missing, g.commits[missing].view)
 	}
 	g.holds(n)
 }
@@ -58,7 +65,6 @@ func (g *ghost) committed(n *Node, v uint64, d uint32) {
 	if _, ok := g.commits[v]; !ok {
 		g.commits[v] = commitRecord{digest: d, view: n.view}
 	}
-	g.maxCommitted = max(g.maxCommitted, v)
 }
 
 // holds checks a server's new state: a state made by a primary of a view at or after the
