@@ -17,6 +17,8 @@ const (
 	primary
 )
 
+func (r role) String() string { return [...]string{"backup", "candidate", "primary"}[r] }
+
 // Node is one server of the register. Every method runs on the node's own Env, one at a
 // time; it never blocks, starts goroutines, reads the clock or draws from global randomness.
 type Node struct {
@@ -188,6 +190,7 @@ func (n *Node) adoptView(view uint64) {
 	if view > n.view {
 		n.view, n.votedFor = view, ""
 	}
+	n.env.Logf("view %d: backup (was %v)", n.view, n.role)
 	n.role, n.primary = backup, ""
 	n.acked, n.waiting, n.digests, n.votes = nil, nil, nil, nil
 	n.idle, n.timeout = 0, n.electionTimeout()

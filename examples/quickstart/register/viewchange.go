@@ -11,6 +11,9 @@ import (
 // others cannot push the view up while it keeps asking.
 func (n *Node) startPreVote() {
 	n.idle, n.timeout = 0, n.electionTimeout()
+	// It suspects the primary now: its lease is over, or it would refuse every other
+	// server's pre-vote while it cannot win one itself (its state may be the older).
+	n.primary = ""
 	n.pre = true
 	n.votes = map[nodeapi.NodeID]bool{n.id: true}
 	req := message{Type: msgVoteReq, View: n.view + 1, Label: n.label, Version: n.version,
@@ -28,6 +31,7 @@ func (n *Node) startElection() {
 	n.votedFor, n.role, n.primary = n.id, candidate, ""
 	n.pre = false
 	n.votes = map[nodeapi.NodeID]bool{n.id: true}
+	n.env.Logf("view %d: candidate with state %d@%d", n.view, n.version, n.label)
 	n.persist()
 	req := message{Type: msgVoteReq, View: n.view, Label: n.label, Version: n.version}
 	for _, p := range n.others() {
