@@ -19,6 +19,7 @@ func (n *Node) onPrimaryMessage(from nodeapi.NodeID, m *message) {
 		return // another primary of this view cannot exist; the invariants say so
 	}
 	n.primary, n.idle = from, 0
+	n.votes = nil // a primary is alive: a pre-vote or vote begun before is over
 	switch m.Type {
 	case msgState:
 		n.install(m)
