@@ -17,6 +17,7 @@ const (
 	primary
 )
 
+// String names the role, for the trace.
 func (r role) String() string { return [...]string{"backup", "candidate", "primary"}[r] }
 
 // Node is one server of the register. Every method runs on the node's own Env, one at a

@@ -35,10 +35,12 @@ type CorruptionError struct {
 	Err  error
 }
 
+// Error names the file and what failed.
 func (e *CorruptionError) Error() string {
 	return fmt.Sprintf("register: %s is corrupted: %v", e.File, e.Err)
 }
 
+// Unwrap returns the record's error (wire.ErrChecksum, say).
 func (e *CorruptionError) Unwrap() error { return e.Err }
 
 // persist writes the node's durable record into the next slot and asks for a Sync.
