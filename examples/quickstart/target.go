@@ -24,6 +24,9 @@ var Target = fuzz.Target{
 	OpKinds: []string{"get", "put"},
 	// The protocol events the servers report, for triggers and guided campaigns.
 	Events: register.Events(),
+	// Where SIMFUZZ_SAVE=1 saves and TestRegressions replays, from the test's package
+	// (the default, written out).
+	RegressionsDir: "testdata/regressions",
 	// How a person runs this target's command, for the replay lines of go test's reports.
 	Command: "go run ./cmd/registerfuzz",
 	// Builds that scenarios never record: the planted bug of the tutorial.
