@@ -36,6 +36,9 @@ type Verdict struct {
 	// liveness probe's and the stability window's, which Message counts apart from the
 	// client operations.
 	ProbeOps int
+	// keyless records that every operation acts on the empty key: a workload without
+	// keys, whose one object reports name as such.
+	keyless bool
 	// verbose records that Info was computed, so WriteHTML can tell a zero Verdict apart.
 	verbose bool
 	// budget is the step budget per key at which an undecided search gave up.
@@ -66,6 +69,10 @@ func (v Verdict) Message() string {
 			"%s, neither linearizable nor proven not", v.size(), v.budget, v.objects(),
 			quoteKeys(v.UndecidedKeys))
 	}
+	if v.keyless {
+		return fmt.Sprintf("not linearizable: %s; the object is illegal (%d ops)", v.size(),
+			v.IllegalOps[0])
+	}
 	parts := make([]string, len(v.IllegalKeys))
 	for i, k := range v.IllegalKeys {
 		parts[i] = fmt.Sprintf("%s (%d ops)", quoteKey(k), v.IllegalOps[i])
@@ -81,11 +88,15 @@ func (v Verdict) Message() string {
 // size says how many operations over how many keys (objects) the history holds, counting
 // the probe's operations apart.
 func (v Verdict) size() string {
-	if v.ProbeOps == 0 {
-		return fmt.Sprintf("%d operations over %d %s", v.Ops, v.Keys, v.objects())
+	over := fmt.Sprintf("over %d %s", v.Keys, v.objects())
+	if v.keyless {
+		over = "on one object"
 	}
-	return fmt.Sprintf("%d operations over %d %s (and %d probe %s)", v.Ops-v.ProbeOps,
-		v.Keys, v.objects(), v.ProbeOps, v.probeNoun())
+	if v.ProbeOps == 0 {
+		return fmt.Sprintf("%d operations %s", v.Ops, over)
+	}
+	return fmt.Sprintf("%d operations %s (and %d probe %s)", v.Ops-v.ProbeOps, over,
+		v.ProbeOps, v.probeNoun())
 }
 
 // Check decides whether a key-value history is linearizable (KV.Check).
@@ -108,7 +119,7 @@ func (w *Workload) Check(history []Operation) Verdict {
 		return v
 	}
 	keys, counts := keyCounts(history)
-	v.Keys, v.ProbeOps = w.countObjects(history)
+	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
 	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
 }
 

@@ -15,17 +15,20 @@ func (w *Workload) isProbe(o Operation) bool {
 }
 
 // countObjects counts the distinct keys of the operations that are not the probe's, and
-// the probe's operations.
-func (w *Workload) countObjects(history []Operation) (objects, probes int) {
+// the probe's operations; keyless says that every operation, the probe's included, acts on
+// the empty key (a workload without keys).
+func (w *Workload) countObjects(history []Operation) (objects, probes int, keyless bool) {
 	seen := map[string]bool{}
+	keyless = len(history) > 0
 	for _, o := range history {
+		keyless = keyless && o.Op.Key == ""
 		if w.isProbe(o) {
 			probes++
 			continue
 		}
 		seen[o.Op.Key] = true
 	}
-	return len(seen), probes
+	return len(seen), probes, keyless
 }
 
 // ObjectsNoun is the plural noun of what Op.Key names in reports: Workload.Objects, or
