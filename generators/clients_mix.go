@@ -17,10 +17,14 @@ type ClientMix struct {
 	// Kinds are the kinds clients draw, each with its share (names of the workload's
 	// vocabulary). Options.OpKinds restricts them, shares kept (DrawKind).
 	Kinds []KindShare
+	// Keys draws the size of the key space once per scenario, 1 to Options.MaxKeys (few
+	// keys mean contention), and hands it to Args; a workload without keys leaves it off.
+	Keys bool
 	// Args draws the arguments of one operation of the given kind (Key, Value, Expect of
-	// the returned op; its other fields are ignored). Nil draws none: every operation acts
-	// on the workload's one object with no arguments.
-	Args func(t *rapid.T, kind string, o Options) scenario.ClientOp
+	// the returned op; its other fields are ignored); keys is the scenario's key space
+	// (0 without Keys). Nil draws none: every operation acts on the workload's one object
+	// with no arguments.
+	Args func(t *rapid.T, kind string, keys int) scenario.ClientOp
 	// Fill, run after the draw, completes what depends on who runs the operation and where
 	// in its script: a value unique to the client and position, the client's own ID as an
 	// owner. Nil changes nothing. It must not draw: it runs once the shrinker's choices
@@ -31,9 +35,9 @@ type ClientMix struct {
 	MaxThink time.Duration
 }
 
-// MixClients is a ClientsGen built from m: 1..MaxClients closed-loop clients c1, c2, ...,
-// each with 1..MaxOps operations whose kinds are drawn by weight and whose arguments by
-// m.Args. Clients and operations are rapid slices, so the shrinker can delete any one of
+// MixClients is a ClientsGen built from m: the key space when m.Keys, then 1..MaxClients
+// closed-loop clients c1, c2, ..., each with 1..MaxOps operations whose think times are
+// drawn up to MaxThink, kinds by weight and arguments by m.Args, in that order. Clients and operations are rapid slices, so the shrinker can delete any one of
 // them; each operation shrinks towards the first kind of the mix, no think time and the
 // smallest arguments m.Args draws.
 func MixClients(m ClientMix) ClientsGen {
@@ -42,12 +46,16 @@ func MixClients(m ClientMix) ClientsGen {
 		think = 90 * time.Millisecond
 	}
 	return func(t *rapid.T, o Options) []scenario.ClientScript {
+		keys := 0
+		if m.Keys {
+			keys = intRange(1, o.MaxKeys).Draw(t, "keys")
+		}
 		op := rapid.Custom(func(t *rapid.T) scenario.ClientOp {
 			d := drawDuration(t, "think", 0, think, time.Millisecond)
 			kind := DrawKind(t, "kind", m.Kinds, o.OpKinds)
 			var args scenario.ClientOp
 			if m.Args != nil {
-				args = m.Args(t, kind, o)
+				args = m.Args(t, kind, keys)
 			}
 			return scenario.ClientOp{Think: d, Kind: kind, Key: args.Key, Value: args.Value,
 				Expect: args.Expect}

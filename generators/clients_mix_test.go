@@ -48,7 +48,9 @@ func TestMixClientsDrawsTheMixWithoutKeys(t *testing.T) {
 
 func TestMixClientsHonoursOpKindsAndArgs(t *testing.T) {
 	m := queueMix
-	m.Args = func(t *rapid.T, kind string, o generators.Options) scenario.ClientOp {
+	m.Keys = true
+	m.Args = func(t *rapid.T, kind string, keys int) scenario.ClientOp {
+		require.GreaterOrEqual(t, keys, 1)
 		return scenario.ClientOp{Key: "q" + string(rune('0'+rapid.IntRange(0, 1).Draw(t, "q")))}
 	}
 	m.MaxThink = 5 * time.Millisecond

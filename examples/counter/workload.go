@@ -66,7 +66,7 @@ func describe(op model.Op, out model.Outcome) string {
 // (no key is drawn).
 var Mix = generators.ClientMix{
 	Kinds: []generators.KindShare{{Kind: "add", Share: 50}, {Kind: "read", Share: 50}},
-	Args: func(t *rapid.T, kind string, _ generators.Options) scenario.ClientOp {
+	Args: func(t *rapid.T, kind string, _ int) scenario.ClientOp {
 		if kind != "add" {
 			return scenario.ClientOp{}
 		}
