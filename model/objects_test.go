@@ -15,7 +15,7 @@ func TestKeylessHistoryIsOneObjectWithTheProbeApart(t *testing.T) {
 	pop := Op{Kind: queueKinds.Of("pop")}
 	h := []Operation{
 		{ClientID: 0, Op: push, Call: 0, Return: 10},
-		{ClientID: 1, Op: pop, Call: 20, Return: 30},
+		{ClientID: 1, Op: pop, Outcome: Outcome{Result: Result{Value: "a"}}, Call: 20, Return: 30},
 		{ClientID: 2, Op: pop, Call: 40, Return: 50, Probe: true},
 	}
 	v := w.Check(h)
@@ -24,8 +24,8 @@ func TestKeylessHistoryIsOneObjectWithTheProbeApart(t *testing.T) {
 	require.Equal(t, 1, v.Keys)
 	require.Equal(t, 1, v.ProbeOps)
 
-	// The toy's Step never fails a result; a register-like one that does shows the
-	// illegal wording. KV with keys keeps its own.
+	// An illegal history: KV with keys keeps its wording; on the empty key alone it is
+	// one object.
 	kv := []Operation{
 		{ClientID: 0, Op: Op{Kind: Put, Key: "k", Value: "x"}, Call: 0, Return: 10},
 		{ClientID: 1, Op: Op{Kind: Get, Key: "k"}, Outcome: Outcome{Result: Result{}},

@@ -30,30 +30,61 @@ func toyQueue(step func(any, Op, Outcome) (bool, any)) *Workload {
 	}
 }
 
-// mutatingStep appends in place: a push from a state with spare capacity writes into the
-// backing array an earlier state shares, and a pop shifts the slice in place.
-func mutatingStep(state any, op Op, _ Outcome) (bool, any) {
-	q := state.([]string)
-	if op.Kind == queueKinds.Of("push") {
-		return true, append(q, op.Value)
+// queueStep is the toy queue's Step: push appends, pop must answer the head ("" when
+// empty) and removes it. The mutating one changes states in place: a push from a state with
+// spare capacity writes into the backing array an earlier state shares, and a pop shifts
+// the slice in place. The pure one copies before it changes anything.
+func queueStep(mutate bool) func(any, Op, Outcome) (bool, any) {
+	return func(state any, op Op, out Outcome) (bool, any) {
+		q := state.([]string)
+		if op.Kind == queueKinds.Of("push") {
+			if mutate {
+				return true, append(q, op.Value)
+			}
+			return true, append(append([]string(nil), q...), op.Value)
+		}
+		head := ""
+		if len(q) > 0 {
+			head = q[0]
+		}
+		if !out.Unknown && out.Result.Value != head {
+			return false, state
+		}
+		if len(q) == 0 {
+			return true, q
+		}
+		if mutate {
+			copy(q, q[1:])
+			return true, q[:len(q)-1]
+		}
+		return true, append([]string(nil), q[1:]...)
 	}
-	if len(q) == 0 {
-		return true, q
-	}
-	copy(q, q[1:])
-	return true, q[:len(q)-1]
 }
 
-// pureStep copies before it changes anything.
-func pureStep(state any, op Op, _ Outcome) (bool, any) {
-	q := state.([]string)
-	if op.Kind == queueKinds.Of("push") {
-		return true, append(append([]string(nil), q...), op.Value)
+var (
+	mutatingStep = queueStep(true)
+	pureStep     = queueStep(false)
+)
+
+// Why the contract matters: on a linearizable history of the queue, the mutating Step
+// makes porcupine report a violation (a false alarm), silently: nothing crashes. Porcupine
+// backtracks to a state the mutating Step had already changed. CheckSpec names the cause.
+func TestAMutatingStepBreaksTheCheckSilently(t *testing.T) {
+	push := func(v string) Op { return Op{Kind: queueKinds.Of("push"), Value: v} }
+	pop := Op{Kind: queueKinds.Of("pop")}
+	popped := func(v string) Outcome { return Outcome{Result: Result{Value: v}} }
+	h := []Operation{
+		{ClientID: 0, Op: push("0"), Call: 1, Return: 6},
+		{ClientID: 1, Op: pop, Outcome: popped(""), Call: 8, Return: 8},
+		{ClientID: 2, Op: pop, Outcome: popped("0"), Call: 8, Return: 15},
+		{ClientID: 3, Op: push("3"), Call: 8, Return: 12},
+		{ClientID: 4, Op: push("4"), Call: 7, Return: 16},
 	}
-	if len(q) == 0 {
-		return true, q
-	}
-	return true, append([]string(nil), q[1:]...)
+	require.True(t, toyQueue(pureStep).Check(h).Linearizable(),
+		"pop -> 0 then pop -> empty at 8, then the pushes of 3 and 4")
+	require.False(t, toyQueue(mutatingStep).Check(h).Linearizable(),
+		"the mutating Step gives a false alarm on this history")
+	require.ErrorIs(t, CheckSpec(toyQueue(mutatingStep), pushes(3)), errMutated)
 }
 
 func pushes(n int) []Op {

@@ -1,6 +1,7 @@
 package counter_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -105,6 +106,17 @@ func TestNoSessionsIsFoundShrunkAndRendered(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(page), "add(")
 	require.False(t, strings.Contains(string(page), "__probe"))
+
+	// Its file has no "key" anywhere, and loads back as it was.
+	var buf bytes.Buffer
+	require.NoError(t, scenario.EncodeScenario(&buf, small))
+	require.NotContains(t, buf.String(), `"key"`)
+	path := filepath.Join(t.TempDir(), "scenario.json")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	loaded, err := counter.Target.Load(path)
+	require.NoError(t, err)
+	small.Version = scenario.ScenarioVersion
+	require.Equal(t, small, loaded)
 
 	// The shrunk scenario passes on the plain build: the bug, not the scenario, fails.
 	plain, err := counter.Target.Run(small, harness.RunOptions{})
