@@ -8,8 +8,9 @@ import (
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
-// probe issues one write once every fault is healed; it must be acknowledged (not merely
-// time out as unknown) within ProbeTimeout and before the liveness deadline.
+// probe issues the workload's probe operation (a write, or a read of the workload's own
+// object) once every fault is healed; it must be acknowledged (not merely time out as
+// unknown) within ProbeTimeout and before the liveness deadline.
 func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 	// The probe knows every server that exists now: the initial voters and the spares the
 	// scenario brought in, never a spare that was not started.
@@ -29,7 +30,7 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 				panic("harness: the probe client completed its write twice")
 			}
 			out = &o
-			r.record(r.endpoints, op, call, o)
+			r.recordProbe(op, call, o)
 		})
 	})
 	if f, err := classify(err); f != nil || err != nil {
@@ -41,13 +42,21 @@ func (r *runner) probe(deadline time.Duration) (*Failure, error) {
 	f, err := r.waitFor(func() bool { return out != nil }, deadline)
 	if f != nil || err != nil {
 		return r.livenessFailure(f, err, func() string {
-			return "the probe write was not acknowledged"
+			return "the probe " + r.w8.ProbeNoun() + " was not acknowledged"
 		})
 	}
 	if out.Unknown {
 		return &Failure{Class: ClassLiveness, Message: fmt.Sprintf(
-			"the probe write timed out (outcome unknown) within %v of healing",
-			r.opts.ProbeTimeout)}, nil
+			"the probe %s timed out (outcome unknown) within %v of healing",
+			r.w8.ProbeNoun(), r.opts.ProbeTimeout)}, nil
 	}
 	return nil, nil
+}
+
+// recordProbe records one of the probe client's operations, on the history's row after the
+// clients' endpoints, marked as the probe's (model.Operation.Probe): the checker judges it
+// with the rest, and reports count it apart.
+func (r *runner) recordProbe(op nodeapi.Op, call time.Duration, out nodeapi.Outcome) {
+	r.record(r.endpoints, op, call, out)
+	r.history[len(r.history)-1].Probe = true
 }

@@ -21,7 +21,7 @@ const (
 	stabilityProbeGrace = time.Second
 )
 
-// prober issues the workload's probe write again and again through the probe client during
+// prober issues the workload's probe operation again and again through the probe client during
 // the stability window, records each in the history (the checker judges them with the
 // rest) and measures how many are acknowledged and how fast.
 type prober struct {
@@ -77,7 +77,7 @@ func (p *prober) done(call time.Duration, o nodeapi.Outcome) {
 		panic("harness: the probe client completed a write twice")
 	}
 	p.pending = false
-	p.r.record(len(p.r.clients), p.r.w8.Probe, call, o)
+	p.r.recordProbe(p.r.w8.Probe, call, o)
 	now := p.r.w.Now()
 	if o.Unknown {
 		p.unknown++
@@ -94,7 +94,7 @@ func (p *prober) done(call time.Duration, o nodeapi.Outcome) {
 // waited stabilityProbeGrace or more, and is left out of the counts otherwise.
 func (p *prober) close() {
 	if p.pending {
-		p.r.record(len(p.r.clients), p.r.w8.Probe, p.call, nodeapi.Outcome{Unknown: true})
+		p.r.recordProbe(p.r.w8.Probe, p.call, nodeapi.Outcome{Unknown: true})
 		p.pending = false
 		if p.r.w.Now()-p.call < stabilityProbeGrace {
 			p.issued--

@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/anishathalye/porcupine"
@@ -29,13 +28,17 @@ type Verdict struct {
 	UndecidedKeys []string
 	// Err is set when the history is malformed (see Validate); nothing was checked.
 	Err error
-	// Ops and Keys count the operations and distinct keys of the history, the probe's
-	// included.
+	// Ops counts the operations of the history, the probe's included; Keys the distinct
+	// keys (objects) the other operations act on.
 	Ops, Keys int
-	// ProbeOps counts the operations on the workload's probe key (Workload.Probe): the
-	// liveness probe's and the stability window's writes, which Message counts apart from
-	// the client operations.
+	// ProbeOps counts the probe's operations (Workload.Probe): those marked
+	// Operation.Probe, and any on the workload's probe key when it has one. They are the
+	// liveness probe's and the stability window's, which Message counts apart from the
+	// client operations.
 	ProbeOps int
+	// keyless records that every operation acts on the empty key: a workload without
+	// keys, whose one object reports name as such.
+	keyless bool
 	// verbose records that Info was computed, so WriteHTML can tell a zero Verdict apart.
 	verbose bool
 	// budget is the step budget per key at which an undecided search gave up.
@@ -62,29 +65,38 @@ func (v Verdict) Message() string {
 	case v.Linearizable():
 		return "linearizable: " + v.size()
 	case !v.Decided():
-		return fmt.Sprintf("undecided: %s; the search gave up after %d model steps on keys "+
-			"%q, neither linearizable nor proven not", v.size(), v.budget, v.UndecidedKeys)
+		return fmt.Sprintf("undecided: %s; the search gave up after %d model steps on %s "+
+			"%s, neither linearizable nor proven not", v.size(), v.budget, v.objects(),
+			quoteKeys(v.UndecidedKeys))
+	}
+	if v.keyless {
+		return fmt.Sprintf("not linearizable: %s; the object is illegal (%d ops)", v.size(),
+			v.IllegalOps[0])
 	}
 	parts := make([]string, len(v.IllegalKeys))
 	for i, k := range v.IllegalKeys {
-		parts[i] = fmt.Sprintf("%q (%d ops)", k, v.IllegalOps[i])
+		parts[i] = fmt.Sprintf("%s (%d ops)", quoteKey(k), v.IllegalOps[i])
 	}
-	msg := fmt.Sprintf("not linearizable: %s; illegal keys: %s", v.size(),
+	msg := fmt.Sprintf("not linearizable: %s; illegal %s: %s", v.size(), v.objects(),
 		strings.Join(parts, ", "))
 	if len(v.UndecidedKeys) > 0 {
-		msg += fmt.Sprintf("; keys left undecided: %d", len(v.UndecidedKeys))
+		msg += fmt.Sprintf("; %s left undecided: %d", v.objects(), len(v.UndecidedKeys))
 	}
 	return msg
 }
 
-// size says how many operations over how many keys the history holds, counting the
-// probe's writes apart: the probe's key is none of the workload's.
+// size says how many operations over how many keys (objects) the history holds, counting
+// the probe's operations apart.
 func (v Verdict) size() string {
-	if v.ProbeOps == 0 {
-		return fmt.Sprintf("%d operations over %d keys", v.Ops, v.Keys)
+	over := fmt.Sprintf("over %d %s", v.Keys, v.objects())
+	if v.keyless {
+		over = "on one object"
 	}
-	return fmt.Sprintf("%d operations over %d keys (and %d probe writes)", v.Ops-v.ProbeOps,
-		v.Keys-1, v.ProbeOps)
+	if v.ProbeOps == 0 {
+		return fmt.Sprintf("%d operations %s", v.Ops, over)
+	}
+	return fmt.Sprintf("%d operations %s (and %d probe %s)", v.Ops-v.ProbeOps, over,
+		v.ProbeOps, v.probeNoun())
 }
 
 // Check decides whether a key-value history is linearizable (KV.Check).
@@ -107,10 +119,7 @@ func (w *Workload) Check(history []Operation) Verdict {
 		return v
 	}
 	keys, counts := keyCounts(history)
-	v.Keys = len(keys)
-	if i, ok := slices.BinarySearch(keys, w.Probe.Key); ok && w.Probe.Key != "" {
-		v.ProbeOps = counts[i]
-	}
+	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
 	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
 }
 

@@ -23,6 +23,9 @@ type Operation struct {
 	Outcome  Outcome
 	Call     int64
 	Return   int64
+	// Probe marks an operation of the liveness probe or the stability window's probes
+	// (Workload.Probe): checked with the rest, counted apart in reports.
+	Probe bool
 }
 
 // Validate reports the first malformed operation of a key-value history (KV.ValidateHistory).

@@ -109,6 +109,7 @@ var KV = &Workload{
 	Format:   kv.Format,
 	Describe: DescribeOperation,
 	Probe:    Op{Kind: kv.Put, Key: ProbeKey, Value: "probe"},
+	Objects:  "keys",
 }
 
 // KVModel returns the porcupine model of the key-value workload (KV.Model()).

@@ -20,8 +20,8 @@ func (w *Workload) Model() porcupine.Model {
 		Step: func(state, input, output any) (bool, any) {
 			return w.Spec.Step(state, input.(Op), output.(Outcome))
 		},
-		Equal: w.Spec.Equal,
-		Hash:  w.Spec.Hash,
+		Equal: w.equal(),
+		Hash:  w.hash(),
 		DescribeOperation: func(in, out any) string {
 			return w.Describe(in.(Op), out.(Outcome))
 		},

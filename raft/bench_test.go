@@ -41,7 +41,7 @@ func (l *closedLoop) issue() {
 	l.cl.Invoke(op, func(nodeapi.Outcome) {
 		l.done++
 		think := 10*time.Millisecond + time.Duration(l.rng.Int64N(int64(80*time.Millisecond)))
-		l.cl.env.After(think, l.next)
+		l.cl.Env().After(think, l.next)
 	})
 }
 

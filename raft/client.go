@@ -2,42 +2,28 @@ package raft
 
 import (
 	"errors"
-	"slices"
 	"strconv"
-	"time"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/client"
 )
 
-// Client is a client endpoint of the key-value store. It runs one operation at a time (and,
-// independently, one membership change), finds the leader through redirect hints, retries with
-// bounded backoff, and reports Outcome{Unknown: true} when the operation timeout passes
-// without an answer. Writes carry (nonce, sequence number) so that the servers apply a
-// retried write once; reads go through ReadIndex at the leader.
+// Client is a client endpoint of the key-value store, built on the client kit
+// (harness/nodeapi/client): it runs one operation at a time (and, independently, one
+// membership change), finds the leader through redirect hints, retries with bounded backoff,
+// and reports Outcome{Unknown: true} when the operation timeout passes without an answer.
+// Writes carry (nonce, sequence number), the kit's session, so that the servers apply a
+// retried write once; reads go through ReadIndex at the leader. Invoke and InvokeRouted
+// (nodeapi.Router) are the kit's.
 type Client struct {
-	env     nodeapi.Env
-	cfg     *Config
-	servers []nodeapi.NodeID
-	// leader indexes servers: the server tried first.
-	leader int
-	// rotation indexes servers: where the round of servers tried in turn (when one does
-	// not answer or knows no leader) stands. Following a hint moves leader, not rotation,
-	// so that stale hints (a removed node naming a node that left, say) can never keep
-	// the client circling among the same few servers while the leader waits untried.
-	rotation int
-	nonce    uint64
-	seq      uint64
-	op       *rpc
-	admin    *rpc
-	stats    ClientStats
+	*client.Client
+	admin *client.Call
 	// in is the reused decoded response.
 	in message
 }
 
 // ClientStats counts a client's traffic.
-type ClientStats struct {
-	Attempts, Redirects, Timeouts, Unknown uint64
-}
+type ClientStats = client.Stats
 
 var (
 	_ nodeapi.Client = (*Client)(nil)
@@ -45,51 +31,55 @@ var (
 	_ nodeapi.Router = (*Client)(nil)
 )
 
+// errInvalidKind refuses an operation of a kind the key-value store lacks.
+var errInvalidKind = errors.New("invalid operation kind")
+
 func newClient(env nodeapi.Env, servers []nodeapi.NodeID, cfg *Config) (*Client, error) {
-	if len(servers) == 0 {
-		return nil, errors.New("raft: a client needs at least one server")
+	k, err := client.New(env, servers, client.Config{Name: "raft client",
+		AttemptTimeout: cfg.AttemptTimeout, OperationTimeout: cfg.OperationTimeout,
+		BackoffMin: cfg.RetryBackoffMin, BackoffMax: cfg.RetryBackoffMax}, codec{})
+	if err != nil {
+		return nil, err
 	}
-	c := &Client{env: env, cfg: cfg, servers: slices.Clone(servers)}
-	// The nonce tells this incarnation's sequence numbers from those of an earlier client
-	// with the same name, so that the servers' sessions never confuse the two.
-	c.nonce = env.Rand().Uint64()
-	c.leader = env.Rand().IntN(len(c.servers))
-	c.rotation = c.leader
-	return c, nil
+	k.Validate = func(op nodeapi.Op) error {
+		if !validKind(op) {
+			return errInvalidKind
+		}
+		return nil
+	}
+	return &Client{Client: k}, nil
 }
 
-// Stats returns the client's counters.
-func (c *Client) Stats() ClientStats { return c.stats }
+// codec is the client kit's view of the Raft messages: a request carries the kit's
+// session as its Nonce.
+type codec struct{}
 
-// Invoke starts op; done is called exactly once, on virtual time.
-func (c *Client) Invoke(op nodeapi.Op, done func(nodeapi.Outcome)) {
-	c.invoke(op, nodeapi.Route{}, done)
+func (codec) EncodeRequest(r client.Request) []byte {
+	return encodeMessage(&message{Type: msgClientReq, Seq: r.Seq, Nonce: r.Session, Op: r.Op})
 }
 
-func (c *Client) invoke(op nodeapi.Op, route nodeapi.Route, done func(nodeapi.Outcome)) {
-	if c.op != nil || !validKind(op) {
-		c.env.Logf("raft client: refusing %v (busy=%v, kind valid=%v)", op, c.op != nil,
-			validKind(op))
-		c.env.After(0, func() { done(nodeapi.Outcome{Unknown: true}) })
-		return
+func (codec) DecodeReply(frame []byte) (client.Reply, bool) {
+	var m message
+	if decodeMessageInto(frame, &m) != nil || m.Type != msgClientResp {
+		return client.Reply{}, false
 	}
-	if route.To != "" {
-		c.setLeader(route.To)
+	return reply(&m), true
+}
+
+// reply is the kit's reading of a response.
+func reply(m *message) client.Reply {
+	r := client.Reply{Seq: m.Seq, Leader: m.Leader, Result: m.Result, Text: m.Text}
+	switch m.Status {
+	case statusOK:
+		r.Status = client.OK
+	case statusNotLeader:
+		r.Status = client.NotLeader
+	case statusRetry:
+		r.Status = client.Retry
+	case statusFailed:
+		r.Status = client.Failed
 	}
-	c.seq++
-	c.op = c.startRPC(&message{Type: msgClientReq, Seq: c.seq, Nonce: c.nonce, Op: op},
-		func(m *message, err error) {
-			c.op = nil
-			if err != nil {
-				c.stats.Unknown++
-				done(nodeapi.Outcome{Unknown: true})
-				return
-			}
-			done(nodeapi.Outcome{Result: m.Result})
-		})
-	if route.Sticky {
-		c.op.home = c.leader // the server the first attempt went to
-	}
+	return r
 }
 
 // AddVoter asks the cluster to add id as a voter; done gets nil once the change committed.
@@ -108,14 +98,16 @@ func (c *Client) TransferLeadership(id nodeapi.NodeID, done func(error)) {
 	c.adminCall(adminTransfer, id, done)
 }
 
+// adminCall runs a membership request as a second call of the kit, beside the operation:
+// it shares the leader guess and the sequence numbers.
 func (c *Client) adminCall(action adminAction, id nodeapi.NodeID, done func(error)) {
 	if c.admin != nil {
-		c.env.After(0, func() { done(errors.New("raft client: a membership change is running")) })
+		c.Env().After(0, func() { done(errors.New("raft client: a membership change is running")) })
 		return
 	}
-	c.seq++
-	req := &message{Type: msgAdminReq, Seq: c.seq, Target: id, Action: action}
-	c.admin = c.startRPC(req, func(_ *message, err error) {
+	seq := c.NextSeq()
+	req := &message{Type: msgAdminReq, Seq: seq, Target: id, Action: action}
+	c.admin = c.Start(seq, encodeMessage(req), func(_ client.Reply, err error) {
 		c.admin = nil
 		if err != nil {
 			err = wrap("raft client: "+action.String()+" "+string(id), err)
@@ -136,160 +128,16 @@ func (a adminAction) String() string {
 	return "adminAction(" + strconv.Itoa(int(a)) + ")"
 }
 
-// HandleMessage delivers a server's response.
+// HandleMessage delivers a server's response, decoded once for either call.
 func (c *Client) HandleMessage(from nodeapi.NodeID, frame []byte) {
 	m := &c.in
 	if err := decodeMessageInto(frame, m); err != nil {
 		return
 	}
 	switch {
-	case m.Type == msgClientResp && c.op != nil && m.Seq == c.op.seq:
-		c.op.response(from, m)
-	case m.Type == msgAdminResp && c.admin != nil && m.Seq == c.admin.seq:
-		c.admin.response(from, m)
+	case m.Type == msgClientResp:
+		c.Deliver(from, reply(m))
+	case m.Type == msgAdminResp && c.admin != nil && m.Seq == c.admin.Seq():
+		c.admin.Deliver(from, reply(m))
 	}
-}
-
-// errTimedOut is the cause of an operation that ran out of time.
-var errTimedOut = errors.New("no answer within the operation timeout; it may still take effect")
-
-// rpc is one request being retried until it is answered or its time runs out.
-type rpc struct {
-	c      *Client
-	seq    uint64
-	frame  []byte
-	finish func(m *message, err error)
-	target nodeapi.NodeID
-	// home indexes the server a sticky operation hands the client back to when it ends;
-	// -1 for an operation that is not sticky, or whose home left an attempt unanswered.
-	home    int
-	backoff time.Duration
-	// redirects counts consecutive hints followed without an answer, to stop hint loops.
-	redirects                     int
-	attemptTimer, retry, deadline nodeapi.Timer
-	done                          bool
-	// answered: the current attempt has had its answer (a hint or a retry). A copy of that
-	// answer (the network duplicates datagrams) must change nothing: acting on it again
-	// would move the round of servers on twice and skip a server for good.
-	answered bool
-}
-
-func (c *Client) startRPC(req *message, finish func(*message, error)) *rpc {
-	p := &rpc{c: c, seq: req.Seq, frame: encodeMessage(req), finish: finish,
-		backoff: c.cfg.RetryBackoffMin, home: -1}
-	p.deadline = c.env.After(c.cfg.OperationTimeout, p.timedOut)
-	p.attempt()
-	return p
-}
-
-func (p *rpc) attempt() {
-	if p.done {
-		return
-	}
-	c := p.c
-	p.target = c.servers[c.leader]
-	p.answered = false
-	c.stats.Attempts++
-	c.env.Send(p.target, p.frame)
-	p.attemptTimer.Stop()
-	p.attemptTimer = c.env.After(c.cfg.AttemptTimeout, p.attemptTimedOut)
-}
-
-// attemptTimedOut moves on to the next server: the one asked may be down or cut off.
-func (p *rpc) attemptTimedOut() {
-	if p.done {
-		return
-	}
-	p.c.stats.Timeouts++
-	p.leftHome()
-	p.c.nextServer()
-	p.redirects = 0
-	p.attempt()
-}
-
-func (p *rpc) timedOut() {
-	if !p.done {
-		p.end(nil, errTimedOut)
-	}
-}
-
-func (p *rpc) end(m *message, err error) {
-	if p.done {
-		// Invoke promises one completion: a second would record an operation twice.
-		panic("raft client: invariant broken: request " + dec(p.seq) + " finished twice")
-	}
-	p.done = true
-	p.attemptTimer.Stop()
-	p.retry.Stop()
-	p.deadline.Stop()
-	if p.home >= 0 {
-		p.c.leader = p.home
-	}
-	p.finish(m, err)
-}
-
-func (p *rpc) response(from nodeapi.NodeID, m *message) {
-	if p.done {
-		return
-	}
-	switch m.Status {
-	case statusOK:
-		p.end(m, nil)
-	case statusFailed:
-		p.end(m, errors.New(m.Text))
-	case statusNotLeader, statusRetry:
-		if from != p.target || p.answered {
-			return // a late answer from a server we no longer wait for, or a copy
-		}
-		p.answered = true
-		p.attemptTimer.Stop()
-		if m.Status == statusRetry {
-			p.retryLater()
-		} else {
-			p.notLeader(from, m.Leader)
-		}
-	}
-}
-
-// notLeader follows the server's hint at once, or tries the next server after a backoff when
-// there is no useful hint (an election is under way).
-func (p *rpc) notLeader(from, hint nodeapi.NodeID) {
-	c := p.c
-	if hint != "" && hint != from && p.redirects < 2*len(c.servers) {
-		c.stats.Redirects++
-		p.redirects++
-		c.setLeader(hint)
-		p.attempt()
-		return
-	}
-	p.redirects = 0
-	c.nextServer()
-	p.retryLater()
-}
-
-// retryLater attempts again after the backoff, which doubles up to RetryBackoffMax; the wait
-// is jittered so that clients do not retry in lockstep.
-func (p *rpc) retryLater() {
-	c := p.c
-	wait := p.backoff/2 + time.Duration(c.env.Rand().Uint64()%uint64(p.backoff/2+1))
-	p.backoff = min(2*p.backoff, c.cfg.RetryBackoffMax)
-	p.retry.Stop()
-	p.retry = c.env.After(wait, p.attempt)
-}
-
-// nextServer moves the round of servers on by one and tries that server next.
-func (c *Client) nextServer() {
-	c.rotation = (c.rotation + 1) % len(c.servers)
-	c.leader = c.rotation
-}
-
-// setLeader points the client at id, learning it as a server if it is new (added by a
-// membership change after the client was created).
-func (c *Client) setLeader(id nodeapi.NodeID) {
-	if i := slices.Index(c.servers, id); i >= 0 {
-		c.leader = i
-		return
-	}
-	c.servers = append(c.servers, id)
-	c.leader = len(c.servers) - 1
 }

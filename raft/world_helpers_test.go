@@ -77,7 +77,7 @@ func (c *testCluster) client(id nodeapi.NodeID, servers ...nodeapi.NodeID) *Clie
 func (c *testCluster) do(cl *Client, op nodeapi.Op) nodeapi.Outcome {
 	c.t.Helper()
 	var out *nodeapi.Outcome
-	require.NoError(c.t, c.w.Exec(cl.env.ID(), func() {
+	require.NoError(c.t, c.w.Exec(cl.Env().ID(), func() {
 		cl.Invoke(op, func(o nodeapi.Outcome) { out = &o })
 	}))
 	require.NoError(c.t, c.w.RunUntil(func() bool { return out != nil }, 10*time.Second),

@@ -211,7 +211,7 @@ func TestReadIndex(t *testing.T) {
 	out := c.do(ca, get("x"))
 	require.True(t, out.Unknown, "a deposed leader must not answer reads: %+v", out)
 	c.w.Heal()
-	ca.setLeader(c.sys.Leader())
+	ca.Prefer(c.sys.Leader())
 	require.Equal(t, nodeapi.Outcome{Result: nodeapi.Result{Value: "2", Found: true}},
 		c.do(ca, get("x")))
 }

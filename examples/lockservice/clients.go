@@ -2,7 +2,6 @@ package lockservice
 
 import (
 	"fmt"
-	"time"
 
 	"pgregory.net/rapid"
 
@@ -12,42 +11,31 @@ import (
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
-// Clients draws 1..MaxClients closed-loop clients c1, c2, ... over 1..MaxKeys locks l0,
-// l1, ...: a generators.ClientsGen. Each client acquires and releases as itself (the owner
-// is its ID), so a release by a client that does not hold the lock, and an acquire of a
-// lock another client holds, happen naturally. Clients and operations are rapid slices, so
-// the shrinker can delete any one of them; each draw shrinks towards an immediate acquire
-// of l0. Operations are of the kinds o.OpKinds lists (all three when it is empty).
-func Clients(t *rapid.T, o generators.Options) []scenario.ClientScript {
-	locks := rapid.IntRange(1, o.MaxKeys).Draw(t, "locks")
-	ops := rapid.SliceOfN(opGen(locks, o.OpKinds), 1, o.MaxOps)
-	clients := rapid.SliceOfN(ops, 1, o.MaxClients).Draw(t, "clients")
-	scripts := make([]scenario.ClientScript, len(clients))
-	for i, list := range clients {
-		id := nodeapi.NodeID(fmt.Sprintf("c%d", i+1))
-		for j := range list {
-			if list[j].Kind != lockd.KindNames[lockd.Holder-1] {
-				list[j].Value = string(id)
-			}
+// kinds is lockd's vocabulary of operation kinds, the one list its code, its scenario files
+// and its model share.
+var kinds = nodeapi.Kinds(lockd.KindNames)
+
+// Mix is the lock service's clients, built from generators.MixClients: 1..MaxClients
+// closed-loop clients c1, c2, ... over 1..MaxKeys locks l0, l1, ..., mostly acquiring and
+// releasing, a fifth reads. Each client acquires and releases as itself (the owner is its
+// ID), so a release by a client that does not hold the lock, and an acquire of a lock
+// another client holds, happen naturally. Each draw shrinks towards an immediate acquire
+// of l0.
+var Mix = generators.ClientMix{
+	Kinds: []generators.KindShare{{Kind: kinds.Name(lockd.Acquire), Share: 45},
+		{Kind: kinds.Name(lockd.Release), Share: 35},
+		{Kind: kinds.Name(lockd.Holder), Share: 20}},
+	Keys: true,
+	Args: func(t *rapid.T, _ string, locks int) scenario.ClientOp {
+		return scenario.ClientOp{Key: fmt.Sprintf("l%d", rapid.IntRange(0, locks-1).Draw(t, "lock"))}
+	},
+	Fill: func(op *scenario.ClientOp, client nodeapi.NodeID, _ int) {
+		if op.Kind != kinds.Name(lockd.Holder) {
+			op.Value = string(client)
 		}
-		scripts[i] = scenario.ClientScript{ID: id, Ops: list}
-	}
-	return scripts
+	},
 }
 
-// mix is the kinds' shares: mostly acquire and release, a fifth reads.
-var mix = []generators.KindShare{{Kind: lockd.KindNames[lockd.Acquire-1], Share: 45},
-	{Kind: lockd.KindNames[lockd.Release-1], Share: 35},
-	{Kind: lockd.KindNames[lockd.Holder-1], Share: 20}}
-
-// opGen draws one operation on one of locks, of a kind in kinds (all when empty).
-func opGen(locks int, kinds []string) *rapid.Generator[scenario.ClientOp] {
-	return rapid.Custom(func(t *rapid.T) scenario.ClientOp {
-		return scenario.ClientOp{
-			Think: scenario.Duration(time.Duration(rapid.IntRange(0, 90).Draw(t, "think")) *
-				time.Millisecond),
-			Kind: generators.DrawKind(t, "kind", mix, kinds),
-			Key:  fmt.Sprintf("l%d", rapid.IntRange(0, locks-1).Draw(t, "lock")),
-		}
-	})
-}
+// Clients draws the lock service's clients (Mix): a generators.ClientsGen. Operations are
+// of the kinds o.OpKinds lists (all three when it is empty).
+var Clients = generators.MixClients(Mix)

@@ -39,9 +39,8 @@ const ProbeLock = "__probe"
 // An unknown outcome is accepted in every state: the operation may or may not have taken
 // effect, and porcupine tries both.
 var Workload = &model.Workload{
-	Name: "lock",
-	Kinds: []model.KindSpec{{Name: lockd.KindNames[0], Write: true},
-		{Name: lockd.KindNames[1], Write: true}, {Name: lockd.KindNames[2]}},
+	Name:  "lock",
+	Kinds: model.KindsOf(kinds, kinds.Name(lockd.Acquire), kinds.Name(lockd.Release)),
 	Spec: model.Spec{
 		Init:          func() any { return LockState{} },
 		Step:          step,
@@ -52,6 +51,7 @@ var Workload = &model.Workload{
 	Format:   format,
 	Describe: describe,
 	Probe:    model.Op{Kind: lockd.Acquire, Key: ProbeLock, Value: "probe"},
+	Objects:  "locks",
 }
 
 // step is the sequential specification of one lock.

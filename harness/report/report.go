@@ -115,8 +115,8 @@ func (r Report) String() string {
 	return b.String()
 }
 
-// writeIllegalHistory lists, for a linearizability failure, the operations on the keys that
-// failed, in call order, with their times and results: usually enough to see the anomaly
+// writeIllegalHistory lists, for a linearizability failure, the operations on the keys (the
+// workload's objects) that failed, in call order, with their times and results: usually enough to see the anomaly
 // without opening the HTML view.
 func writeIllegalHistory(b *strings.Builder, s scenario.Scenario, res *harness.RunResult) {
 	keys := res.Verdict.IllegalKeys
@@ -128,7 +128,7 @@ func writeIllegalHistory(b *strings.Builder, s scenario.Scenario, res *harness.R
 		return cmp.Compare(x.Call, y.Call)
 	})
 	names := scenario.ClientEndpoints(s)
-	fmt.Fprintf(b, "--- history of the non-linearizable keys %v\n", keys)
+	fmt.Fprintf(b, "--- history of the non-linearizable %s\n", workloadOf(res).DescribeKeys(keys))
 	for _, op := range ops {
 		if !slices.Contains(keys, op.Op.Key) {
 			continue

@@ -46,7 +46,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Op converts the scenario form into the vocabulary of workload w.
+// Op converts the scenario form into the vocabulary of workload w. The kind is a name of w's
+// vocabulary; "key" may be absent (empty) for a workload without keys, whose one object
+// every operation acts on.
 func (o ClientOp) Op(w *model.Workload) (nodeapi.Op, error) {
 	k, err := w.ParseKind(o.Kind)
 	if err != nil {

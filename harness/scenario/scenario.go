@@ -105,7 +105,7 @@ type ClientScript struct {
 type ClientOp struct {
 	Think  Duration       `json:"think,omitempty"`
 	Kind   string         `json:"kind"`
-	Key    string         `json:"key"`
+	Key    string         `json:"key,omitempty"`
 	Value  string         `json:"value,omitempty"`
 	Expect string         `json:"expect,omitempty"`
 	To     nodeapi.NodeID `json:"to,omitempty"`

@@ -9,10 +9,12 @@ import (
 	"testing"
 )
 
-// contract is what of the harness the service may import: the node contract and its codec.
+// contract is what of the harness the service may import: the node contract, its codec and
+// its client kit (all standard library only).
 var contract = map[string]bool{
-	"github.com/simfuzz/simfuzz/harness/nodeapi":      true,
-	"github.com/simfuzz/simfuzz/harness/nodeapi/wire": true,
+	"github.com/simfuzz/simfuzz/harness/nodeapi":        true,
+	"github.com/simfuzz/simfuzz/harness/nodeapi/client": true,
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire":   true,
 }
 
 // The service must run outside the simulator: its code imports only the node contract and
