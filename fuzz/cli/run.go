@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/fuzz/corpus"
 )
 
 // defaultSeeds is the campaign size with no flags: about 13 seconds on 2 cores.
@@ -53,9 +54,18 @@ func (a *app) cmdRun(args []string) error {
 		return fmt.Errorf("--out %s: %w (no seed was run: failures could not be saved)",
 			c.out, err)
 	}
+	if c.summaryFile != "" {
+		if err := checkWritableFile(c.summaryFile); err != nil {
+			return fmt.Errorf("--summary %s: %w (no seed was run)", c.summaryFile, err)
+		}
+	}
 	sig, stop := a.watchSignals()
 	defer stop()
 	sum := c.execute(newProgress(a.stderr, c.seeds), sig, a.stderr)
+	sum.applyKnown(c.known)
+	if err := writeSummaryFile(c.summaryFile, sum); err != nil {
+		return err
+	}
 	if c.json {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -76,8 +86,8 @@ func (c *campaign) verdict(sum *summary) error {
 	case sum.Seeds == 0:
 		return fmt.Errorf("the campaign ran no seed: --time %v ended it before the first "+
 			"seed started", c.budget)
-	case len(sum.Failures) > 0:
-		return errFound
+	case sum.newFailures():
+		return exitStatus{code: c.foundExit}
 	case sum.Errors > 0:
 		return fmt.Errorf("%d seeds could not run (see above)", sum.Errors)
 	}
@@ -113,7 +123,19 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 		"after this many failing seeds (0: no limit)")
 	fs.BoolVar(&c.shrinkAll, "shrink-all", false, "shrink and save every failure, not only "+
 		"the first of each signature")
+	corpusPath := fs.String("corpus", "", "corpus directory of a guided campaign: start "+
+		"from its scenarios (run again for their features) and save each newly kept one "+
+		"there; shards may share it")
+	knownPath := fs.String("known", "", "file of failure signatures to report but not fail "+
+		"on, one \"class: message\" a line (exit 0 when every failure is known)")
+	fs.StringVar(&c.summaryFile, "summary", "", "also write the JSON summary to this file "+
+		"(atomically), whatever --json says")
+	fs.IntVar(&c.foundExit, "found-exit", 1, "exit code when failures (of unknown "+
+		"signatures) are found; 0 for a shard whose merge judges the campaign")
 	if err := parse(fs, args); err != nil {
+		return c, err
+	}
+	if err := c.openFiles(*corpusPath, *knownPath); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
@@ -149,6 +171,11 @@ func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 	case c.maxFailures < 0:
 		return usagef("--max-failures must not be negative, got %d (0: no limit)",
 			c.maxFailures)
+	case c.foundExit < 0 || c.foundExit > 125:
+		return usagef("--found-exit must be in [0, 125], got %d", c.foundExit)
+	case c.corpusDir != nil && !c.guided:
+		return usagef("--corpus keeps the corpus of a guided campaign: leave out " +
+			"--guided=false")
 	}
 	if !seedsGiven && c.budget == 0 {
 		c.seeds = defaultSeeds
@@ -166,4 +193,23 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// openFiles opens the --corpus directory and reads the --known file, if given.
+func (c *campaign) openFiles(corpusPath, knownPath string) error {
+	if corpusPath != "" {
+		d, err := corpus.Open(corpusPath)
+		if err != nil {
+			return fmt.Errorf("--corpus %s: %w", corpusPath, cannotWrite(err))
+		}
+		c.corpusDir = d
+	}
+	if knownPath != "" {
+		k, err := readKnown(knownPath)
+		if err != nil {
+			return err
+		}
+		c.known = k
+	}
+	return nil
 }
