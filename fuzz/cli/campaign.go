@@ -78,9 +78,9 @@ type outcome struct {
 	// availability is the stability window's probe availability, nil without a window.
 	availability *float64
 	// wall is the wall time the seed's run (and check) took.
-	wall time.Duration
-	failure      *failureRecord
-	err          error
+	wall    time.Duration
+	failure *failureRecord
+	err     error
 	// scenario and features are kept in a guided campaign, for the corpus.
 	scenario *scenario.Scenario
 	features []string

@@ -200,7 +200,7 @@ func (s *summary) add(o outcome) {
 	s.Ops += o.ops
 	s.OpsNotStarted += o.opsNotStarted
 	s.Slowest = append(s.Slowest, slowSeed{Seed: o.seed, Events: o.events,
-		WallMs: math.Round(float64(o.wall.Microseconds())) / 1000,
+		WallMs:     math.Round(float64(o.wall.Microseconds())) / 1000,
 		SimSeconds: o.sim.Seconds()})
 	if len(s.Slowest) > 4*slowestSeeds {
 		s.trimSlowest()
