@@ -1,0 +1,80 @@
+package corpus
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/harness/scenario"
+)
+
+func sample(target string, seed uint64) scenario.Scenario {
+	return scenario.Scenario{Target: target, Seed: seed, Note: "n"}
+}
+
+func TestSaveNamesByContentAndLoadsInNameOrder(t *testing.T) {
+	d, err := Open(filepath.Join(t.TempDir(), "corpus"))
+	require.NoError(t, err)
+	for _, seed := range []uint64{3, 1, 2} {
+		created, err := d.Save(sample("raft-kv", seed))
+		require.NoError(t, err)
+		require.True(t, created)
+	}
+	created, err := d.Save(sample("raft-kv", 1))
+	require.NoError(t, err)
+	require.False(t, created, "the same scenario has the same name")
+	// A writer at work and a stray file are left alone.
+	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), ".tmp-x.json-1"), nil, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "README"), nil, 0o644))
+	var seen []string
+	entries, warnings, err := d.Load(func(path string) (scenario.Scenario, error) {
+		seen = append(seen, filepath.Base(path))
+		return scenario.ReadScenarioFile(path)
+	})
+	require.NoError(t, err)
+	require.Empty(t, warnings)
+	require.Len(t, entries, 3)
+	require.IsNonDecreasing(t, seen)
+	for _, e := range entries {
+		name, _, err := Name(e.Scenario)
+		require.NoError(t, err)
+		require.Equal(t, name, e.Name, "the name is the hash of the content")
+		require.True(t, strings.HasPrefix(e.Name, "raft-kv-"))
+	}
+}
+
+func TestLoadSkipsWhatItCannotUseWithOneLineEach(t *testing.T) {
+	d, err := Open(t.TempDir())
+	require.NoError(t, err)
+	_, err = d.Save(sample("raft-kv", 1))
+	require.NoError(t, err)
+	_, err = d.Save(sample("lock-service", 1))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "broken.json"),
+		[]byte("{\"version\": 1,\n"), 0o644))
+	entries, warnings, err := d.Load(func(path string) (scenario.Scenario, error) {
+		s, err := scenario.ReadScenarioFile(path)
+		if err == nil && s.Target != "raft-kv" {
+			err = errors.New("scenario is for target \"lock-service\"\nsecond line")
+		}
+		return s, err
+	})
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	require.Len(t, warnings, 2)
+	for _, w := range warnings {
+		require.NotContains(t, w, "\n")
+		require.Contains(t, w, "corpus: skipping ")
+	}
+}
+
+func TestOpenRefusesAFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(f, nil, 0o644))
+	_, err := Open(f)
+	require.Error(t, err)
+}
