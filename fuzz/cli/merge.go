@@ -41,11 +41,16 @@ func (a *app) cmdMerge(args []string) error {
 		"on, one \"class: message\" a line")
 	summaryFile := fs.String("summary", "", "also write the merged JSON summary to this "+
 		"file (atomically)")
+	foundExit := fs.Int("found-exit", 1, "exit code when failures (of unknown signatures) "+
+		"are found; 0 where a later step reads the merged summary")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("merge needs the --json summaries of the shards")
+	}
+	if *foundExit < 0 || *foundExit > 125 {
+		return usagef("--found-exit must be in [0, 125], got %d", *foundExit)
 	}
 	var known *knownSignatures
 	if *knownPath != "" {
@@ -83,15 +88,15 @@ func (a *app) cmdMerge(args []string) error {
 	} else {
 		sum.print(a.stdout)
 	}
-	return mergeVerdict(sum)
+	return mergeVerdict(sum, *foundExit)
 }
 
 // mergeVerdict is the exit status of a merge: a failure is the news; short of one, a
 // campaign that did not run all its seeds must not pass.
-func mergeVerdict(sum *summary) error {
+func mergeVerdict(sum *summary, foundExit int) error {
 	switch {
-	case sum.newFailures():
-		return errFound
+	case sum.newFailures() && foundExit != 0:
+		return exitStatus{code: foundExit}
 	case sum.Interrupted || len(sum.Abandoned) > 0:
 		return errors.New("a shard was interrupted: the merged campaign is incomplete")
 	case sum.Errors > 0:

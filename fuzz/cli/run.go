@@ -86,7 +86,7 @@ func (c *campaign) verdict(sum *summary) error {
 	case sum.Seeds == 0:
 		return fmt.Errorf("the campaign ran no seed: --time %v ended it before the first "+
 			"seed started", c.budget)
-	case sum.newFailures():
+	case sum.newFailures() && c.foundExit != 0:
 		return exitStatus{code: c.foundExit}
 	case sum.Errors > 0:
 		return fmt.Errorf("%d seeds could not run (see above)", sum.Errors)
