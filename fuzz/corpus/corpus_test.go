@@ -78,3 +78,47 @@ func TestOpenRefusesAFile(t *testing.T) {
 	_, err := Open(f)
 	require.Error(t, err)
 }
+
+// Shards on a shared volume write and read one directory at once: every file a reader sees
+// is whole, and writers of the same scenario leave one file.
+func TestConcurrentWritersAndReaders(t *testing.T) {
+	d, err := Open(t.TempDir())
+	require.NoError(t, err)
+	const writers, each = 4, 50
+	done := make(chan struct{})
+	errs := make(chan error, writers+1)
+	for w := range writers {
+		go func() {
+			for i := range each {
+				// Writers 0 and 1 write the same scenarios; 2 and 3 others.
+				if _, err := d.Save(sample("raft-kv", uint64(w/2*1000+i))); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	go func() {
+		defer close(done)
+		for range 20 {
+			if _, warnings, err := d.Load(scenario.ReadScenarioFile); err != nil ||
+				len(warnings) > 0 {
+				errs <- errors.Join(err, errors.New(strings.Join(warnings, "; ")))
+				return
+			}
+		}
+		errs <- nil
+	}()
+	for range writers + 1 {
+		require.NoError(t, <-errs)
+	}
+	<-done
+	entries, warnings, err := d.Load(scenario.ReadScenarioFile)
+	require.NoError(t, err)
+	require.Empty(t, warnings)
+	require.Len(t, entries, 2*each)
+	left, err := filepath.Glob(filepath.Join(d.Path(), ".tmp-*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "no temporary file is left behind")
+}
