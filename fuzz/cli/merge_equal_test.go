@@ -64,3 +64,33 @@ func TestMergePatternThatMatchesNothingIsAUsageError(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "no file matches")
 }
+
+// What merge says holds on the Raft KV: guided shards of 512 seeds in all merge to one
+// process's digest; 600 seeds in all, 300 a shard, do not, and merge says so.
+func TestMergeVerdictMatchesTheDigests(t *testing.T) {
+	for _, c := range []struct {
+		perShard, total string
+		equal           bool
+	}{{"256", "512", true}, {"300", "600", false}} {
+		dir := t.TempDir()
+		var files []string
+		for _, i := range []string{"0", "1"} {
+			f := filepath.Join(dir, "shard-"+i+".json")
+			code, _, stderr := run(t, "run", "--seeds", c.perShard, "--shard", i+"/2",
+				"--summary", f, "--out", dir, "--found-exit", "0")
+			require.Equal(t, 0, code, stderr)
+			files = append(files, f)
+		}
+		code, out, stderr := run(t, "run", "--seeds", c.total, "--json", "--out", dir,
+			"--found-exit", "0")
+		require.Equal(t, 0, code, stderr)
+		one := decodeSummary(t, out)
+		code, out, stderr = run(t, append([]string{"merge", "--json", "--found-exit", "0"},
+			files...)...)
+		require.Equal(t, 0, code, stderr)
+		merged := decodeSummary(t, out)
+		require.Equal(t, c.equal, merged.OneProcess.Equal, merged.OneProcess.Reason)
+		require.Equal(t, c.equal, merged.TraceDigest == one.TraceDigest,
+			"merge says %q", merged.OneProcess.Reason)
+	}
+}

@@ -33,14 +33,23 @@ them all). The campaign stops handing out seeds after --max-failures failing see
 event count and history: a difference is a failure of class nondeterminism that names the
 first diverging event.
 
+--corpus DIR keeps the corpus of a guided campaign across runs and machines: the campaign
+starts from the scenarios in DIR (run again to judge their features on this build; files
+of other targets or that do not parse are skipped with a warning) and saves each scenario
+it keeps there, atomically, under a hash of its content, so shards may share DIR. --known
+FILE lists failure signatures ("class: message", one a line, as the summary writes them)
+that are reported but do not fail the campaign. --summary FILE also writes the JSON
+summary, atomically, for merge and report.
+
 SIMFUZZ_SEED, SIMFUZZ_SEEDS, SIMFUZZ_JOBS and SIMFUZZ_CHECK_DETERMINISM=1 set the defaults
 of --seed, --seeds, --jobs and --check-determinism; the flags win.
 
 Ctrl-C (SIGINT) or SIGTERM stops handing out seeds, lets the running ones finish and prints
 the summary of the seeds that finished ("interrupted": true); a second signal exits at once.
 
-Exit codes: 0 nothing found, 1 failures found, 2 usage error, a seed that could not run or
-a campaign that ran no seed, 130 interrupted.
+Exit codes: 0 nothing found (or only failures of --known signatures), 1 failures found
+(--found-exit), 2 usage error, a seed that could not run or a campaign that ran no seed,
+130 interrupted.
 
 flags:
 `
