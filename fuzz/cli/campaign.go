@@ -37,9 +37,10 @@ type campaign struct {
 	// guided, with --guided: a coverage-guided campaign (see guide).
 	guided bool
 	guide  *guide
-	// corpusDir, with --corpus, is the corpus directory a guided campaign starts from and
-	// saves its kept scenarios to.
-	corpusDir *corpus.Dir
+	// corpusPath is --corpus; corpusDir, opened when the campaign starts, is the corpus
+	// directory a guided campaign starts from and saves its kept scenarios to.
+	corpusPath string
+	corpusDir  *corpus.Dir
 	// known lists the signatures that are reported but do not fail the campaign (--known).
 	known *knownSignatures
 	// summaryFile, with --summary, also receives the JSON summary, atomically.

@@ -68,6 +68,14 @@ func (a *app) cmdRun(args []string) error {
 			return fmt.Errorf("--summary %s: %w (no seed was run)", c.summaryFile, err)
 		}
 	}
+	if c.corpusPath != "" {
+		d, err := corpus.Open(c.corpusPath)
+		if err != nil {
+			return fmt.Errorf("--corpus %s: %w (no seed was run)", c.corpusPath,
+				cannotWrite(err))
+		}
+		c.corpusDir = d
+	}
 	sig, stop := a.watchSignals()
 	defer stop()
 	sum := c.execute(newProgress(a.stderr, c.seeds), sig, a.stderr)
@@ -132,7 +140,7 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 		"after this many failing seeds (0: no limit)")
 	fs.BoolVar(&c.shrinkAll, "shrink-all", false, "shrink and save every failure, not only "+
 		"the first of each signature")
-	corpusPath := fs.String("corpus", "", "corpus directory of a guided campaign: start "+
+	fs.StringVar(&c.corpusPath, "corpus", "", "corpus directory of a guided campaign: start "+
 		"from its scenarios (run again for their features) and save each newly kept one "+
 		"there; shards may share it")
 	knownPath := fs.String("known", "", "file of failure signatures to report but not fail "+
@@ -144,8 +152,10 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 	if err := parse(fs, args); err != nil {
 		return c, err
 	}
-	if err := c.openFiles(*corpusPath, *knownPath); err != nil {
-		return c, err
+	if *knownPath != "" {
+		if c.known, err = readKnown(*knownPath); err != nil {
+			return c, err
+		}
 	}
 	if fs.NArg() > 0 {
 		return c, usagef("run takes no arguments, got %q", fs.Args())
@@ -182,7 +192,7 @@ func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 			c.maxFailures)
 	case c.foundExit < 0 || c.foundExit > 125:
 		return usagef("--found-exit must be in [0, 125], got %d", c.foundExit)
-	case c.corpusDir != nil && !c.guided:
+	case c.corpusPath != "" && !c.guided:
 		return usagef("--corpus keeps the corpus of a guided campaign: leave out " +
 			"--guided=false")
 	}
@@ -202,23 +212,4 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
-}
-
-// openFiles opens the --corpus directory and reads the --known file, if given.
-func (c *campaign) openFiles(corpusPath, knownPath string) error {
-	if corpusPath != "" {
-		d, err := corpus.Open(corpusPath)
-		if err != nil {
-			return fmt.Errorf("--corpus %s: %w", corpusPath, cannotWrite(err))
-		}
-		c.corpusDir = d
-	}
-	if knownPath != "" {
-		k, err := readKnown(knownPath)
-		if err != nil {
-			return err
-		}
-		c.known = k
-	}
-	return nil
 }
