@@ -110,3 +110,13 @@ func TestNiceScales(t *testing.T) {
 	require.Equal(t, "807", number(806.7))
 	require.Equal(t, "ab…", cut("abcdef", 3))
 }
+
+// A run keeps its colour in every plot, even where runs before it have no line.
+func TestARunKeepsItsColour(t *testing.T) {
+	runs := sampleRuns()
+	runs[0], runs[1] = runs[1], runs[0] // the unguided run first: no line of its own
+	var b bytes.Buffer
+	require.NoError(t, Write(&b, "t", runs))
+	require.Contains(t, b.String(), `stroke="`+colour(1)+`"`)
+	require.NotContains(t, b.String(), `stroke="`+colour(0)+`"`)
+}

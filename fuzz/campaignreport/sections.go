@@ -21,7 +21,7 @@ func writeThroughput(b *strings.Builder, runs []Run) {
 	b.WriteString(barChart("seeds per second, by run", "seeds/s", seeds, number))
 	b.WriteString(barChart("events per second, by run", "events/s", events, number))
 	var lines []line
-	for _, r := range runs {
+	for i, r := range runs {
 		var pts []xy
 		for k := 1; k < len(r.Series); k++ {
 			p, q := r.Series[k-1], r.Series[k]
@@ -30,7 +30,7 @@ func writeThroughput(b *strings.Builder, runs []Run) {
 			}
 		}
 		if len(pts) > 0 {
-			lines = append(lines, line{Name: r.Name, Points: pts})
+			lines = append(lines, line{Name: r.Name, Points: pts, Colour: colour(i)})
 		}
 	}
 	if len(lines) > 0 {
@@ -44,11 +44,12 @@ func writeThroughput(b *strings.Builder, runs []Run) {
 func writeCoverage(b *strings.Builder, runs []Run) {
 	b.WriteString("<h2>Corpus</h2>\n")
 	var feats, scens []line
-	for _, r := range runs {
+	for i, r := range runs {
 		if len(r.Series) == 0 {
 			continue
 		}
-		f, s := line{Name: r.Name}, line{Name: r.Name}
+		f := line{Name: r.Name, Colour: colour(i)}
+		s := line{Name: r.Name, Colour: colour(i)}
 		for _, p := range r.Series {
 			f.Points = append(f.Points, xy{float64(p.Seeds), float64(p.Features)})
 			s.Points = append(s.Points, xy{float64(p.Seeds), float64(p.Scenarios)})

@@ -28,10 +28,19 @@ func colour(i int) string { return palette[i%len(palette)] }
 // xy is a point of a line.
 type xy struct{ X, Y float64 }
 
-// line is one named series of a line chart.
+// line is one named series of a line chart, in Colour (default: its position's).
 type line struct {
 	Name   string
 	Points []xy
+	Colour string
+}
+
+// colourOf is l's colour, the i-th of its chart.
+func (l line) colourOf(i int) string {
+	if l.Colour != "" {
+		return l.Colour
+	}
+	return colour(i)
 }
 
 // bar is one bar of a bar chart; Title is its tooltip.
@@ -113,10 +122,11 @@ func lineChart(title, xLabel, yLabel string, lines []line) string {
 			pts[k] = fmt.Sprintf("%.1f,%.1f", f.x(p.X), f.y(p.Y))
 		}
 		fmt.Fprintf(f.b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2">`+
-			`<title>%s</title></polyline>`, strings.Join(pts, " "), colour(i), esc(l.Name))
+			`<title>%s</title></polyline>`, strings.Join(pts, " "), l.colourOf(i),
+			esc(l.Name))
 		for _, p := range l.Points {
 			fmt.Fprintf(f.b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>`, f.x(p.X),
-				f.y(p.Y), colour(i))
+				f.y(p.Y), l.colourOf(i))
 		}
 	}
 	legend(f, lines)
@@ -133,7 +143,7 @@ func legend(f *frame, lines []line) {
 			break
 		}
 		fmt.Fprintf(f.b, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="%s"/>`,
-			x, plotH-12, colour(i))
+			x, plotH-12, l.colourOf(i))
 		fmt.Fprintf(f.b, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, x+14, plotH-3,
 			esc(name))
 		x += w + 12
