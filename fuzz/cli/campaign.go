@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/fuzz/corpus"
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
@@ -36,7 +37,17 @@ type campaign struct {
 	// guided, with --guided: a coverage-guided campaign (see guide).
 	guided bool
 	guide  *guide
-	start  time.Time
+	// corpusPath is --corpus; corpusDir, opened when the campaign starts, is the corpus
+	// directory a guided campaign starts from and saves its kept scenarios to.
+	corpusPath string
+	corpusDir  *corpus.Dir
+	// known lists the signatures that are reported but do not fail the campaign (--known).
+	known *knownSignatures
+	// summaryFile, with --summary, also receives the JSON summary, atomically.
+	summaryFile string
+	// foundExit is the exit code when failures are found (--found-exit).
+	foundExit int
+	start     time.Time
 
 	// halt is closed when no more seeds may be handed out: the budget, the failure limit
 	// or a signal ended the campaign.
@@ -67,8 +78,10 @@ type outcome struct {
 	opsNotStarted int
 	// availability is the stability window's probe availability, nil without a window.
 	availability *float64
-	failure      *failureRecord
-	err          error
+	// wall is the wall time the seed's run (and check) took.
+	wall    time.Duration
+	failure *failureRecord
+	err     error
 	// scenario and features are kept in a guided campaign, for the corpus.
 	scenario *scenario.Scenario
 	features []string
@@ -89,7 +102,10 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 		c.ledger = newLedger()
 	}
 	if c.guided {
-		c.guide = newGuide()
+		c.guide = newGuide(c.corpusDir, notices)
+		if c.corpusDir != nil {
+			c.loadCorpus(notices)
+		}
 	}
 	if c.budget > 0 {
 		defer time.AfterFunc(c.budget, c.stopHanding).Stop()
@@ -115,7 +131,15 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	if c.guide != nil {
 		c.guide.flush()
 		sum.Coverage = c.guide.coverage()
+		sum.Guided = true
+		if c.corpusDir != nil {
+			sum.CorpusDir = c.corpusDir.Path()
+			sum.CorpusLoaded, sum.CorpusSaved = c.guide.loaded, c.guide.saved
+			sum.CorpusSkipped = c.guide.skipped
+		}
 	}
+	sum.Shard = c.shard.String()
+	sum.FirstSeed = c.first
 	if abandoned {
 		sum.Abandoned = c.abandoned()
 	}
@@ -129,6 +153,9 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 func (c *campaign) produce(jobs chan<- job) {
 	defer close(jobs)
 	var corpus *fuzz.Snapshot
+	if c.guide != nil {
+		corpus = c.guide.initial
+	}
 	for k := 0; c.seeds == 0 || k < c.seeds; k++ {
 		select {
 		case <-c.halt:

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,18 +12,20 @@ import (
 )
 
 // The shipped deployments (deploy/) must keep working with the command: every `simfuzz
-// run` line parses with today's flags, the shard count matches the number of jobs, each
-// shard's summary file is one the merge step reads, and the merge step runs merge.
+// run` parses with today's flags, shares a corpus, and writes a summary; the shard count
+// matches the number of jobs; each shard's summary is one the merge and report steps read.
+// A deployment writes its commands as shell lines (a CI workflow) or as a container's
+// command list (Kubernetes; the image has no shell).
 
 // shellValues stand in for the variables of the deployment files.
 var shellValues = strings.NewReplacer(`${{ matrix.shard }}`, "3", `"$i/8"`, "3/8", `$i`, "3",
-	`"$SEEDS"`, "100", `"`, "")
+	`"$SEEDS"`, "100", `$(JOB_COMPLETION_INDEX)`, "3", `$(SEEDS)`, "100", `"`, "")
 
-// invocation matches a line that starts the command.
-var invocation = regexp.MustCompile(`^\s*(\./bin/)?simfuzz (run|merge) `)
+// invocation matches a shell line that starts the command.
+var invocation = regexp.MustCompile(`^\s*(- )?(run: )?(\./bin/)?simfuzz (run|merge|report) `)
 
-// command returns the simfuzz arguments of a line ("run ..." or "merge ..."), cut at the
-// first redirection or pipe, and the file its stdout goes to.
+// command returns the simfuzz arguments of a shell line ("run ...", "merge ..."), cut at
+// the first redirection or pipe, and the file its stdout goes to.
 func command(line string) (args []string, stdout string) {
 	if !invocation.MatchString(line) {
 		return nil, ""
@@ -37,46 +40,107 @@ func command(line string) (args []string, stdout string) {
 	return strings.Fields(rest), stdout
 }
 
+// containerCommands returns the simfuzz arguments of every `command: [...]` list of a
+// manifest (a YAML flow sequence of quoted strings, which reads as JSON).
+func containerCommands(t *testing.T, text string) [][]string {
+	var out [][]string
+	for _, m := range regexp.MustCompile(`(?s)command: (\[.*?\])`).FindAllStringSubmatch(
+		text, -1) {
+		var list []string
+		require.NoError(t, json.Unmarshal([]byte(m[1]), &list), m[1])
+		if len(list) < 2 || list[0] != "simfuzz" {
+			continue
+		}
+		args := make([]string, len(list)-1)
+		for i, a := range list[1:] {
+			args[i] = shellValues.Replace(a)
+		}
+		out = append(out, args)
+	}
+	return out
+}
+
+// flagValue is the value of --name in args, "" if absent.
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		if a == "--"+name && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
 func TestDeploymentsUseTheCommandAsItIs(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "deploy", "*", "*.y*ml"))
 	require.NoError(t, err)
 	require.Len(t, files, 3, "a Kubernetes Job, its merge, a CI workflow")
-	var summaries, merges []string
+	var summaries, merges, reports []string
 	for _, f := range files {
 		text, err := os.ReadFile(f)
 		require.NoError(t, err)
 		joined := strings.ReplaceAll(string(text), "\\\n", " ") // shell continuations
+		type cmd struct {
+			args   []string
+			stdout string
+		}
+		var cmds []cmd
 		for _, line := range strings.Split(joined, "\n") {
-			args, stdout := command(line)
-			switch {
-			case len(args) > 0 && args[0] == "run":
-				c, err := (&app{targets: toyTargets(), getenv: os.Getenv}).parseRun(args[1:])
-				require.NoError(t, err, "%s: %s", f, line)
-				require.Equal(t, shard{i: 3, n: 8}, c.shard, "%s: 8 shards", f)
-				require.True(t, c.json, "%s: merge reads --json summaries", f)
-				summaries = append(summaries, strings.TrimSuffix(stdout, ".tmp"))
-			case len(args) > 0 && args[0] == "merge":
-				merges = append(merges, args[len(args)-1])
+			if args, stdout := command(line); len(args) > 0 {
+				cmds = append(cmds, cmd{args, stdout})
+			}
+		}
+		for _, args := range containerCommands(t, string(text)) {
+			cmds = append(cmds, cmd{args: args})
+		}
+		for _, c := range cmds {
+			switch c.args[0] {
+			case "run":
+				summaries = append(summaries, checkShardCommand(t, f, c.args, c.stdout))
+			case "merge":
+				merges = append(merges, c.args[len(c.args)-1])
+			case "report":
+				reports = append(reports, c.args[len(c.args)-1])
 			}
 		}
 		requireEightJobs(t, f, string(text))
 	}
 	require.Len(t, summaries, 2, "one shard command per deployment")
-	require.NotEmpty(t, merges)
+	require.Len(t, merges, 2, "one merge per deployment")
+	require.Len(t, reports, 2, "one report per deployment")
 	for _, s := range summaries {
-		matched := false
-		for _, glob := range merges {
-			ok, err := filepath.Match(glob, s)
-			require.NoError(t, err)
-			matched = matched || ok
+		for _, globs := range [][]string{merges, reports} {
+			matched := false
+			for _, glob := range globs {
+				ok, err := filepath.Match(glob, s)
+				require.NoError(t, err)
+				matched = matched || ok
+			}
+			require.True(t, matched, "no step reads %s (globs %v)", s, globs)
 		}
-		require.True(t, matched, "no merge step reads %s (globs %v)", s, merges)
 	}
+}
+
+// checkShardCommand checks one deployment's `simfuzz run` and returns the file its summary
+// goes to.
+func checkShardCommand(t *testing.T, file string, args []string, stdout string) string {
+	c, err := (&app{targets: toyTargets(), getenv: os.Getenv}).parseRun(args[1:])
+	require.NoError(t, err, "%s: %v", file, args)
+	require.Equal(t, shard{i: 3, n: 8}, c.shard, "%s: 8 shards", file)
+	require.NotEmpty(t, c.corpusPath, "%s: the shards share a corpus", file)
+	require.True(t, c.guided, file)
+	require.Equal(t, 0, c.foundExit, "%s: failures are for the merge to judge", file)
+	summary := flagValue(args, "summary")
+	if summary == "" {
+		require.True(t, c.json, "%s: merge reads --json summaries", file)
+		summary = strings.TrimSuffix(stdout, ".tmp")
+	}
+	require.NotEmpty(t, summary, file)
+	return summary
 }
 
 // requireEightJobs checks that a file that runs shards runs 8 of them.
 func requireEightJobs(t *testing.T, file, text string) {
-	if !strings.Contains(text, "simfuzz run") {
+	if !strings.Contains(text, `"run"`) && !strings.Contains(text, "simfuzz run") {
 		return
 	}
 	completions := regexp.MustCompile(`completions: (\d+)`).FindStringSubmatch(text)

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"io"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/fuzz/corpus"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
@@ -27,11 +30,46 @@ type guide struct {
 	// runsPerEvent counts, for each event, the runs that reached it (of complete batches
 	// until flush).
 	runsPerEvent map[string]int
+	// initial is the snapshot of the corpus loaded from dir, that the seeds of the first two
+	// batches draw from (nil: none, and they draw fresh scenarios).
+	initial *fuzz.Snapshot
+	// dir, with --corpus, is where the corpus is loaded from and kept scenarios are saved;
+	// notices hears what could not be loaded or saved.
+	dir     *corpus.Dir
+	notices io.Writer
+	// loaded and skipped count the files of dir that were loaded and refused; saved the
+	// files this campaign added to it; saveErrors the kept scenarios it could not save.
+	loaded, skipped, saved, saveErrors int
+	// seeds and events count the runs of complete batches; series samples the corpus after
+	// each (see corpusPoint); start is when the campaign started.
+	seeds  int
+	events uint64
+	series []corpusPoint
+	start  time.Time
 }
 
-func newGuide() *guide {
+// corpusPoint is the state of a guided campaign's corpus after its first Seeds seeds (in
+// seed order), with the events those seeds ran and the wall time they took: the campaign
+// report plots how coverage and throughput grew.
+type corpusPoint struct {
+	Seeds       int     `json:"seeds"`
+	Scenarios   int     `json:"scenarios"`
+	Features    int     `json:"features"`
+	Events      uint64  `json:"events"`
+	WallSeconds float64 `json:"wall_seconds"`
+}
+
+func newGuide(dir *corpus.Dir, notices io.Writer) *guide {
 	return &guide{corpus: fuzz.NewCorpus(), done: make(chan *fuzz.Snapshot, 4),
-		pending: map[int]outcome{}, runsPerEvent: map[string]int{}}
+		pending: map[int]outcome{}, runsPerEvent: map[string]int{}, dir: dir,
+		notices: notices, start: time.Now()}
+}
+
+// point adds the corpus as it stands after seeds seeds to the series.
+func (g *guide) point(seeds int, events uint64) {
+	g.series = append(g.series, corpusPoint{Seeds: seeds, Scenarios: g.corpus.Len(),
+		Features: g.corpus.Features(), Events: events,
+		WallSeconds: time.Since(g.start).Seconds()})
 }
 
 // snapshotFor returns the snapshot the seeds of job index k's batch (0-based) draw from,
@@ -71,13 +109,11 @@ func (g *guide) observe(o outcome) {
 			}
 		}
 		for i := first; i < first+guideBatch; i++ {
-			if x := g.pending[i]; x.scenario != nil && x.err == nil {
-				g.corpus.Add(*x.scenario, x.features)
-				g.count(x.features)
-			}
+			g.add(g.pending[i])
 			delete(g.pending, i)
 		}
 		g.finished++
+		g.point(g.seeds, g.events)
 		g.done <- g.corpus.Snapshot()
 	}
 }
@@ -87,13 +123,27 @@ func (g *guide) observe(o outcome) {
 // the corpus in seed order, so that the summary's coverage accounts for every run. No seed
 // draws from the corpus any more: the campaign runs the same scenarios as without it.
 func (g *guide) flush() {
+	if len(g.pending) == 0 {
+		return
+	}
 	for _, i := range slices.Sorted(maps.Keys(g.pending)) {
-		if x := g.pending[i]; x.scenario != nil && x.err == nil {
-			g.corpus.Add(*x.scenario, x.features)
-			g.count(x.features)
-		}
+		g.add(g.pending[i])
 		delete(g.pending, i)
 	}
+	g.point(g.seeds, g.events)
+}
+
+// add adds one seed's run to the corpus, saving its scenario if the corpus keeps it.
+func (g *guide) add(x outcome) {
+	g.seeds++
+	g.events += x.events
+	if x.scenario == nil || x.err != nil {
+		return
+	}
+	if g.corpus.Add(*x.scenario, x.features) {
+		g.keep(*x.scenario)
+	}
+	g.count(x.features)
 }
 
 // count adds one run's events (its features that are no steps) to runsPerEvent.
@@ -108,5 +158,5 @@ func (g *guide) count(features []string) {
 // coverage is the summary's account of the corpus.
 func (g *guide) coverage() *coverage {
 	return &coverage{Scenarios: g.corpus.Len(), Features: g.corpus.Features(),
-		Events: g.runsPerEvent}
+		Events: g.runsPerEvent, Series: g.series}
 }

@@ -60,6 +60,7 @@ commands:
   replay   rerun one saved scenario (or one campaign seed) and show its verdict
   shrink   shrink a failing scenario file further
   merge    combine the --json summaries of a campaign's shards into one
+  report   write the HTML report of campaigns from their --json summaries
   bench    print the performance table
   targets  list the systems under test this command knows
   vet      statically check node code for the wall clock, goroutines, map order, ...
@@ -112,7 +113,8 @@ func (a *app) main(args []string) int {
 	}
 	commands := map[string]func([]string) error{"run": a.cmdRun, "replay": a.cmdReplay,
 		"bench": a.cmdBench, "shrink": a.cmdShrink, "targets": a.cmdTargets,
-		"merge": a.cmdMerge, "vet": a.cmdVet}
+		"merge": a.cmdMerge, "vet": a.cmdVet,
+		"report": a.cmdReport}
 	var err error
 	switch cmd, ok := commands[args[0]]; {
 	case ok:

@@ -14,14 +14,22 @@ import (
 const mergeUsage = `usage: simfuzz merge [flags] FILE...
 
 Combines the --json summaries of the shards of one campaign (simfuzz run --shard i/n
---json > FILE, one FILE per shard) into one summary: seeds, failures sorted by seed, classes
-and the trace digest, which is the sum of the shards' digests. The digest of the merged
-shards equals that of one process running the same seeds. Summaries of different targets,
-summaries whose seeds overlap and summaries whose digest does not match their seed hashes
-are refused.
+--json > FILE, or --summary FILE, one FILE per shard) into one summary: seeds, failures
+sorted by seed, their signatures, classes and the trace digest, which is the sum of the
+shards' digests. A FILE with * or ? that names no file is expanded as a pattern (for
+containers without a shell). Summaries of different targets, summaries whose seeds overlap
+and summaries whose digest does not match their seed hashes are refused.
 
-Exit codes: 0 nothing found, 1 failures found, 2 refused or incomplete (a shard was
-interrupted, abandoned seeds, or seeds that could not run).
+Whether the merged summary equals that of one process running the same seeds depends on
+the shards, and merge says which case it has ("one_process" in --json): unguided shards
+(--guided=false) always do; guided shards do only when no shard loaded a --corpus and all
+the seeds together are at most 512 (the seeds a guided campaign runs before it first draws
+from its corpus); otherwise each shard mutated the scenarios of its own corpus, and the
+digest is not one process's.
+
+Exit codes: 0 nothing found (or only failures of --known signatures), 1 failures found, 2
+refused or incomplete (a shard was interrupted, abandoned seeds, or seeds that could not
+run).
 
 flags:
 `
@@ -29,22 +37,46 @@ flags:
 func (a *app) cmdMerge(args []string) error {
 	fs := a.newFlags("merge", mergeUsage)
 	asJSON := fs.Bool("json", false, "print the merged summary as one JSON object")
+	knownPath := fs.String("known", "", "file of failure signatures to report but not fail "+
+		"on, one \"class: message\" a line")
+	summaryFile := fs.String("summary", "", "also write the merged JSON summary to this "+
+		"file (atomically)")
+	foundExit := fs.Int("found-exit", 1, "exit code when failures (of unknown signatures) "+
+		"are found; 0 where a later step reads the merged summary")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("merge needs the --json summaries of the shards")
 	}
-	shards := make([]*summary, fs.NArg())
-	for i, path := range fs.Args() {
+	if *foundExit < 0 || *foundExit > 125 {
+		return usagef("--found-exit must be in [0, 125], got %d", *foundExit)
+	}
+	var known *knownSignatures
+	if *knownPath != "" {
+		var err error
+		if known, err = readKnown(*knownPath); err != nil {
+			return err
+		}
+	}
+	paths, err := expandPatterns(fs.Args())
+	if err != nil {
+		return err
+	}
+	shards := make([]*summary, len(paths))
+	for i, path := range paths {
 		s, err := readSummary(path)
 		if err != nil {
 			return err
 		}
 		shards[i] = s
 	}
-	sum, err := mergeSummaries(fs.Args(), shards)
+	sum, err := mergeSummaries(paths, shards)
 	if err != nil {
+		return err
+	}
+	sum.applyKnown(known)
+	if err := writeSummaryFile(*summaryFile, sum); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -56,15 +88,15 @@ func (a *app) cmdMerge(args []string) error {
 	} else {
 		sum.print(a.stdout)
 	}
-	return mergeVerdict(sum)
+	return mergeVerdict(sum, *foundExit)
 }
 
 // mergeVerdict is the exit status of a merge: a failure is the news; short of one, a
 // campaign that did not run all its seeds must not pass.
-func mergeVerdict(sum *summary) error {
+func mergeVerdict(sum *summary, foundExit int) error {
 	switch {
-	case len(sum.Failures) > 0:
-		return errFound
+	case sum.newFailures() && foundExit != 0:
+		return exitStatus{code: foundExit}
 	case sum.Interrupted || len(sum.Abandoned) > 0:
 		return errors.New("a shard was interrupted: the merged campaign is incomplete")
 	case sum.Errors > 0:
@@ -161,6 +193,8 @@ func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 	sum := newSummary(shards[0].Target)
 	sum.Variant = shards[0].Variant
 	sum.Shards = len(shards)
+	sum.Guided = true
+	sum.FirstSeed = shards[0].FirstSeed
 	owner := map[uint64]string{}
 	wall := 0.0
 	for i, s := range shards {
@@ -180,10 +214,13 @@ func mergeSummaries(paths []string, shards []*summary) (*summary, error) {
 			owner[h.Seed] = paths[i]
 		}
 		sum.addShard(s)
+		sum.Guided = sum.Guided && s.isGuided()
+		sum.FirstSeed = min(sum.FirstSeed, s.FirstSeed)
 		wall = max(wall, s.WallSeconds)
 	}
 	// Shards run side by side: the merged campaign took as long as its longest shard.
 	sum.finish(time.Duration(wall * float64(time.Second)))
+	sum.OneProcess = judgeOneProcess(paths, shards, sum)
 	return sum, nil
 }
 
@@ -211,6 +248,13 @@ func (s *summary) addShard(o *summary) {
 	s.ErrorList = append(s.ErrorList, o.ErrorList...)
 	s.SeedHashes = append(s.SeedHashes, o.SeedHashes...)
 	s.digest += o.digest
+	s.Slowest = append(s.Slowest, o.Slowest...)
+	s.CorpusLoaded += o.CorpusLoaded
+	s.CorpusSaved += o.CorpusSaved
+	s.CorpusSkipped += o.CorpusSkipped
+	if s.CorpusDir == "" {
+		s.CorpusDir = o.CorpusDir
+	}
 	s.Interrupted = s.Interrupted || o.Interrupted
 	s.Abandoned = append(s.Abandoned, o.Abandoned...)
 	if p := o.PastLimit; p != nil {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/fuzz/corpus"
 )
 
 // defaultSeeds is the campaign size with no flags: about 13 seconds on 2 cores.
@@ -32,14 +33,23 @@ them all). The campaign stops handing out seeds after --max-failures failing see
 event count and history: a difference is a failure of class nondeterminism that names the
 first diverging event.
 
+--corpus DIR keeps the corpus of a guided campaign across runs and machines: the campaign
+starts from the scenarios in DIR (run again to judge their features on this build; files
+of other targets or that do not parse are skipped with a warning) and saves each scenario
+it keeps there, atomically, under a hash of its content, so shards may share DIR. --known
+FILE lists failure signatures ("class: message", one a line, as the summary writes them)
+that are reported but do not fail the campaign. --summary FILE also writes the JSON
+summary, atomically, for merge and report.
+
 SIMFUZZ_SEED, SIMFUZZ_SEEDS, SIMFUZZ_JOBS and SIMFUZZ_CHECK_DETERMINISM=1 set the defaults
 of --seed, --seeds, --jobs and --check-determinism; the flags win.
 
 Ctrl-C (SIGINT) or SIGTERM stops handing out seeds, lets the running ones finish and prints
 the summary of the seeds that finished ("interrupted": true); a second signal exits at once.
 
-Exit codes: 0 nothing found, 1 failures found, 2 usage error, a seed that could not run or
-a campaign that ran no seed, 130 interrupted.
+Exit codes: 0 nothing found (or only failures of --known signatures), 1 failures found
+(--found-exit), 2 usage error, a seed that could not run or a campaign that ran no seed,
+130 interrupted.
 
 flags:
 `
@@ -53,9 +63,26 @@ func (a *app) cmdRun(args []string) error {
 		return fmt.Errorf("--out %s: %w (no seed was run: failures could not be saved)",
 			c.out, err)
 	}
+	if c.summaryFile != "" {
+		if err := checkWritableFile(c.summaryFile); err != nil {
+			return fmt.Errorf("--summary %s: %w (no seed was run)", c.summaryFile, err)
+		}
+	}
+	if c.corpusPath != "" {
+		d, err := corpus.Open(c.corpusPath)
+		if err != nil {
+			return fmt.Errorf("--corpus %s: %w (no seed was run)", c.corpusPath,
+				cannotWrite(err))
+		}
+		c.corpusDir = d
+	}
 	sig, stop := a.watchSignals()
 	defer stop()
 	sum := c.execute(newProgress(a.stderr, c.seeds), sig, a.stderr)
+	sum.applyKnown(c.known)
+	if err := writeSummaryFile(c.summaryFile, sum); err != nil {
+		return err
+	}
 	if c.json {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -76,8 +103,8 @@ func (c *campaign) verdict(sum *summary) error {
 	case sum.Seeds == 0:
 		return fmt.Errorf("the campaign ran no seed: --time %v ended it before the first "+
 			"seed started", c.budget)
-	case len(sum.Failures) > 0:
-		return errFound
+	case sum.newFailures() && c.foundExit != 0:
+		return exitStatus{code: c.foundExit}
 	case sum.Errors > 0:
 		return fmt.Errorf("%d seeds could not run (see above)", sum.Errors)
 	}
@@ -113,8 +140,22 @@ func (a *app) parseRun(args []string) (*campaign, error) {
 		"after this many failing seeds (0: no limit)")
 	fs.BoolVar(&c.shrinkAll, "shrink-all", false, "shrink and save every failure, not only "+
 		"the first of each signature")
+	fs.StringVar(&c.corpusPath, "corpus", "", "corpus directory of a guided campaign: start "+
+		"from its scenarios (run again for their features) and save each newly kept one "+
+		"there; shards may share it")
+	knownPath := fs.String("known", "", "file of failure signatures to report but not fail "+
+		"on, one \"class: message\" a line (exit 0 when every failure is known)")
+	fs.StringVar(&c.summaryFile, "summary", "", "also write the JSON summary to this file "+
+		"(atomically), whatever --json says")
+	fs.IntVar(&c.foundExit, "found-exit", 1, "exit code when failures (of unknown "+
+		"signatures) are found; 0 for a shard whose merge judges the campaign")
 	if err := parse(fs, args); err != nil {
 		return c, err
+	}
+	if *knownPath != "" {
+		if c.known, err = readKnown(*knownPath); err != nil {
+			return c, err
+		}
 	}
 	if fs.NArg() > 0 {
 		return c, usagef("run takes no arguments, got %q", fs.Args())
@@ -149,6 +190,11 @@ func (c *campaign) validate(seedsGiven, timeGiven bool) error {
 	case c.maxFailures < 0:
 		return usagef("--max-failures must not be negative, got %d (0: no limit)",
 			c.maxFailures)
+	case c.foundExit < 0 || c.foundExit > 125:
+		return usagef("--found-exit must be in [0, 125], got %d", c.foundExit)
+	case c.corpusPath != "" && !c.guided:
+		return usagef("--corpus keeps the corpus of a guided campaign: leave out " +
+			"--guided=false")
 	}
 	if !seedsGiven && c.budget == 0 {
 		c.seeds = defaultSeeds

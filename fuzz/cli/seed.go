@@ -40,6 +40,7 @@ func (c *campaign) runSeed(j job) outcome {
 			failure = div.Failure()
 		}
 	}
+	o.wall = time.Since(started)
 	if failure == nil {
 		c.firstOf(j, "")
 		return o

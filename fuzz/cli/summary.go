@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -83,9 +84,41 @@ type summary struct {
 	Shards int `json:"shards,omitempty"`
 	// Coverage, in a guided campaign, is what its corpus holds at the end.
 	Coverage *coverage `json:"coverage,omitempty"`
-	sim      time.Duration
-	digest   uint64
+	// Guided is set for a coverage-guided campaign; Shard ("i/n") and FirstSeed are its
+	// --shard and --seed. A merged summary has no shard.
+	Guided    bool   `json:"guided"`
+	Shard     string `json:"shard,omitempty"`
+	FirstSeed uint64 `json:"first_seed"`
+	// CorpusDir is --corpus; CorpusLoaded counts the scenarios loaded from it (and run for
+	// their features), CorpusSkipped its files refused (another target, unreadable, could
+	// not run), CorpusSaved the kept scenarios this campaign added to it.
+	CorpusDir     string `json:"corpus_dir,omitempty"`
+	CorpusLoaded  int    `json:"corpus_loaded"`
+	CorpusSaved   int    `json:"corpus_saved"`
+	CorpusSkipped int    `json:"corpus_skipped"`
+	// Slowest lists the seeds whose runs took the most wall time, slowest first.
+	Slowest []slowSeed `json:"slowest_seeds"`
+	// KnownFailedSeeds counts the failing seeds whose signature --known lists; the others
+	// fail the campaign.
+	KnownFailedSeeds int `json:"known_failed_seeds"`
+	// OneProcess, in a merged summary, says whether it equals the summary of one process
+	// running the same seeds, and why.
+	OneProcess *oneProcess `json:"one_process,omitempty"`
+	sim        time.Duration
+	digest     uint64
 }
+
+// slowSeed is one of the slowest seeds of a campaign: its wall time, events and simulated
+// time.
+type slowSeed struct {
+	Seed       uint64  `json:"seed"`
+	WallMs     float64 `json:"wall_ms"`
+	Events     uint64  `json:"events"`
+	SimSeconds float64 `json:"sim_seconds"`
+}
+
+// slowestSeeds is how many seeds a summary lists in Slowest.
+const slowestSeeds = 10
 
 // coverage is the state of a guided campaign's corpus: the scenarios kept and the distinct
 // features (events and steps, by count bucket) the runs reached; Events lists the events
@@ -94,6 +127,9 @@ type coverage struct {
 	Scenarios int            `json:"scenarios"`
 	Features  int            `json:"features"`
 	Events    map[string]int `json:"events"`
+	// Series samples the corpus after every batch of seeds (and at 0 seeds when a corpus
+	// was loaded): the report's coverage plot.
+	Series []corpusPoint `json:"series,omitempty"`
 }
 
 // pastLimit accounts for the seeds already running when the campaign reached
@@ -127,7 +163,7 @@ func mixSeedHash(seed, hash uint64) uint64 {
 
 func newSummary(target string) *summary {
 	return &summary{Target: target, ByClass: map[string]int{}, Failures: []*failureRecord{},
-		Signatures: []*signatureCount{}, SeedHashes: []seedHash{}}
+		Signatures: []*signatureCount{}, SeedHashes: []seedHash{}, Slowest: []slowSeed{}}
 }
 
 // buildSummary summarises the outcomes of a campaign. With maxFailures > 0 and that many
@@ -163,6 +199,12 @@ func (s *summary) add(o outcome) {
 	s.sim += o.sim
 	s.Ops += o.ops
 	s.OpsNotStarted += o.opsNotStarted
+	s.Slowest = append(s.Slowest, slowSeed{Seed: o.seed, Events: o.events,
+		WallMs:     math.Round(float64(o.wall.Microseconds())) / 1000,
+		SimSeconds: o.sim.Seconds()})
+	if len(s.Slowest) > 4*slowestSeeds {
+		s.trimSlowest()
+	}
 	if o.err != nil {
 		s.Errors++
 		s.ErrorList = append(s.ErrorList, o.err.Error())
@@ -191,6 +233,7 @@ func (s *summary) finish(wall time.Duration) {
 		return cmp.Compare(a.Seed, b.Seed)
 	})
 	s.Signatures = groupSignatures(s.Failures)
+	s.trimSlowest()
 	slices.Sort(s.ErrorList)
 	slices.Sort(s.Abandoned)
 	if s.PastLimit != nil {
@@ -199,4 +242,15 @@ func (s *summary) finish(wall time.Duration) {
 	slices.SortFunc(s.SeedHashes, func(a, b seedHash) int { return cmp.Compare(a.Seed, b.Seed) })
 	s.summariseAvailability()
 	s.TraceDigest = fmt.Sprintf("%016x", s.digest)
+}
+
+// trimSlowest keeps the slowestSeeds slowest seeds, slowest first (ties by seed).
+func (s *summary) trimSlowest() {
+	slices.SortFunc(s.Slowest, func(a, b slowSeed) int {
+		if c := cmp.Compare(b.WallMs, a.WallMs); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Seed, b.Seed)
+	})
+	s.Slowest = s.Slowest[:min(len(s.Slowest), slowestSeeds)]
 }

@@ -35,7 +35,11 @@ func (s *summary) print(w io.Writer) {
 			"them out\n", p.MaxFailures, plural(p.Seeds, "seed"), failing)
 	}
 	if s.Shards > 0 {
-		fmt.Fprintf(w, "merged %d shard summaries\n", s.Shards)
+		fmt.Fprintf(w, "merged %d shard summaries", s.Shards)
+		if s.OneProcess != nil {
+			fmt.Fprintf(w, ": %s", s.OneProcess.Reason)
+		}
+		fmt.Fprintln(w)
 	}
 	s.printSignatures(w)
 	fmt.Fprintf(w, "seeds %d, failed %d%s, errors %d\n", s.Seeds, s.FailedSeeds,
@@ -54,6 +58,10 @@ func (s *summary) print(w io.Writer) {
 		variant = ", variant " + s.Variant
 	}
 	fmt.Fprintf(w, "target %s%s, trace digest %s\n", s.Target, variant, s.TraceDigest)
+	if s.CorpusDir != "" {
+		fmt.Fprintf(w, "corpus %s: %d scenarios loaded, %d skipped, %d saved\n",
+			s.CorpusDir, s.CorpusLoaded, s.CorpusSkipped, s.CorpusSaved)
+	}
 	if c := s.Coverage; c != nil {
 		fmt.Fprintf(w, "guided: corpus of %d scenarios, %d features; ", c.Scenarios,
 			c.Features)

@@ -21,6 +21,8 @@ type signatureCount struct {
 	Seeds     []uint64 `json:"seeds"`
 	// Scenario is the first seed's shrunk scenario file; empty if it could not be saved.
 	Scenario string `json:"scenario,omitempty"`
+	// Known is set when --known lists the signature: reported, not failing the campaign.
+	Known bool `json:"known,omitempty"`
 }
 
 // signatureSeeds is how many of a signature's seeds the summary lists.
@@ -102,7 +104,15 @@ func (s *summary) printSignatures(w io.Writer) {
 		width = max(width, len(fmt.Sprint(g.Count)))
 	}
 	for _, g := range s.Signatures {
-		fmt.Fprintf(w, "  %*d  %s: %s (first seed %d)\n", width, g.Count, g.Class, g.Message,
-			g.FirstSeed)
+		known := ""
+		if g.Known {
+			known = ", known"
+		}
+		fmt.Fprintf(w, "  %*d  %s: %s (first seed %d%s)\n", width, g.Count, g.Class,
+			g.Message, g.FirstSeed, known)
+	}
+	if s.KnownFailedSeeds > 0 {
+		fmt.Fprintf(w, "%d of the %d failing seeds have a known signature (--known): "+
+			"reported, not failing the campaign\n", s.KnownFailedSeeds, s.FailedSeeds)
 	}
 }
