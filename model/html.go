@@ -92,8 +92,8 @@ func annotations(notes []Note) ([]porcupine.Annotation, error) {
 
 // WriteHTML writes porcupine's interactive visualisation of a checked history, with the
 // notes as annotations, under a generic title. verdict should come from Check(history); a
-// Verdict without linearization data (the zero Verdict, say, when only CheckOk was run) is
-// recomputed from history. It fails on a malformed history or note, and on write errors.
+// Verdict without linearization data (the zero Verdict when only CheckOk was run, or a
+// passing one that Check decided without porcupine) is recomputed from history. It fails on a malformed history or note, and on write errors.
 func WriteHTML(w io.Writer, history []Operation, verdict Verdict, notes []Note) error {
 	return WriteHTMLPage(w, Page{}, history, verdict, notes)
 }
@@ -105,7 +105,7 @@ func WriteHTMLPage(w io.Writer, page Page, history []Operation, verdict Verdict,
 		verdict.w = KV
 	}
 	if !verdict.verbose || verdict.Err != nil {
-		verdict = verdict.w.Check(history)
+		verdict = verdict.w.checkVerbose(history)
 	}
 	if verdict.Err != nil {
 		return fmt.Errorf("model.WriteHTML: %w", verdict.Err)
