@@ -124,7 +124,7 @@ func (w *stabilityWatch) close() {
 // stats gathers the window's figures.
 func (w *stabilityWatch) stats(p *prober) *StabilityStats {
 	s := &StabilityStats{Window: w.window, LeaderReported: w.lr != nil,
-		TermReported: w.tr != nil}
+		TermReported: w.tr != nil, ProbeNoun: w.r.w8.ProbeNoun()}
 	p.figures(s)
 	if w.lr != nil {
 		s.LeaderChanges, s.Leaderless = w.changes, min(w.leaderless, w.window)

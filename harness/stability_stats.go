@@ -43,7 +43,7 @@ type StabilityStats struct {
 	// start and the highest sampled in it) were measured.
 	TermReported       bool
 	TermStart, TermEnd uint64
-	// Probes counts the probe writes issued (closed loop, 100 ms apart), Acked those
+	// Probes counts the probe operations issued (closed loop, 100 ms apart), Acked those
 	// acknowledged, TimedOut those the client gave up on (outcome unknown); the rest were
 	// still pending when the window closed, a second or more after they were issued (a
 	// younger one is left out).
@@ -52,6 +52,17 @@ type StabilityStats struct {
 	// longest stretch of the window without an acknowledgement (from the window's start
 	// to the first, between two, from the last to the window's end).
 	LatencyMedian, LatencyMax, LongestGap time.Duration
+	// ProbeNoun names the probe operation in messages, "write" or "read" (the workload's
+	// Probe kind, model.Workload.ProbeNoun); empty reads as "write".
+	ProbeNoun string
+}
+
+// probeNoun is ProbeNoun with its default.
+func (s *StabilityStats) probeNoun() string {
+	if s.ProbeNoun == "" {
+		return "write"
+	}
+	return s.ProbeNoun
 }
 
 // TermRise is how far the term rose during the window (0 when not reported).
@@ -81,7 +92,7 @@ func (s *StabilityStats) String() string {
 	if s.TermReported {
 		parts = append(parts, fmt.Sprintf("term %d->%d", s.TermStart, s.TermEnd))
 	}
-	probes := fmt.Sprintf("probe writes %d/%d acknowledged", s.Acked, s.Probes)
+	probes := fmt.Sprintf("probe %ss %d/%d acknowledged", s.probeNoun(), s.Acked, s.Probes)
 	if s.TimedOut > 0 {
 		probes += fmt.Sprintf(" (%d timed out)", s.TimedOut)
 	}
@@ -106,7 +117,7 @@ func (s *StabilityStats) verdict(firstChange string) *Failure {
 	case s.TermRise() > maxTermRise:
 		what = fmt.Sprintf("the term rose by %d, more than %d", s.TermRise(), maxTermRise)
 	case s.LongestGap > maxProbeGap:
-		what = fmt.Sprintf("no probe write acknowledged for %v, more than %v",
+		what = fmt.Sprintf("no probe %s acknowledged for %v, more than %v", s.probeNoun(),
 			s.LongestGap, maxProbeGap)
 	default:
 		return nil
