@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,8 +17,13 @@ import (
 type ClusterOptions struct {
 	// Nodes is the number of servers, n1..nN.
 	Nodes int
-	// Binary is a raftkv executable, run as `Binary server ...`.
+	// Binary is the server executable, run as `Binary Args... --id ID --peers ...`.
 	Binary string
+	// Args make Binary a server of the system: {"server", "--target", "T"} for a command
+	// built on package fuzz/cli, {"server"} for raftkv; nil means {"server"}.
+	Args []string
+	// TLS gives every server its certificate (nil: plain TCP).
+	TLS *clusterTLS
 	// LazyDisk starts the servers with --lazy-disk (kill -9 loses unsynced writes).
 	LazyDisk bool
 	// Dir holds the servers' data directories (Dir/data/nI) and logs (Dir/nI.log).
@@ -46,6 +52,10 @@ func StartCluster(o ClusterOptions) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Args == nil {
+		o.Args = []string{"server"}
+	}
+	cluster := fmt.Sprintf("check-%d", time.Now().UnixNano())
 	c := &Cluster{byID: map[nodeapi.NodeID]*server{}, peers: Peers{}}
 	for i := range o.Nodes {
 		id := nodeapi.NodeID(fmt.Sprintf("n%d", i+1))
@@ -57,8 +67,9 @@ func StartCluster(o ClusterOptions) (*Cluster, error) {
 		c.byID[id] = s
 	}
 	for _, s := range c.servers {
-		s.args = []string{"server", "--id", string(s.id), "--peers", c.peers.String(),
-			"--data", s.dir, "--admin", s.admin.Addr}
+		s.args = append(slices.Clone(o.Args), "--id", string(s.id), "--peers",
+			c.peers.String(), "--data", s.dir, "--admin", s.admin.Addr, "--cluster", cluster)
+		s.args = append(s.args, o.TLS.serverArgs(s.id)...)
 		if o.LazyDisk {
 			s.args = append(s.args, "--lazy-disk")
 		}

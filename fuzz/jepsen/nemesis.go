@@ -99,10 +99,10 @@ func (n *nemesis) apply(i int, f Fault) {
 		}
 		if f.Kind == FaultKill {
 			_ = n.c.Kill(node)
-			text = "kill -9 " + string(node)
+			text = "kill -9 " + string(node) + role
 		} else {
 			_ = n.c.Pause(node)
-			text = "SIGSTOP " + string(node)
+			text = "SIGSTOP " + string(node) + role
 		}
 	case FaultCrashAll:
 		if o.killed = n.killAll(); len(o.killed) == 0 {
@@ -119,7 +119,13 @@ func (n *nemesis) apply(i int, f Fault) {
 			n.logf("skip stall of %s: %v", node, err)
 			return
 		}
-		text = fmt.Sprintf("stall %s's disk syncs by %v", node, f.Delay)
+		text = fmt.Sprintf("stall the disk syncs of %s%s by %v", node, role, f.Delay)
+	case FaultSyncFail:
+		if err := n.c.byID[node].admin.FailSyncs(f.Syncs); err != nil {
+			n.logf("skip fail-sync of %s: %v", node, err)
+			return
+		}
+		text = fmt.Sprintf("fail the next %d disk syncs of %s%s", f.Syncs, node, role)
 	default:
 		if text = n.network(o, role); text == "" {
 			return
@@ -131,7 +137,7 @@ func (n *nemesis) apply(i int, f Fault) {
 		Details: f.String(), Tag: "fault", Client: model.GlobalClient})
 	n.open[i] = o
 	n.mu.Unlock()
-	n.logf("%s%s", text, role)
+	n.logf("%s", text)
 	n.pushTables()
 }
 
@@ -145,7 +151,7 @@ func (n *nemesis) network(o *openFault, role string) string {
 			return ""
 		}
 		o.group = []nodeapi.NodeID{o.node}
-		return "isolate " + string(o.node)
+		return "isolate " + string(o.node) + role
 	case FaultPartition:
 		o.group = f.Group
 		return fmt.Sprintf("partition %v | rest", f.Group)
@@ -174,8 +180,9 @@ func (n *nemesis) lagCrash(o *openFault, role string) string {
 		n.logf("skip lag-crash: %v", err)
 		return ""
 	}
-	return fmt.Sprintf("lag-crash: stall %s's disk by %v, cut off %v", o.node, o.f.Delay,
-		o.group)
+	// The leader is named where it appears: the cut-off followers are listed after it.
+	return fmt.Sprintf("lag-crash: stall the disk of %s%s by %v, cut off followers %v",
+		o.node, role, o.f.Delay, o.group)
 }
 
 func (n *nemesis) killAll() []nodeapi.NodeID {

@@ -38,6 +38,10 @@ func (n *nemesis) undo(i int) {
 		if err := n.c.byID[o.node].admin.StallDisk(0); err == nil {
 			n.logf("%s's disk syncs back to speed", o.node)
 		}
+	case FaultSyncFail:
+		if err := n.c.byID[o.node].admin.FailSyncs(0); err == nil {
+			n.logf("%s's disk syncs succeed again", o.node)
+		}
 	default:
 		n.logf("heal: %s", n.notes[o.note].Text)
 	}
@@ -181,6 +185,7 @@ func (n *nemesis) healAll() {
 		}
 		n.restart(id)
 		_ = s.admin.StallDisk(0)
+		_ = s.admin.FailSyncs(0)
 	}
 	n.pushTables()
 	n.logf("every fault healed")

@@ -24,6 +24,7 @@ const (
 	FaultCut       FaultKind = "cut"       // drop everything one server sends to another
 	FaultLoss      FaultKind = "loss"      // a server drops a fraction of all its traffic
 	FaultStall     FaultKind = "stall"     // a server's disk syncs stall (slow disk)
+	FaultSyncFail  FaultKind = "fail-sync" // a server's next disk syncs fail (Disk.FailSyncs)
 	// FaultLagCrash is a power failure at the worst moment for durability: the leader's
 	// disk stalls and a minority of followers is cut off, so new writes reach the disks of
 	// only a minority at first; then every server is killed at once, and the leader and the
@@ -35,7 +36,7 @@ const (
 // FaultKinds lists every kind in a fixed order.
 func FaultKinds() []FaultKind {
 	return []FaultKind{FaultKill, FaultCrashAll, FaultPause, FaultPartition, FaultIsolate,
-		FaultCut, FaultLoss, FaultStall, FaultLagCrash}
+		FaultCut, FaultLoss, FaultStall, FaultLagCrash, FaultSyncFail}
 }
 
 // needsPeers reports whether a kind needs two servers or more to mean anything.
@@ -53,9 +54,11 @@ type Fault struct {
 	// Peer is the other end of a cut; Group one side of a partition.
 	Peer  nodeapi.NodeID
 	Group []nodeapi.NodeID
-	// Rate is a loss fault's fraction; Delay a stall's extra time per sync.
+	// Rate is a loss fault's fraction; Delay a stall's extra time per sync; Syncs how many
+	// syncs a fail-sync fault fails.
 	Rate  float64
 	Delay time.Duration
+	Syncs int
 }
 
 // String describes the fault as drawn, for the report.
@@ -76,6 +79,8 @@ func (f Fault) String() string {
 		what = fmt.Sprintf("loss %.0f%% at %s", 100*f.Rate, f.Node)
 	case FaultStall:
 		what = fmt.Sprintf("stall disk syncs of %s by %v", target, f.Delay)
+	case FaultSyncFail:
+		what = fmt.Sprintf("fail the next %d disk syncs of %s", f.Syncs, target)
 	case FaultCrashAll:
 		what = "kill -9 every server"
 	case FaultLagCrash:
@@ -165,6 +170,8 @@ func drawFault(rng *rand.Rand, kinds []FaultKind, nodes []nodeapi.NodeID) Fault 
 		f.Rate = 0.05 + 0.25*rng.Float64()
 	case FaultStall:
 		f.Delay = time.Duration(50+rng.IntN(451)) * time.Millisecond
+	case FaultSyncFail:
+		f.Syncs = 1 + rng.IntN(3)
 	case FaultCrashAll:
 		f.Leader = false
 	case FaultLagCrash:

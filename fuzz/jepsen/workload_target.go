@@ -1,0 +1,94 @@
+package jepsen
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/model"
+)
+
+// workloadOf is the target's workload (model.KV when it names none).
+func workloadOf(tg fuzz.Target) *model.Workload {
+	if tg.Workload == nil {
+		return model.KV
+	}
+	return tg.Workload
+}
+
+// usesKVMix reports whether the real clients draw the key-value mix (mixSource): for a
+// target that speaks the whole key-value workload. Others play their own generator's
+// operations (targetSource).
+func usesKVMix(tg fuzz.Target) bool { return tg.KeyValue() }
+
+// maxDraws bounds the scenarios a targetSource draws for one client, so that a generator
+// that keeps giving a client nothing cannot spin for ever.
+const maxDraws = 10000
+
+// targetSource plays the operations the target's own client generator draws (Target.Clients
+// through Target.ScenarioForSeed), the ones the simulated world runs: client i takes the
+// script of client c<i+1> of scenario after scenario (seeds derived from the run's seed),
+// so that an operation that names its client (a lock's owner) names this one. Scripts are
+// played as drawn; the think times are the generator's.
+type targetSource struct {
+	tg    fuzz.Target
+	opts  func() scenario.Scenario
+	w     *model.Workload
+	id    nodeapi.NodeID
+	seed  uint64
+	round int
+	queue []scenario.ClientOp
+}
+
+func newTargetSource(tg fuzz.Target, seed uint64, client int) *targetSource {
+	o := tg.Options()
+	o.MaxClients = max(o.MaxClients, client+1)
+	src := &targetSource{tg: tg, w: workloadOf(tg), seed: seed,
+		id: nodeapi.NodeID("c" + strconv.Itoa(client+1))}
+	src.opts = func() scenario.Scenario {
+		src.round++
+		return tg.ScenarioForSeed(seed*1000003+uint64(src.round), o)
+	}
+	return src
+}
+
+func (t *targetSource) next() (nodeapi.Op, time.Duration, bool) {
+	for draws := 0; draws < maxDraws; {
+		for len(t.queue) > 0 {
+			o := t.queue[0]
+			t.queue = t.queue[1:]
+			if op, err := o.Op(t.w); err == nil {
+				return op, time.Duration(o.Think), true
+			}
+		}
+		draws++
+		for _, cs := range t.opts().Clients {
+			if cs.ID == t.id {
+				t.queue = cs.Ops
+			}
+		}
+	}
+	return nodeapi.Op{}, 0, false
+}
+
+func (t *targetSource) observe(nodeapi.Op, nodeapi.Outcome) {}
+
+// newSource is client i's operations for a run of tg.
+func newSource(tg fuzz.Target, seed uint64, client int) opSource {
+	if usesKVMix(tg) {
+		return newMixSource(seed, client)
+	}
+	return newTargetSource(tg, seed, client)
+}
+
+// probe issues the workload's liveness probe (a write) through c once every fault is
+// healed: an answer must come (model.Workload.Probe).
+func probe(c *Client, index int, w *model.Workload, h *history) nodeapi.Outcome {
+	op := w.Probe
+	call := h.now()
+	out := c.Do(op)
+	h.add(model.Operation{ClientID: index, Op: op, Outcome: out, Call: call, Return: h.now()})
+	return out
+}
