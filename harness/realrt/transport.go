@@ -196,9 +196,8 @@ func (t *transport) dialHello(peer nodeapi.NodeID, addr string,
 	if t.tls != nil {
 		tc, err := t.handshakeClient(nc, peer)
 		if err != nil {
-			nc.Close()
-			t.logf("refusing %s at %s: TLS: %v", peer, addr, err)
-			return nil, nil, err
+			nc.Close() // the link logs it as a failed connection (and retries)
+			return nil, nil, fmt.Errorf("TLS: %w", err)
 		}
 		nc = tc
 	}
