@@ -43,6 +43,9 @@ type CheckOptions struct {
 	// TLS runs every link with mutual TLS: Check makes a test CA and a certificate per
 	// server and client under OutDir/tls.
 	TLS bool
+	// Containers runs every server in its own Docker container on a private network
+	// (containers.go); Binary must be a static executable (CGO_ENABLED=0).
+	Containers bool
 	// Faults are the fault kinds to draw from; nil lets swarm testing pick them from the
 	// seed (with LazyDisk, lag-crash is always among them: it is what the lazy disk is
 	// for), and an empty non-nil list runs without faults.
@@ -139,7 +142,8 @@ func Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	c, err := StartCluster(ClusterOptions{Nodes: o.Nodes, Binary: o.Binary,
-		Args: o.ServerArgs, LazyDisk: o.LazyDisk, Dir: o.OutDir, TLS: sec})
+		Args: o.ServerArgs, LazyDisk: o.LazyDisk, Dir: o.OutDir, TLS: sec,
+		Containers: o.Containers})
 	if err != nil {
 		return nil, err
 	}

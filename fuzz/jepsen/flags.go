@@ -96,6 +96,8 @@ func (f *CheckFlags) Register(fs *flag.FlagSet) {
 		"executable to run as the servers (default: this executable)")
 	fs.BoolVar(&f.o.TLS, "tls", false, "run every link with mutual TLS (a test CA and a "+
 		"certificate per node, made under --out)")
+	fs.BoolVar(&f.o.Containers, "containers", false, "run each server in its own Docker "+
+		"container on a private network (--binary must be static: CGO_ENABLED=0)")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not print the fault log as it happens")
 	fs.StringVar(&f.faults, "faults", "", "comma-separated fault kinds (default: swarm "+
 		"testing picks them from the seed; 'none' for no faults): "+KindNames(FaultKinds()))

@@ -131,6 +131,11 @@ func (n *nemesis) apply(i int, f Fault) {
 			return
 		}
 	}
+	if n.c.Containers() && cutsByNetwork(f.Kind) {
+		if err := n.c.cutOff(o.group, true); err != nil {
+			n.logf("docker network disconnect: %v", err)
+		}
+	}
 	n.mu.Lock()
 	o.note = len(n.notes)
 	n.notes = append(n.notes, model.Note{Start: n.h.now(), End: -1, Text: text,
@@ -253,4 +258,10 @@ func (n *nemesis) faultLog() []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return append([]string(nil), n.lines...)
+}
+
+// cutsByNetwork reports whether a kind's cut is made, in containers mode, by disconnecting
+// its group from the network rather than through the drop tables.
+func cutsByNetwork(k FaultKind) bool {
+	return k == FaultPartition || k == FaultIsolate || k == FaultLagCrash
 }

@@ -21,6 +21,11 @@ func (n *nemesis) undo(i int) {
 	if o == nil {
 		return
 	}
+	if n.c.Containers() && cutsByNetwork(o.f.Kind) {
+		if err := n.c.cutOff(o.group, false); err != nil {
+			n.logf("docker network connect: %v", err)
+		}
+	}
 	switch o.f.Kind {
 	case FaultKill:
 		n.restart(o.node)
@@ -119,6 +124,9 @@ func (n *nemesis) tables() map[nodeapi.NodeID]FaultTable {
 	for _, o := range n.open {
 		switch o.f.Kind {
 		case FaultPartition, FaultIsolate, FaultLagCrash:
+			if n.c.Containers() {
+				continue // cut by disconnecting the containers
+			}
 			for _, a := range o.group {
 				for _, b := range ids {
 					if !slices.Contains(o.group, b) {

@@ -80,6 +80,11 @@ func writeReport(w io.Writer, r *CheckResult) {
 	fmt.Fprintf(w, "target     %s\n", o.Target.Name)
 	fmt.Fprintf(w, "servers    %d real processes (%s %s), lazy disk %v, TLS %v\n", o.Nodes,
 		o.Binary, strings.Join(o.ServerArgs, " "), o.LazyDisk, o.TLS)
+	if o.Containers {
+		fmt.Fprintf(w, "containers each server in its own Docker container on a private "+
+			"network: kill -9 is docker kill, SIGSTOP docker pause, partitions docker "+
+			"network disconnect\n")
+	}
 	fmt.Fprintf(w, "workload   %d closed-loop clients, %v, %s\n", o.Clients, o.Time,
 		workloadLine(o))
 	fmt.Fprintf(w, "seed       %d (fault schedule and operations only)\n", o.Seed)

@@ -213,11 +213,20 @@ func (s *clusterTLS) client(id nodeapi.NodeID) (*realrt.TLS, error) {
 	return f.Load("")
 }
 
-// serverArgs are the flags that give server id its certificate.
-func (s *clusterTLS) serverArgs(id nodeapi.NodeID) []string {
+// serverArgs are the flags that give server id its certificate, as found under dir (the
+// certificates' directory as the server sees it).
+func (s *clusterTLS) serverArgs(id nodeapi.NodeID, dir string) []string {
 	if s == nil {
 		return nil
 	}
-	cert, key := CertFiles(s.dir, string(id))
-	return []string{"--tls-ca", CAFile(s.dir), "--tls-cert", cert, "--tls-key", key}
+	cert, key := CertFiles(dir, string(id))
+	return []string{"--tls-ca", CAFile(dir), "--tls-cert", cert, "--tls-key", key}
+}
+
+// dirOrEmpty is the certificates' directory on the host ("" without TLS).
+func (s *clusterTLS) dirOrEmpty() string {
+	if s == nil {
+		return ""
+	}
+	return s.dir
 }
