@@ -231,8 +231,8 @@ const runPrefix = "sfcheck-"
 func Leftovers() ([]string, error) {
 	var out []string
 	for _, args := range [][]string{
-		{"ps", "-a", "--filter", "name=^"+runPrefix, "--format", "{{.Names}}"},
-		{"network", "ls", "--filter", "name=^"+runPrefix, "--format", "{{.Name}}"},
+		{"ps", "-a", "--filter", "name=^" + runPrefix, "--format", "{{.Names}}"},
+		{"network", "ls", "--filter", "name=^" + runPrefix, "--format", "{{.Name}}"},
 	} {
 		b, err := exec.Command("docker", args...).Output()
 		if err != nil {
