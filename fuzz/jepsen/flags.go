@@ -136,9 +136,6 @@ func (f *CheckFlags) Options(args []string, name string, progress io.Writer) (Ch
 	return o, ResolvePaths(&o.Binary, &o.OutDir, name)
 }
 
-// Quiet reports whether --quiet was given.
-func (f *CheckFlags) Quiet() bool { return f.quiet }
-
 // ResolvePaths fills in the default binary (this executable, started again as a server)
 // and output directory (a new one under $TMPDIR named after name); a --binary that is not
 // an executable file is bad input.

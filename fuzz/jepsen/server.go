@@ -2,7 +2,6 @@ package jepsen
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -63,8 +62,8 @@ type Server struct {
 }
 
 // StartServer checks the options, claims the data directory, recovers the node from it and
-// starts the admin endpoint. Errors say what to fix; a *realrt.IdentityError and a bad
-// option are the operator's to fix (exit 2 in the commands).
+// starts the admin endpoint. Errors say what to fix (the commands exit 2 on any of them): a
+// bad option, a *realrt.IdentityError, a port taken, a recovery that failed.
 func StartServer(o ServerOptions) (*Server, error) {
 	addr, ok := o.Peers[o.ID]
 	if !ok {
@@ -217,11 +216,3 @@ func (s *Server) Runtime() *realrt.Runtime { return s.rt }
 
 // System is the server's system (its one node).
 func (s *Server) System() nodeapi.System { return s.sys }
-
-// IsBadInput reports whether a StartServer error is the operator's to fix (a bad option,
-// a directory of another node): the commands exit 2 on it.
-func IsBadInput(err error) bool {
-	var ie *realrt.IdentityError
-	var ae adminError
-	return errors.As(err, &ie) || errors.As(err, &ae)
-}
