@@ -126,6 +126,7 @@ jepsen-mutants: build
 	  (cd $$d && git apply $(CURDIR)/testdata/mutants/$$m.patch && \
 	   $(GO) build -o simfuzz ./cmd/simfuzz) || exit 2; \
 	  for s in $(JEPSEN_SEEDS); do \
+	    rm -rf $$out/$$m-$$s $$out/plain-$$m-$$s; \
 	    $$d/simfuzz check --target $$tg $$flags --seed $$s --time $(JEPSEN_TIME) --quiet \
 	      --out $$out/$$m-$$s >/dev/null 2>&1; mc=$$?; \
 	    ./bin/simfuzz check --target $$tg $$flags --seed $$s --time $(JEPSEN_TIME) --quiet \

@@ -17,6 +17,8 @@ import (
 // before any process starts.
 func TestRealCommandsBadInput(t *testing.T) {
 	dir := t.TempDir()
+	used := filepath.Join(dir, "used")
+	require.NoError(t, os.MkdirAll(filepath.Join(used, "data"), 0o755))
 	notExe := filepath.Join(dir, "notexe")
 	require.NoError(t, os.WriteFile(notExe, []byte("x"), 0o644))
 	peers := "n1=127.0.0.1:1,n2=127.0.0.1:2"
@@ -52,6 +54,7 @@ func TestRealCommandsBadInput(t *testing.T) {
 		"check extra":      {[]string{"check", "extra"}, "unexpected argument"},
 		"check binary":     {[]string{"check", "--binary", notExe}, "not an executable file"},
 		"check target":     {[]string{"check", "--target", "nope"}, `unknown target "nope"`},
+		"check used out":   {[]string{"check", "--out", used}, "already holds the data directories"},
 		"bench real time":  {[]string{"bench", "--real", "--time", "1ms"}, "--time must be in"},
 		"bench real nodes": {[]string{"bench", "--real", "--nodes", "3,x"}, `"x" is not a cluster size`},
 		"bench real extra": {[]string{"bench", "--real", "extra"}, "takes no arguments"},

@@ -137,6 +137,11 @@ func Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
+	if _, err := os.Stat(filepath.Join(o.OutDir, "data")); err == nil {
+		return nil, fmt.Errorf("--out %s already holds the data directories of an earlier "+
+			"run (%s); choose another --out or remove it", o.OutDir,
+			filepath.Join(o.OutDir, "data"))
+	}
 	sec, err := o.security()
 	if err != nil {
 		return nil, err
