@@ -47,8 +47,8 @@ type CheckOptions struct {
 	// (containers.go); Binary must be a static executable (CGO_ENABLED=0).
 	Containers bool
 	// Faults are the fault kinds to draw from; nil lets swarm testing pick them from the
-	// seed (with LazyDisk, lag-crash is always among them: it is what the lazy disk is
-	// for), and an empty non-nil list runs without faults.
+	// seed (with LazyDisk, both lag-crash kinds are always among them: they are what the
+	// lazy disk is for), and an empty non-nil list runs without faults.
 	Faults []FaultKind
 	// Progress receives the fault log as it happens; nil keeps quiet.
 	Progress io.Writer
@@ -60,8 +60,10 @@ func (o CheckOptions) kinds() []FaultKind {
 		return o.Faults
 	}
 	kinds := SwarmKinds(o.Seed, o.Nodes)
-	if o.LazyDisk && !slices.Contains(kinds, FaultLagCrash) {
-		kinds = append(kinds, FaultLagCrash)
+	for _, k := range []FaultKind{FaultLagCrash, FaultLagFollower} {
+		if o.LazyDisk && !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
 	}
 	return kinds
 }
@@ -255,7 +257,7 @@ func runWorkload(ctx context.Context, o CheckOptions, clients []*Client, h *hist
 }
 
 // settle waits for a leader after the heal (when the system names one), reads every key
-// (key-value targets) and issues the workload's liveness probe; a cluster that cannot elect
+// (finalReads, readBack) and issues the workload's liveness probe; a cluster that cannot elect
 // a leader or answer once every fault is gone has a liveness failure.
 func settle(c *Cluster, clients []*Client, tg fuzz.Target, h *history,
 	nem *nemesis) []string {
@@ -270,9 +272,11 @@ func settle(c *Cluster, clients []*Client, tg fuzz.Target, h *history,
 	}
 	var failures []string
 	before := len(h.snapshot())
+	nem.logf("final reads")
 	if usesKVMix(tg) {
-		nem.logf("final reads")
 		finalReads(clients[reader], reader, h)
+	} else {
+		readBack(clients[reader], reader, workloadOf(tg), h)
 	}
 	nem.logf("liveness probe")
 	probe(clients[reader], reader, workloadOf(tg), h)

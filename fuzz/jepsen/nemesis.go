@@ -33,7 +33,10 @@ type openFault struct {
 	node   nodeapi.NodeID
 	group  []nodeapi.NodeID
 	killed []nodeapi.NodeID
-	note   int
+	// first are the servers a lag-crash restarts first (the others an election timeout
+	// later).
+	first []nodeapi.NodeID
+	note  int
 }
 
 func newNemesis(c *Cluster, h *history, out io.Writer) *nemesis {
@@ -114,6 +117,10 @@ func (n *nemesis) apply(i int, f Fault) {
 		if text = n.lagCrash(o, role); text == "" {
 			return
 		}
+	case FaultLagFollower:
+		if text = n.lagFollower(o, role); text == "" {
+			return
+		}
 	case FaultStall:
 		if err := n.c.byID[node].admin.StallDisk(f.Delay); err != nil {
 			n.logf("skip stall of %s: %v", node, err)
@@ -185,6 +192,7 @@ func (n *nemesis) lagCrash(o *openFault, role string) string {
 		n.logf("skip lag-crash: %v", err)
 		return ""
 	}
+	o.first = append([]nodeapi.NodeID{o.node}, o.group...)
 	// The leader is named where it appears: the cut-off followers are listed after it.
 	return fmt.Sprintf("lag-crash: stall the disk of %s%s by %v, cut off followers %v",
 		o.node, role, o.f.Delay, o.group)
@@ -263,5 +271,39 @@ func (n *nemesis) faultLog() []string {
 // cutsByNetwork reports whether a kind's cut is made, in containers mode, by disconnecting
 // its group from the network rather than through the drop tables.
 func cutsByNetwork(k FaultKind) bool {
-	return k == FaultPartition || k == FaultIsolate || k == FaultLagCrash
+	return k == FaultPartition || k == FaultIsolate || k.isLagCrash()
+}
+
+// lagFollower starts a follower lag-crash: it stalls the disks of the followers that make
+// a majority with the leader and cuts off the others (undo kills every server and brings
+// the followers back first).
+func (n *nemesis) lagFollower(o *openFault, role string) string {
+	if role == "" {
+		n.logf("skip lag-crash-follower: no leader")
+		return ""
+	}
+	quorum := len(n.c.IDs())/2 + 1
+	var stalled []nodeapi.NodeID
+	for _, id := range o.f.Group {
+		switch {
+		case id == o.node:
+		case len(stalled) < quorum-1:
+			stalled = append(stalled, id)
+		default:
+			o.group = append(o.group, id)
+		}
+	}
+	if len(stalled) == 0 {
+		n.logf("skip lag-crash-follower: no follower")
+		return ""
+	}
+	for _, id := range stalled {
+		if err := n.c.byID[id].admin.StallDisk(o.f.Delay); err != nil {
+			n.logf("skip lag-crash-follower: %v", err)
+			return ""
+		}
+	}
+	o.first = append(slices.Clone(o.group), stalled...)
+	return fmt.Sprintf("lag-crash-follower: the leader is %s; stall the disks of followers "+
+		"%v by %v, cut off followers %v", o.node, stalled, o.f.Delay, o.group)
 }

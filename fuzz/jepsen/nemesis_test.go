@@ -50,3 +50,17 @@ func TestLagCrashLineNamesTheLeader(t *testing.T) {
 		"300ms, cut off followers [n2]")
 	require.NotContains(t, log.String(), "] (the leader)")
 }
+
+// The follower lag-crash stalls the followers that make a quorum with the leader, cuts
+// off the others, and brings the followers back first.
+func TestLagFollowerLine(t *testing.T) {
+	c := fakeCluster(t, "n1")
+	var log strings.Builder
+	n := newNemesis(c, newHistory(), &log)
+	n.apply(0, Fault{Kind: FaultLagFollower, Leader: true, Node: "n2",
+		Delay: 300 * time.Millisecond, Group: []nodeapi.NodeID{"n3", "n1", "n2"}})
+	require.Contains(t, log.String(), "lag-crash-follower: the leader is n1; stall the "+
+		"disks of followers [n3] by 300ms, cut off followers [n2]")
+	require.Equal(t, []nodeapi.NodeID{"n2", "n3"}, n.open[0].first)
+	require.Equal(t, []nodeapi.NodeID{"n2"}, n.open[0].group)
+}

@@ -33,7 +33,7 @@ func (n *nemesis) undo(i int) {
 		for j, id := range o.killed { // staggered, as after a power cut
 			n.later(time.Duration(100*j)*time.Millisecond, func() { n.restart(id) })
 		}
-	case FaultLagCrash:
+	case FaultLagCrash, FaultLagFollower:
 		n.finishLagCrash(o)
 	case FaultPause:
 		if err := n.c.Resume(o.node); err == nil {
@@ -59,11 +59,12 @@ func (n *nemesis) undo(i int) {
 const lagRestartGap = 3 * time.Second
 
 // finishLagCrash kills every server (the fault is no longer open, so the restarted ones get
-// no cut), brings back the old leader and the cut-off followers, then the others.
+// no cut), brings back the servers that lack the latest writes (o.first: the old leader and
+// the cut-off followers, or the followers), then the others.
 func (n *nemesis) finishLagCrash(o *openFault) {
 	killed := n.killAll()
-	n.logf("lag-crash: kill -9 %v", killed)
-	first := append([]nodeapi.NodeID{o.node}, o.group...)
+	n.logf("%s: kill -9 %v", o.f.Kind, killed)
+	first := o.first
 	for _, id := range first {
 		n.restart(id)
 	}
@@ -123,7 +124,7 @@ func (n *nemesis) tables() map[nodeapi.NodeID]FaultTable {
 	n.mu.Lock()
 	for _, o := range n.open {
 		switch o.f.Kind {
-		case FaultPartition, FaultIsolate, FaultLagCrash:
+		case FaultPartition, FaultIsolate, FaultLagCrash, FaultLagFollower:
 			if n.c.Containers() {
 				continue // cut by disconnecting the containers
 			}

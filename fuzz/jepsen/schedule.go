@@ -31,12 +31,21 @@ const (
 	// cut-off followers come back first, an election timeout before the others. A write
 	// acknowledged before a majority held it durably is lost; a correct system has none.
 	FaultLagCrash FaultKind = "lag-crash"
+	// FaultLagFollower is the same power failure with the lag on the followers' side: the
+	// disks of just enough followers to make a majority with the leader stall, the other
+	// followers are cut off, then every server is killed and the followers come back
+	// first, the leader an election timeout later. A follower that acknowledged an entry
+	// before it was durable has lost it, and the followers elect without it.
+	FaultLagFollower FaultKind = "lag-crash-follower"
 )
+
+// isLagCrash reports whether k is one of the lag-crash kinds.
+func (k FaultKind) isLagCrash() bool { return k == FaultLagCrash || k == FaultLagFollower }
 
 // FaultKinds lists every kind in a fixed order.
 func FaultKinds() []FaultKind {
 	return []FaultKind{FaultKill, FaultCrashAll, FaultPause, FaultPartition, FaultIsolate,
-		FaultCut, FaultLoss, FaultStall, FaultLagCrash, FaultSyncFail}
+		FaultCut, FaultLoss, FaultStall, FaultLagCrash, FaultSyncFail, FaultLagFollower}
 }
 
 // needsPeers reports whether a kind needs two servers or more to mean anything.
@@ -86,6 +95,9 @@ func (f Fault) String() string {
 	case FaultLagCrash:
 		what = fmt.Sprintf("stall the leader's disk by %v, cut off a minority, kill -9 "+
 			"every server", f.Delay)
+	case FaultLagFollower:
+		what = fmt.Sprintf("stall the disks of a quorum's followers by %v, cut off the "+
+			"others, kill -9 every server, followers back first", f.Delay)
 	default:
 		what = string(f.Kind) + " " + target
 	}
@@ -174,7 +186,7 @@ func drawFault(rng *rand.Rand, kinds []FaultKind, nodes []nodeapi.NodeID) Fault 
 		f.Syncs = 1 + rng.IntN(3)
 	case FaultCrashAll:
 		f.Leader = false
-	case FaultLagCrash:
+	case FaultLagCrash, FaultLagFollower:
 		f.Leader = true
 		f.Delay = time.Duration(300+rng.IntN(501)) * time.Millisecond
 		f.Group = shuffled(rng, nodes) // the order in which followers are cut off

@@ -55,6 +55,7 @@ func TestLazyDiskAlwaysDrawsLagCrash(t *testing.T) {
 	for seed := range uint64(20) {
 		o := CheckOptions{Nodes: 3, Seed: seed, LazyDisk: true}
 		require.Contains(t, o.kinds(), FaultLagCrash, "seed %d", seed)
+		require.Contains(t, o.kinds(), FaultLagFollower, "seed %d", seed)
 	}
 	require.Equal(t, []FaultKind{FaultPause},
 		CheckOptions{LazyDisk: true, Faults: []FaultKind{FaultPause}}.kinds())

@@ -1,6 +1,8 @@
 package jepsen
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -91,4 +93,30 @@ func probe(c *Client, index int, w *model.Workload, h *history) nodeapi.Outcome 
 	out := c.Do(op)
 	h.add(model.Operation{ClientID: index, Op: op, Outcome: out, Call: call, Return: h.now()})
 	return out
+}
+
+// readBack reads every key the history touched with every read-only kind of the workload
+// (its kinds that are not writes), through client c once every fault is healed: the final
+// read of a target that is not key-value (a lock service's holder of each lock), so that a
+// lost write shows even if no client looked at its key again. A workload without read-only
+// kinds reads nothing.
+func readBack(c *Client, index int, w *model.Workload, h *history) {
+	keys := map[string]bool{}
+	for _, op := range h.snapshot() {
+		if op.Op.Key != w.Probe.Key {
+			keys[op.Op.Key] = true
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(keys)) {
+		for i, k := range w.Kinds {
+			if k.Write {
+				continue
+			}
+			op := nodeapi.Op{Kind: model.Kind(i + 1), Key: key}
+			call := h.now()
+			out := c.Do(op)
+			h.add(model.Operation{ClientID: index, Op: op, Outcome: out, Call: call,
+				Return: h.now()})
+		}
+	}
 }
