@@ -31,7 +31,8 @@ func benchScripts(tg fuzz.Target, nodes int, seed uint64,
 				if round > 0 && op.Value != "" && tg.KeyValue() {
 					op.Value = fmt.Sprintf("%s.r%d", op.Value, round)
 				}
-				op.Think = max(op.Think, scenario.Duration(time.Millisecond))
+				op.Think = min(max(op.Think, scenario.Duration(time.Millisecond)),
+					scenario.Duration(maxThink))
 				out[i].Ops = append(out[i].Ops, op)
 				if len(out[i].Ops) == need {
 					break

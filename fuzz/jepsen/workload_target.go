@@ -25,6 +25,9 @@ func workloadOf(tg fuzz.Target) *model.Workload {
 // operations (targetSource).
 func usesKVMix(tg fuzz.Target) bool { return tg.KeyValue() }
 
+// maxThink caps a generated think time in a real run.
+const maxThink = 100 * time.Millisecond
+
 // maxDraws bounds the scenarios a targetSource draws for one client, so that a generator
 // that keeps giving a client nothing cannot spin for ever.
 const maxDraws = 10000
@@ -33,7 +36,9 @@ const maxDraws = 10000
 // through Target.ScenarioForSeed), the ones the simulated world runs: client i takes the
 // script of client c<i+1> of scenario after scenario (seeds derived from the run's seed),
 // so that an operation that names its client (a lock's owner) names this one. Scripts are
-// played as drawn; the think times are the generator's.
+// played as drawn, with the generator's think times capped at maxThink: a simulated
+// scenario may wait seconds for its faults, a real run has its own nemesis and wants the
+// operations.
 type targetSource struct {
 	tg    fuzz.Target
 	opts  func() scenario.Scenario
@@ -62,7 +67,7 @@ func (t *targetSource) next() (nodeapi.Op, time.Duration, bool) {
 			o := t.queue[0]
 			t.queue = t.queue[1:]
 			if op, err := o.Op(t.w); err == nil {
-				return op, time.Duration(o.Think), true
+				return op, min(time.Duration(o.Think), maxThink), true
 			}
 		}
 		draws++
