@@ -7,8 +7,9 @@ import (
 	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 )
 
-const checkUsage = `usage: simfuzz check [--target T] [--time D] [--seed S] [--nodes N] [--clients N]
-                     [--lazy-disk] [--faults KIND,...] [--tls] [--out DIR] [--binary PATH]
+const checkUsage = `usage: simfuzz check [--target T] [--time D] [--seed S] [--nodes N]
+                     [--clients N] [--lazy-disk] [--faults KIND,...] [--tls] [--containers]
+                     [--out DIR] [--binary PATH]
 
 Jepsen mode: starts N real server processes of the target (this executable, run as
 'server'), runs closed-loop clients of the target's own client and workload against them

@@ -22,46 +22,67 @@ func TestRealCommandsBadInput(t *testing.T) {
 	notExe := filepath.Join(dir, "notexe")
 	require.NoError(t, os.WriteFile(notExe, []byte("x"), 0o644))
 	peers := "n1=127.0.0.1:1,n2=127.0.0.1:2"
-	cases := map[string]struct {
+	srv := func(extra ...string) []string {
+		return append([]string{"server", "--id", "n1", "--peers", peers, "--data", dir},
+			extra...)
+	}
+	cli := func(extra ...string) []string {
+		return append([]string{"client", "--peers", peers}, extra...)
+	}
+	pub := []string{"--admin", "0.0.0.0:7001"}
+	type tc struct {
 		args []string
 		want string
-	}{
-		"server no id":     {[]string{"server", "--peers", peers, "--data", dir}, "--id is required"},
-		"server no peers":  {[]string{"server", "--id", "n1", "--data", dir}, "--peers is required"},
-		"server no data":   {[]string{"server", "--id", "n1", "--peers", peers}, "--data is required"},
-		"server id":        {[]string{"server", "--id", "n9", "--peers", peers, "--data", dir}, "--id n9 is not in --peers"},
-		"server peers":     {[]string{"server", "--id", "n1", "--peers", "n1", "--data", dir}, "want id=host:port"},
-		"server target":    {[]string{"server", "--target", "nope", "--id", "n1"}, `unknown target "nope"`},
-		"server variant":   {[]string{"server", "--variant", "nope", "--id", "n1"}, `unknown variant "nope"`},
-		"server extra":     {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "x"}, "unexpected argument"},
-		"admin public":     {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "--admin", "0.0.0.0:7001"}, "not a loopback address"},
-		"admin no token":   {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "--admin", "0.0.0.0:7001", "--admin-public"}, "needs --admin-token"},
-		"admin short":      {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "--admin", "127.0.0.1:7001", "--admin-token", "abc"}, "at least 16"},
-		"admin addr":       {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "--admin", "nonsense"}, "not host:port"},
-		"tls half":         {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "--tls-ca", "x"}, "go together"},
-		"tls missing":      {[]string{"server", "--id", "n1", "--peers", peers, "--data", dir, "--tls-ca", "x", "--tls-cert", "y", "--tls-key", "z"}, "--tls-ca"},
-		"client no op":     {[]string{"client", "--peers", peers}, "no operation"},
-		"client kind":      {[]string{"client", "--peers", peers, "frob", "k"}, `unknown operation kind "frob"`},
-		"client cas":       {[]string{"client", "--peers", peers, "cas", "k", "a"}, "cas takes KEY OLD NEW"},
-		"client arity":     {[]string{"client", "--peers", peers, "get"}, "takes KEY [VALUE]"},
-		"client key":       {[]string{"client", "--peers", peers, "get", ""}, "empty key"},
-		"client peers":     {[]string{"client", "--peers", "x", "get", "k"}, "--peers"},
-		"client timeout":   {[]string{"client", "--peers", peers, "--timeout", "0s", "get", "k"}, "--timeout"},
-		"check nodes":      {[]string{"check", "--nodes", "0"}, "--nodes must be in 1..9"},
-		"check clients":    {[]string{"check", "--clients", "100"}, "--clients"},
-		"check time":       {[]string{"check", "--time", "0s"}, "--time must be in"},
-		"check faults":     {[]string{"check", "--faults", "kill,meteor"}, `unknown fault kind "meteor"`},
-		"check extra":      {[]string{"check", "extra"}, "unexpected argument"},
-		"check binary":     {[]string{"check", "--binary", notExe}, "not an executable file"},
-		"check target":     {[]string{"check", "--target", "nope"}, `unknown target "nope"`},
-		"check used out":   {[]string{"check", "--out", used}, "already holds the data directories"},
-		"bench real time":  {[]string{"bench", "--real", "--time", "1ms"}, "--time must be in"},
-		"bench real nodes": {[]string{"bench", "--real", "--nodes", "3,x"}, `"x" is not a cluster size`},
+	}
+	cases := map[string]tc{
+		"server no id": {[]string{"server", "--peers", peers, "--data", dir},
+			"--id is required"},
+		"server no peers": {[]string{"server", "--id", "n1", "--data", dir},
+			"--peers is required"},
+		"server no data": {[]string{"server", "--id", "n1", "--peers", peers},
+			"--data is required"},
+		"server id": {[]string{"server", "--id", "n9", "--peers", peers, "--data", dir},
+			"--id n9 is not in --peers"},
+		"server peers": {[]string{"server", "--id", "n1", "--peers", "n1", "--data", dir},
+			"want id=host:port"},
+		"server target":  {[]string{"server", "--target", "nope"}, `unknown target "nope"`},
+		"server variant": {[]string{"server", "--variant", "nope"}, `unknown variant "nope"`},
+		"server extra":   {srv("x"), "unexpected argument"},
+		"admin public":   {srv(pub...), "not a loopback address"},
+		"admin no token": {srv(append(pub, "--admin-public")...), "needs --admin-token"},
+		"admin short": {srv("--admin", "127.0.0.1:7001", "--admin-token", "abc"),
+			"at least 16"},
+		"admin addr": {srv("--admin", "nonsense"), "not host:port"},
+		"tls half":   {srv("--tls-ca", "x"), "go together"},
+		"tls missing": {srv("--tls-ca", "x", "--tls-cert", "y", "--tls-key", "z"),
+			"--tls-ca"},
+		"client no op":   {cli(), "no operation"},
+		"client kind":    {cli("frob", "k"), `unknown operation kind "frob"`},
+		"client cas":     {cli("cas", "k", "a"), "cas takes KEY OLD NEW"},
+		"client arity":   {cli("get"), "takes KEY [VALUE]"},
+		"client key":     {cli("get", ""), "empty key"},
+		"client peers":   {[]string{"client", "--peers", "x", "get", "k"}, "--peers"},
+		"client timeout": {cli("--timeout", "0s", "get", "k"), "--timeout"},
+		"check nodes":    {[]string{"check", "--nodes", "0"}, "--nodes must be in 1..9"},
+		"check clients":  {[]string{"check", "--clients", "100"}, "--clients"},
+		"check time":     {[]string{"check", "--time", "0s"}, "--time must be in"},
+		"check faults": {[]string{"check", "--faults", "kill,meteor"},
+			`unknown fault kind "meteor"`},
+		"check extra":  {[]string{"check", "extra"}, "unexpected argument"},
+		"check binary": {[]string{"check", "--binary", notExe}, "not an executable file"},
+		"check target": {[]string{"check", "--target", "nope"}, `unknown target "nope"`},
+		"check used out": {[]string{"check", "--out", used},
+			"already holds the data directories"},
+		"bench real time": {[]string{"bench", "--real", "--time", "1ms"}, "--time must be in"},
+		"bench real nodes": {[]string{"bench", "--real", "--nodes", "3,x"},
+			`"x" is not a cluster size`},
 		"bench real extra": {[]string{"bench", "--real", "extra"}, "takes no arguments"},
 		"certs no out":     {[]string{"certs", "--nodes", "n1"}, "--out is required"},
 		"certs no nodes":   {[]string{"certs", "--out", dir}, "--nodes is required"},
-		"certs bad name":   {[]string{"certs", "--out", dir, "--nodes", "n1,n/2"}, "only letters"},
-		"certs extra":      {[]string{"certs", "--out", dir, "--nodes", "n1", "x"}, "takes no arguments"},
+		"certs bad name": {[]string{"certs", "--out", dir, "--nodes", "n1,n/2"},
+			"only letters"},
+		"certs extra": {[]string{"certs", "--out", dir, "--nodes", "n1", "x"},
+			"takes no arguments"},
 	}
 	for name, c := range cases {
 		code, _, stderr := run(t, c.args...)
@@ -89,7 +110,8 @@ func TestServerRefusesAnotherNodesDirectory(t *testing.T) {
 		freeLoopback(t), "--data", data, "--cluster", "blue")
 	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(srv.stderr.String(),
 		"listening"); time.Sleep(20 * time.Millisecond) {
-		require.True(t, time.Now().Before(deadline), "server did not start: %s", srv.stderr.String())
+		require.True(t, time.Now().Before(deadline), "server did not start: %s",
+			srv.stderr.String())
 	}
 	require.NoError(t, srv.cmd.Process.Signal(syscall.SIGTERM))
 	require.Equal(t, 0, srv.wait(t, 10*time.Second), srv.stderr.String())
@@ -119,7 +141,8 @@ func TestCheckLockServiceInterrupted(t *testing.T) {
 	time.Sleep(6 * time.Second)
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
 	code := p.wait(t, 60*time.Second)
-	require.Equal(t, 130, code, "stdout:\n%s\nstderr:\n%s", p.stdout.String(), p.stderr.String())
+	require.Equal(t, 130, code, "stdout:\n%s\nstderr:\n%s", p.stdout.String(),
+		p.stderr.String())
 	rep, err := os.ReadFile(filepath.Join(out, "report.txt"))
 	require.NoError(t, err)
 	require.Contains(t, string(rep), "lock-service check: interrupted")
