@@ -130,31 +130,48 @@ bench-compare:
 mutants:
 	$(GO) run ./cmd/mutants
 
-# The standard workload on a real 3- and 5-node cluster next to the simulated world.
-bench-real:
-	$(GO) build -o bin/raftkv ./cmd/raftkv
-	./bin/raftkv bench
+# The standard workload on a real 3- and 5-node cluster next to the simulated world, for
+# the Raft KV and the lock service (simfuzz bench --real; docs/REAL.md).
+bench-real: build
+	./bin/simfuzz bench --real --target raft-kv
+	./bin/simfuzz bench --real --target lock-service
 
-# Jepsen mode against real processes for a minute (LAZY=--lazy-disk loses unsynced writes
-# on kill -9).
-jepsen:
-	$(GO) build -o bin/raftkv ./cmd/raftkv
-	./bin/raftkv check --time 60s $(LAZY)
+# Jepsen mode against real processes for a minute, for every built-in target (LAZY=--lazy-disk
+# loses unsynced writes on kill -9; TARGET=... picks one).
+JEPSEN_TARGETS ?= raft-kv lock-service
+jepsen: build
+	@for t in $(if $(TARGET),$(TARGET),$(JEPSEN_TARGETS)); do \
+	  ./bin/simfuzz check --target $$t --time 60s $(LAZY) || exit $$?; \
+	done
 
-JEPSEN_TIME ?= 60s
-# Jepsen mode on the public mutants 09 and 10, each built in a scratch copy of the tree
-# (exit 1 from raftkv check = found).
-jepsen-mutants:
-	$(GO) build -o bin/raftkv ./cmd/raftkv
-	@for m in 09-ack-before-sync 10-kv-double-apply; do \
+# Jepsen mode on mutants, each built in a scratch copy of the tree with its patch applied
+# (as cmd/mutants does): mutant:target:flags. Each mutant runs JEPSEN_SEEDS, and the
+# unmutated tree runs the same seeds with the same flags; the table says found (exit 1),
+# passed (exit 0) or error (exit 2) for each.
+JEPSEN_TIME ?= 45s
+JEPSEN_SEEDS ?= 1 2 3
+JEPSEN_MUTANTS ?= 10-kv-double-apply:raft-kv: 09-ack-before-sync:raft-kv:--lazy-disk \
+	lock-01-follower-ack-before-sync:lock-service:--lazy-disk
+jepsen-mutants: build
+	@out=$${TMPDIR:-/tmp}/jepsen-mutants; mkdir -p $$out; \
+	verdict() { case $$1 in 0) echo passed;; 1) echo found;; *) echo "error($$1)";; esac; }; \
+	printf '%-36s %-13s %-5s %-10s %s\n' mutant target seed mutant unmutated; \
+	for spec in $(JEPSEN_MUTANTS); do \
+	  m=$${spec%%:*}; rest=$${spec#*:}; tg=$${rest%%:*}; flags=$${rest#*:}; \
 	  d=$$(mktemp -d) && \
 	  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $$d && \
 	  (cd $$d && git apply $(CURDIR)/testdata/mutants/$$m.patch && \
-	   $(GO) build -o raftkv ./cmd/raftkv) || exit 2; \
-	  ./bin/raftkv check --binary $$d/raftkv --lazy-disk --time $(JEPSEN_TIME) --quiet \
-	    --out $${TMPDIR:-/tmp}/raftkv-mutant-$$m; \
-	  echo "mutant $$m: exit $$? (1 = found)"; rm -rf $$d; \
-	done
+	   $(GO) build -o simfuzz ./cmd/simfuzz) || exit 2; \
+	  for s in $(JEPSEN_SEEDS); do \
+	    rm -rf $$out/$$m-$$s $$out/plain-$$m-$$s; \
+	    $$d/simfuzz check --target $$tg $$flags --seed $$s --time $(JEPSEN_TIME) --quiet \
+	      --out $$out/$$m-$$s >/dev/null 2>&1; mc=$$?; \
+	    ./bin/simfuzz check --target $$tg $$flags --seed $$s --time $(JEPSEN_TIME) --quiet \
+	      --out $$out/plain-$$m-$$s >/dev/null 2>&1; pc=$$?; \
+	    printf '%-36s %-13s %-5s %-10s %s\n' $$m $$tg $$s "$$(verdict $$mc)" "$$(verdict $$pc)"; \
+	  done; \
+	  rm -rf $$d; \
+	done; echo "reports under $$out"
 
 # What CI runs (.ci/run): the tests, smoke campaigns of both built-in targets, and the
 # etcd/raft example module's tests and campaign.

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 )
 
@@ -33,11 +34,10 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if o.Time < 2*time.Second || o.Time > 10*time.Minute {
 		return report(stderr, "bench", usagef("--time must be in [2s, 10m], got %v", o.Time))
 	}
-	co := jepsen.CheckOptions{Binary: o.Binary, OutDir: o.OutDir}
-	if err := resolvePaths(&co, "bench"); err != nil {
-		return report(stderr, "bench", err)
+	if err := jepsen.ResolvePaths(&o.Binary, &o.OutDir, "raftkv-bench"); err != nil {
+		return report(stderr, "bench", usageError{err.Error()})
 	}
-	o.Binary, o.OutDir, o.Progress = co.Binary, co.OutDir, stderr
+	o.Target, o.ServerArgs, o.Progress = fuzz.RaftKV, []string{"server"}, stderr
 	defer os.RemoveAll(o.OutDir)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -12,6 +12,7 @@ import (
 	"github.com/simfuzz/simfuzz/fuzz/jepsen"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/realrt"
 	"github.com/simfuzz/simfuzz/raft"
 )
 
@@ -55,6 +56,8 @@ func cmdClient(args []string, stdout, stderr io.Writer) int {
 	peersFlag := fs.String("peers", "", "the servers: id=host:port,id=host:port,...")
 	timeout := fs.Duration("timeout", 5*time.Second,
 		"give up (exit 2) when no leader answered within this long")
+	var tf jepsen.TLSFlags
+	tf.Register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return report(stderr, "client", err)
 	}
@@ -69,34 +72,43 @@ func cmdClient(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, "client", err)
 	}
-	out, err := invokeOnce(peers, op, *timeout)
+	sec, err := tf.Load("")
+	if err != nil {
+		return report(stderr, "client", usageError{err.Error()})
+	}
+	out, unrouted, err := invokeOnce(peers, op, *timeout, sec)
 	if err != nil {
 		return report(stderr, "client", err)
 	}
 	if out.Unknown {
-		fmt.Fprintf(stderr, "raftkv client: no answer from the cluster within %v (servers "+
-			"%s); the %s may or may not have taken effect. Are the servers running and able "+
-			"to elect a leader?\n", *timeout, peers, kv.Name(op.Kind))
+		fmt.Fprintf(stderr, "raftkv client: %s\n", jepsen.NoAnswer(*timeout, peers, unrouted,
+			kv.Name(op.Kind)))
 		return exitUsage
 	}
 	return printResult(stdout, stderr, op, out.Result)
 }
 
-// invokeOnce runs one operation through raft's client on a fresh endpoint.
-func invokeOnce(peers jepsen.Peers, op nodeapi.Op,
-	timeout time.Duration) (nodeapi.Outcome, error) {
+// invokeOnce runs one operation through raft's client on a fresh endpoint; it also returns
+// the servers the client was sent to without an address (a leader outside peers).
+func invokeOnce(peers jepsen.Peers, op nodeapi.Op, timeout time.Duration,
+	sec *realrt.TLS) (nodeapi.Outcome, []nodeapi.NodeID, error) {
 	cfg := raft.DefaultConfig()
 	cfg.OperationTimeout = timeout
 	cfg.AttemptTimeout = min(cfg.AttemptTimeout, timeout)
+	sys, err := raft.NewSystem(cfg)
+	if err != nil {
+		return nodeapi.Outcome{}, nil, err
+	}
 	// A fresh, unique client ID per invocation: the servers key write sessions by it.
 	id := nodeapi.NodeID(fmt.Sprintf("cli-%d-%08x", os.Getpid(), rand.Uint32()))
-	c, err := jepsen.NewKVClient(jepsen.ClientOptions{ID: id, Peers: peers,
-		Config: &cfg})
+	c, err := jepsen.NewClient(jepsen.ClientOptions{ID: id, Peers: peers, System: sys,
+		Guard: timeout + 5*time.Second, TLS: sec})
 	if err != nil {
-		return nodeapi.Outcome{}, err
+		return nodeapi.Outcome{}, nil, err
 	}
 	defer c.Close()
-	return c.Do(op), nil
+	out := c.Do(op)
+	return out, c.Unrouted(), nil
 }
 
 // printResult prints what the operation returned: a read's value on stdout; a missing key

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os/exec"
 	"testing"
 	"time"
@@ -15,16 +17,19 @@ func TestServerFailStopsOnFailedSync(t *testing.T) {
 	data := t.TempDir()
 	peers := "n1=" + freeAddr(t)
 	log := &lockedBuffer{}
-	n, err := startNode(serverFlags{id: "n1", peers: peers, data: data}, log)
+	o, err := parseServerFlags([]string{"--id", "n1", "--peers", peers, "--data", data},
+		io.Discard)
 	require.NoError(t, err)
-	t.Cleanup(n.rt.Kill)
+	n, err := startNode(o, log)
+	require.NoError(t, err)
+	t.Cleanup(n.Runtime().Kill)
 	code, _ := clientOp(t, peers, "put", "a", "1")
 	require.Equal(t, exitOK, code, log.String())
-	require.NoError(t, n.rt.Disk().FailSyncs(1))
+	require.NoError(t, n.Runtime().Disk().FailSyncs(1))
 	code, _ = clientOp(t, peers, "put", "b", "2") // retried onto the restarted node
 	require.Equal(t, exitOK, code, log.String())
-	require.EqualValues(t, 1, n.rt.Stats().FailStops)
-	st, err := n.status()
+	require.EqualValues(t, 1, n.Runtime().Stats().FailStops)
+	st, err := n.Status()
 	require.NoError(t, err)
 	require.Empty(t, st.Failed)
 	code, got := clientOp(t, peers, "get", "a")
@@ -32,12 +37,12 @@ func TestServerFailStopsOnFailedSync(t *testing.T) {
 	require.Equal(t, "1", got)
 
 	wal := corruptNewestWAL(t, data)
-	require.NoError(t, n.rt.Disk().FailSyncs(1))
+	require.NoError(t, n.Runtime().Disk().FailSyncs(1))
 	put := exec.Command(binary(t), "client", "--peers", peers, "--timeout", "2s", "put", "c", "3")
 	require.NoError(t, put.Start()) // its write's sync fails: the node fail-stops
 	t.Cleanup(func() { _ = put.Wait() })
 	exit := make(chan int, 1)
-	go func() { exit <- n.serve(log) }()
+	go func() { exit <- n.Serve(context.Background()) }()
 	select {
 	case code := <-exit:
 		require.Equal(t, exitFailure, code, log.String())

@@ -2,10 +2,15 @@
 // the real runtime (package harness/realrt), and tests it the Jepsen way.
 //
 //	raftkv server --id n1 --peers n1=127.0.0.1:7001,n2=...,n3=... --data DIR [--admin ADDR]
+//	              [--cluster NAME] [--tls-ca F --tls-cert F --tls-key F]
 //	raftkv client --peers ... put K V | get K | append K V | cas K OLD NEW | delete K
 //	raftkv check  [--nodes 3] [--time 60s] [--clients 3] [--seed S] [--lazy-disk] [--out DIR]
-//	              [--faults KIND,...] [--binary PATH] [--quiet]
+//	              [--faults KIND,...] [--tls] [--containers] [--binary PATH] [--quiet]
 //	raftkv bench  [--time 10s] [--seed S]
+//
+// It is the generic server and Jepsen mode of package fuzz/jepsen for the Raft KV alone, with
+// raft's own status, corruption and torn-tail messages; simfuzz server/client/check do the
+// same for any target.
 //
 // Exit codes: 0 success (check: nothing found), 1 a negative answer (client: a missing
 // key or a failed cas) or a failure found (check), 2 a usage error, bad input or a harness
@@ -22,10 +27,12 @@ import (
 
 const usage = `usage:
   raftkv server --id ID --peers ID=HOST:PORT,... --data DIR [--admin HOST:PORT] [--lazy-disk]
-  raftkv client --peers ID=HOST:PORT,... [--timeout 5s] put K V | get K | append K V |
-                cas K OLD NEW | delete K
+                [--cluster NAME] [--admin-public --admin-token T] [--tls-ca F --tls-cert F
+                --tls-key F]
+  raftkv client --peers ID=HOST:PORT,... [--timeout 5s] [--tls-...] put K V | get K |
+                append K V | cas K OLD NEW | delete K
   raftkv check  [--nodes N] [--time D] [--clients N] [--seed S] [--lazy-disk] [--out DIR]
-                [--faults KIND,...] [--binary PATH] [--quiet]
+                [--faults KIND,...] [--tls] [--containers] [--binary PATH] [--quiet]
   raftkv bench  [--time D] [--seed S] [--binary PATH] [--out DIR]
 `
 

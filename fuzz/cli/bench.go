@@ -23,16 +23,21 @@ this command knows (or --target), side by side and measured in the same run, cam
 per minute of the default target (or --target), porcupine check time per history, and peak
 memory. A target that cannot run a standard scenario (another workload, some operation kinds
 only, other cluster sizes) has its rows skipped, each with a line that says why. --variant
-benches a variant of --target's target (default: of the default target).
+benches a variant of --target's target (default: of the default target). With --real,
+bench prints the real-vs-simulated table instead (see 'bench --real -h').
 
 flags:
 `
 
 func (a *app) cmdBench(args []string) error {
+	if isRealBench(args) {
+		return a.cmdBenchReal(args)
+	}
 	stdout := a.stdout
 	fs := a.newFlags("bench", benchUsage)
 	seeds := fs.Int("seeds", 10, "standard-scenario seeds per cluster size")
 	campaignSeeds := fs.Int("campaign-seeds", 100, "generated seeds for the seeds/minute row")
+	fs.Bool("real", false, "print the real-vs-simulated table instead (bench --real -h)")
 	only := fs.String("target", "", "bench only this target (default: every target; "+
 		"the default target's campaign)")
 	variant := fs.String("variant", "", "bench this build variant of --target's target "+

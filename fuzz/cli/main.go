@@ -11,6 +11,12 @@
 //	simfuzz merge   [--json] FILE...
 //	simfuzz bench   [--target T] [--variant V] [--seeds N] [--campaign-seeds N]
 //	simfuzz targets
+//	simfuzz server  [--target T] --id ID --peers ID=HOST:PORT,... --data DIR [--admin A]
+//	simfuzz client  [--target T] --peers ... KIND KEY [VALUE]
+//	simfuzz check   [--target T] [--time D] [--seed S] [--nodes N] [--lazy-disk]
+//	                [--faults KIND,...] [--tls] [--out DIR]
+//	simfuzz bench   --real [--target T] [--time D] [--nodes 3,5]
+//	simfuzz certs   --out DIR --nodes ID,... [--clients NAME,...]
 //
 // Exit codes: 0 nothing found, 1 failures found, 2 usage error (or nothing could run),
 // 3 shrink found nothing smaller, 4 shrink was given a scenario that passes, 130
@@ -61,9 +67,15 @@ commands:
   shrink   shrink a failing scenario file further
   merge    combine the --json summaries of a campaign's shards into one
   report   write the HTML report of campaigns from their --json summaries
-  bench    print the performance table
+  bench    print the performance table (--real: real processes next to the simulation)
   targets  list the systems under test this command knows
   vet      statically check node code for the wall clock, goroutines, map order, ...
+
+real processes (the real runtime; docs/REAL.md):
+  server   run one node of a target as a real server process
+  client   run one operation against real servers through the target's client
+  check    Jepsen mode: real servers, real faults, the target's porcupine check
+  certs    make a test CA and node certificates for mutual TLS
 
 Run 'simfuzz <command> -h' for the flags of a command.
 `
@@ -114,7 +126,8 @@ func (a *app) main(args []string) int {
 	commands := map[string]func([]string) error{"run": a.cmdRun, "replay": a.cmdReplay,
 		"bench": a.cmdBench, "shrink": a.cmdShrink, "targets": a.cmdTargets,
 		"merge": a.cmdMerge, "vet": a.cmdVet,
-		"report": a.cmdReport}
+		"report": a.cmdReport, "server": a.cmdServer, "client": a.cmdClient, "check": a.cmdCheck,
+		"certs": a.cmdCerts}
 	var err error
 	switch cmd, ok := commands[args[0]]; {
 	case ok:

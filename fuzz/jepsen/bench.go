@@ -7,19 +7,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
-// BenchOptions configure Bench (`raftkv bench`).
+// BenchOptions configure Bench (`simfuzz bench --real`, `raftkv bench`).
 type BenchOptions struct {
+	// Target is the system measured; ServerArgs make Binary its server (CheckOptions).
+	Target     fuzz.Target
+	ServerArgs []string
 	// Time is the workload span of each condition, in both runtimes.
 	Time time.Duration
 	// Seed picks the standard scenario's operations (generators.Standard).
 	Seed uint64
 	// Sizes are the cluster sizes to measure (default 3 and 5).
 	Sizes []int
-	// Binary is the raftkv executable run as the real servers; OutDir holds their data and
-	// logs while they run.
+	// Binary is the executable run as the real servers; OutDir holds their data and logs
+	// while they run.
 	Binary, OutDir string
 	// Progress receives a line per finished row; nil keeps quiet.
 	Progress io.Writer
@@ -101,6 +105,9 @@ func Bench(ctx context.Context, o BenchOptions) ([]BenchRow, error) {
 	if o.Time < 2*time.Second || o.Time > 10*time.Minute {
 		return nil, fmt.Errorf("--time must be in [2s, 10m], got %v", o.Time)
 	}
+	if err := o.Target.Validate(); err != nil {
+		return nil, err
+	}
 	if len(o.Sizes) == 0 {
 		o.Sizes = []int{3, 5}
 	}
@@ -125,9 +132,9 @@ func Bench(ctx context.Context, o BenchOptions) ([]BenchRow, error) {
 
 func benchRow(ctx context.Context, o BenchOptions, c Condition, n int) (BenchRow, error) {
 	row := BenchRow{Condition: c, Nodes: n}
-	scripts := benchScripts(n, o.Seed, o.Time)
+	scripts := benchScripts(o.Target, n, o.Seed, o.Time)
 	var err error
-	if row.Sim, err = simRun(c, n, o.Seed, o.Time, scripts); err != nil {
+	if row.Sim, err = simRun(o.Target, c, n, o.Seed, o.Time, scripts); err != nil {
 		return row, fmt.Errorf("simulation: %w", err)
 	}
 	if row.Real, err = realRun(ctx, o, c, n, scripts); err != nil {

@@ -13,8 +13,9 @@ import (
 	"github.com/simfuzz/simfuzz/model"
 )
 
-// scriptSource plays a scripted client (the standard scenario's) in order.
+// scriptSource plays a scripted client (the benchmark's) in order.
 type scriptSource struct {
+	w   *model.Workload
 	ops []scenario.ClientOp
 	i   int
 }
@@ -23,7 +24,7 @@ func (s *scriptSource) next() (nodeapi.Op, time.Duration, bool) {
 	for s.i < len(s.ops) {
 		o := s.ops[s.i]
 		s.i++
-		if op, err := o.Op(model.KV); err == nil {
+		if op, err := o.Op(s.w); err == nil {
 			return op, time.Duration(o.Think), true
 		}
 	}
@@ -42,12 +43,13 @@ func realRun(ctx context.Context, o BenchOptions, c Condition, n int,
 		return Measure{}, err
 	}
 	defer os.RemoveAll(dir)
-	cl, err := StartCluster(ClusterOptions{Nodes: n, Binary: o.Binary, Dir: dir})
+	cl, err := StartCluster(ClusterOptions{Nodes: n, Binary: o.Binary, Args: o.ServerArgs,
+		Dir: dir})
 	if err != nil {
 		return Measure{}, err
 	}
 	defer cl.Close()
-	clients, err := startClients(cl.Peers(), len(scripts), o.Seed)
+	clients, err := startClients(cl.Peers(), len(scripts), o.Seed, o.Target, nil)
 	if err != nil {
 		return Measure{}, err
 	}
@@ -63,17 +65,17 @@ func realRun(ctx context.Context, o BenchOptions, c Condition, n int,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runClient(runCtx, i, kc, &scriptSource{ops: scripts[i].Ops}, h)
+			runClient(runCtx, i, kc, &scriptSource{w: workloadOf(o.Target), ops: scripts[i].Ops}, h)
 		}()
 	}
 	injectFaults(runCtx, cl, c, h, o.Time)
 	wg.Wait()
 	wall := time.Since(h.start)
-	return measure(h.snapshot(), o.Time, wall), nil
+	return measure(workloadOf(o.Target), h.snapshot(), o.Time, wall), nil
 }
 
 // setLoss makes every server and client drop the fraction loss of what it sends.
-func setLoss(cl *Cluster, clients []*KVClient, loss float64) error {
+func setLoss(cl *Cluster, clients []*Client, loss float64) error {
 	if loss == 0 {
 		return nil
 	}
@@ -131,9 +133,9 @@ func partition(cl *Cluster, group []nodeapi.NodeID, cut bool) {
 }
 
 // measure counts a real history's acknowledged operations and checks it.
-func measure(hist []model.Operation, span, wall time.Duration) Measure {
+func measure(w *model.Workload, hist []model.Operation, span, wall time.Duration) Measure {
 	m := Measure{Span: span, Virtual: wall, Wall: wall, Ops: len(hist),
-		Linearizable: model.Check(hist).Linearizable()}
+		Linearizable: w.Check(hist).Linearizable()}
 	for _, op := range hist {
 		if !op.Outcome.Unknown && op.Call < int64(span) {
 			m.Acked++

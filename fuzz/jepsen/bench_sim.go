@@ -4,27 +4,35 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/generators"
 	"github.com/simfuzz/simfuzz/harness"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/scenario"
-	"github.com/simfuzz/simfuzz/raft"
 )
 
-// benchScripts are the standard scenario's clients (generators.Standard) stretched to span:
-// three closed-loop clients over 8 keys, 50% reads, 10-90 ms think time. A span longer
-// than the standard's 50 s repeats the operations, with values made unique again.
-func benchScripts(nodes int, seed uint64, span time.Duration) []scenario.ClientScript {
-	std := generators.Standard(nodes, seed).Clients
+// benchScripts are the clients of the benchmark, stretched to span: for a key-value target
+// the standard scenario's (generators.Standard: three closed-loop clients over 8 keys, 50%
+// reads, 10-90 ms think time), for another the clients its own generator draws for seed. A
+// span longer than the scripts repeats the operations; key-value values are made unique
+// again.
+func benchScripts(tg fuzz.Target, nodes int, seed uint64,
+	span time.Duration) []scenario.ClientScript {
+	base := generators.Standard(nodes, seed).Clients
+	if !tg.KeyValue() {
+		base = tg.ScenarioForSeed(seed, tg.Options()).Clients
+	}
 	need := int(span/(10*time.Millisecond)) + 1 // more than a client can use (think >= 10 ms)
-	out := make([]scenario.ClientScript, len(std))
-	for i, cs := range std {
+	out := make([]scenario.ClientScript, len(base))
+	for i, cs := range base {
 		out[i].ID = cs.ID
 		for round := 0; len(out[i].Ops) < need && len(cs.Ops) > 0; round++ {
 			for _, op := range cs.Ops {
-				if round > 0 && op.Value != "" {
+				if round > 0 && op.Value != "" && tg.KeyValue() {
 					op.Value = fmt.Sprintf("%s.r%d", op.Value, round)
 				}
+				op.Think = min(max(op.Think, scenario.Duration(time.Millisecond)),
+					scenario.Duration(maxThink))
 				out[i].Ops = append(out[i].Ops, op)
 				if len(out[i].Ops) == need {
 					break
@@ -36,10 +44,11 @@ func benchScripts(nodes int, seed uint64, span time.Duration) []scenario.ClientS
 }
 
 // simScenario is the standard scenario with the condition's network and faults, over span.
-func simScenario(c Condition, nodes int, seed uint64, span time.Duration,
+func simScenario(tg fuzz.Target, c Condition, nodes int, seed uint64, span time.Duration,
 	scripts []scenario.ClientScript) scenario.Scenario {
 	s := generators.Standard(nodes, seed)
-	s.Note = fmt.Sprintf("raftkv bench: %s, %d nodes", c.Name, nodes)
+	s.Target = tg.Name
+	s.Note = fmt.Sprintf("bench --real: %s, %s, %d nodes", tg.Name, c.Name, nodes)
 	s.Network.Loss, s.Network.Duplicate = c.Loss, 0
 	s.Safety = scenario.Duration(span)
 	s.Clients = trimScripts(scripts, scenario.MaxScenarioOps)
@@ -69,16 +78,12 @@ func trimScripts(scripts []scenario.ClientScript, limit int) []scenario.ClientSc
 	return out
 }
 
-// simRun runs the row's scenario in the simulated world with harness.Run and raft.
-func simRun(c Condition, nodes int, seed uint64, span time.Duration,
+// simRun runs the row's scenario in the simulated world against the target.
+func simRun(tg fuzz.Target, c Condition, nodes int, seed uint64, span time.Duration,
 	scripts []scenario.ClientScript) (Measure, error) {
-	sys, err := raft.NewSystem(raft.DefaultConfig())
-	if err != nil {
-		return Measure{}, err
-	}
-	s := simScenario(c, nodes, seed, span, scripts)
+	s := simScenario(tg, c, nodes, seed, span, scripts)
 	start := time.Now()
-	res, err := harness.Run(s, sys, harness.RunOptions{})
+	res, err := tg.Run(s, harness.RunOptions{})
 	if err != nil {
 		return Measure{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,8 +17,16 @@ import (
 type ClusterOptions struct {
 	// Nodes is the number of servers, n1..nN.
 	Nodes int
-	// Binary is a raftkv executable, run as `Binary server ...`.
+	// Binary is the server executable, run as `Binary Args... --id ID --peers ...`.
 	Binary string
+	// Args make Binary a server of the system: {"server", "--target", "T"} for a command
+	// built on package fuzz/cli, {"server"} for raftkv; nil means {"server"}.
+	Args []string
+	// TLS gives every server its certificate (nil: plain TCP).
+	TLS *clusterTLS
+	// Containers runs each server in its own Docker container (containers.go); Binary
+	// must then be a static Linux executable.
+	Containers bool
 	// LazyDisk starts the servers with --lazy-disk (kill -9 loses unsynced writes).
 	LazyDisk bool
 	// Dir holds the servers' data directories (Dir/data/nI) and logs (Dir/nI.log).
@@ -32,6 +41,7 @@ type Cluster struct {
 	servers []*server
 	byID    map[nodeapi.NodeID]*server
 	peers   Peers
+	docker  *dockerEnv
 }
 
 // StartCluster starts the servers and waits until every admin endpoint answers.
@@ -42,23 +52,25 @@ func StartCluster(o ClusterOptions) (*Cluster, error) {
 	if st, err := os.Stat(o.Binary); err != nil || st.IsDir() {
 		return nil, fmt.Errorf("server binary %q: not an executable file", o.Binary)
 	}
-	ports, err := freePorts(2 * o.Nodes)
-	if err != nil {
-		return nil, err
+	if o.Args == nil {
+		o.Args = []string{"server"}
 	}
 	c := &Cluster{byID: map[nodeapi.NodeID]*server{}, peers: Peers{}}
-	for i := range o.Nodes {
-		id := nodeapi.NodeID(fmt.Sprintf("n%d", i+1))
-		c.peers[id] = ports[2*i]
-		s := &server{id: id, addr: ports[2*i], admin: NewAdminClient(ports[2*i+1]),
-			dir: filepath.Join(o.Dir, "data", string(id)), binary: o.Binary,
-			logPath: filepath.Join(o.Dir, string(id)+".log")}
-		c.servers = append(c.servers, s)
-		c.byID[id] = s
+	var err error
+	if o.Containers {
+		err = c.placeContainers(o)
+	} else {
+		err = c.placeLocal(o)
 	}
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	cluster := fmt.Sprintf("check-%d", time.Now().UnixNano())
 	for _, s := range c.servers {
-		s.args = []string{"server", "--id", string(s.id), "--peers", c.peers.String(),
-			"--data", s.dir, "--admin", s.admin.Addr}
+		s.args = append(slices.Clone(o.Args), "--id", string(s.id), "--peers",
+			c.peers.String(), "--cluster", cluster)
+		s.args = append(s.args, c.serverFlags(s, o)...)
 		if o.LazyDisk {
 			s.args = append(s.args, "--lazy-disk")
 		}
@@ -67,11 +79,69 @@ func StartCluster(o ClusterOptions) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	if err := c.waitReady(15 * time.Second); err != nil {
+	if err := c.waitReady(30 * time.Second); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// placeLocal gives every server loopback ports and a data directory under o.Dir.
+func (c *Cluster) placeLocal(o ClusterOptions) error {
+	ports, err := freePorts(2 * o.Nodes)
+	if err != nil {
+		return err
+	}
+	for i := range o.Nodes {
+		id := nodeapi.NodeID(fmt.Sprintf("n%d", i+1))
+		c.add(&server{id: id, addr: ports[2*i], admin: NewAdminClient(ports[2*i+1]),
+			dir: filepath.Join(o.Dir, "data", string(id)), binary: o.Binary,
+			logPath: filepath.Join(o.Dir, string(id)+".log")})
+	}
+	return nil
+}
+
+// placeContainers builds the image and network and gives every server its address there.
+func (c *Cluster) placeContainers(o ClusterOptions) error {
+	d, err := newDockerEnv(o.Binary, o.Dir)
+	if err != nil {
+		return err
+	}
+	c.docker = d
+	if o.TLS != nil {
+		d.tlsDir = o.TLS.dir
+	}
+	for i := range o.Nodes {
+		id := nodeapi.NodeID(fmt.Sprintf("n%d", i+1))
+		ip := d.ip(i)
+		admin := NewAdminClient(ip + ":" + containerAdminPort)
+		admin.Token = d.token
+		dir := filepath.Join(o.Dir, "data", string(id))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		c.add(&server{id: id, addr: ip + ":" + containerPort, admin: admin, dir: dir,
+			logPath: filepath.Join(o.Dir, string(id)+".log"), docker: d, ip: ip})
+	}
+	return nil
+}
+
+func (c *Cluster) add(s *server) {
+	c.servers = append(c.servers, s)
+	c.byID[s.id] = s
+	c.peers[s.id] = s.addr
+}
+
+// serverFlags are server s's data, admin and TLS flags: host paths for a local process,
+// the mounted paths (/data, /tls) for a container, whose admin endpoint listens on its
+// network address with a token.
+func (c *Cluster) serverFlags(s *server, o ClusterOptions) []string {
+	if c.docker == nil {
+		return append([]string{"--data", s.dir, "--admin", s.admin.Addr},
+			o.TLS.serverArgs(s.id, o.TLS.dirOrEmpty())...)
+	}
+	return append([]string{"--data", "/data", "--admin", s.admin.Addr, "--admin-public",
+		"--admin-token", c.docker.token}, o.TLS.serverArgs(s.id, "/tls")...)
 }
 
 // waitReady waits until every server's admin endpoint answers; a server that exits
@@ -237,8 +307,40 @@ func (c *Cluster) Crashes() []string {
 	return out
 }
 
-// Close stops every server gracefully (SIGTERM, then SIGKILL after a grace period).
+// Containers reports whether the servers run in containers.
+func (c *Cluster) Containers() bool { return c.docker != nil }
+
+// cutOff disconnects the containers of ids from the network (cut) or connects them again;
+// it is the containers-mode partition, and does nothing to local processes.
+func (c *Cluster) cutOff(ids []nodeapi.NodeID, cut bool) error {
+	if c.docker == nil {
+		return nil
+	}
+	var errs []error
+	for _, id := range ids {
+		if s, ok := c.byID[id]; ok {
+			if cut {
+				errs = append(errs, c.docker.disconnect(s))
+			} else {
+				errs = append(errs, c.docker.connect(s))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops every server gracefully (SIGTERM, then SIGKILL after a grace period), and in
+// containers mode removes the containers, the network and the image.
 func (c *Cluster) Close() {
+	c.stopAll()
+	if c.docker != nil {
+		if err := c.docker.close(); err != nil {
+			fmt.Fprintf(os.Stderr, "jepsen: cleaning up containers: %v\n", err)
+		}
+	}
+}
+
+func (c *Cluster) stopAll() {
 	var wg sync.WaitGroup
 	for _, s := range c.servers {
 		wg.Add(1)

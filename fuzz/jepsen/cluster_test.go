@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/model"
 	"github.com/stretchr/testify/require"
 )
@@ -20,7 +21,7 @@ func TestRealClusterSurvivesLeaderKill(t *testing.T) {
 		Dir: t.TempDir()})
 	require.NoError(t, err)
 	defer c.Close()
-	clients, err := startClients(c.Peers(), 2, 42)
+	clients, err := startClients(c.Peers(), 2, 42, fuzz.RaftKV, nil)
 	require.NoError(t, err)
 	defer closeClients(clients)
 	leader, err := c.WaitLeader(10 * time.Second)
@@ -67,7 +68,7 @@ func TestRealClusterSurvivesLeaderKill(t *testing.T) {
 // The whole Jepsen-mode pipeline on a short run: faults, heal, final reads, check, report.
 func TestCheckWritesReport(t *testing.T) {
 	out := t.TempDir()
-	res, err := Check(context.Background(), CheckOptions{Nodes: 3, Clients: 2,
+	res, err := Check(context.Background(), CheckOptions{Target: fuzz.RaftKV, Nodes: 3, Clients: 2,
 		Time: 4 * time.Second, Seed: 3, Binary: raftkvBinary(t), OutDir: out,
 		Faults: []FaultKind{FaultKill, FaultPartition}})
 	require.NoError(t, err)

@@ -33,7 +33,10 @@ type openFault struct {
 	node   nodeapi.NodeID
 	group  []nodeapi.NodeID
 	killed []nodeapi.NodeID
-	note   int
+	// first are the servers a lag-crash restarts first (the others an election timeout
+	// later).
+	first []nodeapi.NodeID
+	note  int
 }
 
 func newNemesis(c *Cluster, h *history, out io.Writer) *nemesis {
@@ -99,10 +102,10 @@ func (n *nemesis) apply(i int, f Fault) {
 		}
 		if f.Kind == FaultKill {
 			_ = n.c.Kill(node)
-			text = "kill -9 " + string(node)
+			text = "kill -9 " + string(node) + role
 		} else {
 			_ = n.c.Pause(node)
-			text = "SIGSTOP " + string(node)
+			text = "SIGSTOP " + string(node) + role
 		}
 	case FaultCrashAll:
 		if o.killed = n.killAll(); len(o.killed) == 0 {
@@ -114,15 +117,30 @@ func (n *nemesis) apply(i int, f Fault) {
 		if text = n.lagCrash(o, role); text == "" {
 			return
 		}
+	case FaultLagFollower:
+		if text = n.lagFollower(o, role); text == "" {
+			return
+		}
 	case FaultStall:
 		if err := n.c.byID[node].admin.StallDisk(f.Delay); err != nil {
 			n.logf("skip stall of %s: %v", node, err)
 			return
 		}
-		text = fmt.Sprintf("stall %s's disk syncs by %v", node, f.Delay)
+		text = fmt.Sprintf("stall the disk syncs of %s%s by %v", node, role, f.Delay)
+	case FaultSyncFail:
+		if err := n.c.byID[node].admin.FailSyncs(f.Syncs); err != nil {
+			n.logf("skip fail-sync of %s: %v", node, err)
+			return
+		}
+		text = fmt.Sprintf("fail the next %d disk syncs of %s%s", f.Syncs, node, role)
 	default:
 		if text = n.network(o, role); text == "" {
 			return
+		}
+	}
+	if n.c.Containers() && cutsByNetwork(f.Kind) {
+		if err := n.c.cutOff(o.group, true); err != nil {
+			n.logf("docker network disconnect: %v", err)
 		}
 	}
 	n.mu.Lock()
@@ -131,7 +149,7 @@ func (n *nemesis) apply(i int, f Fault) {
 		Details: f.String(), Tag: "fault", Client: model.GlobalClient})
 	n.open[i] = o
 	n.mu.Unlock()
-	n.logf("%s%s", text, role)
+	n.logf("%s", text)
 	n.pushTables()
 }
 
@@ -145,7 +163,7 @@ func (n *nemesis) network(o *openFault, role string) string {
 			return ""
 		}
 		o.group = []nodeapi.NodeID{o.node}
-		return "isolate " + string(o.node)
+		return "isolate " + string(o.node) + role
 	case FaultPartition:
 		o.group = f.Group
 		return fmt.Sprintf("partition %v | rest", f.Group)
@@ -174,8 +192,10 @@ func (n *nemesis) lagCrash(o *openFault, role string) string {
 		n.logf("skip lag-crash: %v", err)
 		return ""
 	}
-	return fmt.Sprintf("lag-crash: stall %s's disk by %v, cut off %v", o.node, o.f.Delay,
-		o.group)
+	o.first = append([]nodeapi.NodeID{o.node}, o.group...)
+	// The leader is named where it appears: the cut-off followers are listed after it.
+	return fmt.Sprintf("lag-crash: stall the disk of %s%s by %v, cut off followers %v",
+		o.node, role, o.f.Delay, o.group)
 }
 
 func (n *nemesis) killAll() []nodeapi.NodeID {
@@ -246,4 +266,44 @@ func (n *nemesis) faultLog() []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return append([]string(nil), n.lines...)
+}
+
+// cutsByNetwork reports whether a kind's cut is made, in containers mode, by disconnecting
+// its group from the network rather than through the drop tables.
+func cutsByNetwork(k FaultKind) bool {
+	return k == FaultPartition || k == FaultIsolate || k.isLagCrash()
+}
+
+// lagFollower starts a follower lag-crash: it stalls the disks of the followers that make
+// a majority with the leader and cuts off the others (undo kills every server and brings
+// the followers back first).
+func (n *nemesis) lagFollower(o *openFault, role string) string {
+	if role == "" {
+		n.logf("skip lag-crash-follower: no leader")
+		return ""
+	}
+	quorum := len(n.c.IDs())/2 + 1
+	var stalled []nodeapi.NodeID
+	for _, id := range o.f.Group {
+		switch {
+		case id == o.node:
+		case len(stalled) < quorum-1:
+			stalled = append(stalled, id)
+		default:
+			o.group = append(o.group, id)
+		}
+	}
+	if len(stalled) == 0 {
+		n.logf("skip lag-crash-follower: no follower")
+		return ""
+	}
+	for _, id := range stalled {
+		if err := n.c.byID[id].admin.StallDisk(o.f.Delay); err != nil {
+			n.logf("skip lag-crash-follower: %v", err)
+			return ""
+		}
+	}
+	o.first = append(slices.Clone(o.group), stalled...)
+	return fmt.Sprintf("lag-crash-follower: the leader is %s; stall the disks of followers "+
+		"%v by %v, cut off followers %v", o.node, stalled, o.f.Delay, o.group)
 }

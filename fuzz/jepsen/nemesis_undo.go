@@ -21,6 +21,11 @@ func (n *nemesis) undo(i int) {
 	if o == nil {
 		return
 	}
+	if n.c.Containers() && cutsByNetwork(o.f.Kind) {
+		if err := n.c.cutOff(o.group, false); err != nil {
+			n.logf("docker network connect: %v", err)
+		}
+	}
 	switch o.f.Kind {
 	case FaultKill:
 		n.restart(o.node)
@@ -28,7 +33,7 @@ func (n *nemesis) undo(i int) {
 		for j, id := range o.killed { // staggered, as after a power cut
 			n.later(time.Duration(100*j)*time.Millisecond, func() { n.restart(id) })
 		}
-	case FaultLagCrash:
+	case FaultLagCrash, FaultLagFollower:
 		n.finishLagCrash(o)
 	case FaultPause:
 		if err := n.c.Resume(o.node); err == nil {
@@ -37,6 +42,10 @@ func (n *nemesis) undo(i int) {
 	case FaultStall:
 		if err := n.c.byID[o.node].admin.StallDisk(0); err == nil {
 			n.logf("%s's disk syncs back to speed", o.node)
+		}
+	case FaultSyncFail:
+		if err := n.c.byID[o.node].admin.FailSyncs(0); err == nil {
+			n.logf("%s's disk syncs succeed again", o.node)
 		}
 	default:
 		n.logf("heal: %s", n.notes[o.note].Text)
@@ -50,11 +59,12 @@ func (n *nemesis) undo(i int) {
 const lagRestartGap = 3 * time.Second
 
 // finishLagCrash kills every server (the fault is no longer open, so the restarted ones get
-// no cut), brings back the old leader and the cut-off followers, then the others.
+// no cut), brings back the servers that lack the latest writes (o.first: the old leader and
+// the cut-off followers, or the followers), then the others.
 func (n *nemesis) finishLagCrash(o *openFault) {
 	killed := n.killAll()
-	n.logf("lag-crash: kill -9 %v", killed)
-	first := append([]nodeapi.NodeID{o.node}, o.group...)
+	n.logf("%s: kill -9 %v", o.f.Kind, killed)
+	first := o.first
 	for _, id := range first {
 		n.restart(id)
 	}
@@ -114,7 +124,10 @@ func (n *nemesis) tables() map[nodeapi.NodeID]FaultTable {
 	n.mu.Lock()
 	for _, o := range n.open {
 		switch o.f.Kind {
-		case FaultPartition, FaultIsolate, FaultLagCrash:
+		case FaultPartition, FaultIsolate, FaultLagCrash, FaultLagFollower:
+			if n.c.Containers() {
+				continue // cut by disconnecting the containers
+			}
 			for _, a := range o.group {
 				for _, b := range ids {
 					if !slices.Contains(o.group, b) {
@@ -181,6 +194,7 @@ func (n *nemesis) healAll() {
 		}
 		n.restart(id)
 		_ = s.admin.StallDisk(0)
+		_ = s.admin.FailSyncs(0)
 	}
 	n.pushTables()
 	n.logf("every fault healed")

@@ -22,6 +22,9 @@ type server struct {
 	logPath string
 	args    []string
 	binary  string
+	// docker runs the slot as a container (containers.go) at ip; nil: a local process.
+	docker *dockerEnv
+	ip     string
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -45,6 +48,9 @@ func (s *server) start() error {
 	defer logf.Close()
 	fmt.Fprintf(logf, "--- harness: starting %s at %s\n", s.id, time.Now().Format(time.TimeOnly))
 	cmd := exec.Command(s.binary, s.args...)
+	if s.docker != nil {
+		cmd = s.docker.command(s)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's ^C is ours only
 	if err := cmd.Start(); err != nil {
@@ -103,11 +109,15 @@ func (s *server) signal(sig syscall.Signal, kill bool) (chan struct{}, error) {
 	if kill {
 		s.killedByUs = true
 	}
+	wasPaused := s.paused
 	switch sig {
 	case syscall.SIGSTOP:
 		s.paused = true
 	case syscall.SIGCONT:
 		s.paused = false
+	}
+	if s.docker != nil {
+		return s.exited, s.docker.signal(s, sig, wasPaused)
 	}
 	return s.exited, s.cmd.Process.Signal(sig)
 }

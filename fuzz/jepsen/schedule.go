@@ -24,18 +24,28 @@ const (
 	FaultCut       FaultKind = "cut"       // drop everything one server sends to another
 	FaultLoss      FaultKind = "loss"      // a server drops a fraction of all its traffic
 	FaultStall     FaultKind = "stall"     // a server's disk syncs stall (slow disk)
+	FaultSyncFail  FaultKind = "fail-sync" // a server's next disk syncs fail (Disk.FailSyncs)
 	// FaultLagCrash is a power failure at the worst moment for durability: the leader's
 	// disk stalls and a minority of followers is cut off, so new writes reach the disks of
 	// only a minority at first; then every server is killed at once, and the leader and the
 	// cut-off followers come back first, an election timeout before the others. A write
 	// acknowledged before a majority held it durably is lost; a correct system has none.
 	FaultLagCrash FaultKind = "lag-crash"
+	// FaultLagFollower is the same power failure with the lag on the followers' side: the
+	// disks of just enough followers to make a majority with the leader stall, the other
+	// followers are cut off, then every server is killed and the followers come back
+	// first, the leader an election timeout later. A follower that acknowledged an entry
+	// before it was durable has lost it, and the followers elect without it.
+	FaultLagFollower FaultKind = "lag-crash-follower"
 )
+
+// isLagCrash reports whether k is one of the lag-crash kinds.
+func (k FaultKind) isLagCrash() bool { return k == FaultLagCrash || k == FaultLagFollower }
 
 // FaultKinds lists every kind in a fixed order.
 func FaultKinds() []FaultKind {
 	return []FaultKind{FaultKill, FaultCrashAll, FaultPause, FaultPartition, FaultIsolate,
-		FaultCut, FaultLoss, FaultStall, FaultLagCrash}
+		FaultCut, FaultLoss, FaultStall, FaultLagCrash, FaultSyncFail, FaultLagFollower}
 }
 
 // needsPeers reports whether a kind needs two servers or more to mean anything.
@@ -53,9 +63,11 @@ type Fault struct {
 	// Peer is the other end of a cut; Group one side of a partition.
 	Peer  nodeapi.NodeID
 	Group []nodeapi.NodeID
-	// Rate is a loss fault's fraction; Delay a stall's extra time per sync.
+	// Rate is a loss fault's fraction; Delay a stall's extra time per sync; Syncs how many
+	// syncs a fail-sync fault fails.
 	Rate  float64
 	Delay time.Duration
+	Syncs int
 }
 
 // String describes the fault as drawn, for the report.
@@ -76,11 +88,16 @@ func (f Fault) String() string {
 		what = fmt.Sprintf("loss %.0f%% at %s", 100*f.Rate, f.Node)
 	case FaultStall:
 		what = fmt.Sprintf("stall disk syncs of %s by %v", target, f.Delay)
+	case FaultSyncFail:
+		what = fmt.Sprintf("fail the next %d disk syncs of %s", f.Syncs, target)
 	case FaultCrashAll:
 		what = "kill -9 every server"
 	case FaultLagCrash:
 		what = fmt.Sprintf("stall the leader's disk by %v, cut off a minority, kill -9 "+
 			"every server", f.Delay)
+	case FaultLagFollower:
+		what = fmt.Sprintf("stall the disks of a quorum's followers by %v, cut off the "+
+			"others, kill -9 every server, followers back first", f.Delay)
 	default:
 		what = string(f.Kind) + " " + target
 	}
@@ -165,9 +182,11 @@ func drawFault(rng *rand.Rand, kinds []FaultKind, nodes []nodeapi.NodeID) Fault 
 		f.Rate = 0.05 + 0.25*rng.Float64()
 	case FaultStall:
 		f.Delay = time.Duration(50+rng.IntN(451)) * time.Millisecond
+	case FaultSyncFail:
+		f.Syncs = 1 + rng.IntN(3)
 	case FaultCrashAll:
 		f.Leader = false
-	case FaultLagCrash:
+	case FaultLagCrash, FaultLagFollower:
 		f.Leader = true
 		f.Delay = time.Duration(300+rng.IntN(501)) * time.Millisecond
 		f.Group = shuffled(rng, nodes) // the order in which followers are cut off

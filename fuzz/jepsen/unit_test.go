@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/realrt"
 	"github.com/stretchr/testify/require"
@@ -54,6 +55,7 @@ func TestLazyDiskAlwaysDrawsLagCrash(t *testing.T) {
 	for seed := range uint64(20) {
 		o := CheckOptions{Nodes: 3, Seed: seed, LazyDisk: true}
 		require.Contains(t, o.kinds(), FaultLagCrash, "seed %d", seed)
+		require.Contains(t, o.kinds(), FaultLagFollower, "seed %d", seed)
 	}
 	require.Equal(t, []FaultKind{FaultPause},
 		CheckOptions{LazyDisk: true, Faults: []FaultKind{FaultPause}}.kinds())
@@ -78,15 +80,15 @@ func TestNemesisTables(t *testing.T) {
 // The simulated half of the benchmark runs the standard workload with the row's faults.
 func TestBenchSimulatedRow(t *testing.T) {
 	c := Conditions()[2] // leader crash every 10 s
-	scripts := benchScripts(3, 1, 12*time.Second)
+	scripts := benchScripts(fuzz.RaftKV, 3, 1, 12*time.Second)
 	require.Len(t, scripts, 3)
-	s := simScenario(c, 3, 1, 12*time.Second, scripts)
+	s := simScenario(fuzz.RaftKV, c, 3, 1, 12*time.Second, scripts)
 	require.Len(t, s.Faults, 1, "one crash at 5 s within 12 s")
-	m, err := simRun(c, 3, 1, 12*time.Second, scripts)
+	m, err := simRun(fuzz.RaftKV, c, 3, 1, 12*time.Second, scripts)
 	require.NoError(t, err)
 	require.True(t, m.Linearizable)
 	require.Greater(t, m.Acked, 100)
 	require.Greater(t, m.Virtual, m.Span, "the liveness phase follows the workload")
-	long := benchScripts(3, 1, 2*time.Minute)
+	long := benchScripts(fuzz.RaftKV, 3, 1, 2*time.Minute)
 	require.Greater(t, len(long[0].Ops), len(scripts[0].Ops), "stretched past 50 s")
 }

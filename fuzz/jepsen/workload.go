@@ -106,9 +106,10 @@ func (m *mixSource) observe(op nodeapi.Op, out nodeapi.Outcome) {
 }
 
 // runClient is one closed-loop client: think, invoke, record, until ctx ends (the
-// operation under way then finishes first, within the client's operation timeout).
-func runClient(ctx context.Context, index int, c *KVClient, src opSource, h *history) {
-	for ctx.Err() == nil {
+// operation under way then finishes first, within the client's operation timeout). A
+// wedged client (one that never answered) takes no more operations.
+func runClient(ctx context.Context, index int, c *Client, src opSource, h *history) {
+	for ctx.Err() == nil && !c.Wedged() {
 		op, think, ok := src.next()
 		if !ok || !sleepCtx(ctx, think) {
 			return
@@ -136,7 +137,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // finalReads reads every key once through client c, after the faults are healed: an
 // acknowledged write that a crash lost shows up here even if no client read its key
 // during the run (Jepsen's final read).
-func finalReads(c *KVClient, index int, h *history) {
+func finalReads(c *Client, index int, h *history) {
 	for k := range workloadKeys {
 		op := nodeapi.Op{Kind: kv.Get, Key: fmt.Sprintf("k%d", k)}
 		call := h.now()

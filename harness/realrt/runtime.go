@@ -42,6 +42,8 @@ type Options struct {
 	// before the endpoint starts its next incarnation from the disk: 0 (or less) means the
 	// default, 100 ms, the simulated world's delay. See failstop.go.
 	FailStopRestart time.Duration
+	// TLS, if set, makes every link of the endpoint mutual TLS (tls.go); nil is plain TCP.
+	TLS *TLS
 }
 
 // Runtime is one endpoint on the real runtime: its loop goroutine, timers, random stream,
@@ -99,7 +101,7 @@ func New(o Options) (*Runtime, error) {
 	rt.disk.attach(rt.loop.post)
 	rt.tr = &transport{self: o.ID, addrs: maps.Clone(o.Peers), ln: ln, faults: rt.faults,
 		loop: rt.loop, deliver: rt.deliver, streams: rt.streams, logf: rt.notice,
-		queue: o.SendQueue}
+		queue: o.SendQueue, tls: o.TLS}
 	rt.faults.changed = rt.streams.breakCut
 	rt.cur.Store(rt.newIncarnation())
 	rt.tr.start()
@@ -250,3 +252,7 @@ func (rt *Runtime) Connected(peer nodeapi.NodeID) bool {
 	l := rt.tr.links[peer]
 	return l != nil && l.up.Load()
 }
+
+// Notice writes one line to the endpoint's log, stamped like its own notices: for the code
+// around a node (a server's admin endpoint, say) to log beside it.
+func (rt *Runtime) Notice(format string, args ...any) { rt.notice(format, args...) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,15 +27,21 @@ type transport struct {
 	streams *streamTable
 	logf    func(format string, args ...any)
 	queue   int
+	// tls, if set, makes every connection mutual TLS (tls.go).
+	tls *TLS
 
 	mu      sync.Mutex
 	links   map[nodeapi.NodeID]*link
 	replies map[nodeapi.NodeID]*outbox
 	conns   map[net.Conn]struct{}
-	closing chan struct{}
-	closed  atomic.Bool
-	wg      sync.WaitGroup
-	stats   transportStats
+	// unrouted are the peers a datagram was sent to that have no address and no reply
+	// connection, in first-seen order (bounded): a client learns of a leader it was not
+	// given this way, and a command can say so.
+	unrouted []nodeapi.NodeID
+	closing  chan struct{}
+	closed   atomic.Bool
+	wg       sync.WaitGroup
+	stats    transportStats
 }
 
 // transportStats count what happened to datagrams; see Stats.
@@ -146,6 +153,7 @@ func (t *transport) send(to nodeapi.NodeID, msg []byte) {
 	t.mu.Unlock()
 	if out == nil {
 		t.stats.noRoute.Add(1)
+		t.noteUnrouted(to)
 		return
 	}
 	if out.offer(frame) {
@@ -184,6 +192,14 @@ func (t *transport) dialHello(peer nodeapi.NodeID, addr string,
 	nc, err := net.DialTimeout("tcp", addr, dialTimeout)
 	if err != nil {
 		return nil, nil, err
+	}
+	if t.tls != nil {
+		tc, err := t.handshakeClient(nc, peer)
+		if err != nil {
+			nc.Close() // the link logs it as a failed connection (and retries)
+			return nil, nil, fmt.Errorf("TLS: %w", err)
+		}
+		nc = tc
 	}
 	h.from, h.to = string(t.self), string(peer)
 	_ = nc.SetDeadline(time.Now().Add(dialTimeout))
@@ -241,6 +257,15 @@ func (t *transport) greet(nc net.Conn) {
 		return
 	}
 	defer t.untrack(nc)
+	if t.tls != nil {
+		tc, err := t.handshakeServer(nc)
+		if err != nil {
+			t.logf("refused connection from %s: TLS: %v", nc.RemoteAddr(), err)
+			nc.Close()
+			return
+		}
+		nc = tc
+	}
 	_ = nc.SetDeadline(time.Now().Add(dialTimeout))
 	br := bufio.NewReaderSize(nc, 64<<10)
 	kind, body, err := readFrame(br)
@@ -251,6 +276,13 @@ func (t *transport) greet(nc net.Conn) {
 	h, err := decodeHello(body)
 	if err != nil || h.to != string(t.self) {
 		nc.Close() // meant for another node (a reused port) or not ours at all
+		return
+	}
+	_, addressed := t.addrs[nodeapi.NodeID(h.from)]
+	if err := checkPeer(nc, nodeapi.NodeID(h.from), addressed); err != nil {
+		t.logf("refused connection from %s claiming to be %s: %v", nc.RemoteAddr(), h.from,
+			err)
+		nc.Close()
 		return
 	}
 	reply := hello{from: string(t.self), to: h.from, purpose: h.purpose, stream: h.stream}
@@ -295,4 +327,27 @@ func (t *transport) serveReply(nc net.Conn, br *bufio.Reader, peer nodeapi.NodeI
 	}
 	t.mu.Unlock()
 	out.discard()
+}
+
+// maxUnrouted bounds the peers remembered by noteUnrouted.
+const maxUnrouted = 16
+
+// noteUnrouted remembers a peer a datagram could not be routed to.
+func (t *transport) noteUnrouted(to nodeapi.NodeID) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, addressed := t.addrs[to]; addressed || len(t.unrouted) >= maxUnrouted ||
+		slices.Contains(t.unrouted, to) {
+		return
+	}
+	t.unrouted = append(t.unrouted, to)
+}
+
+// Unrouted lists the peers the endpoint sent datagrams to that it has no address for and
+// that never connected to it, in the order first seen (at most 16): for a client, a server
+// it was not given, which another server named (a leader outside its --peers, say).
+func (rt *Runtime) Unrouted() []nodeapi.NodeID {
+	rt.tr.mu.Lock()
+	defer rt.tr.mu.Unlock()
+	return slices.Clone(rt.tr.unrouted)
 }
