@@ -142,8 +142,8 @@ type World struct {
 	notes []Annotation
 	cur   int32 // index of the node whose code is running, -1 for harness code
 	// bug is the run's buggify state, nil when no site is active.
-	bug *buggifyState
-	fail  error // the error that stopped the run, returned by every later Step
+	bug  *buggifyState
+	fail error // the error that stopped the run, returned by every later Step
 	// inWorld counts the Env calls (world code) on the stack of node code, and sysCall
 	// names the system code outside any node that is running (about the node sysAbout):
 	// together with cur they say whose a panic is (see panicked). They are set and reset
