@@ -49,8 +49,10 @@ func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 }
 
 func (n *Node) reply(to nodeapi.NodeID, seq uint64, st status, res nodeapi.Result) {
-	n.send(to, &message{Type: msgClientResp, Seq: seq, Status: st, Leader: n.r.lead,
-		Result: res})
+	m := &message{Type: msgClientResp, Seq: seq, Status: st, Leader: n.r.lead, Result: res}
+	if !n.lateReply(to, m) {
+		n.send(to, m)
+	}
 }
 
 func (n *Node) replyAdmin(to nodeapi.NodeID, seq uint64, st status, text string) {
