@@ -198,7 +198,14 @@ func (n *Node) resetElection() {
 
 func (n *Node) persistHard() { n.halt(n.wal.appendHard(n.term, n.vote)) }
 
-func (n *Node) send(to nodeapi.NodeID, m *message) { n.env.Send(to, encodeMessage(m)) }
+// send encodes m and sends it; a successful append answer may leave late (SiteLateAck).
+func (n *Node) send(to nodeapi.NodeID, m *message) {
+	if m.Type == msgAppendResp && m.Success && nodeapi.Buggify(n.env, SiteLateAck) {
+		n.sendLater(lateAckAfter, to, m)
+		return
+	}
+	n.env.Send(to, encodeMessage(m))
+}
 
 func (n *Node) broadcast(m *message) {
 	frame := encodeMessage(m)

@@ -23,7 +23,7 @@ func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 		}
 		reply.Status, reply.Result = statusOK, res
 	}
-	n.send(from, reply)
+	n.replyToClient(from, reply)
 }
 
 // proposeCommand proposes a client's command once per leadership: a retry while the first
@@ -59,8 +59,8 @@ func (n *Node) apply() {
 		}
 		if w, ok := n.waiters[e.Session]; ok && w.seq == e.Seq {
 			delete(n.waiters, e.Session)
-			n.send(w.from, &message{Type: msgClientResp, Seq: e.Seq, Status: statusOK,
-				Result: res})
+			n.replyToClient(w.from, &message{Type: msgClientResp, Seq: e.Seq,
+				Status: statusOK, Result: res})
 		}
 	}
 }
