@@ -197,6 +197,7 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 		return nil, err
 	}
 	r := &runner{s: s, sys: sys, opts: opts, w: w, w8: opts.Workload}
+	w.SetServeHook(newServingCheck(sys))
 	ops, _ := s.Size()
 	// Room for every scripted operation and the probes (one, plus one every 100 ms of a
 	// stability window): the history then grows without copying itself.

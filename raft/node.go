@@ -37,6 +37,8 @@ type Node struct {
 	out []byte
 	// snapBusy is set while a snapshot (own or installed) is being written.
 	snapBusy bool
+	// serves is set when the runtime checks serving rules (serving.go).
+	serves bool
 	// applyLater is set while a buggified delayed apply is pending (buggify.go).
 	applyLater bool
 	stopped    bool
@@ -84,6 +86,7 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	if rep, ok := env.(nodeapi.Reporter); ok {
 		n.r.reach = rep.Reached
 	}
+	_, n.serves = env.(nodeapi.ServeReporter)
 	if _, ok := env.(nodeapi.Buggifier); ok {
 		n.r.buggify = func(site string) bool { return nodeapi.Buggify(env, site) }
 	}

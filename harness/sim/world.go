@@ -141,6 +141,8 @@ type World struct {
 	trace []rec
 	notes []Annotation
 	cur   int32 // index of the node whose code is running, -1 for harness code
+	// serve hears serving reports (serve.go); nil ignores them.
+	serve ServeHook
 	// bug is the run's buggify state, nil when no site is active.
 	bug  *buggifyState
 	fail error // the error that stopped the run, returned by every later Step
