@@ -17,31 +17,27 @@ import (
 // are checked by the lease rule only.
 const maxOpenArrivals = 1 << 16
 
-type arrivalKey struct {
-	node    nodeapi.NodeID
-	request string
-}
-
 // servingCheck implements sim.ServeHook for one run.
 type servingCheck struct {
 	commits  nodeapi.CommitReporter // nil: the system cannot say; only leases are checked
-	arrivals map[arrivalKey]uint64  // the cluster's commit index when each request arrived
+	// arrivals is the cluster's commit index when each request first arrived anywhere.
+	arrivals map[string]uint64
 }
 
 func newServingCheck(sys nodeapi.System) *servingCheck {
-	c := &servingCheck{arrivals: map[arrivalKey]uint64{}}
+	c := &servingCheck{arrivals: map[string]uint64{}}
 	c.commits, _ = sys.(nodeapi.CommitReporter)
 	return c
 }
 
-// Arrived records the cluster's commit index as the request arrives.
+// Arrived records the cluster's commit index as the request arrives. A request retried to
+// the same or another node keeps its first arrival: its client invoked it before then.
 func (c *servingCheck) Arrived(id nodeapi.NodeID, request string) {
 	if c.commits == nil || request == "" || len(c.arrivals) >= maxOpenArrivals {
 		return
 	}
-	k := arrivalKey{id, request}
-	if _, again := c.arrivals[k]; !again { // a retry arriving again: the first one counts
-		c.arrivals[k] = c.commits.CommittedIndex()
+	if _, again := c.arrivals[request]; !again {
+		c.arrivals[request] = c.commits.CommittedIndex()
 	}
 }
 
@@ -55,12 +51,11 @@ func (c *servingCheck) Served(id nodeapi.NodeID, now time.Time, s nodeapi.Servin
 	if s.Request == "" {
 		return nil
 	}
-	k := arrivalKey{id, s.Request}
-	committed, ok := c.arrivals[k]
+	committed, ok := c.arrivals[s.Request]
 	if !ok {
 		return nil
 	}
-	delete(c.arrivals, k)
+	delete(c.arrivals, s.Request)
 	if s.Index < committed {
 		return fmt.Errorf("serving rule: %s answered %q from index %d, but index %d was "+
 			"committed when it arrived", id, s.Request, s.Index, committed)

@@ -18,9 +18,9 @@ import "time"
 
 // Serving describes one answer served from a node's state.
 type Serving struct {
-	// Request names the request as Arrive named it: unique among the node's open requests
-	// (say the client and its sequence number). "" means no arrival was reported, and only
-	// the lease rule applies.
+	// Request names the request as Arrive named it: unique in the run (say the client and
+	// its sequence number), the same name for every retry of it, so that its first arrival
+	// on any node counts. "" means no arrival was reported: only the lease rule applies.
 	Request string
 	// Index is the index of the state the answer was read from (the node's applied index).
 	Index uint64

@@ -16,6 +16,7 @@ func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 	case n.role != leader:
 		reply.Status, reply.Leader = statusNotLeader, n.leader
 	default:
+		n.commandArrived(m)
 		res, ok := n.sm.cached(m.Session, m.Seq)
 		if !ok {
 			n.proposeCommand(from, m)
@@ -59,6 +60,7 @@ func (n *Node) apply() {
 		}
 		if w, ok := n.waiters[e.Session]; ok && w.seq == e.Seq {
 			delete(n.waiters, e.Session)
+			n.commandServed(e.Session, e.Seq, n.applied)
 			n.replyToClient(w.from, &message{Type: msgClientResp, Seq: e.Seq,
 				Status: statusOK, Result: res})
 		}
