@@ -12,9 +12,9 @@ import (
 // broken rule fails the run as an invariant violation, naming the node, the request and
 // both indexes.
 
-// maxOpenArrivals bounds the arrivals kept at once: requests a crashed node never answered
-// would otherwise pile up. Past the bound new arrivals are not recorded, and their answers
-// are checked by the lease rule only.
+// maxOpenArrivals bounds the arrivals a run keeps (one per request, never dropped: a run
+// has at most scenario.MaxScenarioOps operations and their retries reuse the name). Past the
+// bound new arrivals are not recorded, and their answers are checked by the lease rule only.
 const maxOpenArrivals = 1 << 16
 
 // servingCheck implements sim.ServeHook for one run.
@@ -51,11 +51,12 @@ func (c *servingCheck) Served(id nodeapi.NodeID, now time.Time, s nodeapi.Servin
 	if s.Request == "" {
 		return nil
 	}
+	// The arrival is kept: a retry answered again later (its first answer lost) must be
+	// held to the same first arrival, not to a later one.
 	committed, ok := c.arrivals[s.Request]
 	if !ok {
 		return nil
 	}
-	delete(c.arrivals, s.Request)
 	if s.Index < committed {
 		return fmt.Errorf("serving rule: %s answered %q from index %d, but index %d was "+
 			"committed when it arrived", id, s.Request, s.Index, committed)
