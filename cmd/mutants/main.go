@@ -38,8 +38,10 @@ type options struct {
 	// rate, when positive, runs the rate mode (rate.go) with that many seeds per mutant.
 	rate    int
 	regress string
-	// original is simfuzz built from the unmutated tree, to attribute each detection.
-	original string
+	// original is simfuzz built from the unmutated tree, to attribute each detection;
+	// originals holds the commands of other modules' builds (originalFor), built once each.
+	original  string
+	originals map[string]string
 }
 
 func main() {
@@ -96,6 +98,7 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mutants: the unmutated tree does not build: %v: %s\n", err, out)
 		return 2
 	}
+	o.originals = map[string]string{".\x00./cmd/simfuzz": o.original}
 	if o.rate > 0 {
 		return rateMode(patches, o, stdout, stderr)
 	}

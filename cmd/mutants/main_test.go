@@ -104,3 +104,26 @@ func TestTheFirstAttributableFailureCounts(t *testing.T) {
 	r = firstAttributable([]row{first}, fakeSimfuzz(t, "--seed 191793"))
 	require.False(t, r.detected, "no failure of the mutant's own: not detected")
 }
+
+func TestPatchBuildNamesAnotherModulesCommand(t *testing.T) {
+	dir := t.TempDir()
+	etcd := filepath.Join(dir, "etcd.patch")
+	require.NoError(t, os.WriteFile(etcd, []byte("A bug.\ntarget: etcd-raft\n"+
+		"build: examples/etcdraft ./cmd/simfuzz-etcdraft\n--- a/x.go\n"), 0o644))
+	d, pkg, err := patchBuild(etcd)
+	require.NoError(t, err)
+	require.Equal(t, "examples/etcdraft", d)
+	require.Equal(t, "./cmd/simfuzz-etcdraft", pkg)
+
+	plain := filepath.Join(dir, "plain.patch")
+	require.NoError(t, os.WriteFile(plain, []byte("A bug.\n--- a/x.go\n"), 0o644))
+	d, pkg, err = patchBuild(plain)
+	require.NoError(t, err)
+	require.Equal(t, ".", d)
+	require.Equal(t, "./cmd/simfuzz", pkg)
+
+	bad := filepath.Join(dir, "bad.patch")
+	require.NoError(t, os.WriteFile(bad, []byte("build: onlyone\n--- a/x.go\n"), 0o644))
+	_, _, err = patchBuild(bad)
+	require.ErrorContains(t, err, "is not \"build: DIR PACKAGE\"")
+}

@@ -94,7 +94,12 @@ func rateMode(patches []string, o options, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if _, done := base[r.target]; !done {
-			sum, err := rateCampaign(o.original, filepath.Dir(o.original), r.target, o)
+			orig, err := o.originalFor(p)
+			if err != nil {
+				fmt.Fprintf(stderr, "mutants: %v\n", err)
+				return 2
+			}
+			sum, err := rateCampaign(orig, filepath.Dir(orig), r.target, o)
 			if err != nil {
 				fmt.Fprintf(stderr, "mutants: the unmutated tree: %v\n", err)
 				return 2
