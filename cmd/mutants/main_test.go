@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,11 +22,18 @@ func TestMutantRegressionsFailOnTheirMutant(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(root, "testdata", "regressions", "mutant-*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no mutant regressions committed")
+	patches, err := filepath.Glob(filepath.Join(root, "testdata", "mutants", "*.patch"))
+	require.NoError(t, err)
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "mutant-"), ".json")
 		t.Run(name, func(t *testing.T) {
-			patch := filepath.Join(root, "testdata", "mutants", name+".patch")
-			require.FileExists(t, patch)
+			// mutant-NAME.json or mutant-NAME-what-it-shows.json
+			i := slices.IndexFunc(patches, func(p string) bool {
+				m := mutantName(p)
+				return name == m || strings.HasPrefix(name, m+"-")
+			})
+			require.GreaterOrEqual(t, i, 0, "no patch for regression %s", f)
+			patch := patches[i]
 			scratch := t.TempDir()
 			require.NoError(t, prepare(root, patch, scratch))
 			abs, err := filepath.Abs(f)
