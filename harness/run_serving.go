@@ -19,7 +19,7 @@ const maxOpenArrivals = 1 << 16
 
 // servingCheck implements sim.ServeHook for one run.
 type servingCheck struct {
-	commits  nodeapi.CommitReporter // nil: the system cannot say; only leases are checked
+	commits nodeapi.CommitReporter // nil: the system cannot say; only leases are checked
 	// arrivals is the cluster's commit index when each request first arrived anywhere.
 	arrivals map[string]uint64
 }
