@@ -131,11 +131,14 @@ func (s *server) readStates(states []raft.ReadState) {
 }
 
 // serveReads answers the reads whose read index this node has applied: the state then
-// reflects every write that completed before the read began.
+// reflects every write that completed before the read began. It also waits until the
+// leader has applied its first entry of the term: etcd answers a lone voter's ReadIndex
+// with its commit index at once, and after a restart that index can be older than
+// entries the node committed and acknowledged before it crashed (BUGS.md, 3).
 func (s *server) serveReads() {
 	kept := s.ready[:0]
 	for _, r := range s.ready {
-		if r.index > s.n.applied {
+		if r.index > s.n.applied || s.n.leaderFrom == 0 || s.n.applied < s.n.leaderFrom {
 			kept = append(kept, r)
 			continue
 		}
