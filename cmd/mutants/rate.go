@@ -168,14 +168,14 @@ func targetName(t string) string {
 }
 
 func printRates(w io.Writer, rows []rateRow, n int) {
-	fmt.Fprintf(w, "%-32s %-14s %8s %10s %10s %12s\n", "mutant", "class", "seeds",
+	fmt.Fprintf(w, "%-36s %-16s %6s %6s %10s %12s\n", "mutant", "class", "seeds",
 		"first", "attributed", "per 100,000")
 	for _, r := range rows {
 		first := "-"
 		if r.first > 0 {
 			first = fmt.Sprint(r.first)
 		}
-		fmt.Fprintf(w, "%-32s %-14s %8d %10s %10d %12.0f\n", r.name, r.class, r.seeds, first,
+		fmt.Fprintf(w, "%-36s %-16s %6d %6s %10d %12.0f\n", r.name, r.class, r.seeds, first,
 			r.attributed, r.per100k())
 	}
 	fmt.Fprintf(w, "rates: %d seeds per mutant, unguided; attributed = fails on the mutant, "+
