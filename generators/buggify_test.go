@@ -32,7 +32,8 @@ func TestBuggifySitesAreDrawnSwarmStyle(t *testing.T) {
 		require.Equal(t, encodeScenario(t, p), encodeScenario(t, s),
 			"drawing sites comes last: the rest of the scenario is unchanged")
 	}
-	require.Greater(t, counts[0], 60, "many scenarios run without buggify")
+	require.Greater(t, counts[0], 120, "about half the scenarios run without buggify")
+	require.Less(t, counts[0], 200)
 	require.Greater(t, counts[1], 20)
 	require.Greater(t, counts[3]+counts[4], 5)
 }
