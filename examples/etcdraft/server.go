@@ -107,6 +107,7 @@ func (s *server) startRead(from nodeapi.NodeID, req *request) {
 		s.refuse(from, req.seq, statusRetry)
 		return
 	}
+	nodeapi.Arrive(s.n.env, readRequest(from, req.seq))
 	s.readSeq++
 	s.reads[s.readSeq] = &pendingRead{client: from, seq: req.seq, key: req.op.Key}
 	ctx := binary.LittleEndian.AppendUint64(nil, s.readNonce)
@@ -142,6 +143,8 @@ func (s *server) serveReads() {
 			kept = append(kept, r)
 			continue
 		}
+		nodeapi.Serve(s.n.env, nodeapi.Serving{Request: readRequest(r.client, r.seq),
+			Index: s.n.applied})
 		s.reply(r.client, &response{seq: r.seq, status: statusOK, result: s.n.kv.read(r.key)})
 	}
 	clear(s.ready[len(kept):])
