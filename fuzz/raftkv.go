@@ -21,6 +21,7 @@ var RaftKV = Target{
 	},
 	Events:       raft.Events(),
 	MessageKinds: raft.MessageKinds(),
+	BuggifySites: raft.BuggifySites(),
 	// Its properties and fuzz targets are package fuzz's tests; its regressions are the
 	// repository's.
 	RegressionsDir: RegressionsDir,

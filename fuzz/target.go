@@ -75,6 +75,12 @@ type Target struct {
 	Variants map[string]func(knobs map[string]int64) (nodeapi.System, error)
 	// Variant is the variant this Target runs, set by With; empty runs New.
 	Variant string
+
+	// BuggifySites are the buggify sites of the system's code (nodeapi.Buggify), each
+	// name once: generators activate some of them per scenario, guided campaigns turn
+	// them on and off, the shrinker removes those a failure does not need, and a
+	// scenario naming a site not listed here is refused. Empty: the system has none.
+	BuggifySites []string
 }
 
 // DefaultTargetName is the target a scenario file without a target field belongs to.
@@ -124,6 +130,7 @@ func (tg Target) Options() generators.Options {
 		o.Nodes = slices.Clone(tg.Nodes)
 	}
 	o.MessageKinds = slices.Clone(tg.MessageKinds)
+	o.BuggifySites = slices.Clone(tg.BuggifySites)
 	if tg.Tune != nil {
 		tg.Tune(&o)
 	}
@@ -154,6 +161,9 @@ func (tg Target) Run(s scenario.Scenario, opts harness.RunOptions) (*harness.Run
 	if err := tg.checkOps(s); err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
+	if err := s.CheckBuggifySites(tg.BuggifySites); err != nil {
+		return nil, err
+	}
 	sys, err := tg.NewSystem(s.System)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
@@ -177,6 +187,9 @@ func (tg Target) Load(path string) (scenario.Scenario, error) {
 	}
 	if err == nil {
 		err = tg.CheckKnobs(s.System)
+	}
+	if err == nil {
+		err = s.CheckBuggifySites(tg.BuggifySites)
 	}
 	if err != nil {
 		return scenario.Scenario{}, fmt.Errorf("%s: %w", path, err)

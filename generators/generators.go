@@ -60,6 +60,9 @@ type Options struct {
 	// implements nodeapi.Admin; Default turns it on, and fuzz.Target turns it off for a
 	// system whose client does not.
 	Membership bool
+	// BuggifySites are the buggify sites of the system under test (see nodeapi.Buggify);
+	// each scenario activates some of them, swarm-style (none for an empty list).
+	BuggifySites []string
 }
 
 // ClientsGen draws the clients of one scenario within o's bounds (MaxClients, MaxOps,
@@ -154,6 +157,9 @@ func (o Options) Validate() error {
 	if err := o.validateOpKinds(); err != nil {
 		return err
 	}
+	if err := validateBuggifySites(o.BuggifySites); err != nil {
+		return err
+	}
 	return validateBehaviours(o.Behaviours)
 }
 
@@ -209,6 +215,7 @@ func draw(t *rapid.T, o Options) scenario.Scenario {
 	if onePersistent(s) || rapid.Bool().Draw(t, "stability") {
 		s.Stability = scenario.Duration(StabilityWindow)
 	}
+	s.Buggify = drawBuggify(t, o.BuggifySites)
 	s.Note = "generated; swarm: " + sw.String() + "; clients: " + bs.String()
 	return s
 }

@@ -13,7 +13,8 @@ import (
 // Mutate returns a scenario near parent, for coverage-guided campaigns: one to three
 // structural edits, each drawn from rng - a new world seed, a fault moved in time, made
 // longer or shorter, aimed elsewhere or deleted, a fault taken over from donor, a trigger
-// waiting for another event, a system knob or the network changed. The result may be
+// waiting for another event, a system knob or the network changed, a buggify site turned
+// on or off. The result may be
 // invalid (a donor's fault naming a node the parent lacks, say); the caller validates it.
 // parent and donor are not modified.
 func Mutate(parent, donor scenario.Scenario, rng *rand.Rand, o Options) scenario.Scenario {
@@ -86,6 +87,8 @@ func mutateOnce(s *scenario.Scenario, donor scenario.Scenario, rng *rand.Rand, o
 			s.System = map[string]int64{}
 		}
 		s.System[k.Name] = k.Values[rng.IntN(len(k.Values))]
+	case op == 9 && len(o.BuggifySites) > 0:
+		mutateBuggify(s, rng, o.BuggifySites)
 	case op == 8:
 		s.Network.Loss = []float64{0, 0.001, 0.01, 0.05}[rng.IntN(4)]
 		s.Network.Duplicate = []float64{0, 0.01, 0.3}[rng.IntN(3)]
@@ -97,6 +100,7 @@ func mutateOnce(s *scenario.Scenario, donor scenario.Scenario, rng *rand.Rand, o
 // clone deep-copies the parts of a scenario Mutate edits.
 func clone(s scenario.Scenario) scenario.Scenario {
 	c := s
+	c.Buggify = slices.Clone(s.Buggify)
 	c.Faults = make([]scenario.Fault, len(s.Faults))
 	for i, f := range s.Faults {
 		c.Faults[i] = cloneFault(f)

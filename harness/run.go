@@ -58,6 +58,9 @@ type RunResult struct {
 	// client) but were sent with plain Invoke: the system's client does not implement
 	// Router.
 	Unrouted int
+	// Buggified counts how often each active buggify site fired (Scenario.Buggify; sites
+	// that never fired are left out); nil when the scenario activates none.
+	Buggified map[string]uint64
 }
 
 // ProbeKey is the key of the key-value workload's liveness probe write; generators never
@@ -188,11 +191,13 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 	}
 	w, err := sim.NewWorld(sys, sim.Options{Seed: s.Seed,
 		Network: netfault.Config{Default: s.Network.Link()}, Disk: DiskFaults(s.Disk),
-		TraceTail: opts.TraceTail, RecordTrace: opts.RecordTrace, MaxEvents: opts.MaxEvents})
+		TraceTail: opts.TraceTail, RecordTrace: opts.RecordTrace, MaxEvents: opts.MaxEvents,
+		Buggify: s.Buggify})
 	if err != nil {
 		return nil, err
 	}
 	r := &runner{s: s, sys: sys, opts: opts, w: w, w8: opts.Workload}
+	w.SetServeHook(newServingCheck(sys))
 	ops, _ := s.Size()
 	// Room for every scripted operation and the probes (one, plus one every 100 ms of a
 	// stability window): the history then grows without copying itself.
@@ -293,7 +298,8 @@ func (r *runner) result(f *Failure) *RunResult {
 	return &RunResult{History: r.history, Workload: r.w8, TraceHash: r.w.TraceHash(),
 		Events: r.w.Events(), SimTime: r.w.Now(), Failure: f, Annotations: r.w.Annotations(),
 		TraceTail: r.w.TraceTail(), Trace: r.w.Trace(), OpsNotStarted: r.opsNotStarted(),
-		Reached: r.w.Reached(), Steps: r.w.Steps(), Stability: r.stab, Unrouted: r.unrouted}
+		Reached: r.w.Reached(), Steps: r.w.Steps(), Stability: r.stab, Unrouted: r.unrouted,
+		Buggified: r.w.Buggified()}
 }
 
 // record appends a finished (or abandoned) operation to the history.

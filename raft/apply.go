@@ -3,6 +3,7 @@ package raft
 import (
 	"slices"
 
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
@@ -12,6 +13,9 @@ func (n *Node) applyCommitted() {
 	if n.r.commit > n.r.log.lastIndex() {
 		panic(broken(n.r.id, "commit index past the last log index", "commit", n.r.commit,
 			"last index", n.r.log.lastIndex()))
+	}
+	if n.delayApply() {
+		return
 	}
 	for n.applied < n.r.commit && !n.stopped {
 		i := n.applied + 1
@@ -38,7 +42,11 @@ func (n *Node) applyEntry(ent *Entry) {
 // been applied since the last one.
 func (n *Node) maybeSnapshot() {
 	r := n.r
-	if n.snapBusy || r.installing || n.applied < r.log.snapIndex+n.cfg.SnapshotThreshold {
+	if n.snapBusy || r.installing || n.applied <= r.log.snapIndex {
+		return
+	}
+	if n.applied < r.log.snapIndex+n.cfg.SnapshotThreshold &&
+		!nodeapi.BuggifyProb(n.env, SiteEarlySnapshot, earlySnapshotProb) {
 		return
 	}
 	index := n.applied

@@ -65,6 +65,8 @@ type raft struct {
 	now time.Time
 	// reach reports a protocol event (events.go) to the runtime; nil reports nothing.
 	reach func(event string)
+	// buggify asks the runtime whether a buggify site fires (buggify.go); nil: never.
+	buggify func(site string) bool
 
 	// Persistent state (Figure 2), written by the adapter before dependent messages leave.
 	term    uint64
@@ -268,6 +270,9 @@ func (r *raft) clearLeaderState() {
 // resetElectionTimer draws a new election deadline in [ET, 2*ET) from now.
 func (r *raft) resetElectionTimer() {
 	et := r.cfg.ElectionTimeout
+	if r.bug(SiteEarlyElection) {
+		et /= 4 // a spurious early timeout: the wait is a fraction of the timeout
+	}
 	r.electionDeadline = r.now.Add(et + time.Duration(r.rng.Uint64()%uint64(et)))
 }
 

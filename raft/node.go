@@ -37,9 +37,13 @@ type Node struct {
 	out []byte
 	// snapBusy is set while a snapshot (own or installed) is being written.
 	snapBusy bool
-	stopped  bool
-	failure  error
-	stats    NodeStats
+	// serves is set when the runtime checks serving rules (serving.go).
+	serves bool
+	// applyLater is set while a buggified delayed apply is pending (buggify.go).
+	applyLater bool
+	stopped    bool
+	failure    error
+	stats      NodeStats
 }
 
 // NodeStats counts notable events of one node incarnation.
@@ -81,6 +85,10 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	n.r.snapshot = rec.snap
 	if rep, ok := env.(nodeapi.Reporter); ok {
 		n.r.reach = rep.Reached
+	}
+	_, n.serves = env.(nodeapi.ServeReporter)
+	if _, ok := env.(nodeapi.Buggifier); ok {
+		n.r.buggify = func(site string) bool { return nodeapi.Buggify(env, site) }
 	}
 	n.applied = rec.log.snapIndex
 	n.wal = wal{disk: n.disk, segs: rec.segs}

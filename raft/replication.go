@@ -80,6 +80,9 @@ func (r *raft) sendAppend(pr *progress, heartbeat bool) {
 	var ents []Entry
 	if last := r.log.lastIndex(); pr.next <= last && !pr.paused(r.cfg.MaxInflightAppends) {
 		hi := min(last+1, pr.next+uint64(r.cfg.MaxEntriesPerAppend))
+		if hi > pr.next+1 && r.bug(SiteTinyBatch) {
+			hi = pr.next + 1
+		}
 		ents = r.log.slice(pr.next, hi)
 	}
 	if len(ents) == 0 && !heartbeat {

@@ -49,8 +49,10 @@ func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 }
 
 func (n *Node) reply(to nodeapi.NodeID, seq uint64, st status, res nodeapi.Result) {
-	n.send(to, &message{Type: msgClientResp, Seq: seq, Status: st, Leader: n.r.lead,
-		Result: res})
+	m := &message{Type: msgClientResp, Seq: seq, Status: st, Leader: n.r.lead, Result: res}
+	if !n.lateReply(to, m) {
+		n.send(to, m)
+	}
 }
 
 func (n *Node) replyAdmin(to nodeapi.NodeID, seq uint64, st status, text string) {
@@ -89,6 +91,7 @@ func (n *Node) proposeWrite(from nodeapi.NodeID, m *message) {
 
 // startRead hands a get to the core's ReadIndex.
 func (n *Node) startRead(from nodeapi.NodeID, m *message) {
+	n.readArrived(from, m.Seq)
 	st := n.r.ReadIndex(readCtx{client: from, seq: m.Seq, key: m.Op.Key})
 	if st != statusOK {
 		n.reply(from, m.Seq, st, nodeapi.Result{})
@@ -165,6 +168,7 @@ func (s *serverState) serveReads(n *Node) {
 	kept := s.reads[:0]
 	for _, rd := range s.reads {
 		if rd.index <= n.applied {
+			n.readServed(rd.ctx.client, rd.ctx.seq)
 			n.reply(rd.ctx.client, rd.ctx.seq, statusOK, n.kv.read(rd.ctx.key))
 		} else {
 			kept = append(kept, rd)

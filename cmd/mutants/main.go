@@ -35,9 +35,13 @@ type options struct {
 	// rapid seed rapidSeed instead of campaigns.
 	properties int
 	rapidSeed  uint64
-	regress    string
-	// original is simfuzz built from the unmutated tree, to attribute each detection.
-	original string
+	// rate, when positive, runs the rate mode (rate.go) with that many seeds per mutant.
+	rate    int
+	regress string
+	// original is simfuzz built from the unmutated tree, to attribute each detection;
+	// originals holds the commands of other modules' builds (originalFor), built once each.
+	original  string
+	originals map[string]string
 }
 
 func main() {
@@ -58,6 +62,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		"--guided; false: every seed drawn fresh)")
 	fs.IntVar(&o.properties, "properties", 0, "instead of campaigns, run the properties of "+
 		"fuzz/ on each mutant with this many rapid checks (see properties.go)")
+	fs.IntVar(&o.rate, "rate", 0, "instead of stopping at the first failure, run this many "+
+		"unguided seeds per mutant and report attributed failures per 100,000 seeds (rate.go)")
 	fs.Uint64Var(&o.rapidSeed, "rapid-seed", 1, "rapid seed of the properties mode")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch copies (their paths are printed)")
 	fs.StringVar(&o.regress, "regressions", "testdata/regressions",
@@ -68,7 +74,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || o.seeds < 1 || o.budget <= 0 || o.jobs < 1 || o.properties < 0 {
+	if fs.NArg() > 0 || o.seeds < 1 || o.budget <= 0 || o.jobs < 1 || o.properties < 0 ||
+		o.rate < 0 {
 		fmt.Fprintln(stderr, "mutants: takes no arguments; --seeds, --time and --jobs must be positive")
 		return 2
 	}
@@ -90,6 +97,10 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	if out, err := command(".", "go", "build", "-o", o.original, "./cmd/simfuzz"); err != nil {
 		fmt.Fprintf(stderr, "mutants: the unmutated tree does not build: %v: %s\n", err, out)
 		return 2
+	}
+	o.originals = map[string]string{".\x00./cmd/simfuzz": o.original}
+	if o.rate > 0 {
+		return rateMode(patches, o, stdout, stderr)
 	}
 	var rows []row
 	for _, p := range patches {

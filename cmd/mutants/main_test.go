@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,11 +22,18 @@ func TestMutantRegressionsFailOnTheirMutant(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(root, "testdata", "regressions", "mutant-*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no mutant regressions committed")
+	patches, err := filepath.Glob(filepath.Join(root, "testdata", "mutants", "*.patch"))
+	require.NoError(t, err)
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "mutant-"), ".json")
 		t.Run(name, func(t *testing.T) {
-			patch := filepath.Join(root, "testdata", "mutants", name+".patch")
-			require.FileExists(t, patch)
+			// mutant-NAME.json or mutant-NAME-what-it-shows.json
+			i := slices.IndexFunc(patches, func(p string) bool {
+				m := mutantName(p)
+				return name == m || strings.HasPrefix(name, m+"-")
+			})
+			require.GreaterOrEqual(t, i, 0, "no patch for regression %s", f)
+			patch := patches[i]
 			scratch := t.TempDir()
 			require.NoError(t, prepare(root, patch, scratch))
 			abs, err := filepath.Abs(f)
@@ -103,4 +111,27 @@ func TestTheFirstAttributableFailureCounts(t *testing.T) {
 
 	r = firstAttributable([]row{first}, fakeSimfuzz(t, "--seed 191793"))
 	require.False(t, r.detected, "no failure of the mutant's own: not detected")
+}
+
+func TestPatchBuildNamesAnotherModulesCommand(t *testing.T) {
+	dir := t.TempDir()
+	etcd := filepath.Join(dir, "etcd.patch")
+	require.NoError(t, os.WriteFile(etcd, []byte("A bug.\ntarget: etcd-raft\n"+
+		"build: examples/etcdraft ./cmd/simfuzz-etcdraft\n--- a/x.go\n"), 0o644))
+	d, pkg, err := patchBuild(etcd)
+	require.NoError(t, err)
+	require.Equal(t, "examples/etcdraft", d)
+	require.Equal(t, "./cmd/simfuzz-etcdraft", pkg)
+
+	plain := filepath.Join(dir, "plain.patch")
+	require.NoError(t, os.WriteFile(plain, []byte("A bug.\n--- a/x.go\n"), 0o644))
+	d, pkg, err = patchBuild(plain)
+	require.NoError(t, err)
+	require.Equal(t, ".", d)
+	require.Equal(t, "./cmd/simfuzz", pkg)
+
+	bad := filepath.Join(dir, "bad.patch")
+	require.NoError(t, os.WriteFile(bad, []byte("build: onlyone\n--- a/x.go\n"), 0o644))
+	_, _, err = patchBuild(bad)
+	require.ErrorContains(t, err, "is not \"build: DIR PACKAGE\"")
 }

@@ -66,11 +66,17 @@ func runMutant(patch string, o options) row {
 		r.note += err.Error()
 		return r
 	}
-	r = firstAttributable(campaign(r, bin, scratch, o), o.original)
+	original, err := o.originalFor(patch)
+	if err != nil {
+		r.note += err.Error()
+		return r
+	}
+	r = firstAttributable(campaign(r, bin, scratch, o), original)
 	return checkRegressions(r, bin, o.regress)
 }
 
-// prepare copies the tree at root, applies the patch and builds simfuzz in scratch.
+// prepare copies the tree at root, applies the patch and builds the patch's simfuzz command
+// (see patchBuild) as scratch/bin/simfuzz.
 func prepare(root, patch, scratch string) error {
 	if err := copyTree(root, scratch); err != nil {
 		return fmt.Errorf("copy: %v", err)
@@ -82,8 +88,16 @@ func prepare(root, patch, scratch string) error {
 	if out, err := command(scratch, "git", "apply", abs); err != nil {
 		return fmt.Errorf("patch does not apply: %v: %s", err, out)
 	}
-	if out, err := command(scratch, "go", "build", "-o", "bin/simfuzz",
-		"./cmd/simfuzz"); err != nil {
+	dir, pkg, err := patchBuild(patch)
+	if err != nil {
+		return err
+	}
+	bin, err := filepath.Abs(filepath.Join(scratch, "bin", "simfuzz"))
+	if err != nil {
+		return err
+	}
+	if out, err := command(filepath.Join(scratch, dir), "go", "build", "-o", bin,
+		pkg); err != nil {
 		return fmt.Errorf("mutant does not build: %v: %s", err, out)
 	}
 	return nil
@@ -248,9 +262,29 @@ func (r row) targetArgs() []string {
 	return []string{"--target", r.target}
 }
 
+// patchBuild reads the "build: DIR PACKAGE" line of a patch's description, if any: a mutant
+// of a system in another Go module (examples/etcdraft) names the module's folder and its
+// simfuzz command there. The default is the main module's ./cmd/simfuzz.
+func patchBuild(patch string) (dir, pkg string, err error) {
+	line, err := patchHeader(patch, "build: ")
+	if err != nil || line == "" {
+		return ".", "./cmd/simfuzz", err
+	}
+	f := strings.Fields(line)
+	if len(f) != 2 {
+		return "", "", fmt.Errorf("%s: the build line %q is not \"build: DIR PACKAGE\"",
+			patch, line)
+	}
+	return f[0], f[1], nil
+}
+
 // patchTarget reads the "target: NAME" line of a patch's description (before the diff), if
 // any: mutants of another built-in system name their target there.
-func patchTarget(patch string) (string, error) {
+func patchTarget(patch string) (string, error) { return patchHeader(patch, "target: ") }
+
+// patchHeader returns the rest of the first description line (before the diff) that starts
+// with prefix, trimmed; "" if none does.
+func patchHeader(patch, prefix string) (string, error) {
 	b, err := os.ReadFile(patch)
 	if err != nil {
 		return "", err
@@ -259,8 +293,8 @@ func patchTarget(patch string) (string, error) {
 		if strings.HasPrefix(line, "--- ") || strings.HasPrefix(line, "diff ") {
 			break
 		}
-		if name, ok := strings.CutPrefix(line, "target: "); ok {
-			return strings.TrimSpace(name), nil
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			return strings.TrimSpace(rest), nil
 		}
 	}
 	return "", nil
@@ -291,4 +325,23 @@ func checkRegressions(r row, bin, dir string) row {
 			r.regressions)
 	}
 	return r
+}
+
+// originalFor returns the unmutated build of the command patch's mutant runs (patchBuild),
+// building it beside o.original the first time a module's command is asked for.
+func (o options) originalFor(patch string) (string, error) {
+	dir, pkg, err := patchBuild(patch)
+	if err != nil {
+		return "", err
+	}
+	key := dir + "\x00" + pkg
+	if bin, ok := o.originals[key]; ok {
+		return bin, nil
+	}
+	bin := filepath.Join(filepath.Dir(o.original), fmt.Sprintf("simfuzz-%d", len(o.originals)))
+	if out, err := command(dir, "go", "build", "-o", bin, pkg); err != nil {
+		return "", fmt.Errorf("the unmutated %s does not build: %v: %s", pkg, err, out)
+	}
+	o.originals[key] = bin
+	return bin, nil
 }

@@ -242,3 +242,65 @@ func removeLeader(t *testing.T, lose bool) *pair {
 	}
 	return p
 }
+
+// Bug 3: a lone voter answers ReadIndex with its commit index at once, without first
+// committing an entry of its term as a leader of several voters must. After a restart
+// whose last commit-only HardState was not synced (the Ready contract does not ask for
+// it), that index is older than entries the node had committed and acknowledged.
+func TestEtcdBugSingletonReadIndexBeforeTermCommit(t *testing.T) {
+	st := raft.NewMemoryStorage()
+	cs := pb.EnsureConfState(&pb.ConfState{Voters: []uint64{1}})
+	snap := &pb.Snapshot{Metadata: &pb.SnapshotMetadata{Index: new(uint64(1)),
+		Term: new(uint64(1)), ConfState: cs}}
+	if err := st.ApplySnapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	// Entries 2 and 3 were durable on the only voter, so committed (and acknowledged);
+	// the HardState on disk still says commit 1.
+	ents := []*pb.Entry{{Index: new(uint64(2)), Term: new(uint64(1))},
+		{Index: new(uint64(3)), Term: new(uint64(1))}}
+	if err := st.Append(ents); err != nil {
+		t.Fatal(err)
+	}
+	_ = st.SetHardState(&pb.HardState{Term: new(uint64(1)), Vote: new(uint64(1)),
+		Commit: new(uint64(1))})
+	rn, err := raft.NewRawNode(&raft.Config{ID: 1, ElectionTick: 10, HeartbeatTick: 1,
+		Storage: st, Applied: 1, MaxSizePerMsg: 1 << 20, MaxInflightMsgs: 16,
+		MaxCommittedSizePerReady: 1 << 20, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rn.Campaign(); err != nil {
+		t.Fatal(err)
+	}
+	var got []raft.ReadState
+	asked := false
+	for range 100 {
+		if !asked && rn.BasicStatus().RaftState == raft.StateLeader {
+			// Leader now; its entry of term 2 is not yet durable, so not committed.
+			rn.ReadIndex([]byte("r1"))
+			asked = true
+		}
+		if !rn.HasReady() {
+			break
+		}
+		rd := rn.Ready()
+		got = append(got, rd.ReadStates...)
+		if err := st.Append(rd.Entries); err != nil {
+			t.Fatal(err)
+		}
+		if rd.HardState != nil {
+			_ = st.SetHardState(rd.HardState)
+		}
+		rn.Advance(rd)
+	}
+	if !asked {
+		t.Fatal("the lone voter never became leader")
+	}
+	if len(got) != 1 || got[0].Index != 1 {
+		t.Fatalf("read states %v: etcd no longer answers with the stale commit index 1", got)
+	}
+	if c := rn.BasicStatus().GetCommit(); c < 3 {
+		t.Fatalf("commit %d: the leader's own entry should commit entries 2 and 3", c)
+	}
+}

@@ -21,6 +21,9 @@ import (
 // pump handles Readies until there are none, or one waits for its sync.
 func (n *Node) pump() {
 	for !n.busy && !n.stopped && n.rn.HasReady() {
+		if n.stallReady() {
+			return
+		}
 		rd := n.rn.Ready()
 		n.busy = true
 		n.stats.Readies++

@@ -107,6 +107,7 @@ func (s *server) startRead(from nodeapi.NodeID, req *request) {
 		s.refuse(from, req.seq, statusRetry)
 		return
 	}
+	nodeapi.Arrive(s.n.env, readRequest(from, req.seq))
 	s.readSeq++
 	s.reads[s.readSeq] = &pendingRead{client: from, seq: req.seq, key: req.op.Key}
 	ctx := binary.LittleEndian.AppendUint64(nil, s.readNonce)
@@ -131,14 +132,19 @@ func (s *server) readStates(states []raft.ReadState) {
 }
 
 // serveReads answers the reads whose read index this node has applied: the state then
-// reflects every write that completed before the read began.
+// reflects every write that completed before the read began. It also waits until the
+// leader has applied its first entry of the term: etcd answers a lone voter's ReadIndex
+// with its commit index at once, and after a restart that index can be older than
+// entries the node committed and acknowledged before it crashed (BUGS.md, 3).
 func (s *server) serveReads() {
 	kept := s.ready[:0]
 	for _, r := range s.ready {
-		if r.index > s.n.applied {
+		if r.index > s.n.applied || s.n.leaderFrom == 0 || s.n.applied < s.n.leaderFrom {
 			kept = append(kept, r)
 			continue
 		}
+		nodeapi.Serve(s.n.env, nodeapi.Serving{Request: readRequest(r.client, r.seq),
+			Index: s.n.applied})
 		s.reply(r.client, &response{seq: r.seq, status: statusOK, result: s.n.kv.read(r.key)})
 	}
 	clear(s.ready[len(kept):])

@@ -9,26 +9,35 @@ import (
 	"testing"
 )
 
-// mutantPatch re-introduces a bug in package lockd; the regressions named after it were shrunk
-// from the campaign's detections of it.
-const mutantPatch = "lock-01-follower-ack-before-sync"
+// mutantPatches re-introduce one bug each in package lockd; the regressions named after a
+// patch's "lock-NN" prefix (mutant-lock-NN-*.json) were shrunk from the campaign's
+// detections of it.
+var mutantPatches = []string{"lock-01-follower-ack-before-sync", "lock-02-local-holder-read",
+	"lock-03-uptodate-ignores-length"}
 
-// Each regression saved for the mutant must fail on the mutant (and, through
-// TestRegressions, pass without it): otherwise it no longer guards against the bug it was
-// saved for. It copies the module, applies the patch and builds lockfuzz there, so it is
-// skipped with -short.
+// Each regression saved for a mutant must fail on the mutant (and, through TestRegressions,
+// pass without it): otherwise it no longer guards against the bug it was saved for. It
+// copies the module, applies the patch and builds lockfuzz there, so it is skipped with
+// -short.
 func TestMutantRegressionsFailOnTheMutant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a mutant copy of the module; skipped with -short")
 	}
+	for _, patch := range mutantPatches {
+		t.Run(patch, func(t *testing.T) { regressionsFailOn(t, patch) })
+	}
+}
+
+// regressionsFailOn builds the mutant of patch and replays each of its regressions on it.
+func regressionsFailOn(t *testing.T, patch string) {
 	regressions, err := filepath.Glob(filepath.Join("testdata", "regressions",
-		"mutant-lock-01-*.json"))
+		"mutant-"+patch[:len("lock-NN")]+"-*.json"))
 	if err != nil || len(regressions) == 0 {
-		t.Fatalf("no regressions of the mutant in testdata/regressions (%v)", err)
+		t.Fatalf("no regressions of mutant %s in testdata/regressions (%v)", patch, err)
 	}
 	root := filepath.Join("..", "..")
 	scratch := t.TempDir()
-	bin := buildMutant(t, root, filepath.Join(root, "testdata", "mutants", mutantPatch+".patch"),
+	bin := buildMutant(t, root, filepath.Join(root, "testdata", "mutants", patch+".patch"),
 		scratch)
 	for _, f := range regressions {
 		t.Run(filepath.Base(f), func(t *testing.T) {

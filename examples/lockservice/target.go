@@ -23,9 +23,10 @@ var Target = fuzz.Target{
 	},
 	// The protocol events lockd's nodes report: generated triggers wait for them, and
 	// guided campaigns keep the scenarios that reach new ones.
-	Events:   lockd.Events(),
-	Workload: Workload,
-	Clients:  Clients,
+	Events:       lockd.Events(),
+	BuggifySites: lockd.BuggifySites(),
+	Workload:     Workload,
+	Clients:      Clients,
 	// The command of this target, for the replay lines of go test's reports.
 	Command: "go run ./examples/lockservice/cmd/lockfuzz",
 	// No Tune: the client has no nodeapi.Admin, so Options leaves membership changes out.

@@ -2,6 +2,7 @@ package realrt
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,7 @@ type env struct {
 var (
 	_ nodeapi.Env         = (*env)(nil)
 	_ nodeapi.FailStopper = (*env)(nil)
+	_ nodeapi.Buggifier   = (*env)(nil)
 )
 
 func newEnv(rt *Runtime, num uint64) *env {
@@ -104,3 +106,13 @@ func (rt *Runtime) notice(format string, args ...any) {
 	defer rt.logMu.Unlock()
 	fmt.Fprintf(rt.log, "%s %s: %s\n", stamp, rt.id, line)
 }
+
+// Buggify implements nodeapi.Buggifier: a real run takes no buggify path unless its process
+// was started with SIMFUZZ_CHAOS_BUGGIFY=1 (a chaos run of real processes), in which case
+// every site is active and fires with probability p.
+func (e *env) Buggify(site string, p float64) bool {
+	return chaosBuggify && e.live() && e.rt.rng.Float64() < p
+}
+
+// chaosBuggify is the chaos switch of Buggify, read once at start.
+var chaosBuggify = os.Getenv("SIMFUZZ_CHAOS_BUGGIFY") == "1"

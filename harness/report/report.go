@@ -42,6 +42,7 @@ func FormatScenario(s scenario.Scenario, w *model.Workload) string {
 	if s.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", s.Note)
 	}
+	writeBuggifySites(&b, s)
 	ops := 0
 	for _, c := range s.Clients {
 		ops += len(c.Ops)
@@ -89,6 +90,9 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "seed %d, %s\n", r.Scenario.Seed, runSize(r.Scenario, res))
 	if res.Stability != nil {
 		fmt.Fprintf(&b, "%s\n", res.Stability)
+	}
+	if line := BuggifyFired(r.Scenario, res); line != "" {
+		fmt.Fprintf(&b, "%s\n", line)
 	}
 	if r.Repro != "" {
 		fmt.Fprintf(&b, "repro: %s\n", r.Repro)

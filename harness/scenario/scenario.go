@@ -44,6 +44,10 @@ type Scenario struct {
 	// "max_entries_per_append": 1). The harness only carries them; the code that builds
 	// the System interprets them and refuses unknown names. Bugs hide behind settings.
 	System map[string]int64 `json:"system,omitempty"`
+	// Buggify names the buggify sites active in this run (see nodeapi.Buggify): each fires
+	// on some of its calls, every other site never does. The target lists the names it
+	// knows (fuzz.Target.BuggifySites); empty: no site is active.
+	Buggify []string `json:"buggify,omitempty"`
 }
 
 // ClusterConfig names the servers. Nodes start as the initial voters; Spares exist but start

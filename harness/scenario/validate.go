@@ -42,6 +42,9 @@ func (s *Scenario) ValidateFor(w *model.Workload) error {
 	if err := s.validatePhases(); err != nil {
 		return err
 	}
+	if err := s.validateBuggify(); err != nil {
+		return err
+	}
 	for i := range s.Faults {
 		if err := s.Faults[i].validate(ids, time.Duration(s.Safety)); err != nil {
 			return fmt.Errorf("scenario: faults[%d].%v", i, err)

@@ -10,7 +10,8 @@ import (
 	"github.com/simfuzz/simfuzz/model"
 )
 
-// Shrink reduces a failing scenario by structure, without rapid: it removes faults, clients
+// Shrink reduces a failing scenario by structure, without rapid: it removes faults, buggify
+// sites (a failure that needs one keeps it in its shrunk scenario), clients
 // and operations in ever smaller chunks (delta debugging), then heads the clients to the
 // plain closed-loop form (plainClients), then tries gentler settings, and keeps each change
 // for which fails still reports true. It stops when a whole pass changes nothing or after
@@ -67,6 +68,11 @@ func (sh *shrinker) pass(s scenario.Scenario) scenario.Scenario {
 	s.Faults = shrinkList(s.Faults, func(fs []scenario.Fault) bool {
 		c := s
 		c.Faults = fs
+		return sh.try(c)
+	})
+	s.Buggify = shrinkList(s.Buggify, func(sites []string) bool {
+		c := s
+		c.Buggify = sites
 		return sh.try(c)
 	})
 	s = sh.dropClients(s)

@@ -53,3 +53,21 @@ func TestShrinkRespectsBudget(t *testing.T) {
 	require.Equal(t, 3, runs)
 	require.Equal(t, 3, calls)
 }
+
+// A failure that needs one buggify site keeps that site, and only it.
+func TestShrinkKeepsOnlyTheBuggifySiteTheFailureNeeds(t *testing.T) {
+	s := fixtures.ValidScenario()
+	s.Buggify = []string{"a.one", "a.two", "a.three"}
+	got, _ := shrink.Shrink(s, func(c scenario.Scenario) bool {
+		for _, site := range c.Buggify {
+			if site == "a.two" {
+				return true
+			}
+		}
+		return false
+	}, 1000)
+	require.Equal(t, []string{"a.two"}, got.Buggify)
+	require.Len(t, s.Buggify, 3, "Shrink must not modify its input")
+	none, _ := shrink.Shrink(s, func(scenario.Scenario) bool { return true }, 1000)
+	require.Empty(t, none.Buggify, "sites a failure does not need are removed")
+}

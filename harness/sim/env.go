@@ -16,6 +16,8 @@ type env struct {
 	n   *node
 	inc uint32
 	rng *rand.Rand
+	// bugRng is the incarnation's buggify stream, made at its first draw (see buggify.go).
+	bugRng *rand.Rand
 }
 
 var (

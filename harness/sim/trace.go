@@ -64,12 +64,14 @@ const (
 	KindLog                               // Env.Logf (Text)
 	KindNote                              // Env.Annotate (Text)
 	KindFault                             // a fault call of the world (Text)
+	KindBuggify                           // a buggify site fired (Text: the site)
 )
 
 var kindNames = [...]string{KindAction: "action", KindStart: "start", KindTimer: "timer",
 	KindSend: "send", KindRecv: "recv", KindDrop: "drop", KindHold: "hold", KindSync: "sync",
 	KindStreamAccept: "accept", KindStreamData: "stream", KindStreamClosed: "closed",
-	KindLog: "log", KindNote: "note", KindFault: "fault"}
+	KindLog: "log", KindNote: "note", KindFault: "fault",
+	KindBuggify: "buggify"}
 
 // String is the kind's name as trace lines show it.
 func (k EventKind) String() string {
@@ -153,7 +155,7 @@ func (e TraceEvent) detail() string {
 			return fmt.Sprintf("start %d failed: %s", e.Incarnation, e.Text)
 		}
 		return fmt.Sprintf("start %d", e.Incarnation)
-	case KindLog, KindNote, KindFault:
+	case KindLog, KindNote, KindFault, KindBuggify:
 		return e.Kind.String() + ": " + e.Text
 	}
 	return e.Kind.String()

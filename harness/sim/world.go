@@ -63,6 +63,9 @@ type Options struct {
 	// QueueLimit bounds the events queued at once (0: DefaultQueueLimit); a run that
 	// reaches it stops with a *QueueLimitError.
 	QueueLimit int
+	// Buggify lists the buggify sites active in this run (see nodeapi.Buggify); every
+	// other site never fires. Empty: no site fires and no stream is drawn for them.
+	Buggify []string
 }
 
 // Stats counts what the world did; every field is deterministic for a given run.
@@ -138,7 +141,11 @@ type World struct {
 	trace []rec
 	notes []Annotation
 	cur   int32 // index of the node whose code is running, -1 for harness code
-	fail  error // the error that stopped the run, returned by every later Step
+	// serve hears serving reports (serve.go); nil ignores them.
+	serve ServeHook
+	// bug is the run's buggify state, nil when no site is active.
+	bug  *buggifyState
+	fail error // the error that stopped the run, returned by every later Step
 	// inWorld counts the Env calls (world code) on the stack of node code, and sysCall
 	// names the system code outside any node that is running (about the node sysAbout):
 	// together with cur they say whose a panic is (see panicked). They are set and reset
@@ -168,6 +175,7 @@ func NewWorld(sys nodeapi.System, opts Options) (*World, error) {
 	w.q.limit = opts.QueueLimit
 	w.q.reserve(queueStart)
 	w.tail.init(opts.TraceTail)
+	w.bug = newBuggifyState(opts.Buggify)
 	return w, nil
 }
 

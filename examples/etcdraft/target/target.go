@@ -28,6 +28,8 @@ var EtcdRaft = fuzz.Target{
 	New:    New,
 	Knobs:  Knobs,
 	Events: etcdraft.Events(),
+	// The glue's buggify sites: generators turn them on, swarm-style.
+	BuggifySites: etcdraft.BuggifySites(),
 	// The tests of this package keep their regressions in the module's testdata, where
 	// SIMFUZZ_SAVE=1 saves too.
 	RegressionsDir: "../testdata/regressions",

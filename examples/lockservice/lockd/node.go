@@ -48,6 +48,7 @@ type Node struct {
 	waiters   map[uint64]waiter // leader: the client waiting on each session's command
 	ticker    nodeapi.Timer
 	halted    bool // stopped, or a disk write failed
+	serves    bool // the runtime checks serving rules (serving.go)
 }
 
 // waiter is a client whose command this leader proposed and has not yet answered.
@@ -80,6 +81,7 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	}
 	slices.Sort(n.peers)
 	n.annot, _ = env.(nodeapi.Annotator)
+	_, n.serves = env.(nodeapi.ServeReporter)
 	if st.torn {
 		nodeapi.Reach(env, EventTornTail)
 	}
@@ -198,7 +200,14 @@ func (n *Node) resetElection() {
 
 func (n *Node) persistHard() { n.halt(n.wal.appendHard(n.term, n.vote)) }
 
-func (n *Node) send(to nodeapi.NodeID, m *message) { n.env.Send(to, encodeMessage(m)) }
+// send encodes m and sends it; a successful append answer may leave late (SiteLateAck).
+func (n *Node) send(to nodeapi.NodeID, m *message) {
+	if m.Type == msgAppendResp && m.Success && nodeapi.Buggify(n.env, SiteLateAck) {
+		n.sendLater(lateAckAfter, to, m)
+		return
+	}
+	n.env.Send(to, encodeMessage(m))
+}
 
 func (n *Node) broadcast(m *message) {
 	frame := encodeMessage(m)

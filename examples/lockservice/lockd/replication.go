@@ -38,6 +38,9 @@ func (n *Node) sendAppend(to nodeapi.NodeID) {
 	pr := n.progress[to]
 	prev := min(pr.next-1, n.lastIndex())
 	end := min(n.lastIndex(), prev+uint64(n.cfg.MaxEntriesPerAppend))
+	if end > prev+1 && nodeapi.Buggify(n.env, SiteTinyAppend) {
+		end = prev + 1
+	}
 	n.send(to, &message{Type: msgAppend, Term: n.term, PrevIndex: prev,
 		PrevTerm: n.termAt(prev), Entries: n.log[prev:end], Commit: n.commit})
 }

@@ -16,6 +16,7 @@ func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 	case n.role != leader:
 		reply.Status, reply.Leader = statusNotLeader, n.leader
 	default:
+		n.commandArrived(m)
 		res, ok := n.sm.cached(m.Session, m.Seq)
 		if !ok {
 			n.proposeCommand(from, m)
@@ -23,7 +24,7 @@ func (n *Node) handleClient(from nodeapi.NodeID, m *message) {
 		}
 		reply.Status, reply.Result = statusOK, res
 	}
-	n.send(from, reply)
+	n.replyToClient(from, reply)
 }
 
 // proposeCommand proposes a client's command once per leadership: a retry while the first
@@ -59,8 +60,9 @@ func (n *Node) apply() {
 		}
 		if w, ok := n.waiters[e.Session]; ok && w.seq == e.Seq {
 			delete(n.waiters, e.Session)
-			n.send(w.from, &message{Type: msgClientResp, Seq: e.Seq, Status: statusOK,
-				Result: res})
+			n.commandServed(e.Session, e.Seq, n.applied)
+			n.replyToClient(w.from, &message{Type: msgClientResp, Seq: e.Seq,
+				Status: statusOK, Result: res})
 		}
 	}
 }
