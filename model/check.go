@@ -120,13 +120,10 @@ func Check(history []Operation) Verdict { return KV.Check(history) }
 // passes may so lack the linearization data of the HTML view (WriteHTML computes it); a
 // failing or undecided one always has it, for every key.
 func (w *Workload) Check(history []Operation) Verdict {
-	v := Verdict{Ops: len(history), w: w}
-	if err := w.ValidateHistory(history); err != nil {
-		v.Ok, v.Err = porcupine.Illegal, err
+	v, keys, counts, ok := w.prepare(history)
+	if !ok {
 		return v
 	}
-	keys, counts := keyCounts(history)
-	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
 	proven := w.sequentialKeys(history, keys, counts)
 	if !slices.Contains(proven, false) {
 		v.Ok = porcupine.Ok // Info is left out: WriteHTML computes it when asked
@@ -147,14 +144,25 @@ func (w *Workload) Check(history []Operation) Verdict {
 // checkVerbose is Check without the sequential shortcut: every key through porcupine, so
 // that the verdict carries the linearizations the HTML view draws.
 func (w *Workload) checkVerbose(history []Operation) Verdict {
-	v := Verdict{Ops: len(history), w: w}
-	if err := w.ValidateHistory(history); err != nil {
-		v.Ok, v.Err = porcupine.Illegal, err
+	v, keys, counts, ok := w.prepare(history)
+	if !ok {
 		return v
 	}
-	keys, counts := keyCounts(history)
-	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
 	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
+}
+
+// prepare validates history and counts what the verdict reports; ok is false for a
+// malformed history, whose verdict is then complete.
+func (w *Workload) prepare(history []Operation) (v Verdict, keys []string, counts []int,
+	ok bool) {
+	v = Verdict{Ops: len(history), w: w}
+	if err := w.ValidateHistory(history); err != nil {
+		v.Ok, v.Err = porcupine.Illegal, err
+		return v, nil, nil, false
+	}
+	keys, counts = keyCounts(history)
+	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
+	return v, keys, counts, true
 }
 
 // checkUpTo runs the budget loop of Check with the given most steps per key.

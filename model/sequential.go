@@ -1,6 +1,9 @@
 package model
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // A key whose operations are sequential, each returning before the next is called, has one
 // order that respects real time: linearizable exactly when the model accepts the operations
@@ -39,7 +42,7 @@ func (w *Workload) sequentialKeys(history []Operation, keys []string, counts []i
 // model accepts them in call order. It sorts idx by call time.
 func (w *Workload) sequentialLegal(history []Operation, idx []int32) bool {
 	slices.SortStableFunc(idx, func(a, b int32) int {
-		return cmpInt64(history[a].Call, history[b].Call)
+		return cmp.Compare(history[a].Call, history[b].Call)
 	})
 	state := w.Spec.Init()
 	for j, i := range idx {
@@ -54,16 +57,6 @@ func (w *Workload) sequentialLegal(history []Operation, idx []int32) bool {
 		state = after
 	}
 	return true
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // without returns the operations of history whose key is not proven, with the keys and
