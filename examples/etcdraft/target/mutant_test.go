@@ -1,12 +1,10 @@
 package target_test
 
 import (
-	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/simfuzz/simfuzz/fuzz"
 )
 
 // mutantPatches re-introduce one bug each in the glue (testdata/mutants of the main
@@ -21,94 +19,18 @@ func TestMutantRegressionsFailOnTheMutant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a mutant copy of the repository; skipped with -short")
 	}
-	for _, patch := range mutantPatches {
-		t.Run(patch, func(t *testing.T) { regressionsFailOn(t, patch) })
-	}
-}
-
-func regressionsFailOn(t *testing.T, patch string) {
-	regressions, err := filepath.Glob(filepath.Join("..", "testdata", "regressions",
-		"mutant-"+patch[:len("etcd-NN")]+"-*.json"))
-	if err != nil || len(regressions) == 0 {
-		t.Fatalf("no regressions of mutant %s (%v)", patch, err)
-	}
 	root := filepath.Join("..", "..", "..")
-	scratch := t.TempDir()
-	bin := buildMutant(t, root, filepath.Join(root, "testdata", "mutants", patch+".patch"),
-		scratch)
-	for _, f := range regressions {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			abs, err := filepath.Abs(f)
+	for _, patch := range mutantPatches {
+		t.Run(patch, func(t *testing.T) {
+			regressions, err := filepath.Glob(filepath.Join("..", "testdata", "regressions",
+				"mutant-"+patch[:len("etcd-NN")]+"-*.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			//simfuzz:ok the test replays a regression with the mutant's binary
-			cmd := exec.Command(bin, "replay", "--trace", "0", "--html",
-				filepath.Join(scratch, "view.html"), abs)
-			out, err := cmd.CombinedOutput()
-			ee, ok := err.(*exec.ExitError)
-			if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "FAILURE") {
-				t.Logf("%s", out)
-				t.Fatalf("the regression does not fail on the mutant (exit error %v)", err)
-			}
+			fuzz.RegressionsFailOn(t, fuzz.Mutant{Root: root,
+				Patch:  filepath.Join(root, "testdata", "mutants", patch+".patch"),
+				Module: filepath.Join("examples", "etcdraft"), Command: "./cmd/simfuzz-etcdraft",
+				Regressions: regressions})
 		})
 	}
-}
-
-// buildMutant copies the repository at root into scratch, applies patch there and builds
-// the glue's simfuzz command; it returns the binary's path.
-func buildMutant(t *testing.T, root, patch, scratch string) string {
-	t.Helper()
-	if err := copyRepo(root, scratch); err != nil {
-		t.Fatalf("copy: %v", err)
-	}
-	abs, err := filepath.Abs(patch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(scratch, "bin", "simfuzz-etcdraft")
-	steps := []struct {
-		dir  string
-		args []string
-	}{
-		{scratch, []string{"git", "apply", abs}},
-		{filepath.Join(scratch, "examples", "etcdraft"),
-			[]string{"go", "build", "-o", bin, "./cmd/simfuzz-etcdraft"}},
-	}
-	for _, s := range steps {
-		cmd := exec.Command(s.args[0], s.args[1:]...) //simfuzz:ok patches and builds the mutant
-		cmd.Dir = s.dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(s.args, " "), err, out)
-		}
-	}
-	return bin
-}
-
-// copyRepo copies the repository's regular files, leaving out version control and build
-// output.
-func copyRepo(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if rel == ".git" || rel == "bin" || strings.HasPrefix(d.Name(), "simfuzz-out") {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755) //simfuzz:ok copies the repository
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		b, err := os.ReadFile(path) //simfuzz:ok copies the repository to a scratch folder
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644) //simfuzz:ok copies the repository
-	})
 }
