@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
@@ -32,8 +33,9 @@ const MaxFiles = 8192
 // Dir is a corpus directory.
 type Dir struct{ path string }
 
-// Open returns the corpus directory at path, creating it if needed, and checks that files
-// can be created in it.
+// Open returns the corpus directory at path, creating it if needed, checks that files can
+// be created in it, and removes the temporary files that writers abandoned (see
+// staleAfter).
 func Open(path string) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, err
@@ -43,7 +45,35 @@ func Open(path string) (*Dir, error) {
 		return nil, err
 	}
 	f.Close()
-	return &Dir{path: path}, os.Remove(f.Name())
+	if err := os.Remove(f.Name()); err != nil {
+		return nil, err
+	}
+	d := &Dir{path: path}
+	d.removeStale(time.Now())
+	return d, nil
+}
+
+// staleAfter is how old a writer's temporary file must be to count as abandoned: a writer
+// renames its file milliseconds after creating it, so one an hour old belongs to a process
+// that died mid-write (a killed shard) and would otherwise stay in a shared directory for
+// good.
+const staleAfter = time.Hour
+
+// removeStale removes the abandoned temporary files of writers (see staleAfter). A file it
+// cannot remove (another machine's, already gone) is left; loading ignores it anyway.
+func (d *Dir) removeStale(now time.Time) {
+	des, err := os.ReadDir(d.path)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		if !strings.HasPrefix(de.Name(), ".tmp-") {
+			continue
+		}
+		if info, err := de.Info(); err == nil && now.Sub(info.ModTime()) > staleAfter {
+			_ = os.Remove(filepath.Join(d.path, de.Name()))
+		}
+	}
 }
 
 // Path is the directory's path.

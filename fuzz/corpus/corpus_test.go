@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -121,4 +122,31 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	left, err := filepath.Glob(filepath.Join(d.Path(), ".tmp-*"))
 	require.NoError(t, err)
 	require.Empty(t, left, "no temporary file is left behind")
+}
+
+// A writer killed between its temporary file and the rename leaves the file behind; the
+// next Open removes it once it is an hour old, and leaves a young one (a writer at work)
+// and every other file alone.
+func TestOpenRemovesAbandonedTemporaryFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "corpus")
+	d, err := Open(dir)
+	require.NoError(t, err)
+	_, err = d.Save(sample("raft-kv", 1))
+	require.NoError(t, err)
+	old := filepath.Join(dir, ".tmp-raft-kv-abc.json-123")
+	young := filepath.Join(dir, ".tmp-raft-kv-def.json-456")
+	for _, f := range []string{old, young} {
+		require.NoError(t, os.WriteFile(f, []byte("{"), 0o644))
+	}
+	hours := time.Now().Add(-2 * time.Hour)
+	require.NoError(t, os.Chtimes(old, hours, hours))
+	_, err = Open(dir)
+	require.NoError(t, err)
+	require.NoFileExists(t, old)
+	require.FileExists(t, young)
+	entries, _, err := d.Load(func(path string) (scenario.Scenario, error) {
+		return sample("raft-kv", 1), nil
+	})
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "the kept scenario stays")
 }
