@@ -37,9 +37,10 @@ type ClientMix struct {
 
 // MixClients is a ClientsGen built from m: the key space when m.Keys, then 1..MaxClients
 // closed-loop clients c1, c2, ..., each with 1..MaxOps operations whose think times are
-// drawn up to MaxThink, kinds by weight and arguments by m.Args, in that order. Clients and operations are rapid slices, so the shrinker can delete any one of
-// them; each operation shrinks towards the first kind of the mix, no think time and the
-// smallest arguments m.Args draws.
+// drawn up to MaxThink, kinds by weight and arguments by m.Args, in that order. Clients and
+// operations are rapid slices, so the shrinker can delete any one of them; each operation
+// shrinks towards the first kind of the mix, no think time and the smallest arguments m.Args
+// draws.
 func MixClients(m ClientMix) ClientsGen {
 	think := m.MaxThink
 	if think <= 0 {

@@ -22,7 +22,9 @@ func Mutate(parent, donor scenario.Scenario, rng *rand.Rand, o Options) scenario
 	for range 1 + rng.IntN(3) {
 		mutateOnce(&s, donor, rng, o)
 	}
-	slices.SortStableFunc(s.Faults, func(a, b scenario.Fault) int { return cmp.Compare(a.At, b.At) })
+	slices.SortStableFunc(s.Faults, func(a, b scenario.Fault) int {
+		return cmp.Compare(a.At, b.At)
+	})
 	return s
 }
 

@@ -93,7 +93,8 @@ func annotations(notes []Note) ([]porcupine.Annotation, error) {
 // WriteHTML writes porcupine's interactive visualisation of a checked history, with the
 // notes as annotations, under a generic title. verdict should come from Check(history); a
 // Verdict without linearization data (the zero Verdict when only CheckOk was run, or a
-// passing one that Check decided without porcupine) is recomputed from history. It fails on a malformed history or note, and on write errors.
+// passing one that Check decided without porcupine) is recomputed from history. It fails on
+// a malformed history or note, and on write errors.
 func WriteHTML(w io.Writer, history []Operation, verdict Verdict, notes []Note) error {
 	return WriteHTMLPage(w, Page{}, history, verdict, notes)
 }

@@ -76,7 +76,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 || o.seeds < 1 || o.budget <= 0 || o.jobs < 1 || o.properties < 0 ||
 		o.rate < 0 {
-		fmt.Fprintln(stderr, "mutants: takes no arguments; --seeds, --time and --jobs must be positive")
+		fmt.Fprintln(stderr, "mutants: takes no arguments; --seeds, --time and --jobs must be "+
+			"positive")
 		return 2
 	}
 	patches, err := findPatches(o.dir, o.only)

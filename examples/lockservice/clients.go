@@ -27,7 +27,8 @@ var Mix = generators.ClientMix{
 		{Kind: kinds.Name(lockd.Holder), Share: 20}},
 	Keys: true,
 	Args: func(t *rapid.T, _ string, locks int) scenario.ClientOp {
-		return scenario.ClientOp{Key: fmt.Sprintf("l%d", rapid.IntRange(0, locks-1).Draw(t, "lock"))}
+		lock := rapid.IntRange(0, locks-1).Draw(t, "lock")
+		return scenario.ClientOp{Key: fmt.Sprintf("l%d", lock)}
 	},
 	Fill: func(op *scenario.ClientOp, client nodeapi.NodeID, _ int) {
 		if op.Kind != kinds.Name(lockd.Holder) {

@@ -120,8 +120,8 @@ func (r Report) String() string {
 }
 
 // writeIllegalHistory lists, for a linearizability failure, the operations on the keys (the
-// workload's objects) that failed, in call order, with their times and results: usually enough to see the anomaly
-// without opening the HTML view.
+// workload's objects) that failed, in call order, with their times and results: usually
+// enough to see the anomaly without opening the HTML view.
 func writeIllegalHistory(b *strings.Builder, s scenario.Scenario, res *harness.RunResult) {
 	keys := res.Verdict.IllegalKeys
 	if len(keys) == 0 {
