@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -25,17 +26,19 @@ type Mutant struct {
 	Regressions []string
 }
 
-// RegressionsFailOn copies m.Root into a temporary directory (leaving out .git, bin and
-// simfuzz-out), applies m.Patch there, builds m.Command, and replays each regression with
-// it: each must exit 1 with a FAILURE report. It takes seconds (a build), so callers skip
-// it with -short.
+// RegressionsFailOn builds the mutant (Build) in a temporary directory and replays each
+// regression with it: each must exit 1 with a FAILURE report. It takes seconds (a build), so
+// callers skip it with -short.
 func RegressionsFailOn(t *testing.T, m Mutant) {
 	t.Helper()
 	if len(m.Regressions) == 0 {
 		t.Fatalf("no regressions of mutant %s", m.Patch)
 	}
 	scratch := t.TempDir()
-	bin := buildMutant(t, m, scratch)
+	bin, err := m.Build(scratch)
+	if err != nil {
+		t.Fatalf("mutant %s: %v", m.Patch, err)
+	}
 	for _, f := range m.Regressions {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			abs, err := filepath.Abs(f)
@@ -54,33 +57,36 @@ func RegressionsFailOn(t *testing.T, m Mutant) {
 	}
 }
 
-// buildMutant copies the repository into scratch, applies the patch and builds the
-// command; it returns the binary's path.
-func buildMutant(t *testing.T, m Mutant, scratch string) string {
-	t.Helper()
+// Build copies m.Root into scratch (leaving out .git, bin and simfuzz-out), applies m.Patch
+// there and builds m.Command as scratch/bin/simfuzz; it returns the binary's path.
+func (m Mutant) Build(scratch string) (string, error) {
 	if err := copyTree(m.Root, scratch); err != nil {
-		t.Fatalf("copy %s: %v", m.Root, err)
+		return "", fmt.Errorf("copy %s: %v", m.Root, err)
 	}
 	patch, err := filepath.Abs(m.Patch)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	bin := filepath.Join(scratch, "bin", "mutant")
-	steps := []struct {
-		dir  string
-		args []string
-	}{
-		{scratch, []string{"git", "apply", patch}},
-		{filepath.Join(scratch, m.Module), []string{"go", "build", "-o", bin, m.Command}},
+	if out, err := run(scratch, "git", "apply", patch); err != nil {
+		return "", fmt.Errorf("patch does not apply: %v: %s", err, out)
 	}
-	for _, s := range steps {
-		cmd := exec.Command(s.args[0], s.args[1:]...)
-		cmd.Dir = s.dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(s.args, " "), err, out)
-		}
+	bin, err := filepath.Abs(filepath.Join(scratch, "bin", "simfuzz"))
+	if err != nil {
+		return "", err
 	}
-	return bin
+	if out, err := run(filepath.Join(scratch, m.Module), "go", "build", "-o", bin,
+		m.Command); err != nil {
+		return "", fmt.Errorf("mutant does not build: %v: %s", err, out)
+	}
+	return bin, nil
+}
+
+// run runs a command in dir and returns its combined output, trimmed.
+func run(dir, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return strings.TrimSpace(string(out)), err
 }
 
 // copyTree copies the regular files under src to dst, leaving out version control and

@@ -35,7 +35,8 @@ func TestMutantRegressionsFailOnTheirMutant(t *testing.T) {
 			require.GreaterOrEqual(t, i, 0, "no patch for regression %s", f)
 			patch := patches[i]
 			scratch := t.TempDir()
-			require.NoError(t, prepare(root, patch, scratch))
+			_, err := prepare(root, patch, scratch)
+			require.NoError(t, err)
 			abs, err := filepath.Abs(f)
 			require.NoError(t, err)
 			cmd := exec.Command(filepath.Join(scratch, "bin", "simfuzz"), "replay", "--trace",

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/simfuzz/simfuzz/fuzz"
 )
 
 // row is the measurement of one mutant.
@@ -57,11 +58,11 @@ func runMutant(patch string, o options) row {
 	} else {
 		defer os.RemoveAll(scratch)
 	}
-	if err := prepare(".", patch, scratch); err != nil {
+	bin, err := prepare(".", patch, scratch)
+	if err != nil {
 		r.note += err.Error()
 		return r
 	}
-	bin := filepath.Join(scratch, "bin", "simfuzz")
 	if r.target, err = patchTarget(patch); err != nil {
 		r.note += err.Error()
 		return r
@@ -76,31 +77,13 @@ func runMutant(patch string, o options) row {
 }
 
 // prepare copies the tree at root, applies the patch and builds the patch's simfuzz command
-// (see patchBuild) as scratch/bin/simfuzz.
-func prepare(root, patch, scratch string) error {
-	if err := copyTree(root, scratch); err != nil {
-		return fmt.Errorf("copy: %v", err)
-	}
-	abs, err := filepath.Abs(patch)
-	if err != nil {
-		return err
-	}
-	if out, err := command(scratch, "git", "apply", abs); err != nil {
-		return fmt.Errorf("patch does not apply: %v: %s", err, out)
-	}
+// (see patchBuild); it returns the binary's path.
+func prepare(root, patch, scratch string) (string, error) {
 	dir, pkg, err := patchBuild(patch)
 	if err != nil {
-		return err
+		return "", err
 	}
-	bin, err := filepath.Abs(filepath.Join(scratch, "bin", "simfuzz"))
-	if err != nil {
-		return err
-	}
-	if out, err := command(filepath.Join(scratch, dir), "go", "build", "-o", bin,
-		pkg); err != nil {
-		return fmt.Errorf("mutant does not build: %v: %s", err, out)
-	}
-	return nil
+	return fuzz.Mutant{Root: root, Patch: patch, Module: dir, Command: pkg}.Build(scratch)
 }
 
 func command(dir, name string, args ...string) (string, error) {
@@ -108,30 +91,6 @@ func command(dir, name string, args ...string) (string, error) {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	return strings.TrimSpace(string(out)), err
-}
-
-// copyTree copies the source files of the module (no .git, no build output).
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			if rel == ".git" || rel == "bin" || strings.HasPrefix(d.Name(), "simfuzz-out") {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
 }
 
 // summary is the part of `simfuzz run --json` this tool reads.

@@ -92,7 +92,7 @@ func propertiesMode(patches []string, o options, stdout, stderr io.Writer) int {
 		}
 		t0 := time.Now()
 		var res []propertyResult
-		if err := prepare(".", p, scratch); err != nil {
+		if _, err := prepare(".", p, scratch); err != nil {
 			res = []propertyResult{{err: err.Error()}, {}, {}}
 		} else {
 			res = runProperties(scratch, o.properties, o.rapidSeed)

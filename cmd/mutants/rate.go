@@ -132,11 +132,12 @@ func rateOne(r rateRow, patch string, o options, base map[uint64]bool) rateRow {
 	if !o.keep {
 		defer os.RemoveAll(scratch)
 	}
-	if err := prepare(".", patch, scratch); err != nil {
+	bin, err := prepare(".", patch, scratch)
+	if err != nil {
 		r.note = "; " + err.Error()
 		return r
 	}
-	sum, err := rateCampaign(filepath.Join(scratch, "bin", "simfuzz"), scratch, r.target, o)
+	sum, err := rateCampaign(bin, scratch, r.target, o)
 	if err != nil {
 		r.note = "; " + err.Error()
 		return r
