@@ -156,17 +156,24 @@ const maxSeconds = float64(math.MaxInt64 / int64(time.Second))
 // time, a failure that is null or of a seed without a hash, failures that do not add up to
 // failed_seeds.
 func checkCounts(s *summary) error {
-	for name, n := range map[string]int{"seeds": s.Seeds, "errors": s.Errors,
-		"ops": s.Ops, "ops_not_started": s.OpsNotStarted,
-		"stability_windows": s.StabilityWindows} {
-		if n < 0 {
-			return fmt.Errorf("%s is negative (%d)", name, n)
+	// Slices, not maps: the first bad field named must be the same on every run.
+	counts := []struct {
+		name string
+		n    int
+	}{{"seeds", s.Seeds}, {"errors", s.Errors}, {"ops", s.Ops},
+		{"ops_not_started", s.OpsNotStarted}, {"stability_windows", s.StabilityWindows}}
+	for _, c := range counts {
+		if c.n < 0 {
+			return fmt.Errorf("%s is negative (%d)", c.name, c.n)
 		}
 	}
-	for name, x := range map[string]float64{"sim_seconds": s.SimSeconds,
-		"wall_seconds": s.WallSeconds} {
-		if !(x >= 0 && x <= maxSeconds) { // NaN too
-			return fmt.Errorf("%s is %v, not in [0, %.0f]", name, x, maxSeconds)
+	times := []struct {
+		name string
+		x    float64
+	}{{"sim_seconds", s.SimSeconds}, {"wall_seconds", s.WallSeconds}}
+	for _, t := range times {
+		if !(t.x >= 0 && t.x <= maxSeconds) { // NaN too
+			return fmt.Errorf("%s is %v, not in [0, %.0f]", t.name, t.x, maxSeconds)
 		}
 	}
 	hashed := map[uint64]bool{}
