@@ -26,8 +26,8 @@ func (a *app) validateTargets() error {
 			return fmt.Errorf("two targets are named %q", tg.Name)
 		}
 		seen[tg.Name] = true
-		for name, build := range tg.Variants {
-			if name == "" || build == nil {
+		for _, name := range slices.Sorted(maps.Keys(tg.Variants)) { // one error, always
+			if build := tg.Variants[name]; name == "" || build == nil {
 				return fmt.Errorf("target %s: variant %q has no name or no builder",
 					tg.Name, name)
 			}
