@@ -29,6 +29,8 @@ type transport struct {
 	queue   int
 	// tls, if set, makes every connection mutual TLS (tls.go).
 	tls *TLS
+	// refused rate-limits the log lines of refused connections (refusals.go).
+	refused refusals
 
 	mu      sync.Mutex
 	links   map[nodeapi.NodeID]*link
@@ -250,6 +252,20 @@ func (t *transport) acceptLoop() {
 	}
 }
 
+// logRefusal logs a refused connection ("refused connection from ADDR" + why) unless its
+// host was refused for the same reason moments ago.
+func (t *transport) logRefusal(from net.Addr, why string) {
+	log, suppressed := t.refused.admit(from, why)
+	if !log {
+		return
+	}
+	if suppressed > 0 {
+		why += fmt.Sprintf(" (and %d more from this host since the last line, not logged)",
+			suppressed)
+	}
+	t.logf("refused connection from %s%s", from, why)
+}
+
 // greet reads the dialer's hello, answers it and hands the connection on.
 func (t *transport) greet(nc net.Conn) {
 	if !t.track(nc) {
@@ -260,7 +276,7 @@ func (t *transport) greet(nc net.Conn) {
 	if t.tls != nil {
 		tc, err := t.handshakeServer(nc)
 		if err != nil {
-			t.logf("refused connection from %s: TLS: %v", nc.RemoteAddr(), err)
+			t.logRefusal(nc.RemoteAddr(), fmt.Sprintf(": TLS: %v", err))
 			nc.Close()
 			return
 		}
@@ -280,8 +296,7 @@ func (t *transport) greet(nc net.Conn) {
 	}
 	_, addressed := t.addrs[nodeapi.NodeID(h.from)]
 	if err := checkPeer(nc, nodeapi.NodeID(h.from), addressed); err != nil {
-		t.logf("refused connection from %s claiming to be %s: %v", nc.RemoteAddr(), h.from,
-			err)
+		t.logRefusal(nc.RemoteAddr(), fmt.Sprintf(" claiming to be %s: %v", h.from, err))
 		nc.Close()
 		return
 	}
