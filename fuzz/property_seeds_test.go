@@ -1,0 +1,53 @@
+package fuzz_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simfuzz/simfuzz/fuzz"
+	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/scenario"
+)
+
+// failsOnSeed is a check that fails the runs of campaign seeds that are 3 modulo 8: a bug
+// that shows in one scenario of eight, wherever the batch starts.
+func failsOnSeed(s scenario.Scenario, _ *harness.RunResult) *harness.Failure {
+	if s.Seed%8 == 3 {
+		return &harness.Failure{Class: harness.ClassInvariant, Message: "seed is 3 mod 8"}
+	}
+	return nil
+}
+
+// A check of a target with PropertySeeds n runs n consecutive campaign seeds: with eight,
+// the first check holds a seed that is 3 modulo 8 and fails, and rapid's log says the
+// batch; with one, a check runs one scenario and fails only when its seed is one of them.
+func TestPropertySeedsRunsABatchPerCheck(t *testing.T) {
+	tg := echoTarget("echo-batch", false)
+	tg.PropertySeeds = 8
+	r := checkRecorded(tg.Property(t.Name(), tg.Options(), failsOnSeed))
+	require.True(t, r.Failed(), "a batch of 8 consecutive seeds holds one that is 3 mod 8")
+	require.Contains(t, strings.Join(r.msgs, "\n"), "seed is 3 mod 8")
+	require.Contains(t, strings.Join(r.logs, "\n"), "8 scenarios, campaign seeds")
+
+	tg.PropertySeeds = 0
+	r = checkRecorded(tg.Property(t.Name(), tg.Options(), failsOnSeed))
+	if r.Failed() {
+		require.Contains(t, strings.Join(r.logs, "\n"), "a scenario of 1 node")
+	}
+	require.NotContains(t, strings.Join(r.logs, "\n"), "scenarios, campaign seeds")
+}
+
+// A negative PropertySeeds, or one past MaxPropertySeeds, is refused by name.
+func TestPropertySeedsIsValidated(t *testing.T) {
+	tg := echoTarget("echo-batch", false)
+	for _, n := range []int{-1, fuzz.MaxPropertySeeds + 1} {
+		tg.PropertySeeds = n
+		err := tg.Validate()
+		require.Error(t, err, "PropertySeeds %d", n)
+		require.Contains(t, err.Error(), "PropertySeeds")
+	}
+	tg.PropertySeeds = fuzz.MaxPropertySeeds
+	require.NoError(t, tg.Validate())
+}
