@@ -1,13 +1,16 @@
 package fuzz_test
 
 import (
+	"flag"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/simfuzz/simfuzz/fuzz"
 	"github.com/simfuzz/simfuzz/harness"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
@@ -50,4 +53,26 @@ func TestPropertySeedsIsValidated(t *testing.T) {
 	}
 	tg.PropertySeeds = fuzz.MaxPropertySeeds
 	require.NoError(t, tg.Validate())
+}
+
+// The determinism property runs one scenario per check whatever PropertySeeds says: each
+// check costs two runs, not 2*PropertySeeds.
+func TestDeterminismPropertyIgnoresPropertySeeds(t *testing.T) {
+	checks := flag.Lookup("rapid.checks")
+	require.NotNil(t, checks)
+	saved := checks.Value.String()
+	require.NoError(t, checks.Value.Set("10"))
+	defer func() { _ = checks.Value.Set(saved) }()
+
+	var built atomic.Int64
+	tg := echoTarget("echo-batch", false)
+	echo := tg.New
+	tg.New = func(knobs map[string]int64) (nodeapi.System, error) {
+		built.Add(1)
+		return echo(knobs)
+	}
+	tg.PropertySeeds = 50
+	tg.DeterminismProperty(t, tg.Options())
+	require.LessOrEqual(t, built.Load(), int64(2*10+2), "runs of 10 determinism checks")
+	require.GreaterOrEqual(t, built.Load(), int64(2*10))
 }
