@@ -57,20 +57,20 @@ func (p *prop) judge(t *rapid.T, batch []scenario.Scenario) *finding {
 			}
 		}
 	}
-	for _, s := range batch {
-		if fd := p.judgeOne(t, s); fd != nil {
+	results, err := p.runBatch(batch)
+	if err != nil {
+		t.Fatalf("harness error (not a bug in the system): %v", err)
+	}
+	for i, s := range batch {
+		if fd := p.verdict(t, s, results[i]); fd != nil {
 			return fd
 		}
 	}
 	return nil
 }
 
-// judgeOne runs s and returns the finding it makes, or nil when s passes.
-func (p *prop) judgeOne(t *rapid.T, s scenario.Scenario) *finding {
-	res, err := p.tg.Run(s, harness.RunOptions{})
-	if err != nil {
-		t.Fatalf("harness error (not a bug in the system): %v", err)
-	}
+// verdict returns the finding the run res of s makes, or nil when it passes.
+func (p *prop) verdict(t *rapid.T, s scenario.Scenario, res *harness.RunResult) *finding {
 	f := p.fails(s, res)
 	if f == nil {
 		return nil

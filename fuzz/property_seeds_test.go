@@ -2,6 +2,8 @@ package fuzz_test
 
 import (
 	"flag"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -40,6 +42,26 @@ func TestPropertySeedsRunsABatchPerCheck(t *testing.T) {
 		require.Contains(t, strings.Join(r.logs, "\n"), "a scenario of 1 node")
 	}
 	require.NotContains(t, strings.Join(r.logs, "\n"), "scenarios, campaign seeds")
+}
+
+// A batch runs on several goroutines, but its verdicts are taken in batch order: of the
+// two seeds that are 3 modulo 8 in a batch of 16, the check reports the first.
+func TestPropertySeedsReportTheFirstFailureOfTheBatch(t *testing.T) {
+	tg := echoTarget("echo-batch", false)
+	tg.PropertySeeds = 16
+	r := checkRecorded(tg.Property(t.Name(), tg.Options(), failsOnSeed))
+	require.True(t, r.Failed())
+	logs := strings.Join(r.logs, "\n")
+	var first, failing uint64
+	m := regexp.MustCompile(`16 scenarios, campaign seeds (\d+) and on`).FindStringSubmatch(logs)
+	require.NotNil(t, m, logs)
+	first, _ = strconv.ParseUint(m[1], 10, 64)
+	m = regexp.MustCompile(`(?m)^seed (\d+), `).FindStringSubmatch(logs)
+	require.NotNil(t, m, logs)
+	failing, _ = strconv.ParseUint(m[1], 10, 64)
+	require.Equal(t, uint64(3), failing%8)
+	require.Less(t, failing-first, uint64(8), "batch from %d: %d is not its first failure",
+		first, failing)
 }
 
 // A negative PropertySeeds, or one past MaxPropertySeeds, is refused by name.
