@@ -77,11 +77,12 @@ type Target struct {
 	Variant string
 
 	// PropertySeeds is how many campaign seeds one check of a property runs (Property): the
-	// seed rapid draws and the ones after it, run in order, the first failure failing the
-	// check, and rapid's fail file replaying the whole batch. 0 or 1: one. A system whose
-	// bugs show in a few seeds per 1,000, and whose seeds cost milliseconds, raises it so
-	// that rapid's default 100 checks run as many scenarios as a short campaign. Fuzz
-	// targets judge one scenario per input whatever it says.
+	// seed rapid draws and the ones after it, run on every core and judged in seed order,
+	// the first failure failing the check, and rapid's fail file replaying the whole
+	// batch. 0 or 1: one. A system whose bugs show in a few seeds per 1,000, and whose
+	// seeds cost milliseconds, raises it so that rapid's default 100 checks run as many
+	// scenarios as a short campaign. The determinism property and fuzz targets judge one
+	// scenario per check or input whatever it says.
 	PropertySeeds int
 
 	// BuggifySites are the buggify sites of the system's code (nodeapi.Buggify), each
