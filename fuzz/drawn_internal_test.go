@@ -21,9 +21,27 @@ func TestDrawnScenariosAreTheGeneratorsScenarios(t *testing.T) {
 		var a, b scenario.Scenario
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			rapid.MakeFuzz(func(rt *rapid.T) { a = plain.Draw(rt, "scenario") })(t, input)
-			rapid.MakeFuzz(func(rt *rapid.T) { b = wrapped.Draw(rt, "scenario").s })(t, input)
+			rapid.MakeFuzz(func(rt *rapid.T) { b = wrapped.Draw(rt, "scenario").batch[0] })(t, input)
 		})
 		require.NotEmpty(t, a.Cluster.Nodes, "input %d was skipped", i)
 		require.Equal(t, a, b, "input %d", i)
+	}
+}
+
+// A target's PropertySeeds makes one draw the scenarios of that many consecutive campaign
+// seeds, each what ScenarioForSeed gives; without it a draw is one such scenario.
+func TestSeededScenariosDrawABatch(t *testing.T) {
+	tg := RaftKV
+	o := tg.Options()
+	for _, n := range []int{0, 1, 4} {
+		tg.PropertySeeds = n
+		var d drawn
+		rapid.MakeFuzz(func(rt *rapid.T) {
+			d = seededScenarios(tg, o).Draw(rt, "scenario")
+		})(t, StretchFuzzInput([]byte("batch")))
+		require.Len(t, d.batch, max(n, 1))
+		for i, s := range d.batch {
+			require.Equal(t, tg.ScenarioForSeed(d.batch[0].Seed+uint64(i), o), s)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"time"
 
 	"pgregory.net/rapid"
@@ -37,15 +38,18 @@ func (fd *finding) fail(t *rapid.T) {
 	t.Fatalf("%s", fd.failure)
 }
 
-// judge runs s and returns the finding it makes, or nil when s passes. Once a test has a
-// finding (keep), its failing scenario fails again at once, and while rapid shrinks (only
-// on a shrink time the user chose) every other scenario passes unrun: the structural
-// shrink has been done. Past that, a scenario is judged as any other, so a later
-// rapid.Check of the same property finds what it finds.
-func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
+// judge runs the scenarios of one check in order and returns the finding of the first
+// that fails, or nil when all pass. Once a test has a finding (keep), a check holding its
+// failing scenario fails again at once, and while rapid shrinks (only on a shrink time the
+// user chose) every other check passes unrun: the structural shrink has been done. Past
+// that, a check is judged as any other, so a later rapid.Check of the same property finds
+// what it finds.
+func (p *prop) judge(t *rapid.T, batch []scenario.Scenario) *finding {
 	if p.keep {
 		if fd := p.earlier(t.Name()); fd != nil {
-			if reflect.DeepEqual(fd.drawn, s) {
+			if slices.ContainsFunc(batch, func(s scenario.Scenario) bool {
+				return reflect.DeepEqual(fd.drawn, s)
+			}) {
 				return fd
 			}
 			if time.Now().Before(fd.passUntil) {
@@ -53,10 +57,20 @@ func (p *prop) judge(t *rapid.T, s scenario.Scenario) *finding {
 			}
 		}
 	}
-	res, err := p.tg.Run(s, harness.RunOptions{})
+	results, err := p.runBatch(batch)
 	if err != nil {
 		t.Fatalf("harness error (not a bug in the system): %v", err)
 	}
+	for i, s := range batch {
+		if fd := p.verdict(t, s, results[i]); fd != nil {
+			return fd
+		}
+	}
+	return nil
+}
+
+// verdict returns the finding the run res of s makes, or nil when it passes.
+func (p *prop) verdict(t *rapid.T, s scenario.Scenario, res *harness.RunResult) *finding {
 	f := p.fails(s, res)
 	if f == nil {
 		return nil

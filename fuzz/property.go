@@ -74,25 +74,33 @@ func (tg Target) property(testName string, o generators.Options, check Check,
 		if envErr != nil {
 			t.Fatalf("%v", envErr)
 		}
-		s := gen.Draw(t, "scenario").s
-		s.Target = tg.Name
-		if fd := p.judge(t, s); fd != nil {
+		batch := gen.Draw(t, "scenario").batch
+		for i := range batch {
+			batch[i].Target = tg.Name
+		}
+		if fd := p.judge(t, batch); fd != nil {
 			fd.fail(t)
 		}
 	}
 }
 
-// drawn is a scenario as a property draws it. rapid logs each value a property draws, as
-// a Go literal (%#v), before the property's own output; a whole scenario is kilobytes of
+// drawn is what one check of a property draws: a batch of scenarios, one unless the
+// target's PropertySeeds asks for more. rapid logs each value a property draws, as a Go
+// literal (%#v), before the property's own output; a whole scenario is kilobytes of
 // pointers and field names, so its GoString is one line and the report comes first.
-type drawn struct{ s scenario.Scenario }
+type drawn struct{ batch []scenario.Scenario }
 
-// GoString summarises the drawn scenario for rapid's log.
+// GoString summarises the drawn scenarios for rapid's log.
 func (d drawn) GoString() string {
-	ops, faults := d.s.Size()
+	if len(d.batch) != 1 {
+		return fmt.Sprintf("%s, campaign seeds %d and on (the report shows a failing one "+
+			"in full)", count(len(d.batch), "scenario"), d.batch[0].Seed)
+	}
+	s := d.batch[0]
+	ops, faults := s.Size()
 	return fmt.Sprintf("a scenario of %s, %s, %s and %s, seed %d (the report shows it "+
-		"in full)", count(len(d.s.Cluster.Nodes), "node"), count(len(d.s.Clients), "client"),
-		count(ops, "operation"), count(faults, "fault"), d.s.Seed)
+		"in full)", count(len(s.Cluster.Nodes), "node"), count(len(s.Clients), "client"),
+		count(ops, "operation"), count(faults, "fault"), s.Seed)
 }
 
 // count renders n things: "1 node", "3 nodes".
@@ -108,7 +116,9 @@ func count(n int, thing string) string {
 // scenarios.
 func drawnScenarios(o generators.Options) *rapid.Generator[drawn] {
 	gen := generators.Scenario(o)
-	return rapid.Custom(func(t *rapid.T) drawn { return drawn{gen.Draw(t, "scenario")} })
+	return rapid.Custom(func(t *rapid.T) drawn {
+		return drawn{[]scenario.Scenario{gen.Draw(t, "scenario")}}
+	})
 }
 
 // seededScenarios draws what a campaign runs: the full-size scenario of a campaign seed
@@ -118,13 +128,21 @@ func drawnScenarios(o generators.Options) *rapid.Generator[drawn] {
 // property shrinks by structure, not through rapid. The seed mixes three draws: rapid
 // repeats small values of one draw often (a third of 2,000 draws of one uint64 repeat
 // another), rarely of three. rapid's fail file keeps the draws, so it replays the seed.
+//
+// A target with PropertySeeds n > 1 gets the scenarios of n consecutive campaign seeds,
+// from the drawn one on (wrapping past the largest): what a campaign would run from there.
 func seededScenarios(tg Target, o generators.Options) *rapid.Generator[drawn] {
+	n := tg.propertySeeds()
 	return rapid.Custom(func(t *rapid.T) drawn {
 		var seed uint64
 		for _, label := range []string{"seed-a", "seed-b", "seed-c"} {
 			seed = (seed ^ rapid.Uint64().Draw(t, label)) * 0x9e3779b97f4a7c15
 		}
-		return drawn{tg.ScenarioForSeed(seed, o)}
+		batch := make([]scenario.Scenario, n)
+		for i := range batch {
+			batch[i] = tg.ScenarioForSeed(seed+uint64(i), o)
+		}
+		return drawn{batch}
 	})
 }
 

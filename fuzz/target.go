@@ -76,6 +76,15 @@ type Target struct {
 	// Variant is the variant this Target runs, set by With; empty runs New.
 	Variant string
 
+	// PropertySeeds is how many campaign seeds one check of a property runs (Property): the
+	// seed rapid draws and the ones after it, run on every core and judged in seed order,
+	// the first failure failing the check, and rapid's fail file replaying the whole
+	// batch. 0 or 1: one. A system whose bugs show in a few seeds per 1,000, and whose
+	// seeds cost milliseconds, raises it so that rapid's default 100 checks run as many
+	// scenarios as a short campaign. The determinism property and fuzz targets judge one
+	// scenario per check or input whatever it says.
+	PropertySeeds int
+
 	// BuggifySites are the buggify sites of the system's code (nodeapi.Buggify), each
 	// name once: generators activate some of them per scenario, guided campaigns turn
 	// them on and off, the shrinker removes those a failure does not need, and a
@@ -93,6 +102,9 @@ func (tg Target) Validate() error {
 		return errors.New("target: no name")
 	case tg.New == nil:
 		return fmt.Errorf("target %s: New is nil", tg.Name)
+	case tg.PropertySeeds < 0 || tg.PropertySeeds > MaxPropertySeeds:
+		return fmt.Errorf("target %s: PropertySeeds %d is outside [0, %d]", tg.Name,
+			tg.PropertySeeds, MaxPropertySeeds)
 	}
 	if err := tg.workload().Validate(); err != nil {
 		return fmt.Errorf("target %s: %w", tg.Name, err)
@@ -105,6 +117,13 @@ func (tg Target) Validate() error {
 	}
 	return tg.Options().Validate()
 }
+
+// MaxPropertySeeds bounds Target.PropertySeeds: a check of a property is one rapid test
+// case, and a batch larger than this is a campaign (simfuzz run) rather than a check.
+const MaxPropertySeeds = 1000
+
+// propertySeeds is how many campaign seeds one check of a property runs, at least one.
+func (tg Target) propertySeeds() int { return max(1, tg.PropertySeeds) }
 
 func (tg Target) workload() *model.Workload {
 	if tg.Workload == nil {

@@ -27,6 +27,8 @@ var Target = fuzz.Target{
 	BuggifySites: lockd.BuggifySites(),
 	Workload:     Workload,
 	Clients:      Clients,
+	// A check of a property runs 32 campaign seeds: see PropertySeeds in README.md.
+	PropertySeeds: 32,
 	// The command of this target, for the replay lines of go test's reports.
 	Command: "go run ./examples/lockservice/cmd/lockfuzz",
 	// No Tune: the client has no nodeapi.Admin, so Options leaves membership changes out.

@@ -33,7 +33,9 @@ var EtcdRaft = fuzz.Target{
 	// The tests of this package keep their regressions in the module's testdata, where
 	// SIMFUZZ_SAVE=1 saves too.
 	RegressionsDir: "../testdata/regressions",
-	Command:        "go run ./cmd/simfuzz-etcdraft",
+	// A check of a property runs 32 campaign seeds: see PropertySeeds in the README.
+	PropertySeeds: 32,
+	Command:       "go run ./cmd/simfuzz-etcdraft",
 }
 
 // Knobs are the settings scenarios vary; each knob's first value is the default.
