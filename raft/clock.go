@@ -21,30 +21,42 @@ type monoClock struct {
 	limit time.Duration
 	// last is the latest reading, so that readings never decrease.
 	last time.Duration
+	// seen and since cache the last wall time read and max(seen - wallBase, 0): a node
+	// reads the clock twice or more per input at one wall time (tick, then rearm), and
+	// Time.Sub is the dearest part of a read. The cache holds until wallBase moves.
+	seen  time.Time
+	since time.Duration
 }
 
-// monoEpoch anchors readings as time.Time values for the core, which only compares them.
-var monoEpoch = time.Unix(0, 0).UTC()
+// A reading is the time since the clock started, as a time.Duration: the core only adds
+// durations to readings and compares them, which integers do for a fraction of time.Time's
+// cost. neverContacted is a reading further in the past than any election timeout, the
+// value of a time that has not happened yet (no contact with a leader so far).
+const neverContacted = time.Duration(math.MinInt64 / 4)
 
 func newMonoClock(wall time.Time) monoClock {
-	return monoClock{wallBase: wall, limit: math.MaxInt64}
+	return monoClock{wallBase: wall, limit: math.MaxInt64, seen: wall}
 }
 
 // read returns the monotonic reading for wall-clock time wall.
-func (c *monoClock) read(wall time.Time) time.Time {
-	d := max(wall.Sub(c.wallBase), 0)
+func (c *monoClock) read(wall time.Time) time.Duration {
+	if wall != c.seen {
+		c.seen, c.since = wall, max(wall.Sub(c.wallBase), 0)
+	}
+	d := c.since
 	if c.limit-c.base < d {
 		d = c.limit - c.base
 	}
 	c.last = max(c.last, c.base+d)
-	return monoEpoch.Add(c.last)
+	return c.last
 }
 
 // fired resyncs the clock when the timer armed for deadline (a reading) fires at wall.
-func (c *monoClock) fired(deadline time.Time, wall time.Time) {
-	c.base = max(c.last, deadline.Sub(monoEpoch))
+func (c *monoClock) fired(deadline time.Duration, wall time.Time) {
+	c.base = max(c.last, deadline)
 	c.last, c.wallBase, c.limit = c.base, wall, math.MaxInt64
+	c.seen, c.since = wall, 0
 }
 
 // armed records the deadline of the timer just armed.
-func (c *monoClock) armed(deadline time.Time) { c.limit = deadline.Sub(monoEpoch) }
+func (c *monoClock) armed(deadline time.Duration) { c.limit = deadline }

@@ -25,7 +25,7 @@ type Node struct {
 
 	clock      monoClock
 	timer      nodeapi.Timer
-	timerAt    time.Time
+	timerAt    time.Duration // a reading of clock
 	timerArmed bool
 	onTimerFn  func()
 	retryFn    func()
@@ -273,13 +273,13 @@ func (n *Node) rearm() {
 		return
 	}
 	next := n.r.nextDeadline()
-	if n.timerArmed && !next.Before(n.timerAt) {
+	if n.timerArmed && next >= n.timerAt {
 		return
 	}
 	if n.timerArmed {
 		n.timer.Stop()
 	}
-	n.timer = n.env.After(max(next.Sub(n.clock.read(n.env.Now())), 0), n.onTimerFn)
+	n.timer = n.env.After(max(next-n.clock.read(n.env.Now()), 0), n.onTimerFn)
 	n.timerAt, n.timerArmed = next, true
 	n.clock.armed(next)
 }
