@@ -126,6 +126,7 @@ type World struct {
 
 	nodes   []*node
 	index   map[nodeapi.NodeID]int32
+	dests   destCache // recent lookups in index by Env.Send
 	servers []nodeapi.NodeID
 	clients []nodeapi.NodeID
 	timers  timerTable
