@@ -46,6 +46,14 @@ func (r *raft) setRole(to Role) {
 			"term", r.term))
 	}
 	r.role = to
+	r.changed()
+}
+
+// changed says that the role, the term or the voters moved (see changes).
+func (r *raft) changed() {
+	if r.changes != nil {
+		*r.changes++
+	}
 }
 
 // outMsg is a message the core wants sent (by value: the outbox is reused, so sending
@@ -68,6 +76,9 @@ type raft struct {
 	reach func(event string)
 	// buggify asks the runtime whether a buggify site fires (buggify.go); nil: never.
 	buggify func(site string) bool
+	// changes, when set, is bumped whenever the role, the term or the voters change: the
+	// System's count of what its Leader and Term answers depend on (system.go).
+	changes *uint64
 
 	// Persistent state (Figure 2), written by the adapter before dependent messages leave.
 	term    uint64
@@ -231,6 +242,7 @@ func (r *raft) setTerm(term uint64) {
 	}
 	if term > r.term {
 		r.term, r.vote, r.hsDirty = term, "", true
+		r.changed()
 	}
 }
 

@@ -124,6 +124,7 @@ func (n *Node) HandleMessage(from nodeapi.NodeID, frame []byte) {
 // Stop ends the incarnation gracefully; nothing more is sent or written.
 func (n *Node) Stop() {
 	n.stopped = true
+	n.r.changed()
 	n.timer.Stop()
 }
 
@@ -247,6 +248,7 @@ func (n *Node) onSynced(seq uint64, err error) {
 		// durable; otherwise keep everything held and sync again shortly.
 		if fs, ok := n.env.(nodeapi.FailStopper); ok {
 			n.stopped = true
+			n.r.changed()
 			fs.FailStop("sync failed: " + err.Error())
 			return
 		}
