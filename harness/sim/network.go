@@ -58,6 +58,7 @@ func (c *destCache) lookup(index map[nodeapi.NodeID]int32, to nodeapi.NodeID) (i
 func (w *World) transmit(from *node, to int32, stream uint64, p []byte) {
 	m := netfault.Message{From: from.ep, To: netfault.Endpoint(to), Stream: stream, Payload: p}
 	w.deliv = w.net.Send(w.now, m, w.deliv[:0])
+	sum := hashBytes(fnvOffset, p)
 	aged := false
 	for i := range w.deliv {
 		d := &w.deliv[i]
@@ -67,15 +68,26 @@ func (w *World) transmit(from *node, to int32, stream uint64, p []byte) {
 		} else {
 			d.Msg.Payload = nil
 		}
+		if stream == 0 && samePayload(e.msg.Payload, p) {
+			// The delivery carries the very bytes sent, which only this event holds
+			// until the receiver gets them (a corrupted or duplicated copy is a copy):
+			// their hash for the trace at arrival is the one computed here.
+			e.id, e.flags = sum, e.flags|evSummed
+		}
 		w.q.push(e)
 	}
 	w.stats.Sent++
 	r := rec{at: w.now, kind: KindSend, node: from.idx, inc: from.inc, peer: to,
-		stream: stream, n: int32(len(p)), sum: hashBytes(fnvOffset, p), aux: uint8(len(w.deliv))}
+		stream: stream, n: int32(len(p)), sum: sum, aux: uint8(len(w.deliv))}
 	w.emit(&r)
 	if aged {
 		w.recordAged(to)
 	}
+}
+
+// samePayload reports whether a and b are the same bytes of memory, not only equal ones.
+func samePayload(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // endpoints resolves IDs to network endpoints, naming the first unknown one.

@@ -26,10 +26,14 @@ const (
 	evHeld     uint8 = 2
 	evReplayed uint8 = 4
 	evAged           = evHeld | evReplayed
+	// evSummed marks a datagram delivery whose id holds the trace hash of its payload,
+	// computed when it was sent (see World.transmit).
+	evSummed uint8 = 8
 )
 
 // event is one entry of the queue, stored by value in the queue's slab, so scheduling an
-// event allocates nothing beyond the message and the user's closure.
+// event allocates nothing beyond the message and the user's closure. A datagram delivery
+// with evSummed uses id for its payload's trace hash.
 type event struct {
 	at    int64
 	seq   uint64
