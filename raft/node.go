@@ -35,6 +35,8 @@ type Node struct {
 	// keeps a reference to either beyond one call (entry data is copied out of the frame).
 	in  message
 	out []byte
+	// heldBuf is the arena of the frames held for a sync (heldFrame).
+	heldBuf []byte
 	// snapBusy is set while a snapshot (own or installed) is being written.
 	snapBusy bool
 	// serves is set when the runtime checks serving rules (serving.go).
@@ -206,13 +208,33 @@ func (n *Node) sendOutputs() {
 	for i := range r.msgs {
 		om := &r.msgs[i]
 		if mustWaitForSync(&om.m) && n.dur.pending() {
-			n.dur.hold(om.to, encodeMessage(&om.m))
+			n.dur.hold(om.to, n.heldFrame(&om.m))
 		} else {
 			n.send(om.to, &om.m)
 		}
 		r.msgs[i] = outMsg{}
 	}
 	r.msgs = r.msgs[:0]
+}
+
+// maxHeldArena bounds the arena of held frames that is reused while frames are held: past
+// it a fresh arena starts, and the old one goes once its frames are sent.
+const maxHeldArena = 64 << 10
+
+// heldFrame encodes m for holding until a sync completes. Held frames are carved from one
+// arena instead of an allocation each (most acks wait for a sync); the arena starts again
+// from its beginning whenever nothing is held, since every frame released was sent then
+// (onSynced sends them before anything else runs) and Env.Send does not keep its bytes.
+func (n *Node) heldFrame(m *message) []byte {
+	switch {
+	case len(n.dur.held) == 0:
+		n.heldBuf = n.heldBuf[:0]
+	case len(n.heldBuf) > maxHeldArena:
+		n.heldBuf = nil // the frames still held keep the old arena alive
+	}
+	start := len(n.heldBuf)
+	n.heldBuf = appendMessage(n.heldBuf, m)
+	return n.heldBuf[start:len(n.heldBuf):len(n.heldBuf)]
 }
 
 // send encodes m into the reused buffer and sends it; Env.Send copies the bytes (the
