@@ -16,6 +16,7 @@ type Node struct {
 	disk  nodeapi.Disk
 	cfg   *Config
 	annot nodeapi.Annotator
+	bugs  nodeapi.Buggifier // nil: the runtime has no buggify sites
 	r     *raft
 	kv    *kvStore
 	// applied is the last log index applied to kv.
@@ -89,8 +90,10 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 		n.r.reach = rep.Reached
 	}
 	_, n.serves = env.(nodeapi.ServeReporter)
-	if _, ok := env.(nodeapi.Buggifier); ok {
-		n.r.buggify = func(site string) bool { return nodeapi.Buggify(env, site) }
+	if n.bugs, _ = env.(nodeapi.Buggifier); n.bugs != nil {
+		n.r.buggify = func(site string) bool {
+			return n.bugs.Buggify(site, nodeapi.DefaultBuggifyProb)
+		}
 	}
 	n.applied = rec.log.snapIndex
 	n.wal = wal{disk: n.disk, segs: rec.segs}
