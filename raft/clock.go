@@ -26,6 +26,13 @@ type monoClock struct {
 	// Time.Sub is the dearest part of a read. The cache holds until wallBase moves.
 	seen  time.Time
 	since time.Duration
+	// base is wallBase in Unix seconds and nanoseconds, and wallOnly is set when wallBase
+	// carries no monotonic clock reading (the simulator's clocks): Time.Sub then takes the
+	// wall clock difference whatever the other time carries, which elapsed computes for a
+	// fraction of Sub's cost.
+	baseSec  int64
+	baseNsec int
+	wallOnly bool
 }
 
 // A reading is the time since the clock started, as a time.Duration: the core only adds
@@ -35,13 +42,33 @@ type monoClock struct {
 const neverContacted = time.Duration(math.MinInt64 / 4)
 
 func newMonoClock(wall time.Time) monoClock {
-	return monoClock{wallBase: wall, limit: math.MaxInt64, seen: wall}
+	c := monoClock{limit: math.MaxInt64}
+	c.setBase(wall)
+	return c
+}
+
+// setBase makes wall the wall clock time of the reading base.
+func (c *monoClock) setBase(wall time.Time) {
+	c.wallBase, c.seen, c.since = wall, wall, 0
+	c.baseSec, c.baseNsec = wall.Unix(), wall.Nanosecond()
+	c.wallOnly = wall == wall.Round(0) // Round(0) strips a monotonic reading
+}
+
+// elapsed is wall.Sub(c.wallBase).
+func (c *monoClock) elapsed(wall time.Time) time.Duration {
+	const century = 100 * 366 * 24 * 60 * 60 // seconds: far from overflowing a Duration
+	if c.wallOnly {
+		if s := wall.Unix() - c.baseSec; s > -century && s < century {
+			return time.Duration(s)*time.Second + time.Duration(wall.Nanosecond()-c.baseNsec)
+		}
+	}
+	return wall.Sub(c.wallBase)
 }
 
 // read returns the monotonic reading for wall-clock time wall.
 func (c *monoClock) read(wall time.Time) time.Duration {
 	if wall != c.seen {
-		c.seen, c.since = wall, max(elapsed(wall, c.wallBase), 0)
+		c.seen, c.since = wall, max(c.elapsed(wall), 0)
 	}
 	d := c.since
 	if c.limit-c.base < d {
@@ -54,23 +81,9 @@ func (c *monoClock) read(wall time.Time) time.Duration {
 // fired resyncs the clock when the timer armed for deadline (a reading) fires at wall.
 func (c *monoClock) fired(deadline time.Duration, wall time.Time) {
 	c.base = max(c.last, deadline)
-	c.last, c.wallBase, c.limit = c.base, wall, math.MaxInt64
-	c.seen, c.since = wall, 0
+	c.last, c.limit = c.base, math.MaxInt64
+	c.setBase(wall)
 }
 
 // armed records the deadline of the timer just armed.
 func (c *monoClock) armed(deadline time.Duration) { c.limit = deadline }
-
-// elapsed is t.Sub(u). For two times without a monotonic clock reading (the simulator's
-// wall clocks) less than a century apart it is computed from their seconds and
-// nanoseconds, as Sub does, without Sub's overflow check, which costs more than the rest
-// of a reading; anything else goes to Sub.
-func elapsed(t, u time.Time) time.Duration {
-	const century = 100 * 366 * 24 * 60 * 60 // seconds: far from overflowing a Duration
-	if t == t.Round(0) && u == u.Round(0) {
-		if s := t.Unix() - u.Unix(); s > -century && s < century {
-			return time.Duration(s)*time.Second + time.Duration(t.Nanosecond()-u.Nanosecond())
-		}
-	}
-	return t.Sub(u)
-}

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// elapsed agrees with time.Time.Sub, with and without monotonic readings, near and far.
+// The clock's elapsed agrees with time.Time.Sub, with and without monotonic readings, near
+// and far.
 func TestElapsedIsSub(t *testing.T) {
 	base := time.Unix(1_700_000_000, 123_456_789)
 	now := time.Now()
@@ -20,9 +21,12 @@ func TestElapsedIsSub(t *testing.T) {
 		{time.Time{}, base},
 		{now, now.Add(-time.Second)},
 		{now.Add(time.Second), base},
+		{base, now},
+		{now.Round(0), now.Add(-time.Hour)},
 	}
 	for _, c := range cases {
-		if got, want := elapsed(c[0], c[1]), c[0].Sub(c[1]); got != want {
+		clock := newMonoClock(c[1])
+		if got, want := clock.elapsed(c[0]), c[0].Sub(c[1]); got != want {
 			t.Errorf("elapsed(%v, %v) = %v, want %v", c[0], c[1], got, want)
 		}
 	}
