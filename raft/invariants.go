@@ -1,7 +1,6 @@
 package raft
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -382,13 +381,27 @@ func (s *System) Converged(live []nodeapi.NodeID) error {
 			continue
 		}
 		if n.applied != maxCommit {
-			return errors.New("raft: " + string(n.r.id) + " applied " + dec(n.applied) +
-				" of " + dec(maxCommit) + " committed entries")
+			return &notConverged{id: n.r.id, applied: n.applied, commit: maxCommit}
 		}
 		if n.kv.digest() != want {
-			return errors.New("raft: " + string(n.r.id) + " and " + string(ref.r.id) +
-				" applied index " + dec(n.applied) + " but hold different states")
+			return &notConverged{id: n.r.id, ref: ref.r.id, applied: n.applied}
 		}
 	}
 	return nil
+}
+
+// notConverged is Converged's answer, worded only if read: the liveness phase asks before
+// every event while it waits, and reads the last answer only if the wait fails.
+type notConverged struct {
+	id, ref         nodeapi.NodeID // ref is set when id holds another state than ref
+	applied, commit uint64
+}
+
+func (e *notConverged) Error() string {
+	if e.ref != "" {
+		return "raft: " + string(e.id) + " and " + string(e.ref) + " applied index " +
+			dec(e.applied) + " but hold different states"
+	}
+	return "raft: " + string(e.id) + " applied " + dec(e.applied) + " of " + dec(e.commit) +
+		" committed entries"
 }
