@@ -52,7 +52,8 @@ func (n *Node) buggify(site string, p float64) bool {
 // delayApply reports whether applying is put off this time; it then arms one timer that
 // applies later. Only one such timer is pending at a time.
 func (n *Node) delayApply() bool {
-	if n.applyLater || n.applied >= n.r.commit || !n.buggify(SiteDelayedApply, nodeapi.DefaultBuggifyProb) {
+	if n.applyLater || n.applied >= n.r.commit ||
+		!n.buggify(SiteDelayedApply, nodeapi.DefaultBuggifyProb) {
 		return false
 	}
 	n.applyLater = true
