@@ -89,6 +89,7 @@ func Run(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*RunResult, 
 		return nil, err
 	}
 	failure, err := r.guarded(r.execute)
+	r.w.Release() // nothing steps the world after this: the next run reuses its queue
 	if err != nil {
 		return nil, err
 	}

@@ -119,8 +119,10 @@ func (n *Network) Forget(m Message) {
 // number of live streams.
 func (n *Network) ForgetStream(a, b Endpoint, stream uint64) {
 	for _, l := range []*link{n.linkOf("ForgetStream", a, b), n.linkOf("ForgetStream", b, a)} {
-		if i := slices.Index(l.broken, stream); i >= 0 {
-			l.broken = slices.Delete(l.broken, i, i+1)
+		if b := l.broken; b != nil {
+			if i := slices.Index(b.ids, stream); i >= 0 {
+				b.ids = slices.Delete(b.ids, i, i+1)
+			}
 		}
 	}
 }

@@ -208,10 +208,18 @@ func (n *Network) reachable(l *link, from, to Endpoint) bool {
 	return !l.cut && n.group[from] == n.group[to] && !n.isolated[from] && !n.isolated[to]
 }
 
-func (l *link) isBroken(stream uint64) bool { return slices.Contains(l.broken, stream) }
+// brokenStreams are the broken streams of a link (link.broken).
+type brokenStreams struct{ ids []uint64 }
+
+func (l *link) isBroken(stream uint64) bool {
+	return l.broken != nil && slices.Contains(l.broken.ids, stream)
+}
 
 func (l *link) breakStream(stream uint64) {
+	if l.broken == nil {
+		l.broken = &brokenStreams{}
+	}
 	if !l.isBroken(stream) {
-		l.broken = append(l.broken, stream)
+		l.broken.ids = append(l.broken.ids, stream)
 	}
 }

@@ -3,7 +3,6 @@ package raft
 import (
 	"slices"
 
-	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
@@ -46,7 +45,7 @@ func (n *Node) maybeSnapshot() {
 		return
 	}
 	if n.applied < r.log.snapIndex+n.cfg.SnapshotThreshold &&
-		!nodeapi.BuggifyProb(n.env, SiteEarlySnapshot, earlySnapshotProb) {
+		!n.buggify(SiteEarlySnapshot, earlySnapshotProb) {
 		return
 	}
 	index := n.applied

@@ -43,10 +43,17 @@ const (
 // bug reports whether the core's buggify site fires (never without a runtime that has them).
 func (r *raft) bug(site string) bool { return r.buggify != nil && r.buggify(site) }
 
+// buggify is nodeapi.BuggifyProb with the Env's Buggifier found once, at the start, rather
+// than by a type assertion at every call (some sites are asked after every input).
+func (n *Node) buggify(site string, p float64) bool {
+	return n.bugs != nil && n.bugs.Buggify(site, p)
+}
+
 // delayApply reports whether applying is put off this time; it then arms one timer that
 // applies later. Only one such timer is pending at a time.
 func (n *Node) delayApply() bool {
-	if n.applyLater || n.applied >= n.r.commit || !nodeapi.Buggify(n.env, SiteDelayedApply) {
+	if n.applyLater || n.applied >= n.r.commit ||
+		!n.buggify(SiteDelayedApply, nodeapi.DefaultBuggifyProb) {
 		return false
 	}
 	n.applyLater = true
@@ -63,7 +70,7 @@ func (n *Node) delayApply() bool {
 // lateReply sends an encoded success reply after lateReplyAfter instead of now, when the
 // site fires; it reports whether it did.
 func (n *Node) lateReply(to nodeapi.NodeID, m *message) bool {
-	if m.Status != statusOK || !nodeapi.Buggify(n.env, SiteLateReply) {
+	if m.Status != statusOK || !n.buggify(SiteLateReply, nodeapi.DefaultBuggifyProb) {
 		return false
 	}
 	frame := encodeMessage(m)

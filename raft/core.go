@@ -46,6 +46,14 @@ func (r *raft) setRole(to Role) {
 			"term", r.term))
 	}
 	r.role = to
+	r.changed()
+}
+
+// changed says that the role, the term or the voters moved (see changes).
+func (r *raft) changed() {
+	if r.changes != nil {
+		*r.changes++
+	}
 }
 
 // outMsg is a message the core wants sent (by value: the outbox is reused, so sending
@@ -62,11 +70,15 @@ type raft struct {
 	id  nodeapi.NodeID
 	cfg *Config
 	rng nodeapi.Rand
-	now time.Time
+	// now and the deadlines below are readings of the node's monotonic clock (clock.go).
+	now time.Duration
 	// reach reports a protocol event (events.go) to the runtime; nil reports nothing.
 	reach func(event string)
 	// buggify asks the runtime whether a buggify site fires (buggify.go); nil: never.
 	buggify func(site string) bool
+	// changes, when set, is bumped whenever the role, the term or the voters change: the
+	// System's count of what its Leader and Term answers depend on (system.go).
+	changes *uint64
 
 	// Persistent state (Figure 2), written by the adapter before dependent messages leave.
 	term    uint64
@@ -81,18 +93,18 @@ type raft struct {
 	lead   nodeapi.NodeID
 	voters []nodeapi.NodeID
 
-	electionDeadline time.Time
+	electionDeadline time.Duration
 	// leaderContact is when this node last heard from a leader (a leader: when it last
 	// confirmed a quorum); the CheckQuorum lease is measured from it.
-	leaderContact time.Time
+	leaderContact time.Duration
 	votes         []voteRecord
 
 	// Leader state.
 	prs              []*progress
-	heartbeatDue     time.Time
-	quorumCheckDue   time.Time
+	heartbeatDue     time.Duration
+	quorumCheckDue   time.Duration
 	transferTarget   nodeapi.NodeID
-	transferDeadline time.Time
+	transferDeadline time.Duration
 	readSeq          uint64
 	reads            []readRequest
 	waitingReads     []readCtx
@@ -117,9 +129,10 @@ type voteRecord struct {
 }
 
 // newRaft makes a core from recovered state (term, vote and log from the disk).
-func newRaft(id nodeapi.NodeID, cfg *Config, rng nodeapi.Rand, now time.Time,
+func newRaft(id nodeapi.NodeID, cfg *Config, rng nodeapi.Rand, now time.Duration,
 	term uint64, vote nodeapi.NodeID, log *raftLog) *raft {
-	r := &raft{id: id, cfg: cfg, rng: rng, now: now, term: term, vote: vote, log: log}
+	r := &raft{id: id, cfg: cfg, rng: rng, now: now, term: term, vote: vote, log: log,
+		leaderContact: neverContacted}
 	r.commit = log.snapIndex
 	r.voters = log.voters()
 	r.resetElectionTimer()
@@ -211,7 +224,7 @@ func (r *raft) respondStale(from nodeapi.NodeID, m *message) {
 // (CheckQuorum only); such a node ignores vote requests.
 func (r *raft) inLease() bool {
 	return r.cfg.CheckQuorum && r.lead != "" &&
-		r.now.Sub(r.leaderContact) < r.cfg.ElectionTimeout
+		r.now-r.leaderContact < r.cfg.ElectionTimeout
 }
 
 func (r *raft) send(to nodeapi.NodeID, m *message) {
@@ -229,6 +242,7 @@ func (r *raft) setTerm(term uint64) {
 	}
 	if term > r.term {
 		r.term, r.vote, r.hsDirty = term, "", true
+		r.changed()
 	}
 }
 
@@ -273,44 +287,44 @@ func (r *raft) resetElectionTimer() {
 	if r.bug(SiteEarlyElection) {
 		et /= 4 // a spurious early timeout: the wait is a fraction of the timeout
 	}
-	r.electionDeadline = r.now.Add(et + time.Duration(r.rng.Uint64()%uint64(et)))
+	r.electionDeadline = r.now + et + time.Duration(r.rng.Uint64()%uint64(et))
 }
 
 // Tick is the input for the passing of time: it acts on every deadline that is due.
 func (r *raft) Tick() {
 	if r.role != Leader {
-		if !r.now.Before(r.electionDeadline) {
+		if r.now >= r.electionDeadline {
 			r.electionTimeout()
 		}
 		return
 	}
-	if r.cfg.CheckQuorum && !r.now.Before(r.quorumCheckDue) {
+	if r.cfg.CheckQuorum && r.now >= r.quorumCheckDue {
 		r.checkQuorum()
 		if r.role != Leader {
 			return
 		}
 	}
-	if r.transferTarget != "" && !r.now.Before(r.transferDeadline) {
+	if r.transferTarget != "" && r.now >= r.transferDeadline {
 		r.note(string(r.id) + ": leadership transfer to " + string(r.transferTarget) +
 			" timed out")
 		r.transferTarget = ""
 	}
-	if !r.now.Before(r.heartbeatDue) {
-		r.heartbeatDue = r.now.Add(r.cfg.HeartbeatInterval)
+	if r.now >= r.heartbeatDue {
+		r.heartbeatDue = r.now + r.cfg.HeartbeatInterval
 		r.broadcastHeartbeat()
 	}
 }
 
 // nextDeadline is the earliest time at which Tick has work to do.
-func (r *raft) nextDeadline() time.Time {
+func (r *raft) nextDeadline() time.Duration {
 	if r.role != Leader {
 		return r.electionDeadline
 	}
 	next := r.heartbeatDue
-	if r.cfg.CheckQuorum && r.quorumCheckDue.Before(next) {
+	if r.cfg.CheckQuorum && r.quorumCheckDue < next {
 		next = r.quorumCheckDue
 	}
-	if r.transferTarget != "" && r.transferDeadline.Before(next) {
+	if r.transferTarget != "" && r.transferDeadline < next {
 		next = r.transferDeadline
 	}
 	return next

@@ -18,7 +18,7 @@ func newTestRaft(id nodeapi.NodeID, voters ...nodeapi.NodeID) *raft {
 	cfg := DefaultConfig()
 	vs := slices.Clone(voters)
 	slices.Sort(vs)
-	return newRaft(id, &cfg, rand.New(rand.NewPCG(1, 2)), simEpoch, 0, "", newRaftLog(vs))
+	return newRaft(id, &cfg, rand.New(rand.NewPCG(1, 2)), 0, 0, "", newRaftLog(vs))
 }
 
 // withLog gives r a log whose entries have the given terms (index 1, 2, ...).
@@ -167,7 +167,7 @@ func TestFollowerInLeaseIgnoresVoteRequests(t *testing.T) {
 	r := newTestRaft("n1", ids3...)
 	r.Step("n2", &message{Type: msgApp, Term: 1})
 	r.take()
-	r.now = r.now.Add(r.cfg.ElectionTimeout / 2)
+	r.now += r.cfg.ElectionTimeout / 2
 	r.Step("n3", &message{Type: msgPreVote, Term: 2})
 	r.Step("n3", voteReq(2, 5, 1))
 	require.Empty(t, r.take(), "a node hearing from a leader ignores campaigns")
@@ -179,10 +179,10 @@ func TestFollowerInLeaseIgnoresVoteRequests(t *testing.T) {
 func TestCheckQuorumStepsDownIsolatedLeader(t *testing.T) {
 	r := electLeader(t, newTestRaft("n1", ids3...))
 	r.Step("n2", &message{Type: msgAppResp, Term: r.term, Index: 1})
-	r.now = r.now.Add(r.cfg.ElectionTimeout)
+	r.now += r.cfg.ElectionTimeout
 	r.Tick()
 	require.Equal(t, Leader, r.role, "n2 answered: a quorum is active")
-	r.now = r.now.Add(r.cfg.ElectionTimeout)
+	r.now += r.cfg.ElectionTimeout
 	r.Tick()
 	require.Equal(t, Follower, r.role, "no answer for an election timeout")
 }
@@ -374,7 +374,7 @@ func TestRemovedLeaderStepsDownAfterCommit(t *testing.T) {
 	require.True(t, slices.ContainsFunc(msgs, func(m outMsg) bool {
 		return m.m.Type == msgTimeoutNow
 	}), "hands over with TimeoutNow")
-	r.now = r.now.Add(10 * time.Second)
+	r.now += 10 * time.Second
 	r.Tick()
 	require.Equal(t, Follower, r.role, "a removed node never campaigns")
 }
@@ -423,7 +423,7 @@ func TestUncommittedSelfRemovalCanStillBeElected(t *testing.T) {
 	r.Step("n1", &message{Type: msgAppResp, Term: r.term, Index: index + 1})
 	require.Equal(t, index+1, r.commit)
 	require.Equal(t, Follower, r.role, "steps down once its removal committed")
-	r.now = r.now.Add(5 * r.cfg.ElectionTimeout)
+	r.now += 5 * r.cfg.ElectionTimeout
 	r.Tick()
 	require.Equal(t, Follower, r.role, "and never stands again")
 }

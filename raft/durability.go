@@ -84,7 +84,13 @@ func (d *durability) completed(seq uint64) ([]heldMsg, []waiter) {
 		n++
 	}
 	msgs := d.held[:n:n]
-	d.held = d.held[n:]
+	if n == len(d.held) {
+		// Keep the array for the next holds: a held message is only added while the
+		// adapter sends its outputs, after it has sent these (Node.onSynced).
+		d.held = d.held[:0]
+	} else {
+		d.held = d.held[n:]
+	}
 	k := 0
 	for k < len(d.waiters) && d.waiters[k].seq <= d.synced {
 		k++

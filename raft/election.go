@@ -212,8 +212,8 @@ func (r *raft) becomeLeader() {
 	r.lead = r.id
 	r.votes = r.votes[:0]
 	r.leaderContact = r.now
-	r.heartbeatDue = r.now.Add(r.cfg.HeartbeatInterval)
-	r.quorumCheckDue = r.now.Add(r.cfg.ElectionTimeout)
+	r.heartbeatDue = r.now + r.cfg.HeartbeatInterval
+	r.quorumCheckDue = r.now + r.cfg.ElectionTimeout
 	r.prs = r.prs[:0]
 	for _, v := range r.voters {
 		if v != r.id {
@@ -232,7 +232,7 @@ func (r *raft) becomeLeader() {
 // checkQuorum steps a leader down when fewer than a quorum of voters (itself included)
 // answered it during the last election timeout.
 func (r *raft) checkQuorum() {
-	r.quorumCheckDue = r.now.Add(r.cfg.ElectionTimeout)
+	r.quorumCheckDue = r.now + r.cfg.ElectionTimeout
 	active := 0
 	for _, v := range r.voters {
 		if v == r.id {

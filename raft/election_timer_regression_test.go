@@ -24,7 +24,7 @@ func TestRefusedVoteRequestKeepsElectionDeadline(t *testing.T) {
 	r := withLog(newTestRaft("n3", ids3...), 1, 1, 1, 1)
 	r.term = 2
 	deadline := r.electionDeadline
-	r.now = deadline.Add(-10 * time.Millisecond)
+	r.now = deadline - 10*time.Millisecond
 	r.Step("n1", voteReq(3, 2, 1))
 	require.True(t, takeOne(t, r, msgVoteResp).Reject, "n1's log is behind ours")
 	require.Equal(t, uint64(3), r.term, "the later term is adopted")
@@ -49,7 +49,7 @@ func TestPreVoteRejectionKeepsElectionDeadline(t *testing.T) {
 	require.Equal(t, PreCandidate, r.role)
 	r.take()
 	deadline := r.electionDeadline
-	r.now = r.now.Add(5 * time.Millisecond)
+	r.now += 5 * time.Millisecond
 	r.Step("n1", &message{Type: msgPreVoteResp, Term: 4, Reject: true})
 	require.Equal(t, Follower, r.role)
 	require.Equal(t, uint64(4), r.term)
@@ -60,16 +60,16 @@ func TestPreVoteRejectionKeepsElectionDeadline(t *testing.T) {
 // says, on an AppendEntries of a new leader, and when a leader steps down (it ran none).
 func TestLeaderContactAndStepDownRestartElectionTimer(t *testing.T) {
 	r := newTestRaft("n3", ids3...)
-	r.now = r.electionDeadline.Add(-time.Millisecond)
+	r.now = r.electionDeadline - time.Millisecond
 	r.Step("n1", &message{Type: msgApp, Term: 1})
 	require.Equal(t, nodeapi.NodeID("n1"), r.lead)
-	require.False(t, r.electionDeadline.Before(r.now.Add(r.cfg.ElectionTimeout)))
+	require.False(t, r.electionDeadline < r.now+r.cfg.ElectionTimeout)
 
 	l := electLeader(t, newTestRaft("n1", ids3...))
-	l.now = l.now.Add(3 * l.cfg.ElectionTimeout)
+	l.now += 3 * l.cfg.ElectionTimeout
 	l.Step("n2", &message{Type: msgAppResp, Term: l.term + 1})
 	require.Equal(t, Follower, l.role)
-	require.False(t, l.electionDeadline.Before(l.now.Add(l.cfg.ElectionTimeout)),
+	require.False(t, l.electionDeadline < l.now+l.cfg.ElectionTimeout,
 		"a deposed leader waits a full election timeout before standing")
 }
 

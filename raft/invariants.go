@@ -1,7 +1,6 @@
 package raft
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -54,8 +53,11 @@ type ghost struct {
 	// the leader that decided it, so the term in which it was committed.
 	committedIn []uint64
 	applied     []uint64
-	watches     map[nodeapi.NodeID]*watch
-	ids         []nodeapi.NodeID
+	// ids are the watched nodes, sorted, and ws their watches in the same order: a
+	// check after every event finds its node's watch by walking this short slice, where
+	// hashing the ID in a map cost more than the check itself on a quiet event.
+	ids []nodeapi.NodeID
+	ws  []*watch
 	// durable is, per node, the last entry it had synced at its latest check: its next
 	// incarnation must recover it. Each incarnation's watch holds its node's mark, so the
 	// check after every event updates it without a map operation.
@@ -72,7 +74,8 @@ type durableMark struct {
 // node: what changed in its log since the last check comes from the log's rewrite history
 // (rewrites.go) and the two watermarks here.
 type watch struct {
-	n *Node
+	id nodeapi.NodeID
+	n  *Node
 	// nextIndex is the first log index the checks have not seen; rewrites is the log's
 	// rewrite count when they last looked, so that earlier indexes rewritten since are seen.
 	nextIndex, rewrites uint64
@@ -89,33 +92,49 @@ type watch struct {
 
 func newGhost() *ghost {
 	return &ghost{leaders: map[uint64]nodeapi.NodeID{}, entries: map[entryKey]entryGhost{},
-		watches: map[nodeapi.NodeID]*watch{}, durable: map[nodeapi.NodeID]*durableMark{}}
+		durable: map[nodeapi.NodeID]*durableMark{}}
 }
 
 func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
-	if _, ok := g.watches[id]; !ok {
-		i, _ := slices.BinarySearch(g.ids, id)
-		g.ids = slices.Insert(g.ids, i, id)
-	}
 	d := g.durable[id]
 	if d == nil {
 		d = &durableMark{}
 		g.durable[id] = d
 	}
-	g.watches[id] = &watch{n: n, rewrites: n.r.log.rewrites, commit: n.r.commit,
+	w := &watch{id: id, n: n, rewrites: n.r.log.rewrites, commit: n.r.commit,
 		applied: n.applied, recovered: true, durable: d}
+	i, ok := slices.BinarySearch(g.ids, id)
+	if ok {
+		g.ws[i] = w
+		return
+	}
+	g.ids = slices.Insert(g.ids, i, id)
+	g.ws = slices.Insert(g.ws, i, w)
 }
 
 func (g *ghost) unwatch(id nodeapi.NodeID) {
 	if i, ok := slices.BinarySearch(g.ids, id); ok {
 		g.ids = slices.Delete(g.ids, i, i+1)
+		g.ws = slices.Delete(g.ws, i, i+1)
 	}
-	delete(g.watches, id)
+}
+
+// watchOf returns the watch of id, or nil. IDs of one cluster mostly differ in their last
+// byte ("n1", "n2"), which is compared first: comparing whole strings called into the
+// runtime for every watch passed over.
+func (g *ghost) watchOf(id nodeapi.NodeID) *watch {
+	n := len(id)
+	for _, w := range g.ws {
+		if len(w.id) == n && (n == 0 || w.id[n-1] == id[n-1]) && w.id == id {
+			return w
+		}
+	}
+	return nil
 }
 
 // rewatch makes the next check of id revisit its whole state.
 func (g *ghost) rewatch(id nodeapi.NodeID) {
-	w := g.watches[id]
+	w := g.watchOf(id)
 	if w == nil {
 		return
 	}
@@ -125,7 +144,7 @@ func (g *ghost) rewatch(id nodeapi.NodeID) {
 }
 
 func (g *ghost) check(id nodeapi.NodeID) error {
-	w := g.watches[id]
+	w := g.watchOf(id)
 	if w == nil || w.n.failure != nil {
 		return nil
 	}
@@ -292,10 +311,9 @@ func (g *ghost) checkCommit(id nodeapi.NodeID, w *watch) error {
 }
 
 func (g *ghost) leadersHold(i uint64) error {
-	for _, lid := range g.ids {
-		lw := g.watches[lid]
+	for _, lw := range g.ws {
 		if lw.n.r.role == Leader && lw.n.failure == nil {
-			if err := g.leaderHolds(lid, lw.n.r, i); err != nil {
+			if err := g.leaderHolds(lw.id, lw.n.r, i); err != nil {
 				return err
 			}
 		}
@@ -366,13 +384,27 @@ func (s *System) Converged(live []nodeapi.NodeID) error {
 			continue
 		}
 		if n.applied != maxCommit {
-			return errors.New("raft: " + string(n.r.id) + " applied " + dec(n.applied) +
-				" of " + dec(maxCommit) + " committed entries")
+			return &notConverged{id: n.r.id, applied: n.applied, commit: maxCommit}
 		}
 		if n.kv.digest() != want {
-			return errors.New("raft: " + string(n.r.id) + " and " + string(ref.r.id) +
-				" applied index " + dec(n.applied) + " but hold different states")
+			return &notConverged{id: n.r.id, ref: ref.r.id, applied: n.applied}
 		}
 	}
 	return nil
+}
+
+// notConverged is Converged's answer, worded only if read: the liveness phase asks before
+// every event while it waits, and reads the last answer only if the wait fails.
+type notConverged struct {
+	id, ref         nodeapi.NodeID // ref is set when id holds another state than ref
+	applied, commit uint64
+}
+
+func (e *notConverged) Error() string {
+	if e.ref != "" {
+		return "raft: " + string(e.id) + " and " + string(e.ref) + " applied index " +
+			dec(e.applied) + " but hold different states"
+	}
+	return "raft: " + string(e.id) + " applied " + dec(e.applied) + " of " + dec(e.commit) +
+		" committed entries"
 }

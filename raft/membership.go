@@ -64,6 +64,7 @@ func (r *raft) confChangeAllowed() (bool, string) {
 // adds progress for new voters and drops it for removed ones.
 func (r *raft) syncConfig() {
 	r.voters = r.log.voters()
+	r.changed()
 	for i := 1; i < len(r.voters); i++ {
 		if r.voters[i-1] >= r.voters[i] {
 			// Membership tests search the set, and a duplicate would count twice in a quorum.

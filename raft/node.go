@@ -16,6 +16,7 @@ type Node struct {
 	disk  nodeapi.Disk
 	cfg   *Config
 	annot nodeapi.Annotator
+	bugs  nodeapi.Buggifier // nil: the runtime has no buggify sites
 	r     *raft
 	kv    *kvStore
 	// applied is the last log index applied to kv.
@@ -25,7 +26,7 @@ type Node struct {
 
 	clock      monoClock
 	timer      nodeapi.Timer
-	timerAt    time.Time
+	timerAt    time.Duration // a reading of clock
 	timerArmed bool
 	onTimerFn  func()
 	retryFn    func()
@@ -35,6 +36,8 @@ type Node struct {
 	// keeps a reference to either beyond one call (entry data is copied out of the frame).
 	in  message
 	out []byte
+	// heldBuf is the arena of the frames held for a sync (heldFrame).
+	heldBuf []byte
 	// snapBusy is set while a snapshot (own or installed) is being written.
 	snapBusy bool
 	// serves is set when the runtime checks serving rules (serving.go).
@@ -87,8 +90,10 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 		n.r.reach = rep.Reached
 	}
 	_, n.serves = env.(nodeapi.ServeReporter)
-	if _, ok := env.(nodeapi.Buggifier); ok {
-		n.r.buggify = func(site string) bool { return nodeapi.Buggify(env, site) }
+	if n.bugs, _ = env.(nodeapi.Buggifier); n.bugs != nil {
+		n.r.buggify = func(site string) bool {
+			return n.bugs.Buggify(site, nodeapi.DefaultBuggifyProb)
+		}
 	}
 	n.applied = rec.log.snapIndex
 	n.wal = wal{disk: n.disk, segs: rec.segs}
@@ -124,6 +129,7 @@ func (n *Node) HandleMessage(from nodeapi.NodeID, frame []byte) {
 // Stop ends the incarnation gracefully; nothing more is sent or written.
 func (n *Node) Stop() {
 	n.stopped = true
+	n.r.changed()
 	n.timer.Stop()
 }
 
@@ -205,13 +211,33 @@ func (n *Node) sendOutputs() {
 	for i := range r.msgs {
 		om := &r.msgs[i]
 		if mustWaitForSync(&om.m) && n.dur.pending() {
-			n.dur.hold(om.to, encodeMessage(&om.m))
+			n.dur.hold(om.to, n.heldFrame(&om.m))
 		} else {
 			n.send(om.to, &om.m)
 		}
 		r.msgs[i] = outMsg{}
 	}
 	r.msgs = r.msgs[:0]
+}
+
+// maxHeldArena bounds the arena of held frames that is reused while frames are held: past
+// it a fresh arena starts, and the old one goes once its frames are sent.
+const maxHeldArena = 64 << 10
+
+// heldFrame encodes m for holding until a sync completes. Held frames are carved from one
+// arena instead of an allocation each (most acks wait for a sync); the arena starts again
+// from its beginning whenever nothing is held, since every frame released was sent then
+// (onSynced sends them before anything else runs) and Env.Send does not keep its bytes.
+func (n *Node) heldFrame(m *message) []byte {
+	switch {
+	case len(n.dur.held) == 0:
+		n.heldBuf = n.heldBuf[:0]
+	case len(n.heldBuf) > maxHeldArena:
+		n.heldBuf = nil // the frames still held keep the old arena alive
+	}
+	start := len(n.heldBuf)
+	n.heldBuf = appendMessage(n.heldBuf, m)
+	return n.heldBuf[start:len(n.heldBuf):len(n.heldBuf)]
 }
 
 // send encodes m into the reused buffer and sends it; Env.Send copies the bytes (the
@@ -247,6 +273,7 @@ func (n *Node) onSynced(seq uint64, err error) {
 		// durable; otherwise keep everything held and sync again shortly.
 		if fs, ok := n.env.(nodeapi.FailStopper); ok {
 			n.stopped = true
+			n.r.changed()
 			fs.FailStop("sync failed: " + err.Error())
 			return
 		}
@@ -273,13 +300,13 @@ func (n *Node) rearm() {
 		return
 	}
 	next := n.r.nextDeadline()
-	if n.timerArmed && !next.Before(n.timerAt) {
+	if n.timerArmed && next >= n.timerAt {
 		return
 	}
 	if n.timerArmed {
 		n.timer.Stop()
 	}
-	n.timer = n.env.After(max(next.Sub(n.clock.read(n.env.Now())), 0), n.onTimerFn)
+	n.timer = n.env.After(max(next-n.clock.read(n.env.Now()), 0), n.onTimerFn)
 	n.timerAt, n.timerArmed = next, true
 	n.clock.armed(next)
 }

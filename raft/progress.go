@@ -37,7 +37,7 @@ type progress struct {
 	readAck uint64
 	// snapIndex is the index of the snapshot in flight; snapResendAt when to send it again.
 	snapIndex    uint64
-	snapResendAt time.Time
+	snapResendAt time.Duration
 }
 
 func newProgress(id nodeapi.NodeID, next uint64) *progress {
@@ -65,7 +65,7 @@ func (pr *progress) becomeReplicate() {
 	pr.next = pr.match + 1
 }
 
-func (pr *progress) becomeSnapshot(index uint64, resendAt time.Time) {
+func (pr *progress) becomeSnapshot(index uint64, resendAt time.Duration) {
 	pr.state, pr.probeSent, pr.inflight = stateSnapshot, false, pr.inflight[:0]
 	pr.snapIndex, pr.snapResendAt = index, resendAt
 }

@@ -134,7 +134,9 @@ func (rec *recovered) replaySegment(disk nodeapi.Disk, name string, raw *raftLog
 			return nil
 		}
 		if err == nil {
-			err = rec.applyRecord(append([]byte(nil), payload...), raw)
+			// Entries keep slices of the payload: data is this call's own copy of the
+			// file (Disk.ReadFile), so nothing else writes it.
+			err = rec.applyRecord(payload, raw)
 		}
 		if err != nil {
 			return &CorruptionError{File: name, Offset: off, Err: err}

@@ -80,7 +80,7 @@ func TestLeaderDoesNotAnswerARejectAtMatchAtOnce(t *testing.T) {
 	require.Empty(t, r.take(), "a reject that cannot move next is left to the heartbeat")
 	require.Equal(t, uint64(4), pr.next)
 
-	r.now = r.now.Add(r.cfg.HeartbeatInterval)
+	r.now += r.cfg.HeartbeatInterval
 	r.Tick()
 	var probes int
 	for _, om := range r.take() {

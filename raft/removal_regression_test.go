@@ -73,7 +73,7 @@ func removeSelfAndLoseQuorum(t *testing.T, r *raft, acker nodeapi.NodeID) *raft 
 	_, st, _ := r.ProposeConfChange(r.id, false)
 	require.Equal(t, statusOK, st)
 	for range 2 {
-		r.now = r.now.Add(r.cfg.ElectionTimeout)
+		r.now += r.cfg.ElectionTimeout
 		r.Tick()
 	}
 	require.Equal(t, Follower, r.role, "lost its quorum of the new configuration")

@@ -66,7 +66,7 @@ func (r *raft) sendAppend(pr *progress, heartbeat bool) {
 			r.log.lastIndex()))
 	}
 	if pr.state == stateSnapshot {
-		if heartbeat && !r.now.Before(pr.snapResendAt) {
+		if heartbeat && r.now >= pr.snapResendAt {
 			r.sendSnapshot(pr)
 		}
 		return

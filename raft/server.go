@@ -163,6 +163,9 @@ func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps
 
 // serveReads answers confirmed reads whose read index the state machine has reached.
 func (s *serverState) serveReads(n *Node) {
+	if len(s.reads) == 0 && len(n.r.readyReads) == 0 {
+		return // the common case: it runs after every input
+	}
 	s.reads = append(s.reads, n.r.readyReads...)
 	n.r.readyReads = n.r.readyReads[:0]
 	kept := s.reads[:0]

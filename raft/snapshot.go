@@ -64,7 +64,7 @@ func (r *raft) sendSnapshot(pr *progress) {
 			"snapshot", s.index, "base", r.log.snapIndex, "follower", pr.id, "match",
 			pr.match))
 	}
-	pr.becomeSnapshot(s.index, r.now.Add(r.cfg.ElectionTimeout))
+	pr.becomeSnapshot(s.index, r.now+r.cfg.ElectionTimeout)
 	r.reached(EventSnapshotSend)
 	r.send(pr.id, &message{Type: msgSnap, Term: r.term, PrevIndex: s.index, PrevTerm: s.term,
 		Snap: s.data})

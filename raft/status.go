@@ -36,6 +36,14 @@ func (n *Node) Stats() NodeStats { return n.stats }
 // nodeapi.TermReporter, which the stability window watches (with PreVote and CheckQuorum on,
 // one cut link must not push it up).
 func (s *System) Term() uint64 {
+	if s.termAt != s.changes+1 {
+		s.term, s.termAt = s.termNow(), s.changes+1
+	}
+	return s.term
+}
+
+// termNow computes Term.
+func (s *System) termNow() uint64 {
 	var top uint64
 	for _, r := range s.byID { // a slice, not the map: asked after every event
 		if !r.n.stopped {

@@ -19,6 +19,14 @@ type System struct {
 	// allocating, sorting or hashing an ID.
 	byID  []running
 	ghost *ghost
+	// changes counts the changes of the running nodes and of their roles, terms, voters
+	// and stops: all that Leader and Term depend on. The world asks both after every event
+	// of a server, and most events change neither, so each answer is kept with the count
+	// it was computed at (plus one, so that zero means none).
+	changes          uint64
+	leaderAt, termAt uint64
+	leader           nodeapi.NodeID
+	term             uint64
 }
 
 // running is one entry of System.byID.
@@ -61,6 +69,8 @@ func (s *System) NewNode(env nodeapi.Env, boot nodeapi.Boot) (nodeapi.Node, erro
 		s.byID = slices.Insert(s.byID, i, running{id: env.ID(), n: n})
 	}
 	s.ghost.watch(env.ID(), n)
+	n.r.changes = &s.changes
+	s.changes++
 	return n, nil
 }
 
@@ -76,6 +86,7 @@ func (s *System) NodeDown(id nodeapi.NodeID) {
 		s.byID = slices.Delete(s.byID, i, i+1)
 	}
 	s.ghost.unwatch(id)
+	s.changes++
 }
 
 // Node returns the running incarnation of id, or nil.
@@ -99,6 +110,14 @@ func (s *System) NodeIDs() []nodeapi.NodeID {
 // leaders of one term (a safety violation, which the invariants report), the lower ID is
 // the one returned. It allocates nothing: the world asks after every event.
 func (s *System) Leader() nodeapi.NodeID {
+	if s.leaderAt != s.changes+1 {
+		s.leader, s.leaderAt = s.leaderNow(), s.changes+1
+	}
+	return s.leader
+}
+
+// leaderNow computes Leader.
+func (s *System) leaderNow() nodeapi.NodeID {
 	var lead *Node
 	var leadID nodeapi.NodeID
 	for _, r := range s.byID {

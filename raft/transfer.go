@@ -20,7 +20,7 @@ func (r *raft) TransferLeadership(target nodeapi.NodeID) (status, string) {
 		panic(broken(r.id, "leader has no progress for a voter", "voter", target))
 	}
 	r.transferTarget = target
-	r.transferDeadline = r.now.Add(r.cfg.ElectionTimeout)
+	r.transferDeadline = r.now + r.cfg.ElectionTimeout
 	r.note(string(r.id) + " transferring leadership to " + string(target) + " in term " +
 		dec(r.term))
 	if pr.match == r.log.lastIndex() {

@@ -24,9 +24,20 @@ func newBuggifyState(sites []string) *buggifyState {
 	return &buggifyState{active: active, fired: map[string]uint64{}}
 }
 
+// on reports whether site is active. A system asks after most of its inputs, with one of
+// a few constant strings: a walk that compares lengths first is cheaper than a binary
+// search comparing strings that share their prefix, unless many sites are on.
 func (b *buggifyState) on(site string) bool {
-	_, found := slices.BinarySearch(b.active, site)
-	return found
+	if len(b.active) > 8 {
+		_, found := slices.BinarySearch(b.active, site)
+		return found
+	}
+	for _, s := range b.active {
+		if s == site {
+			return true
+		}
+	}
+	return false
 }
 
 var _ nodeapi.Buggifier = (*env)(nil)

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -151,4 +152,50 @@ func TestTraceHashCoversFaultCalls(t *testing.T) {
 	require.Contains(t, lines, "   0.000000s n1 fault: clock skew 0s drift 0 ppm")
 	require.Contains(t, lines, "   0.001000s n2 recv from n1 (5 B)")
 	require.Nil(t, a.Trace(), "no full trace unless RecordTrace")
+}
+
+// Worlds released on several goroutines at once, whose queues' arrays then pass from one
+// world to the next, run exactly as a world made alone does.
+func TestReleasedWorldsRunAlikeConcurrently(t *testing.T) {
+	want := map[uint64]uint64{}
+	for _, seed := range []uint64{42, 43} {
+		w, err := chaosRun(seed, false)
+		require.NoError(t, err)
+		want[seed] = w.TraceHash()
+	}
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range 6 {
+				seed := uint64(42 + (g+i)%2)
+				w, err := chaosRun(seed, false)
+				if err == nil && w.TraceHash() != want[seed] {
+					err = fmt.Errorf("seed %d: trace hash %x, want %x", seed, w.TraceHash(),
+						want[seed])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				w.Release()
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+}
+
+// A world stepped after Release runs what is scheduled from then on.
+func TestWorldUsableAfterRelease(t *testing.T) {
+	w, err := chaosRun(42, false)
+	require.NoError(t, err)
+	hash := w.TraceHash()
+	w.Release()
+	require.Equal(t, hash, w.TraceHash(), "the trace stays readable")
+	ran := false
+	w.After(ms(10), func() { ran = true })
+	require.NoError(t, w.RunFor(ms(20)))
+	require.True(t, ran)
 }

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -55,5 +57,54 @@ func TestQueueLimit(t *testing.T) {
 	}
 	if q.len() != 2 || !q.full {
 		t.Fatalf("len %d full %v, want 2 true", q.len(), q.full)
+	}
+}
+
+// Pushes and pops interleaved at random, with retimes, pop in (time, sequence) order: the
+// order of a sorted list of the same events.
+func TestQueueOrderAtRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var q eventQueue
+	var want []event // what is queued, kept sorted by before
+	for step := range 5000 {
+		switch r := rng.IntN(10); {
+		case r < 6 || len(want) == 0:
+			e := event{at: rng.Int64N(500), id: uint64(step)}
+			q.push(e)
+			e.seq = q.seq - 1
+			i, _ := slices.BinarySearchFunc(want, e, func(a, b event) int {
+				if before(&a, &b) {
+					return -1
+				}
+				return 1
+			})
+			want = slices.Insert(want, i, e)
+		case r < 9:
+			var e event
+			q.pop(&e)
+			if e.at != want[0].at || e.seq != want[0].seq {
+				t.Fatalf("step %d: popped (%d,%d), want (%d,%d)", step, e.at, e.seq,
+					want[0].at, want[0].seq)
+			}
+			want = want[1:]
+		default:
+			at := rng.Int64N(500)
+			odd := func(e *event) bool { return e.id%2 == 1 }
+			q.retime(at, odd)
+			for i := range want {
+				if want[i].at > at && odd(&want[i]) {
+					want[i].at = at
+				}
+			}
+			slices.SortFunc(want, func(a, b event) int {
+				if before(&a, &b) {
+					return -1
+				}
+				return 1
+			})
+		}
+		if q.len() != len(want) {
+			t.Fatalf("step %d: %d queued, want %d", step, q.len(), len(want))
+		}
 	}
 }

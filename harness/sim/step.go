@@ -153,12 +153,12 @@ func (w *World) hold(n *node, e *event) {
 // ones, so only deliveries can grow without bound.
 func (w *World) holdDelivery(n *node, e *event) {
 	if len(n.held) < MaxHeldPerNode {
-		w.emitMsg(KindHold, n, &e.msg, holdPause)
+		w.emitDelivery(KindHold, n, e, holdPause)
 		w.hold(n, e)
 		return
 	}
 	w.stats.DroppedOverflow++
-	w.emitMsg(KindDrop, n, &e.msg, dropOverflow)
+	w.emitDelivery(KindDrop, n, e, dropOverflow)
 	if s := w.streams.byID[e.msg.Stream]; e.msg.Stream != 0 && s != nil {
 		w.breakStream(s, fmt.Errorf("%w: %s is paused and its receive buffer is full",
 			ErrPartitioned, n.id))
@@ -237,7 +237,7 @@ func (w *World) runDatagram(e *event) {
 	}
 	if !n.up {
 		w.stats.DroppedDown++
-		w.emitMsg(KindDrop, n, m, dropDown)
+		w.emitDelivery(KindDrop, n, e, dropDown)
 		return
 	}
 	if n.paused {
@@ -245,7 +245,7 @@ func (w *World) runDatagram(e *event) {
 		return
 	}
 	w.stats.Delivered++
-	w.emitMsg(KindRecv, n, m, recvAux(e.flags))
+	w.emitDelivery(KindRecv, n, e, recvAux(e.flags))
 	w.cur = n.idx
 	n.impl.HandleMessage(w.nodes[m.From].id, m.Payload)
 	w.leave(n)
@@ -253,9 +253,22 @@ func (w *World) runDatagram(e *event) {
 
 // emitMsg records an event about message m at its receiver n.
 func (w *World) emitMsg(kind EventKind, n *node, m *netfault.Message, aux uint8) {
+	w.emitMsgSum(kind, n, m, hashBytes(fnvOffset, m.Payload), aux)
+}
+
+// emitDelivery is emitMsg for the message of delivery e, whose payload hash may be known.
+func (w *World) emitDelivery(kind EventKind, n *node, e *event, aux uint8) {
+	sum := e.id
+	if e.flags&evSummed == 0 {
+		sum = hashBytes(fnvOffset, e.msg.Payload)
+	}
+	w.emitMsgSum(kind, n, &e.msg, sum, aux)
+}
+
+func (w *World) emitMsgSum(kind EventKind, n *node, m *netfault.Message, sum uint64,
+	aux uint8) {
 	r := rec{at: w.now, kind: kind, node: n.idx, inc: n.inc, peer: int32(m.From),
-		stream: m.Stream, n: int32(len(m.Payload)), sum: hashBytes(fnvOffset, m.Payload),
-		aux: aux}
+		stream: m.Stream, n: int32(len(m.Payload)), sum: sum, aux: aux}
 	w.emit(&r)
 }
 
@@ -283,10 +296,10 @@ func (w *World) arrive(e *event, n *node) netfault.Verdict {
 	switch v {
 	case netfault.Drop:
 		w.stats.DroppedNet++
-		w.emitMsg(KindDrop, n, &e.msg, dropNetwork)
+		w.emitDelivery(KindDrop, n, e, dropNetwork)
 	case netfault.Hold:
 		w.stats.Held++
-		w.emitMsg(KindHold, n, &e.msg, holdClog)
+		w.emitDelivery(KindHold, n, e, holdClog)
 	default:
 		e.flags |= evArrived
 	}

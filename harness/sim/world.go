@@ -126,6 +126,7 @@ type World struct {
 
 	nodes   []*node
 	index   map[nodeapi.NodeID]int32
+	dests   destCache // recent lookups in index by Env.Send
 	servers []nodeapi.NodeID
 	clients []nodeapi.NodeID
 	timers  timerTable
@@ -219,6 +220,12 @@ func (w *World) Events() uint64 { return w.stats.Events }
 
 // Err is the error that stopped the run (an invariant violation or a node panic), or nil.
 func (w *World) Err() error { return w.fail }
+
+// Release says the run is over: the events still queued are dropped and the queue's memory
+// goes to the next world made, which spares a campaign growing a queue for every seed. The
+// trace, statistics and everything else already observed stay readable. A world stepped
+// after Release finds no events queued before it; what is scheduled then runs as usual.
+func (w *World) Release() { w.q.release() }
 
 // At schedules f to run as harness code at virtual time t since the start (now, if t has
 // passed). Harness code may call every method of the world; f == nil is ignored.

@@ -82,7 +82,14 @@ func Apply(files map[string][]byte, op *Op, limit int) {
 	case Write:
 		files[op.Name] = data
 	case Append:
-		files[op.Name] = append(files[op.Name], data...)
+		if f := files[op.Name]; len(f) == 0 && len(data) > 0 {
+			// The first bytes of a file share the op's data, as a Write does: it is
+			// immutable and its capacity is its length, so the next append copies out. A
+			// new log segment starts with one large append, which is then not copied.
+			files[op.Name] = data
+		} else {
+			files[op.Name] = append(f, data...)
+		}
 	case Truncate:
 		if f, ok := files[op.Name]; ok {
 			size := min(op.Size, len(f))

@@ -111,6 +111,16 @@ func (d *Decoder) U32() uint32 {
 // Uvarint reads an unsigned varint; one that is cut short or overflows 64 bits is
 // ErrTruncated.
 func (d *Decoder) Uvarint() uint64 {
+	// Most varints of a message are one byte (kinds, counts, lengths, small terms): that
+	// case is inlined into the caller; binary.Uvarint reads the rest.
+	if b := d.buf; len(b) > 0 && b[0] < 0x80 {
+		d.buf = b[1:]
+		return uint64(b[0])
+	}
+	return d.uvarint()
+}
+
+func (d *Decoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.buf)
 	if n <= 0 {
 		d.Fail(ErrTruncated)

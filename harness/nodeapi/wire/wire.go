@@ -57,7 +57,10 @@ func Checksum(p []byte) uint32 { return crc32.Checksum(p, castagnoli) }
 // before it, then the bytes after it.
 func sumExcept(frame []byte, at int) uint32 {
 	sum := crc32.Checksum(frame[:at], castagnoli)
-	return crc32.Update(sum, castagnoli, frame[at+SumSize:])
+	if rest := frame[at+SumSize:]; len(rest) > 0 { // most frames carry their slot last
+		sum = crc32.Update(sum, castagnoli, rest)
+	}
+	return sum
 }
 
 // Seal writes into the checksum slot frame[at:at+SumSize] the CRC-32C of every other byte
