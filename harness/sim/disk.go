@@ -163,7 +163,7 @@ func (d *simDisk) completeSync() (done func(error), err error) {
 		}
 		return s.done, ErrSyncFailed
 	}
-	journal.Replay(d.durable, synced)
+	d.replaySynced(synced, pending)
 	d.checkSynced(synced, pending)
 	d.log.Trim(len(synced))
 	return s.done, nil

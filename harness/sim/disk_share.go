@@ -1,0 +1,42 @@
+package sim
+
+import (
+	"bytes"
+
+	"github.com/simfuzz/simfuzz/harness/internal/journal"
+)
+
+// replaySynced makes the ops a sync covers durable. Most syncs cover appends to a log
+// file that no later op touches: the durable file then becomes exactly what current holds,
+// so instead of growing a second copy of the file by the same appends, durable takes
+// current's bytes, clipped to their length (package journal's ownership rule: current keeps
+// the only slice that may grow in place, beyond those bytes, and no op ever changes bytes
+// below a slice's length). Before it shares, it checks what the appends check would: the
+// file's durable bytes and the appended data are current's, byte for byte; any other op,
+// or a file a later op touches, is replayed as always.
+func (d *simDisk) replaySynced(synced, pending []journal.Op) {
+	for i := range synced {
+		op := &synced[i]
+		if op.Kind != journal.Append || touches(synced[i+1:], op.Name) ||
+			touches(pending, op.Name) || !d.shareCurrent(op) {
+			journal.Apply(d.durable, op, journal.Whole)
+		}
+	}
+}
+
+// shareCurrent points durable's file op.Name at current's, if current's is durable's
+// followed by op's data; it reports whether it did.
+func (d *simDisk) shareCurrent(op *journal.Op) bool {
+	cur, ok := d.current[op.Name]
+	dur := d.durable[op.Name]
+	if !ok || len(cur) != len(dur)+len(op.Data) || !bytes.Equal(cur[len(dur):], op.Data) {
+		return false
+	}
+	// The same array holds the same bytes (they never change below a length), so only a
+	// prefix in another array is compared.
+	if len(dur) > 0 && &dur[0] != &cur[0] && !bytes.Equal(dur, cur[:len(dur)]) {
+		return false
+	}
+	d.durable[op.Name] = cur[:len(cur):len(cur)]
+	return true
+}
