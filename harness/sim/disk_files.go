@@ -71,8 +71,26 @@ func (d *simDisk) Append(name string, data []byte) error {
 		return fmt.Errorf("disk: Append %q: the file would grow to %d bytes, over the "+
 			"%d-byte limit", name, size, MaxFileSize)
 	}
+	if f := d.current[name]; len(f) > 0 && len(data) > 0 {
+		d.appendInPlace(name, f, data)
+		return nil
+	}
 	d.do(journal.Op{Kind: journal.Append, Name: name, Data: d.w.exact(data)})
 	return nil
+}
+
+// appendInPlace is Append to a file that has bytes: the data is copied once, onto the end
+// of current's file (in its array when there is room), and the op holds those bytes,
+// clipped, instead of a copy of its own. Package journal's ownership rule allows it: the
+// bytes below a slice's length never change, and only current's entry, past its length,
+// may be written in place. Current is then what Apply would have made of it.
+func (d *simDisk) appendInPlace(name string, f, data []byte) {
+	d.w.inWorld++
+	grown := append(f, data...)
+	d.current[name] = grown
+	d.log.Append(journal.Op{Kind: journal.Append, Name: name,
+		Data: grown[len(f):len(grown):len(grown)]})
+	d.w.inWorld--
 }
 
 // Truncate implements Disk; it cannot grow a file.
