@@ -190,7 +190,12 @@ func (w *World) Heal() {
 // appends to its datagram gets a new array and never writes into a neighbour's. A chunk
 // lives as long as any datagram carved from it is referenced: at most slabChunk bytes
 // kept alive by one message a node retains.
-type payloadSlab struct{ chunk []byte }
+type payloadSlab struct {
+	chunk []byte
+	// box carries the chunk's unused room to the next world when this one is released
+	// (slab_tail.go).
+	box *[]byte
+}
 
 const (
 	slabChunk = 8 << 10 // bytes of one chunk

@@ -175,6 +175,7 @@ func NewWorld(sys nodeapi.System, opts Options) (*World, error) {
 	}
 	w.q.limit = opts.QueueLimit
 	w.q.reserve(queueStart)
+	w.payloads.reuse()
 	w.tail.init(opts.TraceTail)
 	w.bug = newBuggifyState(opts.Buggify)
 	return w, nil
@@ -222,10 +223,13 @@ func (w *World) Events() uint64 { return w.stats.Events }
 func (w *World) Err() error { return w.fail }
 
 // Release says the run is over: the events still queued are dropped and the queue's memory
-// goes to the next world made, which spares a campaign growing a queue for every seed. The
+// (and the unused room of the last chunk of datagram copies) goes to the next world made, which spares a campaign growing a queue for every seed. The
 // trace, statistics and everything else already observed stay readable. A world stepped
 // after Release finds no events queued before it; what is scheduled then runs as usual.
-func (w *World) Release() { w.q.release() }
+func (w *World) Release() {
+	w.q.release()
+	w.payloads.release()
+}
 
 // At schedules f to run as harness code at virtual time t since the start (now, if t has
 // passed). Harness code may call every method of the world; f == nil is ignored.
