@@ -30,8 +30,9 @@ type Options struct {
 	MaxKeys int
 	// SafetyMin and SafetyMax bound the safety phase; Liveness is the liveness bound.
 	SafetyMin, SafetyMax, Liveness time.Duration
-	// MaxFaults bounds the units of the schedule (a fault, or a pattern of up to one fault
-	// per node plus one); Kinds lists the fault kinds and patterns swarm testing may enable.
+	// MaxFaults bounds the units of the schedule (a fault, or a pattern: up to one fault per
+	// node plus one, or for Figure 8 two plus one per event of Events and one more); Kinds
+	// lists the fault kinds and patterns swarm testing may enable.
 	MaxFaults int
 	Kinds     []scenario.FaultKind
 	// Knobs are settings of the system under test to vary; each knob's first value is its

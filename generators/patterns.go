@@ -6,6 +6,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 )
 
@@ -33,9 +34,11 @@ const (
 	// replicated, and asks for a removal just as a new leader takes over.
 	PatternMembershipChurn scenario.FaultKind = "pattern/membership-churn"
 	// PatternFigure8 traps every new leader (so leaders of successive terms hold entries
-	// no one else has) while a crash storm hits the leader of the moment (so a leader that
-	// has just caught a follower up on old entries dies before its own entries spread):
-	// the sequence of the Raft paper's Figure 8.
+	// no one else has) while a crash storm hits the leader of the moment (so an old leader
+	// with a longer log is down while a newer one catches followers up), and cuts a node
+	// off the moment it reports one of the target's protocol events (so a leader that has
+	// just caught a follower up on old entries, and committed them, is cut off before its
+	// own entries spread): the sequence of the Raft paper's Figure 8.
 	PatternFigure8 scenario.FaultKind = "pattern/figure8"
 )
 
@@ -88,14 +91,37 @@ func drawFaultGroup(t *rapid.T, k scenario.FaultKind, s scene) []scenario.Fault 
 	case PatternMembershipChurn:
 		fs = membershipChurn(t, s, at, ms)
 	case PatternFigure8:
-		window := ms("figure8.window", 2000, 6000)
+		// Until the quiet phase: the sequence takes several elections, each a second or more.
+		window := max(s.Safety-at, scenario.Duration(time.Second))
 		fs = []scenario.Fault{
 			{At: at, Kind: scenario.FaultLeaderTrap, For: window},
 			{At: at, Kind: scenario.FaultCrashStorm, Node: scenario.LeaderTarget, For: window,
 				Rate: rapid.SampledFrom([]float64{0.05, 0.2}).Draw(t, "figure8.rate")},
 		}
+		fs = append(fs, figure8Cuts(t, s, at, window, ms)...)
 	}
 	return clampToSafety(fs, s.Safety)
+}
+
+// figure8Cuts arms, for window, a trigger on each of some of the target's events (and on a
+// new leader) that cuts the reporting node off from the other servers at once, one to four
+// times. Which event marks the moment a leader acts on entries of an earlier term (a
+// commit by counting, a catch-up) is the system's to say, not the generator's; cutting the
+// node off, rather than crashing it, also drops the appends it sent in that event. Each
+// event is armed with probability 1/2, so that a draw shrinks to the one trigger it needs.
+func figure8Cuts(t *rapid.T, s scene, at, window scenario.Duration,
+	ms func(string, int, int) scenario.Duration) []scenario.Fault {
+	var fs []scenario.Fault
+	for _, event := range append([]string{nodeapi.EventLeaderElected}, s.o.Events...) {
+		if !rapid.Bool().Draw(t, "figure8.cut."+event) {
+			continue
+		}
+		fs = append(fs, scenario.Fault{At: at, Kind: scenario.FaultTrigger, On: event,
+			Count: intRange(1, 4).Draw(t, "figure8.cut_count"), For: window,
+			Then: &scenario.Fault{Kind: scenario.FaultIsolate, Node: scenario.SelfTarget,
+				For: ms("figure8.cut_for", 100, 1500)}})
+	}
+	return fs
 }
 
 func staleRead(t *rapid.T, s scene, at scenario.Duration,
