@@ -91,25 +91,31 @@ func (s *System) CheckAfterEvent(id nodeapi.NodeID) error {
 	return nil
 }
 
-// Leader returns the leader of the highest term any running node has reached, or "" when
-// that term has no leader yet: the contract of nodeapi.LeaderReporter, which aims faults at
-// "@leader" and watches the stability window.
+// Leader returns the leader of the highest term among the running leaders, or "" when a
+// running voter of that leader's configuration has reached a higher term (an election is
+// under way): the contract of nodeapi.LeaderReporter, which aims faults at "@leader" and
+// watches the stability window. A node the configuration no longer holds does not count:
+// removed but still running (it never heard of its removal), it may campaign at ever
+// higher terms that the voters ignore while their leader serves.
 func (s *System) Leader() nodeapi.NodeID {
-	var leader nodeapi.NodeID
-	var top uint64
-	for _, id := range sortedIDs(s.nodes) {
-		n := s.nodes[id]
-		switch {
-		case n.term > top:
-			top, leader = n.term, ""
-			if n.state == raft.StateLeader {
-				leader = id
-			}
-		case n.term == top && n.state == raft.StateLeader:
-			leader = id
+	var lead *Node
+	var leadID nodeapi.NodeID
+	ids := sortedIDs(s.nodes)
+	for _, id := range ids {
+		if n := s.nodes[id]; n.state == raft.StateLeader && (lead == nil || n.term > lead.term) {
+			lead, leadID = n, id
 		}
 	}
-	return leader
+	if lead == nil {
+		return ""
+	}
+	voters := lead.confState.GetVoters()
+	for _, id := range ids {
+		if n := s.nodes[id]; n.term > lead.term && slices.Contains(voters, n.id) {
+			return ""
+		}
+	}
+	return leadID
 }
 
 // Converged reports nil once every live voter (of the configuration of the most advanced
