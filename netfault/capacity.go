@@ -15,13 +15,18 @@ const (
 	MaxHeld = 1 << 16
 )
 
-// linkCap is the state of a link with a capacity: the messages in flight on it (sent, not
-// yet arrived) in send order, and those an overflow doomed. A link never given a capacity
-// has none, so the common path costs one nil check.
-type linkCap struct {
+// linkRare is what few links ever need, made on first use: the state of a link given a
+// capacity (max > 0: the messages in flight on it, sent and not yet arrived, in send order,
+// and those an overflow doomed) and the streams on it that lost a chunk. A run lays out a
+// link per pair of endpoints; keeping these out of the link keeps the layout small, and a
+// link with neither costs the common path one nil check.
+type linkRare struct {
 	max    int
 	flight []uint64
 	doomed []uint64
+	// broken lists the streams on this link that lost a chunk; every later chunk of such
+	// a stream is dropped at arrival, so a receiver only ever sees a prefix of a stream.
+	broken []uint64
 }
 
 // SetCapacity bounds the messages in flight on from -> to (0: no bound), the way
@@ -36,18 +41,18 @@ func (n *Network) SetCapacity(from, to Endpoint, capacity int) {
 			MaxLinkCapacity))
 	}
 	l := n.linkOf("SetCapacity", from, to)
-	if l.cap == nil && capacity == 0 {
+	if l.rare == nil && capacity == 0 {
 		return
 	}
-	if l.cap == nil {
-		l.cap = &linkCap{}
+	if l.rare == nil {
+		l.rare = &linkRare{}
 	}
-	l.cap.max = capacity
+	l.rare.max = capacity
 }
 
 // Capacity returns the bound set by SetCapacity on from -> to (0: none).
 func (n *Network) Capacity(from, to Endpoint) int {
-	if c := n.linkOf("Capacity", from, to).cap; c != nil {
+	if c := n.linkOf("Capacity", from, to).rare; c != nil {
 		return c.max
 	}
 	return 0
@@ -58,7 +63,7 @@ func (n *Network) Capacity(from, to Endpoint) int {
 func (n *Network) ClearCapacities() int {
 	lifted := 0
 	for i := range n.links {
-		if c := n.links[i].cap; c != nil && c.max > 0 {
+		if c := n.links[i].rare; c != nil && c.max > 0 {
 			c.max = 0
 			lifted++
 		}
@@ -69,7 +74,7 @@ func (n *Network) ClearCapacities() int {
 // admit stamps m and records it in flight on l when l has a capacity, dropping a random
 // message of the link while it is full. It reports whether m itself travels.
 func (n *Network) admit(l *link, m *Message) bool {
-	c := l.cap
+	c := l.rare
 	if c == nil || c.max == 0 {
 		return true
 	}
@@ -92,7 +97,7 @@ func (n *Network) admit(l *link, m *Message) bool {
 // overflow doomed it. A message that was never counted, or arrives a second time (released
 // from a clog), is not on either list.
 func (l *link) land(seq uint64) (doomed bool) {
-	c := l.cap
+	c := l.rare
 	if seq == 0 || c == nil {
 		return false
 	}
@@ -119,9 +124,9 @@ func (n *Network) Forget(m Message) {
 // number of live streams.
 func (n *Network) ForgetStream(a, b Endpoint, stream uint64) {
 	for _, l := range []*link{n.linkOf("ForgetStream", a, b), n.linkOf("ForgetStream", b, a)} {
-		if b := l.broken; b != nil {
-			if i := slices.Index(b.ids, stream); i >= 0 {
-				b.ids = slices.Delete(b.ids, i, i+1)
+		if r := l.rare; r != nil {
+			if i := slices.Index(r.broken, stream); i >= 0 {
+				r.broken = slices.Delete(r.broken, i, i+1)
 			}
 		}
 	}

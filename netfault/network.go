@@ -60,13 +60,8 @@ type link struct {
 	streamLastAt int64
 	cut          bool
 	clogged      bool
-	// broken lists the streams on this link that lost a chunk; every later chunk of such a
-	// stream is dropped at arrival, so a receiver only ever sees a prefix of a stream. It
-	// is made when a first stream breaks: a run lays out a link per pair of endpoints, and
-	// few ever carry a stream, so the list costs a pointer in the rest.
-	broken *brokenStreams
-	// cap is set once the link is given a capacity (see SetCapacity).
-	cap *linkCap
+	// rare holds a capacity and broken streams, on the few links that get them.
+	rare *linkRare
 }
 
 // New makes a network whose random choices all derive from two draws of rng, then one

@@ -53,7 +53,7 @@ func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 		}
 	}
 	if m.Stream != 0 {
-		if l.cap != nil && !n.admit(l, &m) {
+		if l.rare != nil && !n.admit(l, &m) {
 			return n.lostAtSend(now, l, m, out)
 		}
 		return append(out, Delivery{At: n.schedule(now, l, extra, true), Msg: m})
@@ -88,7 +88,7 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
-	if l.cap == nil || n.admit(l, &m) { // the nil check keeps the common path call-free
+	if l.rare == nil || n.admit(l, &m) { // the nil check keeps the common path call-free
 		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
 	}
 	if chance(l.rng, c.Duplicate) {
@@ -97,7 +97,7 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
 		// not change what the other copy's receiver reads.
 		dup.Payload = bytes.Clone(m.Payload)
-		if l.cap == nil || n.admit(l, &dup) {
+		if l.rare == nil || n.admit(l, &dup) {
 			out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: dup})
 		}
 	}
@@ -208,18 +208,15 @@ func (n *Network) reachable(l *link, from, to Endpoint) bool {
 	return !l.cut && n.group[from] == n.group[to] && !n.isolated[from] && !n.isolated[to]
 }
 
-// brokenStreams are the broken streams of a link (link.broken).
-type brokenStreams struct{ ids []uint64 }
-
 func (l *link) isBroken(stream uint64) bool {
-	return l.broken != nil && slices.Contains(l.broken.ids, stream)
+	return l.rare != nil && slices.Contains(l.rare.broken, stream)
 }
 
 func (l *link) breakStream(stream uint64) {
-	if l.broken == nil {
-		l.broken = &brokenStreams{}
+	if l.rare == nil {
+		l.rare = &linkRare{}
 	}
 	if !l.isBroken(stream) {
-		l.broken.ids = append(l.broken.ids, stream)
+		l.rare.broken = append(l.rare.broken, stream)
 	}
 }
