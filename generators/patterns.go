@@ -30,8 +30,8 @@ const (
 	// events: a new leader is elected before it learns the last commit, and its own no-op
 	// takes long to commit, so reads reach it while its commit index is stale.
 	PatternStaleRead scenario.FaultKind = "pattern/stale-read"
-	// PatternMembershipChurn adds a voter, crashes the leader while the change is barely
-	// replicated, and asks for a removal just as a new leader takes over.
+	// PatternMembershipChurn asks for a membership change as the leader is cut off or
+	// crashes, and for another change the moment each of the next leaders takes over.
 	PatternMembershipChurn scenario.FaultKind = "pattern/membership-churn"
 	// PatternFigure8 traps every new leader (so leaders of successive terms hold entries
 	// no one else has) while a crash storm hits the leader of the moment (so an old leader
@@ -141,20 +141,56 @@ func staleRead(t *rapid.T, s scene, at scenario.Duration,
 		For: window})
 }
 
+// membershipChurn asks for a membership change (a spare's addition or a removal) as the
+// leader goes: it is cut off from the other servers (clients still reach it, so it
+// appends the change but cannot replicate it), or it crashes 0-100 ms later. The moment
+// each of the next one to three leaders is elected it is asked for another change: a
+// leader must not change the configuration before it knows the committed one (its no-op
+// committed), and only a request that reaches it at once tests that. With probability
+// 1/2 each of those leaders is also cut off at that moment, so that a change it accepted
+// at once stays its own, and the next leader, asked again, builds on another
+// configuration (the single-server change bug of Ongaro's dissertation, §4.1).
 func membershipChurn(t *rapid.T, s scene, at scenario.Duration,
 	ms func(string, int, int) scenario.Duration) []scenario.Fault {
 	if len(s.Cluster.Spares) == 0 {
 		return nil
 	}
-	crashAt := at + ms("churn.crash", 0, 100)
-	victim := rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "churn.remove")
-	return []scenario.Fault{
-		{At: at, Kind: scenario.FaultAddVoter, Node: s.Cluster.Spares[0]},
-		{At: crashAt, Kind: scenario.FaultCrash, Node: scenario.LeaderTarget,
-			For: ms("churn.down", 200, 3000)},
-		{At: crashAt + ms("churn.remove_at", 900, 2600), Kind: scenario.FaultRemoveVoter,
-			Node: victim},
+	down := ms("churn.down", 500, 3000)
+	first := scenario.Fault{At: at, Kind: scenario.FaultAddVoter, Node: s.Cluster.Spares[0]}
+	if rapid.Bool().Draw(t, "churn.remove_first") {
+		first = scenario.Fault{At: at, Kind: scenario.FaultRemoveVoter,
+			Node: rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "churn.remove")}
 	}
+	gone := scenario.Fault{At: at + ms("churn.crash", 0, 100), Kind: scenario.FaultCrash,
+		Node: scenario.LeaderTarget, For: down}
+	if rapid.Bool().Draw(t, "churn.isolate") {
+		gone = scenario.Fault{At: at, Kind: scenario.FaultIsolate, Node: scenario.LeaderTarget,
+			For: down}
+	}
+	// The new leader removes a node, perhaps itself (handing leadership on), or adds the
+	// other spare; each of the next one to three leaders is asked the same at once.
+	second := scenario.Fault{Kind: scenario.FaultRemoveVoter, Node: scenario.SelfTarget}
+	if !rapid.Bool().Draw(t, "churn.remove_self") {
+		second.Node = rapid.SampledFrom(s.Cluster.Nodes).Draw(t, "churn.remove_second")
+	}
+	if spare := s.Cluster.Spares[len(s.Cluster.Spares)-1]; spare != first.Node &&
+		rapid.Bool().Draw(t, "churn.add_second") {
+		second = scenario.Fault{Kind: scenario.FaultAddVoter, Node: spare}
+	}
+	// The election after the leader is gone takes a few election timeouts; the old leader
+	// may win it again after it returns, which is a new leader too.
+	window := down + scenario.Duration(time.Second)
+	fs := []scenario.Fault{gone, first,
+		{At: gone.At, Kind: scenario.FaultTrigger, On: nodeapi.EventLeaderElected, For: window,
+			Count: intRange(1, 3).Draw(t, "churn.count"), Then: &second},
+	}
+	if rapid.Bool().Draw(t, "churn.cut") {
+		cut := scenario.Fault{Kind: scenario.FaultIsolate, Node: scenario.SelfTarget,
+			For: ms("churn.cut_for", 100, 1500)}
+		fs = append(fs, scenario.Fault{At: gone.At, Kind: scenario.FaultTrigger,
+			On: nodeapi.EventLeaderElected, For: window, Count: fs[2].Count, Then: &cut})
+	}
+	return fs
 }
 
 // clampToSafety drops the faults of a pattern that would start after the safety phase.

@@ -149,8 +149,16 @@ func (r *runner) addVoter(id nodeapi.NodeID) error {
 	return r.changeVoter(id, true)
 }
 
-// changeVoter asks the system's Admin client for a membership change. The call runs as
-// the admin client's code, so a panic in it is the system's.
+// preferrer is a client that can be pointed at a server for its next attempt (the client
+// kit's Caller.Prefer).
+type preferrer interface{ Prefer(nodeapi.NodeID) }
+
+// changeVoter asks the system's Admin client for a membership change. An admin client that
+// can be pointed at a server sends it to the leader of the moment first, as an operator
+// who watches the cluster would: a reused client's guess is the leader of its last change,
+// perhaps long gone, and a request that wanders until the new leader has settled cannot
+// test what a leader does with a change the moment it takes over. The call runs as the
+// admin client's code, so a panic in it is the system's.
 func (r *runner) changeVoter(id nodeapi.NodeID, add bool) error {
 	slot, err := r.adminFor()
 	if err != nil {
@@ -160,6 +168,8 @@ func (r *runner) changeVoter(id nodeapi.NodeID, add bool) error {
 	if !ok {
 		return fmt.Errorf("the system's client does not implement nodeapi.Admin")
 	}
+	p, canPoint := slot.c.(preferrer)
+	leader, known := r.resolve(scenario.LeaderTarget)
 	r.pendingAdmin++
 	slot.busy = true
 	done := func(err error) {
@@ -170,6 +180,9 @@ func (r *runner) changeVoter(id nodeapi.NodeID, add bool) error {
 		}
 	}
 	return r.w.Exec(slot.id, func() {
+		if canPoint && known {
+			p.Prefer(leader)
+		}
 		if add {
 			a.AddVoter(id, done)
 		} else {
