@@ -149,12 +149,8 @@ func (r *runner) addVoter(id nodeapi.NodeID) error {
 	return r.changeVoter(id, true)
 }
 
-// preferrer is a client that can be pointed at a server for its next attempt (the client
-// kit's Caller.Prefer).
-type preferrer interface{ Prefer(nodeapi.NodeID) }
-
 // changeVoter asks the system's Admin client for a membership change. An admin client that
-// can be pointed at a server sends it to the leader of the moment first, as an operator
+// can be pointed at a server (nodeapi.Preferrer) sends it to the leader of the moment first, as an operator
 // who watches the cluster would: a reused client's guess is the leader of its last change,
 // perhaps long gone, and a request that wanders until the new leader has settled cannot
 // test what a leader does with a change the moment it takes over. The call runs as the
@@ -168,7 +164,7 @@ func (r *runner) changeVoter(id nodeapi.NodeID, add bool) error {
 	if !ok {
 		return fmt.Errorf("the system's client does not implement nodeapi.Admin")
 	}
-	p, canPoint := slot.c.(preferrer)
+	p, canPoint := slot.c.(nodeapi.Preferrer)
 	leader, known := r.resolve(scenario.LeaderTarget)
 	r.pendingAdmin++
 	slot.busy = true

@@ -258,6 +258,16 @@ type Admin interface {
 	RemoveVoter(id NodeID, done func(error))
 }
 
+// Preferrer is implemented by a Client that can be told which server to try first on its
+// next request (the client kit's Caller has it). Before each membership change the harness
+// points an Admin client that implements it at the leader it sees, as an operator watching
+// the cluster would; the client still follows redirects and retries as usual. Without it a
+// change starts wherever the client's own guess is, and may reach a new leader only after
+// that leader has settled.
+type Preferrer interface {
+	Prefer(id NodeID)
+}
+
 // Invariants is implemented by a System that can check its own safety invariants. The world
 // calls CheckAfterEvent after every event that ran code of node id; it must be cheap.
 type Invariants interface {

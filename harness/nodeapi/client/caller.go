@@ -131,3 +131,5 @@ func (c *Caller) StartRoundAt(id nodeapi.NodeID) bool {
 	c.leader, c.rotation = i, i
 	return true
 }
+
+var _ nodeapi.Preferrer = (*Caller)(nil)
