@@ -17,8 +17,12 @@ var (
 	buildOut  []byte
 )
 
-// TestMain removes the binary built for the process tests.
+// TestMain removes the binary built for the process tests; run with testRoleEnv set, the
+// test binary plays a process of a test instead.
 func TestMain(m *testing.M) {
+	if role := os.Getenv(testRoleEnv); role != "" {
+		os.Exit(playRole(role)) // a process of TestServersDieWithTheHarness
+	}
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)

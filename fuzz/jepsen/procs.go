@@ -52,8 +52,8 @@ func (s *server) start() error {
 		cmd = s.docker.command(s)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's ^C is ours only
-	if err := cmd.Start(); err != nil {
+	cmd.SysProcAttr = serverProcAttr()
+	if err := startProcess(cmd); err != nil {
 		return fmt.Errorf("starting server %s (%s): %w", s.id, s.binary, err)
 	}
 	exited := make(chan struct{})
