@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"runtime"
@@ -76,15 +75,8 @@ func (a *app) cmdBenchReal(args []string) error {
 }
 
 func (a *app) runBenchReal(o jepsen.BenchOptions) error {
-	sig, stop := a.watchSignals()
+	ctx, stop := a.interruptContext()
 	defer stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		if _, ok := <-sig; ok {
-			cancel()
-		}
-	}()
 	fmt.Fprintf(a.stderr, "%s bench --real: target %s, %v per condition, seed %d, %d cores\n",
 		a.prog(), o.Target.Name, o.Time, o.Seed, runtime.NumCPU())
 	rows, err := jepsen.Bench(ctx, o)

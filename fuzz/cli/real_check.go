@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/simfuzz/simfuzz/fuzz/jepsen"
@@ -45,15 +44,8 @@ func (a *app) cmdCheck(args []string) error {
 	fmt.Fprintf(a.stderr, "%s check: target %s, %d servers, %d clients, %v, seed %d, lazy "+
 		"disk %v, TLS %v; output in %s\n", a.prog(), tg.Name, o.Nodes, o.Clients, o.Time,
 		o.Seed, o.LazyDisk, o.TLS, o.OutDir)
-	sig, stop := a.watchSignals()
+	ctx, stop := a.interruptContext()
 	defer stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		if _, ok := <-sig; ok {
-			cancel()
-		}
-	}()
 	res, err := jepsen.Check(ctx, o)
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"strings"
 
 	"github.com/simfuzz/simfuzz/fuzz"
@@ -44,14 +43,8 @@ func (a *app) cmdServer(args []string) error {
 	if err != nil {
 		return usagef("server %s: %v", o.ID, err)
 	}
-	sig, stop := a.watchSignals()
+	ctx, stop := a.interruptContext()
 	defer stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-sig
-		cancel()
-	}()
 	if code := s.Serve(ctx); code != 0 {
 		return exitStatus{code: code}
 	}

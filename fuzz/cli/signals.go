@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,4 +15,20 @@ func watchSignals() (<-chan os.Signal, func()) {
 	c := make(chan os.Signal, 2)
 	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
 	return c, func() { signal.Stop(c) }
+}
+
+// interruptContext returns a context that the first SIGINT or SIGTERM cancels (through
+// a.watchSignals) and the function that stops watching: check, server and bench --real
+// end their real processes and write what they have when it is cancelled.
+func (a *app) interruptContext() (context.Context, func()) {
+	sig, stop := a.watchSignals()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-sig:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { stop(); cancel() }
 }
