@@ -44,11 +44,14 @@ func encodeCommand(c *command) []byte {
 	return e.Buf
 }
 
-func decodeCommand(data []byte) (command, error) {
+// decodeCommand reads a command entry, its client ID and key through names: a replica
+// applies every write of a few clients on a few keys, and sharing one string for each
+// spares an allocation per name per entry.
+func decodeCommand(data []byte, names *wire.Interner) (command, error) {
 	d := newDecoder(data)
-	c := command{key: sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}}
+	c := command{key: sessionKey{client: nodeapi.NodeID(names.Str(&d)), nonce: d.Uvarint()}}
 	c.seq = d.Uvarint()
-	c.op = kvop.DecodeOp(&d)
+	c.op = kvop.DecodeOpInterned(&d, names)
 	if err := d.Done(); err != nil {
 		return command{}, wrap("command entry", err)
 	}
