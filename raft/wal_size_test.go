@@ -39,3 +39,35 @@ func TestRotateSizeBoundsTheSegment(t *testing.T) {
 		t.Fatal("a rotation of a log that fits the buffer allocated a new one")
 	}
 }
+
+// entryRecords counts the entry records of a segment as rotate writes it (hard state,
+// base, entries) and stops at a torn tail; replay then finds its room made.
+func TestEntryRecordsCountsASegment(t *testing.T) {
+	log := &raftLog{baseVoters: []nodeapi.NodeID{"n1"}}
+	for i := range 30 {
+		log.entries = append(log.entries, Entry{Index: uint64(i + 1), Term: 1,
+			Type: entryCommand, Data: []byte("cmd")})
+	}
+	d := newMemDisk()
+	w := wal{disk: d}
+	if _, err := w.rotate(1, "n1", log); err != nil {
+		t.Fatal(err)
+	}
+	seg := d.files[w.current()]
+	if got := entryRecords(seg); got != 30 {
+		t.Fatalf("counted %d entry records, want 30", got)
+	}
+	if got := entryRecords(seg[:len(seg)-3]); got != 29 {
+		t.Fatalf("counted %d entry records in a torn segment, want 29", got)
+	}
+	rec, err := recoverDisk(d, []nodeapi.NodeID{"n1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Room for a quarter more, up to the allocator's size class (grown one entry at a
+	// time, the log would have room for 32).
+	if n, c := len(rec.log.entries), cap(rec.log.entries); n != 30 || c < 30+30/4 || c > 40 {
+		t.Fatalf("recovered %d entries with room for %d, want 30 and %d to 40", n, c,
+			30+30/4)
+	}
+}
