@@ -28,7 +28,7 @@ func (n *Node) applyEntry(ent *Entry) {
 		n.server.settle(n, ent, nil, nil)
 		return
 	}
-	cmd, err := decodeCommand(ent.Data)
+	cmd, err := decodeCommand(ent.Data, &n.names)
 	if err != nil {
 		n.fail(wrap("committed entry "+dec(ent.Index), err))
 		return

@@ -44,11 +44,14 @@ func encodeCommand(c *command) []byte {
 	return e.Buf
 }
 
-func decodeCommand(data []byte) (command, error) {
+// decodeCommand reads a command entry, its client ID and key through names: a replica
+// applies every write of a few clients on a few keys, and sharing one string for each
+// spares an allocation per name per entry.
+func decodeCommand(data []byte, names *wire.Interner) (command, error) {
 	d := newDecoder(data)
-	c := command{key: sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}}
+	c := command{key: sessionKey{client: nodeapi.NodeID(names.Str(&d)), nonce: d.Uvarint()}}
 	c.seq = d.Uvarint()
-	c.op = kvop.DecodeOp(&d)
+	c.op = kvop.DecodeOpInterned(&d, names)
 	if err := d.Done(); err != nil {
 		return command{}, wrap("command entry", err)
 	}
@@ -56,9 +59,11 @@ func decodeCommand(data []byte) (command, error) {
 }
 
 // kvStore is the replicated state machine: the key-value map plus the client session table.
+// A session is held by pointer so that applying a write finds it with one hash of its key
+// (in dedup) and updates it in place, where a value would cost a second hash to store.
 type kvStore struct {
 	data     map[string]string
-	sessions map[sessionKey]session
+	sessions map[sessionKey]*session
 	// sum caches digest until the next change (hasSum): the liveness phase asks for the
 	// digest of every replica before every event while it waits for them to converge.
 	sum    uint64
@@ -66,23 +71,25 @@ type kvStore struct {
 }
 
 func newKVStore() *kvStore {
-	return &kvStore{data: map[string]string{}, sessions: map[sessionKey]session{}}
+	return &kvStore{data: map[string]string{}, sessions: map[sessionKey]*session{}}
 }
 
 // dedup is the exactly-once rule: a command whose sequence number the session has already
 // applied must not apply again. It returns the cached result for a retry of the latest write
-// and reports stale for an older one (its client has long moved on).
-func (kv *kvStore) dedup(c *command) (cached nodeapi.Result, dup bool) {
-	s, ok := kv.sessions[c.key]
-	if !ok || c.seq > s.seq {
-		return nodeapi.Result{}, false
+// and reports stale for an older one (its client has long moved on), and the command's
+// session (nil if it has none yet).
+func (kv *kvStore) dedup(c *command) (cached nodeapi.Result, dup bool, s *session) {
+	s = kv.sessions[c.key]
+	if s == nil || c.seq > s.seq {
+		return nodeapi.Result{}, false, s
 	}
-	return s.result, true
+	return s.result, true, s
 }
 
 // applyCommand applies one committed write (exactly once per client sequence number).
 func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
-	if cached, dup := kv.dedup(c); dup {
+	cached, dup, s := kv.dedup(c)
+	if dup {
 		return cached
 	}
 	value, present := kv.data[c.op.Key]
@@ -92,7 +99,11 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 	} else {
 		delete(kv.data, c.op.Key)
 	}
-	kv.sessions[c.key] = session{seq: c.seq, result: res}
+	if s == nil {
+		s = &session{}
+		kv.sessions[c.key] = s
+	}
+	s.seq, s.result = c.seq, res
 	kv.hasSum = false
 	return res
 }
@@ -144,7 +155,7 @@ func decodeKVStore(d *wire.Decoder) *kvStore {
 	n = d.Count(5)
 	for i := 0; i < n && d.Err() == nil; i++ {
 		sk := sessionKey{client: nodeapi.NodeID(d.Str()), nonce: d.Uvarint()}
-		s := session{seq: d.Uvarint()}
+		s := &session{seq: d.Uvarint()}
 		s.result.Value = d.Str()
 		s.result.Found, s.result.OK = d.Bool(), d.Bool()
 		kv.sessions[sk] = s

@@ -7,6 +7,7 @@ import (
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 func TestApplyOpSemantics(t *testing.T) {
@@ -69,11 +70,16 @@ func TestKVStoreEncodingRoundTrip(t *testing.T) {
 
 func TestCommandEncodingRejectsBadKinds(t *testing.T) {
 	c := &command{key: sessionKey{client: "c", nonce: 2}, seq: 5, op: put("k", "v")}
-	back, err := decodeCommand(encodeCommand(c))
+	var names wire.Interner
+	back, err := decodeCommand(encodeCommand(c), &names)
 	require.NoError(t, err)
 	require.Equal(t, *c, back)
+	again, err := decodeCommand(encodeCommand(c), &names)
+	require.NoError(t, err)
+	require.Equal(t, *c, again)
+	require.Equal(t, 2, names.Len(), "the client ID and the key are interned")
 	bad := *c
 	bad.op.Kind = 9
-	_, err = decodeCommand(encodeCommand(&bad))
+	_, err = decodeCommand(encodeCommand(&bad), &names)
 	require.ErrorContains(t, err, "invalid operation kind 9")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
+	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
 )
 
 // Node is one Raft server: the consensus core, the key-value state machine, the write-ahead
@@ -38,6 +39,8 @@ type Node struct {
 	out []byte
 	// heldBuf is the arena of the frames held for a sync (heldFrame).
 	heldBuf []byte
+	// names interns the client IDs and keys of the command entries the node applies.
+	names wire.Interner
 	// snapBusy is set while a snapshot (own or installed) is being written.
 	snapBusy bool
 	// serves is set when the runtime checks serving rules (serving.go).

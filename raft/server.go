@@ -68,8 +68,8 @@ func (n *Node) proposeWrite(from nodeapi.NodeID, m *message) {
 		return
 	}
 	cmd := command{key: sessionKey{client: from, nonce: m.Nonce}, seq: m.Seq, op: m.Op}
-	if res, dup := n.kv.dedup(&cmd); dup {
-		if n.kv.sessions[cmd.key].seq == cmd.seq {
+	if res, dup, s := n.kv.dedup(&cmd); dup {
+		if s.seq == cmd.seq {
 			n.reply(from, m.Seq, statusOK, res)
 		}
 		return // an older request: its client has moved on

@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 
@@ -145,6 +146,9 @@ func (w *wal) rotate(term uint64, vote nodeapi.NodeID, log *raftLog) ([]uint64, 
 	if len(old) > 0 {
 		next = old[len(old)-1] + 1
 	}
+	if n := rotateSize(vote, log); cap(w.buf) < n {
+		w.buf = make([]byte, 0, n)
+	}
 	buf := w.appendHardState(w.buf[:0], term, vote)
 	buf = appendBase(buf, log.snapIndex, log.snapTerm, log.baseVoters)
 	for i := range log.entries {
@@ -156,6 +160,24 @@ func (w *wal) rotate(term uint64, vote nodeapi.NodeID, log *raftLog) ([]uint64, 
 		return nil, err
 	}
 	return old, nil
+}
+
+// rotateSize bounds the bytes rotate writes for log: each record's frame header, tag and
+// varints at their longest, plus the variable fields. A rotation writes the whole log, and
+// growing the buffer by doubling from a small one allocated twice its size and copied it
+// again at every step, at each rotation and at each restart (0.8 MB of a standard seed).
+func rotateSize(vote nodeapi.NodeID, log *raftLog) int {
+	// A record: frame header, tag, then at most two varints and a length (or three
+	// varints), each at most MaxVarintLen64 bytes.
+	const rec = wire.RecordHeader + 1 + 3*binary.MaxVarintLen64
+	n := 2*rec + len(vote) + rec
+	for _, v := range log.baseVoters {
+		n += binary.MaxVarintLen64 + len(v)
+	}
+	for i := range log.entries {
+		n += rec + 1 + len(log.entries[i].Data)
+	}
+	return n
 }
 
 // remove deletes segments that a newer segment has superseded.

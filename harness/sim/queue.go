@@ -79,6 +79,9 @@ type eventQueue struct {
 	// *QueueLimitError.
 	limit int
 	full  bool
+	// stopped counts the timers stopped since the last sweep (see World.sweepTimers), an
+	// upper bound of the stopped timers' events still queued.
+	stopped int
 	// box carries the three arrays back to queuePool when the world is released.
 	box *queueArrays
 }
@@ -288,4 +291,49 @@ func (t *timerTable) release(id uint64) {
 
 // StopTimer implements TimerStopper for the Timers that Env.After hands out: it cancels the
 // timer and reports whether it had not fired yet. Systems call Timer.Stop instead.
-func (w *World) StopTimer(id uint64) bool { return w.timers.stop(id) }
+func (w *World) StopTimer(id uint64) bool {
+	if !w.timers.stop(id) {
+		return false
+	}
+	w.q.stopped++
+	return true
+}
+
+// sweepMin is the fewest stopped timers that make a sweep worth its pass over the queue.
+const sweepMin = 16
+
+// maybeSweepTimers sweeps the queue once the timers stopped since the last sweep are at
+// least half of it. Clients stop most of their timers (an operation's 5 s timeout, an
+// attempt's 500 ms one, once the answer comes): left queued until they fall due they were
+// four fifths of a standard seed's queue, every push and pop sifted through them, and each
+// cost a pop of its own. A sweep costs a pass over the queue per half-queue of stops.
+func (w *World) maybeSweepTimers() {
+	if q := &w.q; q.stopped >= sweepMin && 2*q.stopped >= len(q.h) {
+		w.sweepTimers()
+	}
+}
+
+// sweepTimers drops the events of stopped timers from the queue, as popping them would
+// (their slots released, each counted as stale), and rebuilds the heap. The order in which
+// the remaining events run does not change: it is the total order of (time, sequence
+// number), whatever the heap's shape.
+func (w *World) sweepTimers() {
+	q := &w.q
+	keep := q.h[:0]
+	for _, k := range q.h {
+		e := &q.ev[k.slot]
+		if e.kind == evTimer && !w.timers.live(e.id) {
+			w.timers.release(e.id)
+			*e = event{}
+			q.free = append(q.free, k.slot)
+			w.stats.Stale++
+			continue
+		}
+		keep = append(keep, k)
+	}
+	q.h = keep
+	for i := len(q.h)/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
+	q.stopped = 0
+}

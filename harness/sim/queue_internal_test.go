@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
 
 func TestTimerTableReusesSlots(t *testing.T) {
@@ -106,5 +109,52 @@ func TestQueueOrderAtRandom(t *testing.T) {
 		if q.len() != len(want) {
 			t.Fatalf("step %d: %d queued, want %d", step, q.len(), len(want))
 		}
+	}
+}
+
+// Stopped timers leave the queue in a sweep once they are half of it, without changing
+// which events run or in what order, and each counts as stale as if it had been popped.
+func TestStoppedTimersAreSwept(t *testing.T) {
+	w, err := NewWorld(idleSys{}, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddNode("n1", nodeapi.Boot{}); err != nil {
+		t.Fatal(err)
+	}
+	env := w.nodes[0].env
+	const n = 100
+	var fired []int
+	var queued []int // the queue's length as each live timer fires
+	var want []int
+	for i := range n {
+		tm := env.After(time.Duration(i+1)*time.Millisecond, func() {
+			fired = append(fired, i)
+			queued = append(queued, w.q.len())
+		})
+		if i%7 == 3 {
+			want = append(want, i)
+		} else if !tm.Stop() {
+			t.Fatalf("timer %d did not stop", i)
+		}
+	}
+	if err := w.RunFor(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fired, want) {
+		t.Fatalf("fired %v, want %v", fired, want)
+	}
+	// The first event (timer 0, stopped) is popped; the sweep after it drops the other
+	// stopped timers, so timer 3 fires with only the live timers after it queued.
+	if queued[0] != len(want)-1 {
+		t.Fatalf("%d events queued when the first live timer fired, want %d (stopped "+
+			"timers swept)", queued[0], len(want)-1)
+	}
+	if st := w.Stats(); st.Stale != n-uint64(len(want)) || st.Timers != uint64(len(want)) {
+		t.Fatalf("stale %d, timers %d; want %d and %d", st.Stale, st.Timers,
+			n-len(want), len(want))
+	}
+	if len(w.timers.free) != n {
+		t.Fatalf("%d timer slots free after the run, want all %d", len(w.timers.free), n)
 	}
 }

@@ -112,6 +112,7 @@ func (w *World) step() {
 	if w.q.full && w.fail == nil {
 		w.fail = &QueueLimitError{Limit: w.q.limit, At: w.Now()}
 	}
+	w.maybeSweepTimers()
 }
 
 func (w *World) recoverStep() {

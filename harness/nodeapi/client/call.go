@@ -26,6 +26,14 @@ type Call struct {
 	// answer (the network duplicates datagrams) must change nothing: acting on it again
 	// would move the round of servers on twice and skip a server for good.
 	answered bool
+	// fns are the call's own methods as the funcs its timers run, made once per Call.
+	fns callFns
+}
+
+// callFns are a Call's methods bound to it: a method value allocates each time it is
+// taken, and a call takes these for every attempt and retry.
+type callFns struct {
+	timedOut, attemptTimedOut, attempt func()
 }
 
 // Seq is the call's sequence number.
@@ -53,7 +61,7 @@ func (p *Call) attempt() {
 	c.stats.Attempts++
 	c.env.Send(p.target, p.frame)
 	p.attemptTimer.Stop()
-	p.attemptTimer = c.env.After(c.cfg.AttemptTimeout, p.attemptTimedOut)
+	p.attemptTimer = c.env.After(c.cfg.AttemptTimeout, p.fns.attemptTimedOut)
 }
 
 // attemptTimedOut moves on to the next server: the one asked may be down or cut off.
@@ -140,5 +148,5 @@ func (p *Call) retryLater() {
 	wait := c.jitter(p.backoff)
 	p.backoff = min(2*p.backoff, c.cfg.BackoffMax)
 	p.retry.Stop()
-	p.retry = c.env.After(wait, p.attempt)
+	p.retry = c.env.After(wait, p.fns.attempt)
 }

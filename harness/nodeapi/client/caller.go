@@ -102,11 +102,24 @@ var ErrTimedOut = errors.New("no answer within the operation timeout; it may sti
 // carrying its text, or with ErrTimedOut. The client hands the Call the replies numbered
 // seq through Deliver.
 func (c *Caller) Start(seq uint64, frame []byte, finish func(Reply, error)) *Call {
-	p := &Call{c: c, seq: seq, frame: frame, finish: finish, backoff: c.cfg.BackoffMin,
-		home: -1}
-	p.deadline = c.env.After(c.cfg.OperationTimeout, p.timedOut)
-	p.attempt()
+	p := &Call{}
+	c.start(p, seq, frame, finish)
 	return p
+}
+
+// start makes p, a new Call or an ended one that nobody else holds, the request numbered
+// seq, and makes its first attempt. The callbacks p hands its timers are bound once per
+// Call, so a Call reused for the next operation (Client does) allocates none of them.
+func (c *Caller) start(p *Call, seq uint64, frame []byte, finish func(Reply, error)) {
+	fns := p.fns
+	if fns.timedOut == nil {
+		fns = callFns{timedOut: p.timedOut, attemptTimedOut: p.attemptTimedOut,
+			attempt: p.attempt}
+	}
+	*p = Call{c: c, seq: seq, frame: frame, finish: finish, backoff: c.cfg.BackoffMin,
+		home: -1, fns: fns}
+	p.deadline = c.env.After(c.cfg.OperationTimeout, fns.timedOut)
+	p.attempt()
 }
 
 // dec renders a sequence number for messages.

@@ -13,6 +13,12 @@ type Client struct {
 	// Unknown at once (logged), as it does an operation invoked while another runs.
 	Validate func(nodeapi.Op) error
 	op       *Call
+	// done is the in-flight operation's completion, which finishFn (c.finish, bound once)
+	// calls; spare is the ended Call of the last operation, which the next one reuses:
+	// a closed loop then allocates no Call and no callback per operation.
+	done     func(nodeapi.Outcome)
+	finishFn func(Reply, error)
+	spare    *Call
 }
 
 var (
@@ -48,13 +54,27 @@ func (c *Client) InvokeRouted(op nodeapi.Op, route nodeapi.Route, done func(node
 	}
 	seq := c.NextSeq()
 	frame := c.codec.EncodeRequest(Request{Session: c.session, Seq: seq, Op: op})
-	c.op = c.Start(seq, frame, func(r Reply, err error) {
-		c.op = nil
-		done(c.Outcome(r, err))
-	})
+	p := c.spare
+	if p == nil {
+		p = &Call{}
+	}
+	if c.finishFn == nil {
+		c.finishFn = c.finish
+	}
+	c.spare, c.op, c.done = nil, p, done
+	c.start(p, seq, frame, c.finishFn)
 	if route.Sticky {
 		c.op.Sticky()
 	}
+}
+
+// finish ends the in-flight operation. Its Call has stopped its timers and touches nothing
+// once it has called finish, so it is kept for the next operation (done may start that
+// one at once, reusing it).
+func (c *Client) finish(r Reply, err error) {
+	done := c.done
+	c.spare, c.op, c.done = c.op, nil, nil
+	done(c.Outcome(r, err))
 }
 
 // Accept reports whether op may start now; if not, it logs why and reports op Unknown

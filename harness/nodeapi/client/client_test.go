@@ -234,3 +234,38 @@ func TestBadConfigIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, DefaultOperationTimeout, c.Config().OperationTimeout)
 }
+
+// A closed loop reuses the ended operation's Call, started again from the operation done
+// calls at once, and neither the old operation's replies nor its stopped timers reach the
+// new one: each operation ends exactly once, with its own reply.
+func TestNextOperationReusesTheEndedCall(t *testing.T) {
+	c, env := newTestClient(t)
+	var got outcomes
+	var first *Call
+	c.Invoke(put("a"), func(out nodeapi.Outcome) {
+		got.done(out)
+		first = c.spare
+		c.Invoke(put("b"), got.done) // from done, as a closed loop without think time
+	})
+	req1 := env.lastRequest()
+	c.HandleMessage("n1", replyFrame(Reply{Seq: req1.Seq, Status: OK,
+		Result: nodeapi.Result{Value: "1"}}))
+	require.Len(t, got, 1)
+	require.NotNil(t, first)
+	require.Same(t, first, c.op, "the second operation runs on the first one's Call")
+	req2 := env.lastRequest()
+	require.Equal(t, req1.Seq+1, req2.Seq)
+	// A copy of the first reply is not the second operation's answer.
+	c.HandleMessage("n1", replyFrame(Reply{Seq: req1.Seq, Status: OK,
+		Result: nodeapi.Result{Value: "1"}}))
+	require.Len(t, got, 1)
+	// The first operation's timers were stopped; the second's run as usual.
+	env.advance(350 * time.Millisecond)
+	require.Equal(t, []nodeapi.NodeID{"n1", "n1", "n2", "n3", "n1"}, env.targets())
+	c.HandleMessage("n1", replyFrame(Reply{Seq: req2.Seq, Status: OK,
+		Result: nodeapi.Result{Value: "2"}}))
+	env.advance(10 * time.Second)
+	require.Equal(t, outcomes{{Result: nodeapi.Result{Value: "1"}},
+		{Result: nodeapi.Result{Value: "2"}}}, got)
+	require.False(t, c.Busy())
+}

@@ -24,6 +24,19 @@ func EncodeOp(e *wire.Encoder, op nodeapi.Op) {
 func DecodeOp(d *wire.Decoder) nodeapi.Op {
 	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
 	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
+	return checkKind(d, op)
+}
+
+// DecodeOpInterned is DecodeOp with the key read through keys, so that a decoder of many
+// operations on a few keys (a replica applying its log) shares one string per key.
+func DecodeOpInterned(d *wire.Decoder, keys *wire.Interner) nodeapi.Op {
+	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
+	op.Key = keys.Str(d)
+	op.Value, op.Expect = d.Str(), d.Str()
+	return checkKind(d, op)
+}
+
+func checkKind(d *wire.Decoder, op nodeapi.Op) nodeapi.Op {
 	if d.Err() == nil && !Valid(op.Kind) {
 		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
 	}
