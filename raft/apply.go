@@ -33,7 +33,7 @@ func (n *Node) applyEntry(ent *Entry) {
 		cmd = *ent.cmd
 	} else {
 		var err error
-		if cmd, err = decodeCommand(ent.Data, &n.names); err != nil {
+		if cmd, err = decodeCommand(ent.Data, &n.names, &n.sessions); err != nil {
 			n.fail(wrap("committed entry "+dec(ent.Index), err))
 			return
 		}

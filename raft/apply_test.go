@@ -33,7 +33,7 @@ func TestLeaderKeepsItsProposedCommands(t *testing.T) {
 			}
 			require.Equal(t, lead, id, "entry %d of a follower carries a command", i)
 			var names wire.Interner
-			back, err := decodeCommand(e.Data, &names)
+			back, err := decodeCommand(e.Data, &names, &sessionCache{})
 			require.NoError(t, err)
 			require.Equal(t, back, *e.cmd, "entry %d", i)
 			kept++

@@ -46,16 +46,59 @@ func encodeCommand(c *command) []byte {
 
 // decodeCommand reads a command entry, its client ID and key through names: a replica
 // applies every write of a few clients on a few keys, and sharing one string for each
-// spares an allocation per name per entry.
-func decodeCommand(data []byte, names *wire.Interner) (command, error) {
+// spares an allocation per name per entry. Its session key comes from sessions when the
+// entry starts with the encoding of a recent one.
+func decodeCommand(data []byte, names *wire.Interner, sessions *sessionCache) (command, error) {
+	var c command
 	d := newDecoder(data)
-	c := command{key: sessionKey{client: nodeapi.NodeID(names.Str(&d)), nonce: d.Uvarint()}}
+	if key, n, ok := sessions.lookup(data); ok {
+		c.key, d = key, newDecoder(data[n:])
+	} else {
+		c.key = sessionKey{client: nodeapi.NodeID(names.Str(&d)), nonce: d.Uvarint()}
+		if d.Err() == nil {
+			sessions.add(data[:len(data)-d.Len()], c.key)
+		}
+	}
 	c.seq = d.Uvarint()
 	c.op = kvop.DecodeOpInterned(&d, names)
 	if err := d.Done(); err != nil {
 		return command{}, wrap("command entry", err)
 	}
 	return c, nil
+}
+
+// sessionCacheSize bounds the session keys a sessionCache remembers.
+const sessionCacheSize = 8
+
+// sessionCache remembers the encoded (client ID, nonce) prefix of the last few session
+// keys a node decoded from command entries. A replica applies long runs of writes from a
+// few sessions, and both fields are self-delimiting (a length-prefixed string, a varint),
+// so an entry that starts with a remembered prefix byte for byte decodes to its key: a hit
+// skips hashing the client ID and reading the nonce's ten-byte varint.
+type sessionCache struct {
+	prefix [sessionCacheSize][]byte
+	key    [sessionCacheSize]sessionKey
+	next   int
+}
+
+// lookup returns the key that data's prefix encodes and that prefix's length, if remembered.
+func (c *sessionCache) lookup(data []byte) (sessionKey, int, bool) {
+	for i := range c.prefix {
+		p := c.prefix[i]
+		// The nonce's last byte, nearly random, turns most misses away before the compare.
+		if n := len(p); n > 0 && n <= len(data) && data[n-1] == p[n-1] &&
+			string(data[:n]) == string(p) {
+			return c.key[i], n, true
+		}
+	}
+	return sessionKey{}, 0, false
+}
+
+// add remembers that prefix (copied) encodes key, in place of the oldest remembered key.
+func (c *sessionCache) add(prefix []byte, key sessionKey) {
+	c.prefix[c.next] = append(c.prefix[c.next][:0], prefix...)
+	c.key[c.next] = key
+	c.next = (c.next + 1) % sessionCacheSize
 }
 
 // kvStore is the replicated state machine: the key-value map plus the client session table.

@@ -71,15 +71,53 @@ func TestKVStoreEncodingRoundTrip(t *testing.T) {
 func TestCommandEncodingRejectsBadKinds(t *testing.T) {
 	c := &command{key: sessionKey{client: "c", nonce: 2}, seq: 5, op: put("k", "v")}
 	var names wire.Interner
-	back, err := decodeCommand(encodeCommand(c), &names)
+	back, err := decodeCommand(encodeCommand(c), &names, &sessionCache{})
 	require.NoError(t, err)
 	require.Equal(t, *c, back)
-	again, err := decodeCommand(encodeCommand(c), &names)
+	again, err := decodeCommand(encodeCommand(c), &names, &sessionCache{})
 	require.NoError(t, err)
 	require.Equal(t, *c, again)
 	require.Equal(t, 2, names.Len(), "the client ID and the key are interned")
 	bad := *c
 	bad.op.Kind = 9
-	_, err = decodeCommand(encodeCommand(&bad), &names)
+	_, err = decodeCommand(encodeCommand(&bad), &names, &sessionCache{})
 	require.ErrorContains(t, err, "invalid operation kind 9")
+}
+
+// TestSessionCacheDecodesAlike: decoding through a session cache that has seen other
+// commands (a few clients, some names prefixes of others, nonces of every varint length,
+// truncated and corrupted entries among them) gives exactly what a fresh decode gives, and
+// a repeated session is found in the cache.
+func TestSessionCacheDecodesAlike(t *testing.T) {
+	clients := []nodeapi.NodeID{"c1", "c1x", "c", "c2", ""}
+	nonces := []uint64{0, 1, 127, 128, 1 << 20, 1<<63 + 5, ^uint64(0)}
+	var names wire.Interner
+	var cache sessionCache
+	for i := range 400 {
+		c := &command{key: sessionKey{client: clients[i%len(clients)],
+			nonce: nonces[(i/3)%len(nonces)]}, seq: uint64(i), op: put("k", "v")}
+		data := encodeCommand(c)
+		switch i % 7 {
+		case 5:
+			data = data[:i%len(data)] // truncated, possibly inside the session prefix
+		case 6:
+			data = append([]byte(nil), data...)
+			data[len(data)-1-i%len(data)] ^= 0x80 // a flipped high bit, anywhere
+		}
+		var fresh wire.Interner
+		want, wantErr := decodeCommand(data, &fresh, &sessionCache{})
+		got, err := decodeCommand(data, &names, &cache)
+		require.Equal(t, wantErr, err, "command %d", i)
+		require.Equal(t, want, got, "command %d", i)
+	}
+	c := &command{key: sessionKey{client: "c7", nonce: 1 << 40}, seq: 1, op: put("k", "v")}
+	_, _, ok := cache.lookup(encodeCommand(c))
+	require.False(t, ok, "a session never decoded is not found")
+	_, err := decodeCommand(encodeCommand(c), &names, &cache)
+	require.NoError(t, err)
+	c.seq = 2
+	key, n, ok := cache.lookup(encodeCommand(c))
+	require.True(t, ok, "a session just decoded is found")
+	require.Equal(t, c.key, key)
+	require.Equal(t, 1+len("c7")+6, n, "the prefix is the client ID and the nonce")
 }
