@@ -47,7 +47,7 @@ type entryGhost struct{ prevTerm, hash uint64 }
 // (index, term) ever appended anywhere, and the term of every index ever committed or applied.
 type ghost struct {
 	leaders   map[uint64]nodeapi.NodeID
-	entries   map[entryKey]entryGhost
+	entries   entryRecord
 	committed []uint64
 	// committedIn is, per committed index, the term of the node that first saw it committed:
 	// the leader that decided it, so the term in which it was committed.
@@ -91,8 +91,7 @@ type watch struct {
 }
 
 func newGhost() *ghost {
-	return &ghost{leaders: map[uint64]nodeapi.NodeID{}, entries: map[entryKey]entryGhost{},
-		durable: map[nodeapi.NodeID]*durableMark{}}
+	return &ghost{leaders: map[uint64]nodeapi.NodeID{}, durable: map[nodeapi.NodeID]*durableMark{}}
 }
 
 func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
@@ -257,9 +256,9 @@ func (g *ghost) checkLog(id nodeapi.NodeID, w *watch) error {
 		e := l.entry(i)
 		prev, _ := l.term(i - 1)
 		k, eg := entryKey{i, e.Term}, entryGhost{prevTerm: prev, hash: entryHash(e)}
-		old, seen := g.entries[k]
+		old, seen := g.entries.get(k)
 		if !seen {
-			g.entries[k] = eg
+			g.entries.put(k, eg)
 			continue
 		}
 		if old != eg {
