@@ -107,10 +107,45 @@ func (c *sessionCache) add(prefix []byte, key sessionKey) {
 type kvStore struct {
 	data     map[string]string
 	sessions map[sessionKey]*session
+	// recent holds the last few sessions found or made, newest at next-1: a replica
+	// applies long runs of writes from a few sessions, and comparing a key with a handful
+	// costs less than hashing it (a string and a number) into the table. Sessions are never
+	// removed, so a remembered one is always the table's.
+	recent [recentSessions]sessionRef
+	next   int
 	// sum caches digest until the next change (hasSum): the liveness phase asks for the
 	// digest of every replica before every event while it waits for them to converge.
 	sum    uint64
 	hasSum bool
+}
+
+// recentSessions is how many sessions a kvStore remembers beside its table.
+const recentSessions = 4
+
+// sessionRef is a remembered session and its key.
+type sessionRef struct {
+	key sessionKey
+	s   *session
+}
+
+// session returns the session of key, or nil.
+func (kv *kvStore) session(key sessionKey) *session {
+	for i := range kv.recent {
+		// The nonce, drawn at random, turns most others away before the string compare.
+		if r := &kv.recent[i]; r.key.nonce == key.nonce && r.s != nil && r.key.client == key.client {
+			return r.s
+		}
+	}
+	s := kv.sessions[key]
+	if s != nil {
+		kv.remember(key, s)
+	}
+	return s
+}
+
+func (kv *kvStore) remember(key sessionKey, s *session) {
+	kv.recent[kv.next] = sessionRef{key: key, s: s}
+	kv.next = (kv.next + 1) % recentSessions
 }
 
 func newKVStore() *kvStore {
@@ -122,7 +157,7 @@ func newKVStore() *kvStore {
 // and reports stale for an older one (its client has long moved on), and the command's
 // session (nil if it has none yet).
 func (kv *kvStore) dedup(c *command) (cached nodeapi.Result, dup bool, s *session) {
-	s = kv.sessions[c.key]
+	s = kv.session(c.key)
 	if s == nil || c.seq > s.seq {
 		return nodeapi.Result{}, false, s
 	}
@@ -145,6 +180,7 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 	if s == nil {
 		s = &session{}
 		kv.sessions[c.key] = s
+		kv.remember(c.key, s)
 	}
 	s.seq, s.result = c.seq, res
 	kv.hasSum = false

@@ -1,6 +1,8 @@
 package raft
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -120,4 +122,36 @@ func TestSessionCacheDecodesAlike(t *testing.T) {
 	require.True(t, ok, "a session just decoded is found")
 	require.Equal(t, c.key, key)
 	require.Equal(t, 1+len("c7")+6, n, "the prefix is the client ID and the nonce")
+}
+
+// TestRecentSessionsActLikeTheTable: applying a random mix of writes from more sessions
+// than the store remembers (clients sharing nonces, nonces sharing clients, retries and
+// stale sequence numbers) gives the same results and state as a store that forgets its
+// recent sessions before every write, and every session found is the table's.
+func TestRecentSessionsActLikeTheTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	kv, ref := newKVStore(), newKVStore()
+	var keys []sessionKey
+	for _, c := range []nodeapi.NodeID{"c1", "c2", "c10", "c"} {
+		for _, nonce := range []uint64{1, 2, 1 << 40} {
+			keys = append(keys, sessionKey{client: c, nonce: nonce})
+		}
+	}
+	seqs := map[sessionKey]uint64{}
+	for i := range 5000 {
+		k := keys[rng.IntN(len(keys))]
+		if rng.IntN(3) > 0 {
+			k = keys[rng.IntN(3)] // a few sessions most of the time
+		}
+		seqs[k] += uint64(rng.IntN(2))
+		seq := max(1, seqs[k]-uint64(rng.IntN(2)))
+		c := &command{key: k, seq: seq, op: put("k"+strconv.Itoa(rng.IntN(4)), strconv.Itoa(i))}
+		ref.recent = [recentSessions]sessionRef{}
+		require.Equal(t, ref.applyCommand(c), kv.applyCommand(c), "write %d", i)
+		for _, k := range keys {
+			require.Same(t, kv.sessions[k], kv.session(k), "session %v", k)
+		}
+	}
+	require.Equal(t, ref.data, kv.data)
+	require.Equal(t, ref.sessions, kv.sessions)
 }
