@@ -2,6 +2,9 @@ package raft
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"reflect"
 	"testing"
 	"time"
@@ -69,6 +72,7 @@ func (s *twinSystem) compare(id nodeapi.NodeID, err, ferr error, deep bool) stri
 		a, b := *g, *f
 		a.full, a.skipped, b.full, b.skipped = false, 0, false, 0
 		a.ws, b.ws = nil, nil
+		a.slots, b.slots = [watchSlots]*watch{}, [watchSlots]*watch{}
 		if !reflect.DeepEqual(a, b) {
 			return at + "the ghosts hold different states"
 		}
@@ -129,4 +133,43 @@ func TestGhostChecksATentativeLeaderUntilItCounts(t *testing.T) {
 	var v *Violation
 	require.ErrorAs(t, g.check("n2"), &v)
 	require.Equal(t, ElectionSafety, v.Invariant)
+}
+
+// TestWatchOfFindsEveryWatch: the direct table finds the watch of every watched ID, and
+// none for an unwatched one, through watches and unwatches of IDs that share slots.
+func TestWatchOfFindsEveryWatch(t *testing.T) {
+	g := newGhost()
+	var ids []nodeapi.NodeID
+	for _, p := range []string{"n", "s", "node", "x", ""} {
+		for i := range 12 {
+			ids = append(ids, nodeapi.NodeID(p+strconv.Itoa(i)))
+		}
+	}
+	ids = append(ids, "")
+	watched := map[nodeapi.NodeID]*Node{}
+	rng := rand.New(rand.NewPCG(5, 6))
+	shared := false
+	for i := range 3000 {
+		id := ids[rng.IntN(len(ids))]
+		if _, ok := watched[id]; ok && rng.IntN(2) == 0 {
+			g.unwatch(id)
+			delete(watched, id)
+		} else {
+			n := ghostNode([]uint64{1}, 1)
+			g.watch(id, n)
+			watched[id] = n
+		}
+		for _, id := range ids {
+			w := g.watchOf(id)
+			if n, ok := watched[id]; ok {
+				require.NotNil(t, w, "step %d: %q", i, id)
+				require.Same(t, n, w.n, "step %d: %q", i, id)
+				require.Equal(t, id, w.id)
+			} else {
+				require.Nil(t, w, "step %d: %q", i, id)
+			}
+		}
+		shared = shared || slices.Contains(g.slots[:], collided)
+	}
+	require.True(t, shared, "some IDs shared a slot")
 }

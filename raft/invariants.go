@@ -53,11 +53,12 @@ type ghost struct {
 	// the leader that decided it, so the term in which it was committed.
 	committedIn []uint64
 	applied     []uint64
-	// ids are the watched nodes, sorted, and ws their watches in the same order: a
-	// check after every event finds its node's watch by walking this short slice, where
-	// hashing the ID in a map cost more than the check itself on a quiet event.
+	// ids are the watched nodes, sorted, and ws their watches in the same order.
 	ids []nodeapi.NodeID
 	ws  []*watch
+	// slots finds a watch by its ID in one probe (watchOf): slots[slotOf(id)] is the
+	// only watch whose ID lands there, nil if none does, or collided if several do.
+	slots [watchSlots]*watch
 	// durable is, per node, the last entry it had synced at its latest check: its next
 	// incarnation must recover it. Each incarnation's watch holds its node's mark, so the
 	// check after every event updates it without a map operation.
@@ -139,30 +140,70 @@ func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
 	i, ok := slices.BinarySearch(g.ids, id)
 	if ok {
 		g.ws[i] = w
-		return
+	} else {
+		g.ids = slices.Insert(g.ids, i, id)
+		g.ws = slices.Insert(g.ws, i, w)
 	}
-	g.ids = slices.Insert(g.ids, i, id)
-	g.ws = slices.Insert(g.ws, i, w)
+	g.index()
 }
 
 func (g *ghost) unwatch(id nodeapi.NodeID) {
 	if i, ok := slices.BinarySearch(g.ids, id); ok {
 		g.ids = slices.Delete(g.ids, i, i+1)
 		g.ws = slices.Delete(g.ws, i, i+1)
+		g.index()
 	}
 }
 
-// watchOf returns the watch of id, or nil. IDs of one cluster mostly differ in their last
-// byte ("n1", "n2"), which is compared first: comparing whole strings called into the
-// runtime for every watch passed over.
-func (g *ghost) watchOf(id nodeapi.NodeID) *watch {
+// watchSlots is the size of the ghost's direct table of watches.
+const watchSlots = 64
+
+// collided marks a slot that several watched IDs land in.
+var collided = &watch{}
+
+// slotOf places an ID in the direct table by its length and first and last bytes: the IDs
+// of one cluster ("n1", "n2", ..., "s1") differ there.
+func slotOf(id nodeapi.NodeID) int {
 	n := len(id)
+	if n == 0 {
+		return 0
+	}
+	return (n*31 + int(id[0])*7 + int(id[n-1])) & (watchSlots - 1)
+}
+
+// index rebuilds the direct table from ws (after a watch or an unwatch).
+func (g *ghost) index() {
+	g.slots = [watchSlots]*watch{}
 	for _, w := range g.ws {
-		if len(w.id) == n && (n == 0 || w.id[n-1] == id[n-1]) && w.id == id {
-			return w
+		switch s := &g.slots[slotOf(w.id)]; *s {
+		case nil:
+			*s = w
+		default:
+			*s = collided
 		}
 	}
-	return nil
+}
+
+// watchOf returns the watch of id, or nil: one probe of the direct table, or a walk of ws
+// when IDs collide there. The check after every event starts here, and hashing the ID in
+// a map cost more than the check itself on a quiet event.
+func (g *ghost) watchOf(id nodeapi.NodeID) *watch {
+	switch w := g.slots[slotOf(id)]; w {
+	case nil:
+		return nil
+	case collided:
+		for _, w := range g.ws {
+			if w.id == id {
+				return w
+			}
+		}
+		return nil
+	default:
+		if w.id == id {
+			return w
+		}
+		return nil
+	}
 }
 
 // rewatch makes the next check of id revisit its whole state.
