@@ -3,9 +3,9 @@ package raft
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
-	"reflect"
 	"testing"
 	"time"
 
