@@ -105,7 +105,9 @@ func (c *sessionCache) add(prefix []byte, key sessionKey) {
 // A session is held by pointer so that applying a write finds it with one hash of its key
 // (in dedup) and updates it in place, where a value would cost a second hash to store.
 type kvStore struct {
-	data     map[string]string
+	// data holds each present key's value by pointer, for the same reason as sessions: an
+	// overwrite (most writes) finds the value with one hash and replaces it in place.
+	data     map[string]*string
 	sessions map[sessionKey]*session
 	// recent holds the last few sessions found or made, newest at next-1: a replica
 	// applies long runs of writes from a few sessions, and comparing a key with a handful
@@ -149,7 +151,7 @@ func (kv *kvStore) remember(key sessionKey, s *session) {
 }
 
 func newKVStore() *kvStore {
-	return &kvStore{data: map[string]string{}, sessions: map[sessionKey]*session{}}
+	return &kvStore{data: map[string]*string{}, sessions: map[sessionKey]*session{}}
 }
 
 // dedup is the exactly-once rule: a command whose sequence number the session has already
@@ -170,11 +172,19 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 	if dup {
 		return cached
 	}
-	value, present := kv.data[c.op.Key]
-	value, present, res := kvop.Apply(value, present, c.op)
-	if present {
-		kv.data[c.op.Key] = value
-	} else {
+	cell := kv.data[c.op.Key]
+	var value string
+	if cell != nil {
+		value = *cell
+	}
+	value, present, res := kvop.Apply(value, cell != nil, c.op)
+	switch {
+	case present && cell != nil:
+		*cell = value
+	case present:
+		v := value // only a new key's value goes to the heap
+		kv.data[c.op.Key] = &v
+	case cell != nil:
 		delete(kv.data, c.op.Key)
 	}
 	if s == nil {
@@ -189,8 +199,10 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 
 // read serves a get from the current state.
 func (kv *kvStore) read(key string) nodeapi.Result {
-	v, ok := kv.data[key]
-	return nodeapi.Result{Value: v, Found: ok}
+	if cell := kv.data[key]; cell != nil {
+		return nodeapi.Result{Value: *cell, Found: true}
+	}
+	return nodeapi.Result{}
 }
 
 // encode renders the state with sorted keys, so equal states encode equally.
@@ -203,7 +215,7 @@ func (kv *kvStore) encode(e *wire.Encoder) {
 	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		e.Str(k)
-		e.Str(kv.data[k])
+		e.Str(*kv.data[k])
 	}
 	sks := make([]sessionKey, 0, len(kv.sessions))
 	for sk := range kv.sessions {
@@ -229,7 +241,8 @@ func decodeKVStore(d *wire.Decoder) *kvStore {
 	n := d.Count(2)
 	for i := 0; i < n && d.Err() == nil; i++ {
 		k := d.Str()
-		kv.data[k] = d.Str()
+		v := d.Str()
+		kv.data[k] = &v
 	}
 	n = d.Count(5)
 	for i := 0; i < n && d.Err() == nil; i++ {

@@ -155,3 +155,30 @@ func TestRecentSessionsActLikeTheTable(t *testing.T) {
 	require.Equal(t, ref.data, kv.data)
 	require.Equal(t, ref.sessions, kv.sessions)
 }
+
+// TestStoreActsLikeAMapOfValues: random writes on a few keys leave the store holding what a
+// plain map updated by kvop.Apply holds, and each answer is Apply's: values held by pointer
+// are replaced in place, never shared between keys.
+func TestStoreActsLikeAMapOfValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	kv, want := newKVStore(), map[string]string{}
+	kinds := []nodeapi.Kind{kvop.Put, kvop.Append, kvop.CAS, kvop.Delete}
+	for i := range 3000 {
+		op := nodeapi.Op{Kind: kinds[rng.IntN(len(kinds))], Key: "k" + strconv.Itoa(rng.IntN(4)),
+			Value: strconv.Itoa(rng.IntN(3)), Expect: strconv.Itoa(rng.IntN(3))}
+		old, ok := want[op.Key]
+		v, present, res := kvop.Apply(old, ok, op)
+		if present {
+			want[op.Key] = v
+		} else {
+			delete(want, op.Key)
+		}
+		got := kv.applyCommand(&command{key: sessionKey{client: "c", nonce: 1},
+			seq: uint64(i + 1), op: op})
+		require.Equal(t, res, got, "write %d", i)
+		require.Len(t, kv.data, len(want))
+		for k, v := range want {
+			require.Equal(t, nodeapi.Result{Value: v, Found: true}, kv.read(k))
+		}
+	}
+}
