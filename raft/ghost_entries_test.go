@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"hash/fnv"
 	"math/rand/v2"
 	"testing"
 
@@ -31,4 +32,19 @@ func TestEntryRecordActsAsAMap(t *testing.T) {
 	}
 	require.NotEmpty(t, rec.others, "several terms at an index reach the map")
 	require.LessOrEqual(t, len(rec.first), 300, "indexes past the bound stay out of the slice")
+}
+
+// TestEntryHashIsFNV1a: the ghost's entry hash, which reads eight bytes at a time, is
+// FNV-1a over the type byte and the data, byte by byte, at every length around a word.
+func TestEntryHashIsFNV1a(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := range 40 {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		h := fnv.New64a()
+		h.Write(append([]byte{byte(entryCommand)}, data...))
+		require.Equal(t, h.Sum64(), entryHash(&Entry{Type: entryCommand, Data: data}), "%d bytes", n)
+	}
 }
