@@ -46,10 +46,19 @@ func encodeCommand(c *command) []byte {
 
 // decodeCommand reads a command entry, its client ID and key through names: a replica
 // applies every write of a few clients on a few keys, and sharing one string for each
-// spares an allocation per name per entry.
-func decodeCommand(data []byte, names *wire.Interner) (command, error) {
+// spares an allocation per name per entry. Its session key comes from sessions when the
+// entry starts with the encoding of a recent one.
+func decodeCommand(data []byte, names *wire.Interner, sessions *sessionCache) (command, error) {
+	var c command
 	d := newDecoder(data)
-	c := command{key: sessionKey{client: nodeapi.NodeID(names.Str(&d)), nonce: d.Uvarint()}}
+	if key, n, ok := sessions.lookup(data); ok {
+		c.key, d = key, newDecoder(data[n:])
+	} else {
+		c.key = sessionKey{client: nodeapi.NodeID(names.Str(&d)), nonce: d.Uvarint()}
+		if d.Err() == nil {
+			sessions.add(data[:len(data)-d.Len()], c.key)
+		}
+	}
 	c.seq = d.Uvarint()
 	c.op = kvop.DecodeOpInterned(&d, names)
 	if err := d.Done(); err != nil {
@@ -58,20 +67,91 @@ func decodeCommand(data []byte, names *wire.Interner) (command, error) {
 	return c, nil
 }
 
+// sessionCacheSize bounds the session keys a sessionCache remembers.
+const sessionCacheSize = 8
+
+// sessionCache remembers the encoded (client ID, nonce) prefix of the last few session
+// keys a node decoded from command entries. A replica applies long runs of writes from a
+// few sessions, and both fields are self-delimiting (a length-prefixed string, a varint),
+// so an entry that starts with a remembered prefix byte for byte decodes to its key: a hit
+// skips hashing the client ID and reading the nonce's ten-byte varint.
+type sessionCache struct {
+	prefix [sessionCacheSize][]byte
+	key    [sessionCacheSize]sessionKey
+	next   int
+}
+
+// lookup returns the key that data's prefix encodes and that prefix's length, if remembered.
+func (c *sessionCache) lookup(data []byte) (sessionKey, int, bool) {
+	for i := range c.prefix {
+		p := c.prefix[i]
+		// The nonce's last byte, nearly random, turns most misses away before the compare.
+		if n := len(p); n > 0 && n <= len(data) && data[n-1] == p[n-1] &&
+			string(data[:n]) == string(p) {
+			return c.key[i], n, true
+		}
+	}
+	return sessionKey{}, 0, false
+}
+
+// add remembers that prefix (copied) encodes key, in place of the oldest remembered key.
+func (c *sessionCache) add(prefix []byte, key sessionKey) {
+	c.prefix[c.next] = append(c.prefix[c.next][:0], prefix...)
+	c.key[c.next] = key
+	c.next = (c.next + 1) % sessionCacheSize
+}
+
 // kvStore is the replicated state machine: the key-value map plus the client session table.
 // A session is held by pointer so that applying a write finds it with one hash of its key
 // (in dedup) and updates it in place, where a value would cost a second hash to store.
 type kvStore struct {
-	data     map[string]string
+	// data holds each present key's value by pointer, for the same reason as sessions: an
+	// overwrite (most writes) finds the value with one hash and replaces it in place.
+	data     map[string]*string
 	sessions map[sessionKey]*session
+	// recent holds the last few sessions found or made, newest at next-1: a replica
+	// applies long runs of writes from a few sessions, and comparing a key with a handful
+	// costs less than hashing it (a string and a number) into the table. Sessions are never
+	// removed, so a remembered one is always the table's.
+	recent [recentSessions]sessionRef
+	next   int
 	// sum caches digest until the next change (hasSum): the liveness phase asks for the
 	// digest of every replica before every event while it waits for them to converge.
 	sum    uint64
 	hasSum bool
 }
 
+// recentSessions is how many sessions a kvStore remembers beside its table.
+const recentSessions = 4
+
+// sessionRef is a remembered session and its key.
+type sessionRef struct {
+	key sessionKey
+	s   *session
+}
+
+// session returns the session of key, or nil.
+func (kv *kvStore) session(key sessionKey) *session {
+	for i := range kv.recent {
+		// The nonce, drawn at random, turns most others away before the string compare.
+		if r := &kv.recent[i]; r.key.nonce == key.nonce && r.s != nil && r.key.client == key.client {
+			return r.s
+		}
+	}
+	s := kv.sessions[key]
+	if s != nil {
+		kv.remember(key, s)
+	}
+	return s
+}
+
+func (kv *kvStore) remember(key sessionKey, s *session) {
+	kv.recent[kv.next] = sessionRef{key: key, s: s}
+	kv.next = (kv.next + 1) % recentSessions
+}
+
 func newKVStore() *kvStore {
-	return &kvStore{data: map[string]string{}, sessions: map[sessionKey]*session{}}
+	return &kvStore{data: map[string]*string{}, sessions: map[sessionKey]*session{}}
 }
 
 // dedup is the exactly-once rule: a command whose sequence number the session has already
@@ -79,7 +159,7 @@ func newKVStore() *kvStore {
 // and reports stale for an older one (its client has long moved on), and the command's
 // session (nil if it has none yet).
 func (kv *kvStore) dedup(c *command) (cached nodeapi.Result, dup bool, s *session) {
-	s = kv.sessions[c.key]
+	s = kv.session(c.key)
 	if s == nil || c.seq > s.seq {
 		return nodeapi.Result{}, false, s
 	}
@@ -92,16 +172,25 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 	if dup {
 		return cached
 	}
-	value, present := kv.data[c.op.Key]
-	value, present, res := kvop.Apply(value, present, c.op)
-	if present {
-		kv.data[c.op.Key] = value
-	} else {
+	cell := kv.data[c.op.Key]
+	var value string
+	if cell != nil {
+		value = *cell
+	}
+	value, present, res := kvop.Apply(value, cell != nil, c.op)
+	switch {
+	case present && cell != nil:
+		*cell = value
+	case present:
+		v := value // only a new key's value goes to the heap
+		kv.data[c.op.Key] = &v
+	case cell != nil:
 		delete(kv.data, c.op.Key)
 	}
 	if s == nil {
 		s = &session{}
 		kv.sessions[c.key] = s
+		kv.remember(c.key, s)
 	}
 	s.seq, s.result = c.seq, res
 	kv.hasSum = false
@@ -110,8 +199,10 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 
 // read serves a get from the current state.
 func (kv *kvStore) read(key string) nodeapi.Result {
-	v, ok := kv.data[key]
-	return nodeapi.Result{Value: v, Found: ok}
+	if cell := kv.data[key]; cell != nil {
+		return nodeapi.Result{Value: *cell, Found: true}
+	}
+	return nodeapi.Result{}
 }
 
 // encode renders the state with sorted keys, so equal states encode equally.
@@ -124,7 +215,7 @@ func (kv *kvStore) encode(e *wire.Encoder) {
 	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		e.Str(k)
-		e.Str(kv.data[k])
+		e.Str(*kv.data[k])
 	}
 	sks := make([]sessionKey, 0, len(kv.sessions))
 	for sk := range kv.sessions {
@@ -150,7 +241,8 @@ func decodeKVStore(d *wire.Decoder) *kvStore {
 	n := d.Count(2)
 	for i := 0; i < n && d.Err() == nil; i++ {
 		k := d.Str()
-		kv.data[k] = d.Str()
+		v := d.Str()
+		kv.data[k] = &v
 	}
 	n = d.Count(5)
 	for i := 0; i < n && d.Err() == nil; i++ {

@@ -41,6 +41,8 @@ type Node struct {
 	heldBuf []byte
 	// names interns the client IDs and keys of the command entries the node applies.
 	names wire.Interner
+	// sessions remembers the session keys of the last few command entries it decoded.
+	sessions sessionCache
 	// snapBusy is set while a snapshot (own or installed) is being written.
 	snapBusy bool
 	// serves is set when the runtime checks serving rules (serving.go).
