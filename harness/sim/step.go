@@ -29,14 +29,23 @@ func (w *World) RunFor(d time.Duration) error {
 		return fmt.Errorf("harness: RunFor(%v): negative duration", d)
 	}
 	end := addSat(w.now, d)
-	for w.fail == nil && w.q.len() > 0 && w.q.peekAt() <= end {
-		w.step()
-	}
+	w.runTo(end)
 	if w.fail != nil {
 		return w.fail
 	}
 	w.now = max(w.now, end)
 	return nil
+}
+
+// runTo runs every event due at or before end, stopping early if the run fails. One
+// recovery covers the whole stretch: a recovered panic always sets w.fail (Panicked), which
+// ends the loop just as a recovery per event would, and a deferred call per event was half
+// a per cent of a seed's instructions.
+func (w *World) runTo(end int64) {
+	defer w.recoverStep()
+	for w.fail == nil && w.q.len() > 0 && w.q.peekAt() <= end {
+		w.stepUnguarded()
+	}
 }
 
 // RunUntil runs events until cond (checked before each event) holds. It fails with a
@@ -82,6 +91,12 @@ func (w *World) pausedNodes() []nodeapi.NodeID {
 // own code did (see panicked).
 func (w *World) step() {
 	defer w.recoverStep()
+	w.stepUnguarded()
+}
+
+// stepUnguarded is step without the recovery: its caller must recover panics with
+// recoverStep.
+func (w *World) stepUnguarded() {
 	var e event
 	w.q.pop(&e)
 	w.now = max(w.now, e.at)
@@ -167,13 +182,19 @@ func (w *World) holdDelivery(n *node, e *event) {
 }
 
 // leave ends a stretch of node code: the System's invariants are checked after every event
-// that ran code of a server node.
+// that ran code of a server node, then the after-event hook runs if they held. A panic in
+// the check skips the hook (the run stops; the hook is for events whose invariants held),
+// which is why it is a plain call and not, as it was, a deferred one run while panicking.
 func (w *World) leave(n *node) {
 	w.cur = -1
-	defer w.afterServerEvent(n)
-	if w.inv == nil || n.client || w.fail != nil {
-		return
+	if w.inv != nil && !n.client && w.fail == nil {
+		w.checkAfterEvent(n)
 	}
+	w.afterServerEvent(n)
+}
+
+// checkAfterEvent runs the System's invariant check after an event of server node n.
+func (w *World) checkAfterEvent(n *node) {
 	prev, about := w.enterSystem("invariant check", n.id)
 	err := w.inv.CheckAfterEvent(n.id)
 	w.leaveSystem(prev, about)
