@@ -52,6 +52,8 @@ type link struct {
 	// rng is the link's own stream: traffic on one link never shifts the draws of another,
 	// so removing one client's operation while shrinking leaves other links' fates alone.
 	rng *rand.Rand
+	// pcg is rng's source, for the draws of every datagram (see draw.go).
+	pcg *rand.PCG
 	// lastAt is the latest delivery time scheduled on the link (any message); a FIFO link
 	// never schedules before it.
 	lastAt int64
@@ -141,7 +143,7 @@ func (n *Network) layLinks() {
 			}
 			n.seedLink(&pcgs[k], n.names[from], n.names[to])
 			rands[k] = *rand.New(&pcgs[k])
-			n.links[from*n.stride+to] = link{cfg: n.def, rng: &rands[k]}
+			n.links[from*n.stride+to] = link{cfg: n.def, rng: &rands[k], pcg: &pcgs[k]}
 			k++
 		}
 	}

@@ -80,18 +80,18 @@ func (n *Network) lostAtSend(now int64, l *link, m Message, out []Delivery) []De
 func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duration,
 	out []Delivery) []Delivery {
 	c := l.cfg
-	if chance(l.rng, c.Loss) {
+	if chance(l.pcg, c.Loss) {
 		n.stats.Lost++
 		return out
 	}
-	if len(m.Payload) > 0 && chance(l.rng, c.Corrupt) {
+	if len(m.Payload) > 0 && chance(l.pcg, c.Corrupt) {
 		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
 	if l.rare == nil || n.admit(l, &m) { // the nil check keeps the common path call-free
 		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
 	}
-	if chance(l.rng, c.Duplicate) {
+	if chance(l.pcg, c.Duplicate) {
 		n.stats.Duplicated++
 		dup := m
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
@@ -123,19 +123,13 @@ func (n *Network) latency(l *link) time.Duration {
 	c := l.cfg
 	d := c.LatencyMin
 	if span := c.LatencyMax - c.LatencyMin; span > 0 {
-		d += time.Duration(l.rng.Int64N(int64(span) + 1))
+		d += time.Duration(int64n(l.pcg, int64(span)+1))
 	}
-	if c.SpikeMax > 0 && chance(l.rng, c.SpikeRate) {
-		d += 1 + time.Duration(l.rng.Int64N(int64(c.SpikeMax)))
+	if c.SpikeMax > 0 && chance(l.pcg, c.SpikeRate) {
+		d += 1 + time.Duration(int64n(l.pcg, int64(c.SpikeMax)))
 		n.stats.Spiked++
 	}
 	return d
-}
-
-// chance reports true with probability p. It draws nothing when p == 0, so a link with a
-// fault switched off consumes no randomness for it.
-func chance(r *rand.Rand, p float64) bool {
-	return p > 0 && r.Float64() < p
 }
 
 // flipBit returns a copy of p with one uniformly chosen bit flipped; p is left untouched.
