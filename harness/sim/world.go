@@ -114,7 +114,7 @@ type World struct {
 	steps   map[[2]string]uint64
 	life    nodeapi.LifecycleObserver
 	opts    Options
-	epoch   time.Time
+	epoch   wallEpoch
 
 	now int64
 	q   eventQueue
@@ -164,7 +164,7 @@ func NewWorld(sys nodeapi.System, opts Options) (*World, error) {
 	if err := validateOptions(&opts); err != nil {
 		return nil, err
 	}
-	w := &World{sys: sys, opts: opts, epoch: opts.Epoch, index: map[nodeapi.NodeID]int32{},
+	w := &World{sys: sys, opts: opts, epoch: newWallEpoch(opts.Epoch), index: map[nodeapi.NodeID]int32{},
 		hash: fnvOffset, cur: -1}
 	w.inv, _ = sys.(nodeapi.Invariants)
 	w.life, _ = sys.(nodeapi.LifecycleObserver)
