@@ -36,7 +36,11 @@ type Network struct {
 	// group of the last Partition call. Reachable compares two ints, so it stays O(1).
 	group    []int32
 	isolated []bool
-	clogged  []bool
+	// split is set by Partition, Cut and Isolate and cleared by Heal: while it is false
+	// every endpoint reaches every other, and reachable answers without reading the three
+	// layers (a datagram asks twice, at Send and at Arrive).
+	split   bool
+	clogged []bool
 	// held keeps clogged messages in the order they arrived; Unclog releases them in order.
 	held []Message
 	// seq numbers the messages sent onto links with a capacity (see admit).

@@ -196,7 +196,7 @@ func (n *Network) StreamBroken(from, to Endpoint, stream uint64) bool {
 
 // reachable is Reachable with the link already looked up.
 func (n *Network) reachable(l *link, from, to Endpoint) bool {
-	if from == to {
+	if from == to || !n.split {
 		return true
 	}
 	return !l.cut && n.group[from] == n.group[to] && !n.isolated[from] && !n.isolated[to]
