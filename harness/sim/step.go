@@ -96,13 +96,16 @@ func (w *World) step() {
 
 // stepUnguarded is step without the recovery: its caller must recover panics with
 // recoverStep.
+// The event runs where it lies in the queue's slab (take, done): nothing of the world
+// keeps e past the event (a paused node's hold copies it).
 func (w *World) stepUnguarded() {
-	var e event
-	w.q.pop(&e)
+	slot := w.q.take()
+	e := &w.q.ev[slot]
 	w.now = max(w.now, e.at)
 	w.stats.Events++
 	if w.opts.MaxEvents > 0 && w.stats.Events > w.opts.MaxEvents {
 		w.fail = &BudgetError{Events: w.opts.MaxEvents, At: w.Now()}
+		w.q.done(slot)
 		return
 	}
 	switch e.kind {
@@ -110,20 +113,21 @@ func (w *World) stepUnguarded() {
 		w.emitNode(KindAction, nil, 0, "")
 		e.fn()
 	case evTimer:
-		w.runTimer(&e)
+		w.runTimer(e)
 	case evDeliver:
 		if e.msg.Stream != 0 {
-			w.runChunk(&e)
+			w.runChunk(e)
 		} else {
-			w.runDatagram(&e)
+			w.runDatagram(e)
 		}
 	case evSync:
-		w.runSync(&e)
+		w.runSync(e)
 	case evStreamClosed:
-		w.runStreamClosed(&e)
+		w.runStreamClosed(e)
 	default:
 		panic(fmt.Sprintf("harness: event of unknown kind %d", e.kind))
 	}
+	w.q.done(slot)
 	if w.q.full && w.fail == nil {
 		w.fail = &QueueLimitError{Limit: w.q.limit, At: w.Now()}
 	}
