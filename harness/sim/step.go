@@ -199,9 +199,12 @@ func (w *World) leave(n *node) {
 
 // checkAfterEvent runs the System's invariant check after an event of server node n.
 func (w *World) checkAfterEvent(n *node) {
-	prev, about := w.enterSystem("invariant check", n.id)
+	if n.check.what == "" {
+		n.check = sysFrame{what: "invariant check", about: n.id}
+	}
+	prev := w.enterSystem(&n.check)
 	err := w.inv.CheckAfterEvent(n.id)
-	w.leaveSystem(prev, about)
+	w.leaveSystem(prev)
 	if err != nil {
 		w.fail = &InvariantError{Node: n.id, At: w.Now(), Err: err}
 	}
