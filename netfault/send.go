@@ -34,7 +34,10 @@ import (
 //     an age to a delivery's time, a replay rule appends a late copy; either marks the
 //     delivery Aged. The age does not move the link's FIFO bound: later messages overtake.
 func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
-	l := n.linkOf("Send", m.From, m.To)
+	l := n.laidLink(m.From, m.To)
+	if l == nil {
+		l = n.linkOf("Send", m.From, m.To)
+	}
 	n.stats.Sent++
 	if !n.reachable(l, m.From, m.To) {
 		n.stats.PartitionedAtSend++
@@ -155,7 +158,10 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 // now is not used by today's rules; it is part of the contract so that rules that depend
 // on time need no signature change. Arrive never draws randomness.
 func (n *Network) Arrive(now int64, m Message) Verdict {
-	l := n.linkOf("Arrive", m.From, m.To)
+	l := n.laidLink(m.From, m.To)
+	if l == nil {
+		l = n.linkOf("Arrive", m.From, m.To)
+	}
 	if m.seq != 0 && l.land(m.seq) {
 		if m.Stream != 0 {
 			l.breakStream(m.Stream)
