@@ -1,7 +1,7 @@
 package generators
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"pgregory.net/rapid"
@@ -65,7 +65,7 @@ func MixClients(m ClientMix) ClientsGen {
 			Draw(t, "clients")
 		scripts := make([]scenario.ClientScript, len(clients))
 		for i, list := range clients {
-			id := nodeapi.NodeID(fmt.Sprintf("c%d", i+1))
+			id := nodeapi.NodeID("c" + strconv.Itoa(i+1))
 			if m.Fill != nil {
 				for j := range list {
 					m.Fill(&list[j], id, j)
@@ -94,7 +94,7 @@ func UniqueValue(kinds ...string) func(op *scenario.ClientOp, client nodeapi.Nod
 	return func(op *scenario.ClientOp, client nodeapi.NodeID, i int) {
 		for _, k := range kinds {
 			if op.Kind == k {
-				op.Value = fmt.Sprintf("%s.%d", client, i)
+				op.Value = string(client) + "." + strconv.Itoa(i)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ package generators
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -224,7 +225,7 @@ func draw(t *rapid.T, o Options) scenario.Scenario {
 func nodeIDs(first, count int) []nodeapi.NodeID {
 	ids := make([]nodeapi.NodeID, count)
 	for i := range ids {
-		ids[i] = nodeapi.NodeID(fmt.Sprintf("n%d", first+i))
+		ids[i] = nodeapi.NodeID("n" + strconv.Itoa(first+i))
 	}
 	return ids
 }

@@ -3,6 +3,7 @@ package generators
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"pgregory.net/rapid"
@@ -23,9 +24,9 @@ func KVClients(t *rapid.T, o Options) []scenario.ClientScript {
 	scripts := make([]scenario.ClientScript, len(clients))
 	var written []string
 	for i, list := range clients {
-		id := nodeapi.NodeID(fmt.Sprintf("c%d", i+1))
+		id := nodeapi.NodeID("c" + strconv.Itoa(i+1))
 		for j := range list {
-			fillValues(&list[j], fmt.Sprintf("%s.%d", id, j), &written)
+			fillValues(&list[j], string(id)+"."+strconv.Itoa(j), &written)
 		}
 		scripts[i] = scenario.ClientScript{ID: id, Ops: list}
 	}
@@ -91,10 +92,10 @@ func opGen(keys int, kinds []string) *rapid.Generator[scenario.ClientOp] {
 		op := scenario.ClientOp{
 			Think: drawDuration(t, "think", 0, 90*time.Millisecond, time.Millisecond),
 			Kind:  DrawKind(t, "kind", kvMix, kinds),
-			Key:   fmt.Sprintf("k%d", intRange(0, keys-1).Draw(t, "key")),
+			Key:   "k" + strconv.Itoa(intRange(0, keys-1).Draw(t, "key")),
 		}
 		if op.Kind == "cas" {
-			op.Expect = fmt.Sprint(intRange(0, 8).Draw(t, "expect_back"))
+			op.Expect = strconv.Itoa(intRange(0, 8).Draw(t, "expect_back"))
 		}
 		return op
 	})

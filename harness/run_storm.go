@@ -64,6 +64,9 @@ func (s *storms) afterEvent(id nodeapi.NodeID) {
 	if now < s.trapUntil {
 		s.trap()
 	}
+	if len(s.active) == 0 { // after its storms ended the hook stays: spare it the pass
+		return
+	}
 	s.active = slices.DeleteFunc(s.active, func(x storm) bool { return now >= x.until })
 	for _, x := range s.active {
 		if !s.hits(x, id) || s.rng.Float64() >= x.rate {

@@ -31,12 +31,19 @@ type Network struct {
 	links  []link
 	stride int
 	laid   int
+	// ready is laid while every named endpoint is laid out, else 0 (an endpoint waits):
+	// linkOf's fast path is then one comparison per endpoint.
+	ready uint
 
 	// group is each endpoint's partition group; 0 is the group of endpoints named in no
 	// group of the last Partition call. Reachable compares two ints, so it stays O(1).
 	group    []int32
 	isolated []bool
-	clogged  []bool
+	// split is set by Partition, Cut and Isolate and cleared by Heal: while it is false
+	// every endpoint reaches every other, and reachable answers without reading the three
+	// layers (a datagram asks twice, at Send and at Arrive).
+	split   bool
+	clogged []bool
 	// held keeps clogged messages in the order they arrived; Unclog releases them in order.
 	held []Message
 	// seq numbers the messages sent onto links with a capacity (see admit).
@@ -52,6 +59,8 @@ type link struct {
 	// rng is the link's own stream: traffic on one link never shifts the draws of another,
 	// so removing one client's operation while shrinking leaves other links' fates alone.
 	rng *rand.Rand
+	// pcg is rng's source, for the draws of every datagram (see draw.go).
+	pcg *rand.PCG
 	// lastAt is the latest delivery time scheduled on the link (any message); a FIFO link
 	// never schedules before it.
 	lastAt int64
@@ -103,6 +112,7 @@ func (n *Network) seedLink(p *rand.PCG, from, to string) {
 func (n *Network) AddEndpoint(name string) Endpoint {
 	e := Endpoint(len(n.names))
 	n.names = append(n.names, name)
+	n.ready = 0
 	n.group = append(n.group, 0)
 	n.isolated = append(n.isolated, false)
 	n.clogged = append(n.clogged, false)
@@ -141,11 +151,12 @@ func (n *Network) layLinks() {
 			}
 			n.seedLink(&pcgs[k], n.names[from], n.names[to])
 			rands[k] = *rand.New(&pcgs[k])
-			n.links[from*n.stride+to] = link{cfg: n.def, rng: &rands[k]}
+			n.links[from*n.stride+to] = link{cfg: n.def, rng: &rands[k], pcg: &pcgs[k]}
 			k++
 		}
 	}
 	n.laid = size
+	n.ready = uint(size)
 }
 
 // Endpoints returns how many endpoints have been added; they are 0 .. Endpoints()-1.
@@ -215,9 +226,24 @@ func (n *Network) mustKnow(where string, e Endpoint) {
 func (n *Network) linkOf(where string, from, to Endpoint) *link {
 	// Every message goes through here twice (Send, Arrive): the common case, known
 	// endpoints with their links laid out, is two comparisons and an index.
-	if laid := uint(n.laid); uint(from) < laid && uint(to) < laid && int(laid) == len(n.names) {
+	if l := n.laidLink(from, to); l != nil {
+		return l
+	}
+	return n.linkSlow(where, from, to)
+}
+
+// laidLink is linkOf's fast path, small enough to be inlined into Send and Arrive: the
+// link from -> to if every endpoint is laid out and both are known, else nil.
+func (n *Network) laidLink(from, to Endpoint) *link {
+	if r := n.ready; uint(from) < r && uint(to) < r {
 		return &n.links[n.index(from, to)]
 	}
+	return nil
+}
+
+// linkSlow is linkOf for an unknown endpoint (a panic) or links not laid out yet; apart,
+// it leaves linkOf small enough to be inlined into Send and Arrive.
+func (n *Network) linkSlow(where string, from, to Endpoint) *link {
 	n.mustKnow(where, from)
 	n.mustKnow(where, to)
 	n.layLinks()

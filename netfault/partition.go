@@ -37,6 +37,7 @@ func (n *Network) Partition(groups ...[]Endpoint) {
 		panic(err.Error())
 	}
 	clear(n.group)
+	n.split = true
 	for gi, g := range groups {
 		for _, e := range g {
 			n.group[e] = int32(gi + 1)
@@ -48,12 +49,14 @@ func (n *Network) Partition(groups ...[]Endpoint) {
 // effect on Reachable, since an endpoint always reaches itself.
 func (n *Network) Cut(from, to Endpoint) {
 	n.linkOf("Cut", from, to).cut = true
+	n.split = true
 }
 
 // Isolate cuts e off from every other endpoint in both directions, until Heal.
 func (n *Network) Isolate(e Endpoint) {
 	n.mustKnow("Isolate", e)
 	n.isolated[e] = true
+	n.split = true
 }
 
 // Heal removes every partition, cut and isolation (not clogs, not link settings). Messages
@@ -62,6 +65,7 @@ func (n *Network) Isolate(e Endpoint) {
 func (n *Network) Heal() {
 	clear(n.group)
 	clear(n.isolated)
+	n.split = false
 	for i := range n.links {
 		n.links[i].cut = false
 	}

@@ -1,6 +1,7 @@
 package netfault_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -132,4 +133,52 @@ func TestValidatePartition(t *testing.T) {
 	require.PanicsWithValue(t, err.Error(), func() { n.Partition([]netfault.Endpoint{7}) })
 	require.Panics(t, func() { n.Isolate(-1) })
 	require.Panics(t, func() { n.Reachable(e[0], 3) })
+}
+
+// Reachable after any sequence of Partition, Cut, Isolate and Heal is what the three
+// layers say, computed from scratch: the shortcut for a network with none in force must
+// never outlive one.
+func TestReachableFollowsEveryLayerChange(t *testing.T) {
+	const k = 5
+	n, e := newNet(t, 3, netfault.LinkConfig{}, k)
+	r := rand.New(rand.NewPCG(5, 6))
+	group := make([]int, k)
+	var isolated [k]bool
+	var cut [k][k]bool
+	for step := range 3000 {
+		switch op := r.IntN(8); {
+		case op == 0:
+			n.Heal()
+			clear(group)
+			isolated, cut = [k]bool{}, [k][k]bool{}
+		case op <= 2:
+			var groups [][]netfault.Endpoint
+			clear(group)
+			for i := range k {
+				if g := r.IntN(3); g > 0 {
+					for len(groups) < g {
+						groups = append(groups, nil)
+					}
+					groups[g-1] = append(groups[g-1], e[i])
+					group[i] = g
+				}
+			}
+			n.Partition(groups...)
+		case op <= 4:
+			a, b := r.IntN(k), r.IntN(k)
+			n.Cut(e[a], e[b])
+			cut[a][b] = true
+		case op == 5:
+			a := r.IntN(k)
+			n.Isolate(e[a])
+			isolated[a] = true
+		}
+		for a := range k {
+			for b := range k {
+				want := a == b || !cut[a][b] && group[a] == group[b] && !isolated[a] &&
+					!isolated[b]
+				require.Equal(t, want, n.Reachable(e[a], e[b]), "step %d: %d -> %d", step, a, b)
+			}
+		}
+	}
 }

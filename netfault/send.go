@@ -34,7 +34,10 @@ import (
 //     an age to a delivery's time, a replay rule appends a late copy; either marks the
 //     delivery Aged. The age does not move the link's FIFO bound: later messages overtake.
 func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
-	l := n.linkOf("Send", m.From, m.To)
+	l := n.laidLink(m.From, m.To)
+	if l == nil {
+		l = n.linkOf("Send", m.From, m.To)
+	}
 	n.stats.Sent++
 	if !n.reachable(l, m.From, m.To) {
 		n.stats.PartitionedAtSend++
@@ -80,18 +83,18 @@ func (n *Network) lostAtSend(now int64, l *link, m Message, out []Delivery) []De
 func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duration,
 	out []Delivery) []Delivery {
 	c := l.cfg
-	if chance(l.rng, c.Loss) {
+	if chance(l.pcg, c.Loss) {
 		n.stats.Lost++
 		return out
 	}
-	if len(m.Payload) > 0 && chance(l.rng, c.Corrupt) {
+	if len(m.Payload) > 0 && chance(l.pcg, c.Corrupt) {
 		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
 	if l.rare == nil || n.admit(l, &m) { // the nil check keeps the common path call-free
 		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
 	}
-	if chance(l.rng, c.Duplicate) {
+	if chance(l.pcg, c.Duplicate) {
 		n.stats.Duplicated++
 		dup := m
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
@@ -123,19 +126,13 @@ func (n *Network) latency(l *link) time.Duration {
 	c := l.cfg
 	d := c.LatencyMin
 	if span := c.LatencyMax - c.LatencyMin; span > 0 {
-		d += time.Duration(l.rng.Int64N(int64(span) + 1))
+		d += time.Duration(int64n(l.pcg, int64(span)+1))
 	}
-	if c.SpikeMax > 0 && chance(l.rng, c.SpikeRate) {
-		d += 1 + time.Duration(l.rng.Int64N(int64(c.SpikeMax)))
+	if c.SpikeMax > 0 && chance(l.pcg, c.SpikeRate) {
+		d += 1 + time.Duration(int64n(l.pcg, int64(c.SpikeMax)))
 		n.stats.Spiked++
 	}
 	return d
-}
-
-// chance reports true with probability p. It draws nothing when p == 0, so a link with a
-// fault switched off consumes no randomness for it.
-func chance(r *rand.Rand, p float64) bool {
-	return p > 0 && r.Float64() < p
 }
 
 // flipBit returns a copy of p with one uniformly chosen bit flipped; p is left untouched.
@@ -161,7 +158,10 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 // now is not used by today's rules; it is part of the contract so that rules that depend
 // on time need no signature change. Arrive never draws randomness.
 func (n *Network) Arrive(now int64, m Message) Verdict {
-	l := n.linkOf("Arrive", m.From, m.To)
+	l := n.laidLink(m.From, m.To)
+	if l == nil {
+		l = n.linkOf("Arrive", m.From, m.To)
+	}
 	if m.seq != 0 && l.land(m.seq) {
 		if m.Stream != 0 {
 			l.breakStream(m.Stream)
@@ -202,7 +202,7 @@ func (n *Network) StreamBroken(from, to Endpoint, stream uint64) bool {
 
 // reachable is Reachable with the link already looked up.
 func (n *Network) reachable(l *link, from, to Endpoint) bool {
-	if from == to {
+	if from == to || !n.split {
 		return true
 	}
 	return !l.cut && n.group[from] == n.group[to] && !n.isolated[from] && !n.isolated[to]

@@ -65,7 +65,7 @@ func (e *env) ID() nodeapi.NodeID { return e.n.id }
 
 // Now implements Env: the epoch plus the node's local clock (skew and drift applied).
 func (e *env) Now() time.Time {
-	return e.w.epoch.Add(time.Duration(e.n.clock.local(e.w.now)))
+	return e.w.epoch.at(e.n.clock.local(e.w.now))
 }
 
 // After implements Env. d is measured on the node's clock, so drift stretches or shrinks it

@@ -150,16 +150,21 @@ func (w *World) Panicked(v any) error {
 		stack = stack[i:] // start at the panic, not at the recovery machinery
 	}
 	var err error
-	if w.inWorld > 0 || (w.cur < 0 && w.sysCall == "") {
+	var sysCall string
+	var sysAbout nodeapi.NodeID
+	if w.sysRun != nil {
+		sysCall, sysAbout = w.sysRun.what, w.sysRun.about
+	}
+	if w.inWorld > 0 || (w.cur < 0 && sysCall == "") {
 		err = &HarnessPanicError{Node: w.name(w.cur), At: w.Now(), Value: v, Stack: stack}
 	} else {
 		node := w.name(w.cur)
-		if w.sysCall != "" {
-			node = w.sysAbout
+		if sysCall != "" {
+			node = sysAbout
 		}
-		err = &NodePanicError{Node: node, In: w.sysCall, At: w.Now(), Value: v, Stack: stack}
+		err = &NodePanicError{Node: node, In: sysCall, At: w.Now(), Value: v, Stack: stack}
 	}
-	w.cur, w.inWorld, w.sysCall, w.sysAbout = -1, 0, "", ""
+	w.cur, w.inWorld, w.sysRun = -1, 0, nil
 	if w.fail == nil {
 		w.fail = err
 	}

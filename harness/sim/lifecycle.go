@@ -70,9 +70,9 @@ func (w *World) Stop(id nodeapi.NodeID) error {
 // nodeDown tells the LifecycleObserver, as system code, that id went down.
 func (w *World) nodeDown(id nodeapi.NodeID) {
 	if w.life != nil {
-		prev, about := w.enterSystem("lifecycle observer", id)
+		prev := w.enterSystem(&sysFrame{what: "lifecycle observer", about: id})
 		w.life.NodeDown(id)
-		w.leaveSystem(prev, about)
+		w.leaveSystem(prev)
 	}
 }
 

@@ -156,10 +156,10 @@ func (w *World) recordAged(to int32) {
 // a found bug of the system, blamed on the sender.
 func (w *World) labelMessage(p []byte) string {
 	in := w.inWorld
-	prev, about := w.enterSystem("message label", w.name(w.cur))
+	prev := w.enterSystem(&sysFrame{what: "message label", about: w.name(w.cur)})
 	w.inWorld = 0
 	kind := w.labeler.MessageKind(p)
 	w.inWorld = in
-	w.leaveSystem(prev, about)
+	w.leaveSystem(prev)
 	return kind
 }

@@ -35,6 +35,8 @@ type node struct {
 	err    error   // why the last start failed
 	// lastEvent is the event the node reported last (see Reporter), across incarnations.
 	lastEvent string
+	// check names the system's invariant check after the node's events (see leave).
+	check sysFrame
 }
 
 // AddNode registers server id and starts it with System.NewNode. boot is kept for every

@@ -82,3 +82,23 @@ func TestPanicInTheSystemsCheckIsTheSystems(t *testing.T) {
 	require.Equal(t, "the system's invariant check of n2 panicked at 2ms: checker bug",
 		pe.Error())
 }
+
+// The after-event hook (crash storms) runs once an event's invariants held: a panicking
+// check stops the run without it, and no later event runs after the panic, although one
+// recovery covers all of RunFor's events.
+func TestPanicInTheCheckSkipsTheHookAndStopsTheRun(t *testing.T) {
+	s := newTwSys()
+	w := newWorld(t, panicInvSys{s}, sim.Options{Seed: 1,
+		Network: harnessNet(link(ms(1), ms(1)))}, "n1", "n2")
+	var hooked []nodeapi.NodeID
+	w.SetAfterEvent(func(id nodeapi.NodeID) { hooked = append(hooked, id) })
+	sendAt(w, s, ms(1), "n1", "n2", "x")
+	later := false
+	w.At(ms(3), func() { later = true })
+	err := w.RunFor(ms(5))
+	var pe *sim.NodePanicError
+	require.ErrorAs(t, err, &pe)
+	require.NotContains(t, hooked, nodeapi.NodeID("n2"), "the hook ran for a failed check")
+	require.False(t, later, "an event ran after the panic that stopped the run")
+	require.Equal(t, ms(2), w.Now(), "the clock stays at the failed event")
+}

@@ -178,16 +178,24 @@ func (q *eventQueue) push(e event) {
 
 // pop moves the earliest event into out; the queue must not be empty.
 func (q *eventQueue) pop(out *event) {
+	slot := q.take()
+	*out = q.ev[slot]
+	q.done(slot)
+}
+
+// take removes the earliest event from the heap and returns its slot, where the event
+// stays, neither queued nor free, until done(slot): the world runs it in place rather than
+// copying its hundred bytes out (a pointer to it stays readable even if a push during the
+// event moves the slab, since it then points into the old array). The queue must not be
+// empty.
+func (q *eventQueue) take() int32 {
 	h := q.h
 	n := len(h) - 1
 	top := h[0]
-	*out = q.ev[top.slot]
-	q.ev[top.slot] = event{} // drop references so the garbage collector can reclaim them
-	q.free = append(q.free, top.slot)
 	last := h[n]
 	q.h = h[:n]
 	if n == 0 {
-		return
+		return top.slot
 	}
 	h = q.h
 	i := 0
@@ -206,6 +214,14 @@ func (q *eventQueue) pop(out *event) {
 		i = c
 	}
 	h[i] = last
+	return top.slot
+}
+
+// done frees the slot of an event that take returned, once it has run, dropping its
+// references so that the garbage collector can reclaim them.
+func (q *eventQueue) done(slot int32) {
+	q.ev[slot] = event{}
+	q.free = append(q.free, slot)
 }
 
 // retime moves every queued event that match selects and that falls due after at to at,

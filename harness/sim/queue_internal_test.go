@@ -158,3 +158,37 @@ func TestStoppedTimersAreSwept(t *testing.T) {
 		t.Fatalf("%d timer slots free after the run, want all %d", len(w.timers.free), n)
 	}
 }
+
+// An event taken from the queue stays where it is, neither queued nor free, while it runs:
+// pushes meanwhile (enough to move the slab) neither reuse its slot nor change what it
+// reads, and done frees the slot, zeroed, for the next push.
+func TestTakenEventRunsInPlace(t *testing.T) {
+	var q eventQueue
+	q.push(event{at: 1, id: 42, kind: evAction, fn: func() {}})
+	slot := q.take()
+	e := &q.ev[slot]
+	for i := range 200 { // grows the slab several times
+		q.push(event{at: int64(10 + i), id: uint64(i)})
+	}
+	if e.at != 1 || e.id != 42 || e.fn == nil {
+		t.Fatalf("the running event changed: %+v", *e)
+	}
+	for _, f := range q.free {
+		if f == slot {
+			t.Fatal("the running event's slot is free")
+		}
+	}
+	q.done(slot)
+	if got := q.ev[slot]; got.fn != nil || got.id != 0 || got.at != 0 {
+		t.Fatalf("a done slot keeps its event: %+v", got)
+	}
+	q.push(event{at: 5, id: 7})
+	if q.ev[slot].id != 7 {
+		t.Fatal("the freed slot was not reused")
+	}
+	var x event
+	q.pop(&x)
+	if x.id != 7 || x.at != 5 {
+		t.Fatalf("popped %+v, want the event at 5", x)
+	}
+}

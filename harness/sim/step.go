@@ -29,14 +29,23 @@ func (w *World) RunFor(d time.Duration) error {
 		return fmt.Errorf("harness: RunFor(%v): negative duration", d)
 	}
 	end := addSat(w.now, d)
-	for w.fail == nil && w.q.len() > 0 && w.q.peekAt() <= end {
-		w.step()
-	}
+	w.runTo(end)
 	if w.fail != nil {
 		return w.fail
 	}
 	w.now = max(w.now, end)
 	return nil
+}
+
+// runTo runs every event due at or before end, stopping early if the run fails. One
+// recovery covers the whole stretch: a recovered panic always sets w.fail (Panicked), which
+// ends the loop just as a recovery per event would, and a deferred call per event was half
+// a per cent of a seed's instructions.
+func (w *World) runTo(end int64) {
+	defer w.recoverStep()
+	for w.fail == nil && w.q.len() > 0 && w.q.peekAt() <= end {
+		w.stepUnguarded()
+	}
 }
 
 // RunUntil runs events until cond (checked before each event) holds. It fails with a
@@ -82,12 +91,21 @@ func (w *World) pausedNodes() []nodeapi.NodeID {
 // own code did (see panicked).
 func (w *World) step() {
 	defer w.recoverStep()
-	var e event
-	w.q.pop(&e)
+	w.stepUnguarded()
+}
+
+// stepUnguarded is step without the recovery: its caller must recover panics with
+// recoverStep.
+// The event runs where it lies in the queue's slab (take, done): nothing of the world
+// keeps e past the event (a paused node's hold copies it).
+func (w *World) stepUnguarded() {
+	slot := w.q.take()
+	e := &w.q.ev[slot]
 	w.now = max(w.now, e.at)
 	w.stats.Events++
 	if w.opts.MaxEvents > 0 && w.stats.Events > w.opts.MaxEvents {
 		w.fail = &BudgetError{Events: w.opts.MaxEvents, At: w.Now()}
+		w.q.done(slot)
 		return
 	}
 	switch e.kind {
@@ -95,20 +113,21 @@ func (w *World) step() {
 		w.emitNode(KindAction, nil, 0, "")
 		e.fn()
 	case evTimer:
-		w.runTimer(&e)
+		w.runTimer(e)
 	case evDeliver:
 		if e.msg.Stream != 0 {
-			w.runChunk(&e)
+			w.runChunk(e)
 		} else {
-			w.runDatagram(&e)
+			w.runDatagram(e)
 		}
 	case evSync:
-		w.runSync(&e)
+		w.runSync(e)
 	case evStreamClosed:
-		w.runStreamClosed(&e)
+		w.runStreamClosed(e)
 	default:
 		panic(fmt.Sprintf("harness: event of unknown kind %d", e.kind))
 	}
+	w.q.done(slot)
 	if w.q.full && w.fail == nil {
 		w.fail = &QueueLimitError{Limit: w.q.limit, At: w.Now()}
 	}
@@ -167,16 +186,25 @@ func (w *World) holdDelivery(n *node, e *event) {
 }
 
 // leave ends a stretch of node code: the System's invariants are checked after every event
-// that ran code of a server node.
+// that ran code of a server node, then the after-event hook runs if they held. A panic in
+// the check skips the hook (the run stops; the hook is for events whose invariants held),
+// which is why it is a plain call and not, as it was, a deferred one run while panicking.
 func (w *World) leave(n *node) {
 	w.cur = -1
-	defer w.afterServerEvent(n)
-	if w.inv == nil || n.client || w.fail != nil {
-		return
+	if w.inv != nil && !n.client && w.fail == nil {
+		w.checkAfterEvent(n)
 	}
-	prev, about := w.enterSystem("invariant check", n.id)
+	w.afterServerEvent(n)
+}
+
+// checkAfterEvent runs the System's invariant check after an event of server node n.
+func (w *World) checkAfterEvent(n *node) {
+	if n.check.what == "" {
+		n.check = sysFrame{what: "invariant check", about: n.id}
+	}
+	prev := w.enterSystem(&n.check)
 	err := w.inv.CheckAfterEvent(n.id)
-	w.leaveSystem(prev, about)
+	w.leaveSystem(prev)
 	if err != nil {
 		w.fail = &InvariantError{Node: n.id, At: w.Now(), Err: err}
 	}

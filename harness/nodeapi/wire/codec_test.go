@@ -1,7 +1,10 @@
 package wire_test
 
 import (
+	"encoding/binary"
 	"encoding/hex"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi/wire"
@@ -156,4 +159,47 @@ func TestZeroDecoderRefusesFields(t *testing.T) {
 	d = wire.NewDecoder([]byte{1, 'a'}, -1)
 	require.Empty(t, d.Str())
 	require.ErrorIs(t, d.Err(), wire.ErrLength, "a negative limit is 0")
+}
+
+// The decoder's varint reading (one byte inline, up to eight packed without a loop, the
+// rest through binary.Uvarint) reads what binary.Uvarint reads, consumes as many bytes,
+// and fails where it fails, on every length and with any bytes after the varint,
+// non-minimal encodings and overflows included.
+func TestUvarintIsBinaryUvarint(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	check := func(buf []byte) {
+		t.Helper()
+		want, n := binary.Uvarint(buf)
+		d := wire.NewDecoder(buf, 1<<20)
+		got := d.Uvarint()
+		if n <= 0 {
+			require.Error(t, d.Err(), "% x", buf)
+			require.Zero(t, got, "% x", buf)
+			return
+		}
+		require.NoError(t, d.Err(), "% x", buf)
+		require.Equal(t, want, got, "% x", buf)
+		require.Equal(t, len(buf)-n, d.Len(), "% x", buf)
+	}
+	for _, v := range []uint64{0, 1, 127, 128, 300, 1<<14 - 1, 1 << 14, 1<<49 - 1, 1 << 49,
+		1<<56 - 1, 1 << 56, 1<<63 + 5, math.MaxUint64} {
+		for tail := range 10 {
+			buf := binary.AppendUvarint(nil, v)
+			for range tail {
+				buf = append(buf, byte(r.Uint32()))
+			}
+			check(buf)
+		}
+	}
+	for range 200000 {
+		n := 1 + r.IntN(14)
+		buf := make([]byte, n)
+		for i := range buf {
+			buf[i] = byte(r.Uint32())
+			if i < r.IntN(12) {
+				buf[i] |= 0x80 // long runs of continuation bytes
+			}
+		}
+		check(buf)
+	}
 }
