@@ -28,15 +28,10 @@ func (n *Node) applyEntry(ent *Entry) {
 		n.server.settle(n, ent, nil, nil)
 		return
 	}
-	var cmd command
-	if ent.cmd != nil {
-		cmd = *ent.cmd
-	} else {
-		var err error
-		if cmd, err = decodeCommand(ent.Data, &n.names, &n.sessions); err != nil {
-			n.fail(wrap("committed entry "+dec(ent.Index), err))
-			return
-		}
+	cmd, err := decodeCommand(ent.Data, &n.names, &n.sessions)
+	if err != nil {
+		n.fail(wrap("committed entry "+dec(ent.Index), err))
+		return
 	}
 	res := n.kv.applyCommand(&cmd)
 	n.server.settle(n, ent, &cmd, &res)

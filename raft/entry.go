@@ -31,10 +31,6 @@ type Entry struct {
 	Term  uint64
 	Type  entryType
 	Data  []byte
-	// cmd is Data decoded, for a command entry this node proposed itself (nil otherwise):
-	// the leader already holds the command it encoded, so it applies it without decoding
-	// it again. It is never encoded; an entry read from a message or the disk has none.
-	cmd *command
 }
 
 func (e *Entry) String() string {

@@ -5,23 +5,13 @@ import "github.com/simfuzz/simfuzz/harness/nodeapi"
 // Propose is the leader's input for a client write: append it in the current term and send
 // it out. It returns the entry's index, or why the write was not appended.
 func (r *raft) Propose(data []byte) (uint64, status) {
-	return r.propose(Entry{Type: entryCommand, Data: data})
-}
-
-// proposeCommand is Propose for a client write the caller has as a command too: the entry
-// keeps it (Entry.cmd) so that this node applies it without decoding Data.
-func (r *raft) proposeCommand(c *command) (uint64, status) {
-	return r.propose(Entry{Type: entryCommand, Data: encodeCommand(c), cmd: c})
-}
-
-func (r *raft) propose(ent Entry) (uint64, status) {
 	switch {
 	case r.role != Leader:
 		return 0, statusNotLeader
 	case r.transferTarget != "":
 		return 0, statusRetry
 	}
-	index := r.appendLocal(ent)
+	index := r.appendLocal(Entry{Type: entryCommand, Data: data})
 	r.broadcastAppend()
 	return index, statusOK
 }

@@ -78,7 +78,7 @@ func (n *Node) proposeWrite(from nodeapi.NodeID, m *message) {
 		n.reply(from, m.Seq, statusRetry, nodeapi.Result{})
 		return
 	}
-	index, st := n.r.proposeCommand(&cmd)
+	index, st := n.r.Propose(encodeCommand(&cmd))
 	if st != statusOK {
 		n.reply(from, m.Seq, st, nodeapi.Result{})
 		return
