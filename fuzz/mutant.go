@@ -74,8 +74,10 @@ func (m Mutant) Build(scratch string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if out, err := run(filepath.Join(scratch, m.Module), "go", "build", "-o", bin,
-		m.Command); err != nil {
+	// -trimpath keeps the scratch directory out of the build, so every package the patch
+	// leaves alone comes from the build cache: a mutant builds in seconds, not a minute.
+	if out, err := run(filepath.Join(scratch, m.Module), "go", "build", "-trimpath", "-o",
+		bin, m.Command); err != nil {
 		return "", fmt.Errorf("mutant does not build: %v: %s", err, out)
 	}
 	return bin, nil
