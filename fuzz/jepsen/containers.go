@@ -25,7 +25,8 @@ import (
 // directly. Kill is `docker kill`, pause `docker pause`, restart `docker start` of the same
 // container; partitions and isolation disconnect the containers from the network (`docker
 // network disconnect`), the other network faults keep using the drop tables. The docker CLI
-// is run with os/exec; Close removes every container, the network and the image.
+// is run with os/exec; Close removes every container, the network and the image, and a
+// harness killed before it could close leaves that to its reaper (containers_reaper.go).
 
 // dockerEnv is one run's image and network.
 type dockerEnv struct {
@@ -38,6 +39,8 @@ type dockerEnv struct {
 	mu     sync.Mutex
 	// created lists the containers made, for Close.
 	created []string
+	// reaper removes what the run made if the harness dies without close.
+	reaper *reaper
 }
 
 // Ports inside a container.
@@ -84,7 +87,13 @@ func newDockerEnv(binary, dir string) (*dockerEnv, error) {
 	}
 	d := &dockerEnv{run: runPrefix + randomHex(4), token: randomHex(16)}
 	d.image = d.run + ":check"
+	r, err := startReaper(d.run)
+	if err != nil {
+		return nil, fmt.Errorf("starting the cleanup shell of containers mode: %w", err)
+	}
+	d.reaper = r
 	if err := d.buildImage(binary, dir); err != nil {
+		d.close()
 		return nil, err
 	}
 	if err := d.createNetwork(); err != nil {
@@ -219,6 +228,10 @@ func (d *dockerEnv) close() error {
 	if d.image != "" {
 		errs = append(errs, docker("rmi", "-f", d.image))
 		d.image = ""
+	}
+	if d.reaper != nil {
+		d.reaper.release()
+		d.reaper = nil
 	}
 	return errors.Join(errs...)
 }

@@ -1,11 +1,14 @@
 package jepsen
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,4 +59,51 @@ func TestCheckContainers(t *testing.T) {
 	for _, name := range after {
 		require.True(t, slices.Contains(before, name), "left behind: %s", name)
 	}
+}
+
+// A harness killed outright cannot close its run; its reaper removes the run's network
+// and image once the harness is gone.
+func TestContainersReapedAfterTheHarnessDies(t *testing.T) {
+	if err := DockerAvailable(); err != nil {
+		t.Skipf("skipping: Docker is not available here: %v", err)
+	}
+	harness := exec.Command(os.Args[0])
+	harness.Env = append(os.Environ(), testRoleEnv+"=docker-harness",
+		testBinaryEnv+"="+staticRaftkv(t))
+	out, err := harness.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, harness.Start())
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err, "the harness process printed no run name")
+	run := strings.TrimSpace(line)
+	require.True(t, strings.HasPrefix(run, runPrefix), "harness said %q", line)
+	present := func() []string {
+		left, err := Leftovers()
+		require.NoError(t, err)
+		img, err := exec.Command("docker", "image", "ls", "-q", run+":check").Output()
+		require.NoError(t, err)
+		var mine []string
+		for _, name := range left {
+			if strings.HasPrefix(name, run) {
+				mine = append(mine, name)
+			}
+		}
+		if len(bytes.TrimSpace(img)) > 0 {
+			mine = append(mine, run+":check")
+		}
+		return mine
+	}
+	require.Equal(t, []string{run, run + ":check"}, present(), "the run's network and image")
+	t.Cleanup(func() { // when the test fails
+		_ = docker("network", "rm", run)
+		_ = docker("rmi", "-f", run+":check")
+	})
+
+	require.NoError(t, harness.Process.Kill())
+	harness.Wait()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(present()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	require.Empty(t, present(), "left behind 30 s after the harness died")
 }
