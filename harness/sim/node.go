@@ -88,7 +88,8 @@ func (w *World) register(id nodeapi.NodeID, client bool) (*node, error) {
 	if int32(ep) != idx {
 		panic(fmt.Sprintf("harness: network endpoint %d for %q, want %d", ep, id, idx))
 	}
-	n := &node{id: id, idx: idx, ep: ep, client: client, inc: 1}
+	n := &node{id: id, idx: idx, ep: ep, client: client, inc: 1,
+		check: sysFrame{what: "invariant check", about: id}}
 	n.disk = newDisk(w, n)
 	w.nodes = append(w.nodes, n)
 	w.index[id] = idx

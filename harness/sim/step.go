@@ -199,9 +199,6 @@ func (w *World) leave(n *node) {
 
 // checkAfterEvent runs the System's invariant check after an event of server node n.
 func (w *World) checkAfterEvent(n *node) {
-	if n.check.what == "" {
-		n.check = sysFrame{what: "invariant check", about: n.id}
-	}
 	prev := w.enterSystem(&n.check)
 	err := w.inv.CheckAfterEvent(n.id)
 	w.leaveSystem(prev)
