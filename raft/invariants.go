@@ -3,6 +3,7 @@ package raft
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 )
@@ -54,9 +55,8 @@ type ghost struct {
 	// the leader that decided it, so the term in which it was committed.
 	committedIn []uint64
 	applied     []uint64
-	// ids are the watched nodes, sorted, and ws their watches in the same order.
-	ids []nodeapi.NodeID
-	ws  []*watch
+	// ws are the watches, sorted by node ID (leadersHold walks them in that order).
+	ws []*watch
 	// slots finds a watch by its ID in one probe (watchOf): slots[slotOf(id)] is the
 	// only watch whose ID lands there, nil if none does, or collided if several do.
 	slots [watchSlots]*watch
@@ -138,19 +138,24 @@ func (g *ghost) watch(id nodeapi.NodeID, n *Node) {
 	}
 	w := &watch{id: id, n: n, rewrites: n.r.log.rewrites, commit: n.r.commit,
 		applied: n.applied, recovered: true, durable: d}
-	i, ok := slices.BinarySearch(g.ids, id)
+	i, ok := g.find(id)
 	if ok {
 		g.ws[i] = w
 	} else {
-		g.ids = slices.Insert(g.ids, i, id)
 		g.ws = slices.Insert(g.ws, i, w)
 	}
 	g.index()
 }
 
+// find is where id's watch is in ws, or would be.
+func (g *ghost) find(id nodeapi.NodeID) (int, bool) {
+	return slices.BinarySearchFunc(g.ws, id, func(w *watch, id nodeapi.NodeID) int {
+		return strings.Compare(string(w.id), string(id))
+	})
+}
+
 func (g *ghost) unwatch(id nodeapi.NodeID) {
-	if i, ok := slices.BinarySearch(g.ids, id); ok {
-		g.ids = slices.Delete(g.ids, i, i+1)
+	if i, ok := g.find(id); ok {
 		g.ws = slices.Delete(g.ws, i, i+1)
 		g.index()
 	}
