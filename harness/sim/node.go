@@ -143,7 +143,7 @@ func (w *World) failStart(n *node, err error) {
 
 // lookup returns the registered node id or an error naming it.
 func (w *World) lookup(id nodeapi.NodeID) (*node, error) {
-	i, ok := w.index[id]
+	i, ok := w.dests.lookup(w.index, id)
 	if !ok {
 		return nil, fmt.Errorf("harness: unknown node %q", id)
 	}
