@@ -146,22 +146,35 @@ func (q *eventQueue) peekAt() int64 { return q.h[0].at }
 // push adds e, stamping it with the next sequence number. At the limit it drops e and
 // sets full instead: memory stays bounded and the run stops after the current event.
 func (q *eventQueue) push(e event) {
+	if p := q.add(e.at); p != nil {
+		e.seq = p.seq
+		*p = e
+	}
+}
+
+// add queues an event due at at, stamped with the next sequence number, and returns it
+// for the caller to fill in before it queues another: zero but for at and seq (free slots
+// are zero), in its place in the slab, so that a hot caller builds it there instead of
+// building it once and copying it in. At the limit it returns nil and sets full, as push
+// drops its event.
+func (q *eventQueue) add(at int64) *event {
 	if q.limit > 0 && len(q.h) >= q.limit {
 		q.full = true
-		return
+		return nil
 	}
-	e.seq = q.seq
+	seq := q.seq
 	q.seq++
 	var slot int32
 	if n := len(q.free); n > 0 {
 		slot = q.free[n-1]
 		q.free = q.free[:n-1]
-		q.ev[slot] = e
 	} else {
 		slot = int32(len(q.ev))
-		q.ev = append(q.ev, e)
+		q.ev = append(q.ev, event{})
 	}
-	k := eventKey{at: e.at, seq: e.seq, slot: slot}
+	e := &q.ev[slot]
+	e.at, e.seq = at, seq
+	k := eventKey{at: at, seq: seq, slot: slot}
 	q.h = append(q.h, k)
 	h := q.h
 	i := len(h) - 1
@@ -174,6 +187,7 @@ func (q *eventQueue) push(e event) {
 		i = p
 	}
 	h[i] = k
+	return e
 }
 
 // pop moves the earliest event into out; the queue must not be empty.
