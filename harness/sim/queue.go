@@ -65,10 +65,14 @@ func keyBefore(a, b *eventKey) bool {
 	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
 
-// eventQueue is a binary min-heap of event keys ordered by time and sequence number (the
+// eventQueue is a 4-ary min-heap of event keys ordered by time and sequence number (the
 // order of before), over a slab of the events themselves whose free slots are reused. It
 // is written by hand rather than with container/heap, whose interface boxing would
-// allocate per event.
+// allocate per event. Four children per key halve the heap's height, which matters most to
+// push: a new delivery is due sooner than the timers queued far ahead, and rose more than
+// two levels of a binary heap on average. The heap's shape does not change the order in
+// which events run: (time, sequence number) is a total order, and the heap yields its
+// least key.
 type eventQueue struct {
 	h    []eventKey
 	ev   []event
@@ -179,7 +183,7 @@ func (q *eventQueue) add(at int64) *event {
 	h := q.h
 	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / heapArity
 		if !keyBefore(&k, &h[p]) {
 			break
 		}
@@ -214,21 +218,70 @@ func (q *eventQueue) take() int32 {
 	h = q.h
 	i := 0
 	for {
-		c := 2*i + 1
-		if c >= n {
+		c := heapArity*i + 1
+		if c+heapArity > n {
+			// Fewer than four children: they are leaves, so last goes here or there.
+			if c < n {
+				if c = minChildTail(h, c); keyBefore(&h[c], &last) {
+					h[i] = h[c]
+					i = c
+				}
+			}
 			break
 		}
-		if r := c + 1; r < n && keyBefore(&h[r], &h[c]) {
-			c = r
+		// The least of the four children, by a two-round tournament (minOfFour, which
+		// is too large to inline).
+		g := h[c : c+heapArity : c+heapArity]
+		a, b := 0, 2
+		if keyBefore(&g[1], &g[0]) {
+			a = 1
 		}
-		if !keyBefore(&h[c], &last) {
+		if keyBefore(&g[3], &g[2]) {
+			b = 3
+		}
+		if keyBefore(&g[b], &g[a]) {
+			a = b
+		}
+		if !keyBefore(&g[a], &last) {
 			break
 		}
+		c += a
 		h[i] = h[c]
 		i = c
 	}
 	h[i] = last
 	return top.slot
+}
+
+// heapArity is the number of children of a key in the heap.
+const heapArity = 4
+
+// minOfFour returns the index of the least of four sibling keys: a two-round tournament.
+func minOfFour(g []eventKey) int {
+	g = g[:heapArity:heapArity]
+	a, b := 0, 2
+	if keyBefore(&g[1], &g[0]) {
+		a = 1
+	}
+	if keyBefore(&g[3], &g[2]) {
+		b = 3
+	}
+	if keyBefore(&g[b], &g[a]) {
+		a = b
+	}
+	return a
+}
+
+// minChildTail returns the index of the least of the keys from c to the end of h: the
+// children of a key that has fewer than heapArity.
+func minChildTail(h []eventKey, c int) int {
+	m := c
+	for j := c + 1; j < len(h); j++ {
+		if keyBefore(&h[j], &h[m]) {
+			m = j
+		}
+	}
+	return m
 }
 
 // done frees the slot of an event that take returned, once it has run, dropping its
@@ -251,23 +304,30 @@ func (q *eventQueue) retime(at int64, match func(*event) bool) int {
 		}
 	}
 	if moved > 0 {
-		for i := len(q.h)/2 - 1; i >= 0; i-- {
-			q.down(i)
-		}
+		q.heapify()
 	}
 	return moved
+}
+
+// heapify restores the heap order of all of q.h, from the last key that has children up.
+func (q *eventQueue) heapify() {
+	for i := (len(q.h) - 2) / heapArity; i >= 0; i-- {
+		q.down(i)
+	}
 }
 
 // down sifts the key at i towards the leaves until the heap order holds below it.
 func (q *eventQueue) down(i int) {
 	h := q.h
 	for {
-		c := 2*i + 1
+		c := heapArity*i + 1
 		if c >= len(h) {
 			return
 		}
-		if r := c + 1; r < len(h) && keyBefore(&h[r], &h[c]) {
-			c = r
+		if c+heapArity <= len(h) {
+			c += minOfFour(h[c : c+heapArity : c+heapArity])
+		} else {
+			c = minChildTail(h, c)
 		}
 		if !keyBefore(&h[c], &h[i]) {
 			return
@@ -362,8 +422,6 @@ func (w *World) sweepTimers() {
 		keep = append(keep, k)
 	}
 	q.h = keep
-	for i := len(q.h)/2 - 1; i >= 0; i-- {
-		q.down(i)
-	}
+	q.heapify()
 	q.stopped = 0
 }
