@@ -31,20 +31,45 @@ func (e *env) Reached(event string) {
 	e.w.inWorld--
 }
 
+// reachCounts counts the reported events by a small index per name, and the steps between
+// them by a pair of indexes: a step keyed by its two names hashed both strings on every
+// report. The string-keyed tables are built when asked for (Reached, Steps).
+type reachCounts struct {
+	index  map[string]int32 // a name's index in names and counts
+	names  []string
+	counts []uint64
+	steps  map[uint64]uint64 // index of a<<32 | index of b: how often b came right after a
+}
+
+// indexOf returns the index of event, adding it if it is new.
+func (r *reachCounts) indexOf(event string) int32 {
+	if i, ok := r.index[event]; ok {
+		return i
+	}
+	if r.index == nil {
+		r.index, r.steps = map[string]int32{}, map[uint64]uint64{}
+	}
+	i := int32(len(r.names))
+	r.index[event] = i
+	r.names = append(r.names, event)
+	r.counts = append(r.counts, 0)
+	return i
+}
+
 func (w *World) reached(n *node, event string) {
-	if w.events == nil {
-		w.events = map[string]uint64{}
-		w.steps = map[[2]string]uint64{}
+	r := &w.reach
+	i, known := r.index[event]
+	if !known {
+		if len(event) == 0 || len(event) > nodeapi.MaxEventName || len(r.names) >= MaxEventNames {
+			event = EventOverflow
+		}
+		i = r.indexOf(event)
 	}
-	if _, known := w.events[event]; !known &&
-		(len(event) == 0 || len(event) > nodeapi.MaxEventName || len(w.events) >= MaxEventNames) {
-		event = EventOverflow
+	r.counts[i]++
+	if n.lastEvent != 0 {
+		r.steps[uint64(n.lastEvent-1)<<32|uint64(i)]++
 	}
-	w.events[event]++
-	if n.lastEvent != "" {
-		w.steps[[2]string{n.lastEvent, event}]++
-	}
-	n.lastEvent = event
+	n.lastEvent = i + 1
 	if w.onReach != nil {
 		w.onReach(n.id, event)
 	}
@@ -53,9 +78,10 @@ func (w *World) reached(n *node, event string) {
 // Steps returns how often a node reported event b right after event a, keyed "a>b": the
 // order in which nodes pass through their states, which counts alone do not show.
 func (w *World) Steps() map[string]uint64 {
-	out := make(map[string]uint64, len(w.steps))
-	for k, c := range w.steps {
-		out[k[0]+">"+k[1]] = c
+	r := &w.reach
+	out := make(map[string]uint64, len(r.steps))
+	for k, c := range r.steps {
+		out[r.names[k>>32]+">"+r.names[uint32(k)]] = c
 	}
 	return out
 }
@@ -65,7 +91,17 @@ func (w *World) Steps() map[string]uint64 {
 func (w *World) SetOnReach(f func(id nodeapi.NodeID, event string)) { w.onReach = f }
 
 // Reached returns how often each event was reported so far.
-func (w *World) Reached() map[string]uint64 { return maps.Clone(w.events) }
+func (w *World) Reached() map[string]uint64 {
+	r := &w.reach
+	if r.names == nil {
+		return nil
+	}
+	out := make(map[string]uint64, len(r.names))
+	for i, name := range r.names {
+		out[name] = r.counts[i]
+	}
+	return out
+}
 
 // EventNames returns the names of a count table in sorted order, for stable reports.
 func EventNames[V any](counts map[string]V) []string {
