@@ -143,7 +143,8 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 	return c
 }
 
-// Arrive is called when a delivery falls due, with the delivery's message. In this order:
+// Arrive is called when a delivery falls due, with the delivery's message (by address: a
+// world asks once per delivery, and the message is seven words). In this order:
 //   - a message that overflowed its link's capacity while in flight answers Drop (a
 //     stream chunk breaks its stream);
 //   - a chunk of a broken stream (one that already lost a chunk on this link, at send, at
@@ -157,7 +158,7 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 //
 // now is not used by today's rules; it is part of the contract so that rules that depend
 // on time need no signature change. Arrive never draws randomness.
-func (n *Network) Arrive(now int64, m Message) Verdict {
+func (n *Network) Arrive(now int64, m *Message) Verdict {
 	l := n.laidLink(m.From, m.To)
 	if l == nil {
 		l = n.linkOf("Arrive", m.From, m.To)
@@ -187,7 +188,7 @@ func (n *Network) Arrive(now int64, m Message) Verdict {
 			n.stats.HeldOverflow++
 			return Drop
 		}
-		n.held = append(n.held, m)
+		n.held = append(n.held, *m)
 		n.stats.Held++
 		return Hold
 	}

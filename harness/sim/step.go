@@ -319,7 +319,7 @@ func (w *World) arrive(e *event, n *node) netfault.Verdict {
 	if e.flags&evAged != 0 {
 		w.net.AgedArrived()
 	}
-	v := w.net.Arrive(w.now, e.msg)
+	v := w.net.Arrive(w.now, &e.msg)
 	switch v {
 	case netfault.Drop:
 		w.stats.DroppedNet++
