@@ -179,7 +179,11 @@ func (q *eventQueue) add(at int64) *event {
 	e := &q.ev[slot]
 	e.at, e.seq = at, seq
 	k := eventKey{at: at, seq: seq, slot: slot}
-	q.h = append(q.h, k)
+	if n := len(q.h); n < cap(q.h) {
+		q.h = q.h[:n+1] // only the length is stored, as in take
+	} else {
+		q.h = append(q.h, k)
+	}
 	h := q.h
 	i := len(h) - 1
 	for i > 0 {
@@ -211,11 +215,11 @@ func (q *eventQueue) take() int32 {
 	n := len(h) - 1
 	top := h[0]
 	last := h[n]
-	q.h = h[:n]
+	q.h = q.h[:n] // only the length is stored: no write barrier for the array pointer
 	if n == 0 {
 		return top.slot
 	}
-	h = q.h
+	h = h[:n]
 	i := 0
 	for {
 		c := heapArity*i + 1
