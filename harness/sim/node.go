@@ -34,7 +34,7 @@ type node struct {
 	held   []event // due events kept while paused, in due order
 	err    error   // why the last start failed
 	// lastEvent is the event the node reported last (see Reporter), across incarnations:
-	// its index in reachCounts.names plus one (0: none yet).
+	// its index in reachCounts.events plus one (0: none yet).
 	lastEvent int32
 	// check names the system's invariant check after the node's events (see leave).
 	check sysFrame

@@ -35,11 +35,20 @@ func (e *env) Reached(event string) {
 // them by a pair of indexes: a step keyed by its two names hashed both strings on every
 // report. The string-keyed tables are built when asked for (Reached, Steps).
 type reachCounts struct {
-	index  map[string]int32 // a name's index in names and counts
-	names  []string
-	counts []uint64
+	index  map[string]int32 // a name's index in events
+	events []reachCount
 	steps  map[uint64]uint64 // index of a<<32 | index of b: how often b came right after a
 }
+
+// reachCount is how often one event was reported.
+type reachCount struct {
+	name string
+	n    uint64
+}
+
+// reachStart is the room for event names the table starts with: a system reports some
+// dozens, and one array for them spares the doublings of a growing one.
+const reachStart = 32
 
 // indexOf returns the index of event, adding it if it is new.
 func (r *reachCounts) indexOf(event string) int32 {
@@ -48,11 +57,11 @@ func (r *reachCounts) indexOf(event string) int32 {
 	}
 	if r.index == nil {
 		r.index, r.steps = map[string]int32{}, map[uint64]uint64{}
+		r.events = make([]reachCount, 0, reachStart)
 	}
-	i := int32(len(r.names))
+	i := int32(len(r.events))
 	r.index[event] = i
-	r.names = append(r.names, event)
-	r.counts = append(r.counts, 0)
+	r.events = append(r.events, reachCount{name: event})
 	return i
 }
 
@@ -60,12 +69,12 @@ func (w *World) reached(n *node, event string) {
 	r := &w.reach
 	i, known := r.index[event]
 	if !known {
-		if len(event) == 0 || len(event) > nodeapi.MaxEventName || len(r.names) >= MaxEventNames {
+		if len(event) == 0 || len(event) > nodeapi.MaxEventName || len(r.events) >= MaxEventNames {
 			event = EventOverflow
 		}
 		i = r.indexOf(event)
 	}
-	r.counts[i]++
+	r.events[i].n++
 	if n.lastEvent != 0 {
 		r.steps[uint64(n.lastEvent-1)<<32|uint64(i)]++
 	}
@@ -81,7 +90,7 @@ func (w *World) Steps() map[string]uint64 {
 	r := &w.reach
 	out := make(map[string]uint64, len(r.steps))
 	for k, c := range r.steps {
-		out[r.names[k>>32]+">"+r.names[uint32(k)]] = c
+		out[r.events[k>>32].name+">"+r.events[uint32(k)].name] = c
 	}
 	return out
 }
@@ -93,12 +102,12 @@ func (w *World) SetOnReach(f func(id nodeapi.NodeID, event string)) { w.onReach 
 // Reached returns how often each event was reported so far.
 func (w *World) Reached() map[string]uint64 {
 	r := &w.reach
-	if r.names == nil {
+	if r.events == nil {
 		return nil
 	}
-	out := make(map[string]uint64, len(r.names))
-	for i, name := range r.names {
-		out[name] = r.counts[i]
+	out := make(map[string]uint64, len(r.events))
+	for _, e := range r.events {
+		out[e.name] = e.n
 	}
 	return out
 }
