@@ -28,7 +28,7 @@ func BenchmarkSend(b *testing.B) {
 		m.From, m.To = e[i%5], e[(i+1)%5]
 		out = n.Send(now, m, out[:0])
 		for _, d := range out {
-			n.Arrive(d.At, d.Msg)
+			n.Arrive(d.At, &d.Msg)
 		}
 	}
 }

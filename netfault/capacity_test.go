@@ -88,7 +88,7 @@ func TestForgetFreesCapacity(t *testing.T) {
 	first := n.Send(0, msg(e[0], e[1], "a"), nil)
 	n.Forget(first[0].Msg)
 	second := n.Send(1, msg(e[0], e[1], "b"), nil)
-	require.Equal(t, netfault.Deliver, n.Arrive(11, second[0].Msg))
+	require.Equal(t, netfault.Deliver, n.Arrive(11, &second[0].Msg))
 	require.Zero(t, n.Stats().Overflowed)
 }
 
@@ -99,7 +99,7 @@ func TestHeldMessagesAreBounded(t *testing.T) {
 	dropped := 0
 	for range netfault.MaxHeld + 10 {
 		d := n.Send(0, msg(e[0], e[1], "x"), nil)
-		if n.Arrive(0, d[0].Msg) == netfault.Drop {
+		if n.Arrive(0, &d[0].Msg) == netfault.Drop {
 			dropped++
 		}
 	}

@@ -12,7 +12,7 @@ import (
 func arriveAll(n *netfault.Network, ds []netfault.Delivery) map[netfault.Verdict][]string {
 	got := map[netfault.Verdict][]string{}
 	for _, d := range ds {
-		v := n.Arrive(d.At, d.Msg)
+		v := n.Arrive(d.At, &d.Msg)
 		got[v] = append(got[v], string(d.Msg.Payload))
 	}
 	return got
@@ -44,7 +44,7 @@ func TestClogNodeHoldsThenReleasesInOrder(t *testing.T) {
 	require.Equal(t, []string{"1", "2", "3", "from-clogged"}, payloads(rel))
 	for _, d := range rel {
 		require.Equal(t, int64(50), d.At)
-		require.Equal(t, netfault.Deliver, n.Arrive(d.At, d.Msg))
+		require.Equal(t, netfault.Deliver, n.Arrive(d.At, &d.Msg))
 	}
 	require.Zero(t, n.HeldCount())
 	st := n.Stats()
@@ -57,8 +57,8 @@ func TestClogLinkIsOneDirection(t *testing.T) {
 	n.ClogLink(e[0], e[1])
 	ab := sendOne(n, 0, msg(e[0], e[1], "ab"))
 	ba := sendOne(n, 0, msg(e[1], e[0], "ba"))
-	require.Equal(t, netfault.Hold, n.Arrive(ab[0].At, ab[0].Msg))
-	require.Equal(t, netfault.Deliver, n.Arrive(ba[0].At, ba[0].Msg))
+	require.Equal(t, netfault.Hold, n.Arrive(ab[0].At, &ab[0].Msg))
+	require.Equal(t, netfault.Deliver, n.Arrive(ba[0].At, &ba[0].Msg))
 	require.Empty(t, n.Unclog(1, e[0], nil), "an endpoint unclog does not lift a link clog")
 	rel := n.UnclogLink(2, e[0], e[1], nil)
 	require.Equal(t, []string{"ab"}, payloads(rel))
@@ -87,11 +87,11 @@ func TestReleasedMessageObeysPartitionMadeWhileHeld(t *testing.T) {
 	n, e := newNet(t, 24, netfault.LinkConfig{}, 2)
 	n.Clog(e[0])
 	d := sendOne(n, 0, msg(e[0], e[1], "x"))
-	require.Equal(t, netfault.Hold, n.Arrive(0, d[0].Msg))
+	require.Equal(t, netfault.Hold, n.Arrive(0, &d[0].Msg))
 	n.Isolate(e[1])
 	rel := n.Unclog(5, e[0], nil)
 	require.Len(t, rel, 1)
-	require.Equal(t, netfault.Drop, n.Arrive(rel[0].At, rel[0].Msg))
+	require.Equal(t, netfault.Drop, n.Arrive(rel[0].At, &rel[0].Msg))
 }
 
 func TestDropHeld(t *testing.T) {

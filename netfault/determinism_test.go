@@ -43,7 +43,7 @@ func script(t *testing.T, seed uint64) ([]netfault.Delivery, []netfault.Verdict)
 		start := len(log)
 		log = n.Send(int64(i)*int64(time.Millisecond), m, log)
 		for _, d := range log[start:] {
-			verdicts = append(verdicts, n.Arrive(d.At, d.Msg))
+			verdicts = append(verdicts, n.Arrive(d.At, &d.Msg))
 		}
 	}
 	return log, verdicts

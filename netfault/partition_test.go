@@ -89,9 +89,9 @@ func TestPartitionAfterSendDropsAtArrival(t *testing.T) {
 	out := sendOne(n, 0, msg(e[0], e[1], "x"))
 	require.Len(t, out, 1)
 	n.Cut(e[0], e[1])
-	require.Equal(t, netfault.Drop, n.Arrive(out[0].At, out[0].Msg))
+	require.Equal(t, netfault.Drop, n.Arrive(out[0].At, &out[0].Msg))
 	n.Heal()
-	require.Equal(t, netfault.Deliver, n.Arrive(out[0].At, out[0].Msg))
+	require.Equal(t, netfault.Deliver, n.Arrive(out[0].At, &out[0].Msg))
 	require.Equal(t, uint64(1), n.Stats().DroppedAtArrival)
 }
 
@@ -107,18 +107,18 @@ func TestStreamBreaksAndStaysBroken(t *testing.T) {
 	require.Equal(t, int64(time.Millisecond), out[0].At)
 	require.True(t, n.StreamBroken(e[0], e[1], 1))
 	n.Heal()
-	require.Equal(t, netfault.Drop, n.Arrive(out[0].At, out[0].Msg))
+	require.Equal(t, netfault.Drop, n.Arrive(out[0].At, &out[0].Msg))
 	later := sendOne(n, 5, chunk(1))
-	require.Equal(t, netfault.Drop, n.Arrive(later[0].At, later[0].Msg),
+	require.Equal(t, netfault.Drop, n.Arrive(later[0].At, &later[0].Msg),
 		"a broken stream never delivers a later chunk (no gaps)")
 	other := sendOne(n, 5, chunk(2))
-	require.Equal(t, netfault.Deliver, n.Arrive(other[0].At, other[0].Msg))
+	require.Equal(t, netfault.Deliver, n.Arrive(other[0].At, &other[0].Msg))
 	require.False(t, n.StreamBroken(e[1], e[0], 1), "breaks are per direction")
 
 	// Partition after send breaks the stream too.
 	inFlight := sendOne(n, 10, chunk(2))
 	n.Cut(e[0], e[1])
-	require.Equal(t, netfault.Drop, n.Arrive(inFlight[0].At, inFlight[0].Msg))
+	require.Equal(t, netfault.Drop, n.Arrive(inFlight[0].At, &inFlight[0].Msg))
 	n.Heal()
 	require.True(t, n.StreamBroken(e[0], e[1], 2))
 }

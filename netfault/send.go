@@ -62,7 +62,7 @@ func (n *Network) Send(now int64, m Message, out []Delivery) []Delivery {
 		return append(out, Delivery{At: n.schedule(now, l, extra, true), Msg: m})
 	}
 	start := len(out)
-	out = n.sendDatagram(now, l, m, extra, out)
+	out = n.sendDatagram(now, l, &m, extra, out)
 	if len(n.age.rules) > 0 {
 		out = n.applyAge(out, start)
 	}
@@ -79,8 +79,10 @@ func (n *Network) lostAtSend(now int64, l *link, m Message, out []Delivery) []De
 	return append(out, Delivery{At: n.schedule(now, l, 0, true), Msg: m})
 }
 
-// sendDatagram applies the link's datagram faults: loss, corruption, duplication.
-func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duration,
+// sendDatagram applies the link's datagram faults: loss, corruption, duplication. m is
+// Send's own copy of the message, which it may change (a corrupted payload, a capacity's
+// sequence number).
+func (n *Network) sendDatagram(now int64, l *link, m *Message, extra time.Duration,
 	out []Delivery) []Delivery {
 	c := l.cfg
 	if chance(l.pcg, c.Loss) {
@@ -91,12 +93,12 @@ func (n *Network) sendDatagram(now int64, l *link, m Message, extra time.Duratio
 		m.Payload = flipBit(l.rng, m.Payload)
 		n.stats.Corrupted++
 	}
-	if l.rare == nil || n.admit(l, &m) { // the nil check keeps the common path call-free
-		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: m})
+	if l.rare == nil || n.admit(l, m) { // the nil check keeps the common path call-free
+		out = append(out, Delivery{At: n.schedule(now, l, extra, false), Msg: *m})
 	}
 	if chance(l.pcg, c.Duplicate) {
 		n.stats.Duplicated++
-		dup := m
+		dup := *m
 		// The twin gets its own bytes: a receiver that (wrongly) writes into one copy must
 		// not change what the other copy's receiver reads.
 		dup.Payload = bytes.Clone(m.Payload)
@@ -143,7 +145,8 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 	return c
 }
 
-// Arrive is called when a delivery falls due, with the delivery's message. In this order:
+// Arrive is called when a delivery falls due, with the delivery's message (by address: a
+// world asks once per delivery, and the message is seven words). In this order:
 //   - a message that overflowed its link's capacity while in flight answers Drop (a
 //     stream chunk breaks its stream);
 //   - a chunk of a broken stream (one that already lost a chunk on this link, at send, at
@@ -157,7 +160,7 @@ func flipBit(r *rand.Rand, p []byte) []byte {
 //
 // now is not used by today's rules; it is part of the contract so that rules that depend
 // on time need no signature change. Arrive never draws randomness.
-func (n *Network) Arrive(now int64, m Message) Verdict {
+func (n *Network) Arrive(now int64, m *Message) Verdict {
 	l := n.laidLink(m.From, m.To)
 	if l == nil {
 		l = n.linkOf("Arrive", m.From, m.To)
@@ -187,7 +190,7 @@ func (n *Network) Arrive(now int64, m Message) Verdict {
 			n.stats.HeldOverflow++
 			return Drop
 		}
-		n.held = append(n.held, m)
+		n.held = append(n.held, *m)
 		n.stats.Held++
 		return Hold
 	}

@@ -211,7 +211,7 @@ func TestFilterDropDelayAlter(t *testing.T) {
 	chunk := netfault.Message{From: e[0], To: e[1], Stream: 3, Payload: []byte("drop")}
 	out = sendOne(n, 0, chunk)
 	require.Len(t, out, 1)
-	require.Equal(t, netfault.Drop, n.Arrive(out[0].At, out[0].Msg))
+	require.Equal(t, netfault.Drop, n.Arrive(out[0].At, &out[0].Msg))
 
 	n.SetFilter(nil)
 	require.Len(t, sendOne(n, 0, msg(e[0], e[1], "drop")), 1)
@@ -229,7 +229,7 @@ func TestSendDoesNotAllocate(t *testing.T) {
 		now++
 		out = n.Send(now, m, out[:0])
 		for _, d := range out {
-			n.Arrive(d.At, d.Msg)
+			n.Arrive(d.At, &d.Msg)
 		}
 	})
 	require.Zero(t, allocs)

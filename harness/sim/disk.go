@@ -140,7 +140,9 @@ func (d *simDisk) Sync(done func(err error)) {
 	at := max(addSat(w.now, lat), d.lastAt)
 	d.lastAt = at
 	d.syncs = append(d.syncs, pendingSync{mark: d.log.Mark(), done: done})
-	w.q.push(event{at: at, kind: evSync, node: d.n.idx, inc: d.n.inc})
+	if e := w.q.add(at); e != nil {
+		e.kind, e.node, e.inc = evSync, d.n.idx, d.n.inc
+	}
 	w.inWorld--
 }
 

@@ -67,11 +67,12 @@ func (d *simDisk) Append(name string, data []byte) error {
 	if err := checkName("Append", name); err != nil {
 		return err
 	}
-	if size := len(d.current[name]) + len(data); size > MaxFileSize {
+	f := d.current[name]
+	if size := len(f) + len(data); size > MaxFileSize {
 		return fmt.Errorf("disk: Append %q: the file would grow to %d bytes, over the "+
 			"%d-byte limit", name, size, MaxFileSize)
 	}
-	if f := d.current[name]; len(f) > 0 && len(data) > 0 {
+	if len(f) > 0 && len(data) > 0 {
 		d.appendInPlace(name, f, data)
 		return nil
 	}

@@ -78,7 +78,9 @@ func (e *env) After(d time.Duration, f func()) nodeapi.Timer {
 	w.inWorld++ // world code from here on: a panic in it is the harness's (see panicked)
 	id := w.timers.alloc()
 	at := addSat(w.now, time.Duration(e.n.clock.toGlobal(int64(d))))
-	w.q.push(event{at: at, kind: evTimer, fn: f, id: id, node: e.n.idx, inc: e.inc})
+	if ev := w.q.add(at); ev != nil {
+		ev.kind, ev.fn, ev.id, ev.node, ev.inc = evTimer, f, id, e.n.idx, e.inc
+	}
 	w.inWorld--
 	return nodeapi.NewTimer(w, id)
 }

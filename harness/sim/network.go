@@ -31,7 +31,8 @@ func (w *World) sendDatagram(from *node, to nodeapi.NodeID, msg []byte) {
 
 // destCache remembers where recent destinations are in World.index, keyed by the address
 // of the ID's bytes: a node sends to the same few IDs over and over, mostly the very same
-// strings (its peer list), and hashing the ID for every datagram was 1.5 % of a run. Two
+// strings (its peer list), and hashing the ID for every datagram was 1.5 % of a run; the
+// harness, too, names the same nodes by the same strings (World.lookup asks here). Two
 // strings with the same address and length are the same string, since strings never
 // change; an entry holds its string, so its address cannot be reused meanwhile. A miss
 // asks the map. Entries stay right because IDs are never removed from the index.
@@ -62,24 +63,31 @@ func (w *World) transmit(from *node, to int32, stream uint64, p []byte) {
 	aged := false
 	for i := range w.deliv {
 		d := &w.deliv[i]
-		e := event{at: max(d.At, w.now), kind: evDeliver, msg: d.Msg, node: to}
+		var flags uint8
 		if d.Aged != netfault.NotAged {
-			e.flags, aged = agedFlags[d.Aged], true
-		} else {
+			flags, aged = agedFlags[d.Aged], true
+		}
+		e := w.q.add(max(d.At, w.now))
+		if e != nil {
+			e.kind, e.msg, e.node = evDeliver, d.Msg, to
+			if stream == 0 && samePayload(d.Msg.Payload, p) {
+				// The delivery carries the very bytes sent, which only this event
+				// holds until the receiver gets them (a corrupted or duplicated copy
+				// is a copy): their hash for the trace at arrival is the one
+				// computed here.
+				e.id, flags = sum, flags|evSummed
+			}
+			e.flags = flags
+		}
+		if d.Aged == netfault.NotAged {
 			d.Msg.Payload = nil
 		}
-		if stream == 0 && samePayload(e.msg.Payload, p) {
-			// The delivery carries the very bytes sent, which only this event holds
-			// until the receiver gets them (a corrupted or duplicated copy is a copy):
-			// their hash for the trace at arrival is the one computed here.
-			e.id, e.flags = sum, e.flags|evSummed
-		}
-		w.q.push(e)
 	}
 	w.stats.Sent++
-	r := rec{at: w.now, kind: KindSend, node: from.idx, inc: from.inc, peer: to,
+	r := w.record()
+	*r = rec{at: w.now, kind: KindSend, node: from.idx, inc: from.inc, peer: to,
 		stream: stream, n: int32(len(p)), sum: sum, aux: uint8(len(w.deliv))}
-	w.emit(&r)
+	w.emit(r)
 	if aged {
 		w.recordAged(to)
 	}

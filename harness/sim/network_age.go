@@ -144,10 +144,11 @@ func (w *World) recordAged(to int32) {
 		if d.Aged == netfault.AgeReplayed {
 			aux = holdReplay
 		}
-		r := rec{at: w.now, kind: KindHold, node: n.idx, inc: n.inc, peer: int32(d.Msg.From),
+		r := w.record()
+		*r = rec{at: w.now, kind: KindHold, node: n.idx, inc: n.inc, peer: int32(d.Msg.From),
 			n: int32(len(d.Msg.Payload)), sum: hashBytes(fnvOffset, d.Msg.Payload), aux: aux,
 			text: fmt.Sprintf("due at %v", time.Duration(max(d.At, w.now)))}
-		w.emit(&r)
+		w.emit(r)
 		d.Msg.Payload = nil
 	}
 }

@@ -33,8 +33,9 @@ type node struct {
 	clock  clock
 	held   []event // due events kept while paused, in due order
 	err    error   // why the last start failed
-	// lastEvent is the event the node reported last (see Reporter), across incarnations.
-	lastEvent string
+	// lastEvent is the event the node reported last (see Reporter), across incarnations:
+	// its index in reachCounts.events plus one (0: none yet).
+	lastEvent int32
 	// check names the system's invariant check after the node's events (see leave).
 	check sysFrame
 }
@@ -143,7 +144,7 @@ func (w *World) failStart(n *node, err error) {
 
 // lookup returns the registered node id or an error naming it.
 func (w *World) lookup(id nodeapi.NodeID) (*node, error) {
-	i, ok := w.index[id]
+	i, ok := w.dests.lookup(w.index, id)
 	if !ok {
 		return nil, fmt.Errorf("harness: unknown node %q", id)
 	}

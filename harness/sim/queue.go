@@ -65,10 +65,14 @@ func keyBefore(a, b *eventKey) bool {
 	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
 
-// eventQueue is a binary min-heap of event keys ordered by time and sequence number (the
+// eventQueue is a 4-ary min-heap of event keys ordered by time and sequence number (the
 // order of before), over a slab of the events themselves whose free slots are reused. It
 // is written by hand rather than with container/heap, whose interface boxing would
-// allocate per event.
+// allocate per event. Four children per key halve the heap's height, which matters most to
+// push: a new delivery is due sooner than the timers queued far ahead, and rose more than
+// two levels of a binary heap on average. The heap's shape does not change the order in
+// which events run: (time, sequence number) is a total order, and the heap yields its
+// least key.
 type eventQueue struct {
 	h    []eventKey
 	ev   []event
@@ -146,27 +150,44 @@ func (q *eventQueue) peekAt() int64 { return q.h[0].at }
 // push adds e, stamping it with the next sequence number. At the limit it drops e and
 // sets full instead: memory stays bounded and the run stops after the current event.
 func (q *eventQueue) push(e event) {
+	if p := q.add(e.at); p != nil {
+		e.seq = p.seq
+		*p = e
+	}
+}
+
+// add queues an event due at at, stamped with the next sequence number, and returns it
+// for the caller to fill in before it queues another: zero but for at and seq (free slots
+// are zero), in its place in the slab, so that a hot caller builds it there instead of
+// building it once and copying it in. At the limit it returns nil and sets full, as push
+// drops its event.
+func (q *eventQueue) add(at int64) *event {
 	if q.limit > 0 && len(q.h) >= q.limit {
 		q.full = true
-		return
+		return nil
 	}
-	e.seq = q.seq
+	seq := q.seq
 	q.seq++
 	var slot int32
 	if n := len(q.free); n > 0 {
 		slot = q.free[n-1]
 		q.free = q.free[:n-1]
-		q.ev[slot] = e
 	} else {
 		slot = int32(len(q.ev))
-		q.ev = append(q.ev, e)
+		q.ev = append(q.ev, event{})
 	}
-	k := eventKey{at: e.at, seq: e.seq, slot: slot}
-	q.h = append(q.h, k)
+	e := &q.ev[slot]
+	e.at, e.seq = at, seq
+	k := eventKey{at: at, seq: seq, slot: slot}
+	if n := len(q.h); n < cap(q.h) {
+		q.h = q.h[:n+1] // only the length is stored, as in take
+	} else {
+		q.h = append(q.h, k)
+	}
 	h := q.h
 	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / heapArity
 		if !keyBefore(&k, &h[p]) {
 			break
 		}
@@ -174,6 +195,7 @@ func (q *eventQueue) push(e event) {
 		i = p
 	}
 	h[i] = k
+	return e
 }
 
 // pop moves the earliest event into out; the queue must not be empty.
@@ -193,28 +215,77 @@ func (q *eventQueue) take() int32 {
 	n := len(h) - 1
 	top := h[0]
 	last := h[n]
-	q.h = h[:n]
+	q.h = q.h[:n] // only the length is stored: no write barrier for the array pointer
 	if n == 0 {
 		return top.slot
 	}
-	h = q.h
+	h = h[:n]
 	i := 0
 	for {
-		c := 2*i + 1
-		if c >= n {
+		c := heapArity*i + 1
+		if c+heapArity > n {
+			// Fewer than four children: they are leaves, so last goes here or there.
+			if c < n {
+				if c = minChildTail(h, c); keyBefore(&h[c], &last) {
+					h[i] = h[c]
+					i = c
+				}
+			}
 			break
 		}
-		if r := c + 1; r < n && keyBefore(&h[r], &h[c]) {
-			c = r
+		// The least of the four children, by a two-round tournament (minOfFour, which
+		// is too large to inline).
+		g := h[c : c+heapArity : c+heapArity]
+		a, b := 0, 2
+		if keyBefore(&g[1], &g[0]) {
+			a = 1
 		}
-		if !keyBefore(&h[c], &last) {
+		if keyBefore(&g[3], &g[2]) {
+			b = 3
+		}
+		if keyBefore(&g[b], &g[a]) {
+			a = b
+		}
+		if !keyBefore(&g[a], &last) {
 			break
 		}
+		c += a
 		h[i] = h[c]
 		i = c
 	}
 	h[i] = last
 	return top.slot
+}
+
+// heapArity is the number of children of a key in the heap.
+const heapArity = 4
+
+// minOfFour returns the index of the least of four sibling keys: a two-round tournament.
+func minOfFour(g []eventKey) int {
+	g = g[:heapArity:heapArity]
+	a, b := 0, 2
+	if keyBefore(&g[1], &g[0]) {
+		a = 1
+	}
+	if keyBefore(&g[3], &g[2]) {
+		b = 3
+	}
+	if keyBefore(&g[b], &g[a]) {
+		a = b
+	}
+	return a
+}
+
+// minChildTail returns the index of the least of the keys from c to the end of h: the
+// children of a key that has fewer than heapArity.
+func minChildTail(h []eventKey, c int) int {
+	m := c
+	for j := c + 1; j < len(h); j++ {
+		if keyBefore(&h[j], &h[m]) {
+			m = j
+		}
+	}
+	return m
 }
 
 // done frees the slot of an event that take returned, once it has run, dropping its
@@ -237,23 +308,30 @@ func (q *eventQueue) retime(at int64, match func(*event) bool) int {
 		}
 	}
 	if moved > 0 {
-		for i := len(q.h)/2 - 1; i >= 0; i-- {
-			q.down(i)
-		}
+		q.heapify()
 	}
 	return moved
+}
+
+// heapify restores the heap order of all of q.h, from the last key that has children up.
+func (q *eventQueue) heapify() {
+	for i := (len(q.h) - 2) / heapArity; i >= 0; i-- {
+		q.down(i)
+	}
 }
 
 // down sifts the key at i towards the leaves until the heap order holds below it.
 func (q *eventQueue) down(i int) {
 	h := q.h
 	for {
-		c := 2*i + 1
+		c := heapArity*i + 1
 		if c >= len(h) {
 			return
 		}
-		if r := c + 1; r < len(h) && keyBefore(&h[r], &h[c]) {
-			c = r
+		if c+heapArity <= len(h) {
+			c += minOfFour(h[c : c+heapArity : c+heapArity])
+		} else {
+			c = minChildTail(h, c)
 		}
 		if !keyBefore(&h[c], &h[i]) {
 			return
@@ -348,8 +426,6 @@ func (w *World) sweepTimers() {
 		keep = append(keep, k)
 	}
 	q.h = keep
-	for i := len(q.h)/2 - 1; i >= 0; i-- {
-		q.down(i)
-	}
+	q.heapify()
 	q.stopped = 0
 }

@@ -31,8 +31,11 @@ type traceRing struct {
 
 func (r *traceRing) init(n int) { r.buf = make([]rec, n) }
 
-func (r *traceRing) add(x *rec) {
-	r.buf[r.next] = *x
+// slot is where the next record goes, the oldest one kept (full) or an unused one.
+func (r *traceRing) slot() *rec { return &r.buf[r.next] }
+
+// keep keeps the record written to slot, dropping the oldest one if the ring is full.
+func (r *traceRing) keep() {
 	r.next++
 	if r.next == len(r.buf) {
 		r.next, r.full = 0, true
@@ -55,7 +58,13 @@ type Annotation struct {
 	Text string
 }
 
-// emit feeds one event into the hash, the tail, the full trace and the log sink.
+// record returns the tail's slot for the next event: a caller writes the event there (every
+// field: the slot may hold an old record) and hands it to emit. Writing it in place spares
+// a copy of each event into the tail.
+func (w *World) record() *rec { return w.tail.slot() }
+
+// emit feeds one event, written to the slot that record returned, into the hash, the tail,
+// the full trace and the log sink.
 func (w *World) emit(x *rec) {
 	h := mix(w.hash, uint64(x.at))
 	h = mix(h, uint64(x.kind)|uint64(x.aux)<<8|uint64(x.inc)<<32)
@@ -67,7 +76,7 @@ func (w *World) emit(x *rec) {
 		h = hashString(h, x.text)
 	}
 	w.hash = h
-	w.tail.add(x)
+	w.tail.keep()
 	if w.opts.RecordTrace {
 		w.trace = append(w.trace, *x)
 	}
@@ -78,11 +87,12 @@ func (w *World) emit(x *rec) {
 
 // emitNode records an event of kind on node n (nil for harness code).
 func (w *World) emitNode(kind EventKind, n *node, aux uint8, text string) {
-	r := rec{at: w.now, kind: kind, node: -1, peer: -1, aux: aux, text: text}
+	r := w.record()
+	*r = rec{at: w.now, kind: kind, node: -1, peer: -1, aux: aux, text: text}
 	if n != nil {
 		r.node, r.inc = n.idx, n.inc
 	}
-	w.emit(&r)
+	w.emit(r)
 }
 
 // annotate records a notable moment, both as an Annotation and in the trace. Fault calls of

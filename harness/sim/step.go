@@ -293,9 +293,10 @@ func (w *World) emitDelivery(kind EventKind, n *node, e *event, aux uint8) {
 
 func (w *World) emitMsgSum(kind EventKind, n *node, m *netfault.Message, sum uint64,
 	aux uint8) {
-	r := rec{at: w.now, kind: kind, node: n.idx, inc: n.inc, peer: int32(m.From),
+	r := w.record()
+	*r = rec{at: w.now, kind: kind, node: n.idx, inc: n.inc, peer: int32(m.From),
 		stream: m.Stream, n: int32(len(m.Payload)), sum: sum, aux: aux}
-	w.emit(&r)
+	w.emit(r)
 }
 
 // recvAux is the KindRecv detail of a delivery with event flags f.
@@ -318,7 +319,7 @@ func (w *World) arrive(e *event, n *node) netfault.Verdict {
 	if e.flags&evAged != 0 {
 		w.net.AgedArrived()
 	}
-	v := w.net.Arrive(w.now, e.msg)
+	v := w.net.Arrive(w.now, &e.msg)
 	switch v {
 	case netfault.Drop:
 		w.stats.DroppedNet++

@@ -90,7 +90,8 @@ func (w *World) runStreamClosed(e *event) {
 // emitStream records an event at stream end x.
 func (w *World) emitStream(kind EventKind, x *streamEnd, length int, text string) {
 	n := w.nodes[x.node]
-	r := rec{at: w.now, kind: kind, node: x.node, inc: n.inc, peer: x.s.ends[1-x.side].node,
+	r := w.record()
+	*r = rec{at: w.now, kind: kind, node: x.node, inc: n.inc, peer: x.s.ends[1-x.side].node,
 		stream: x.s.id, n: int32(length), text: text}
-	w.emit(&r)
+	w.emit(r)
 }

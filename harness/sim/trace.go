@@ -19,9 +19,17 @@ const (
 
 func mix(h, v uint64) uint64 { return (h ^ v) * fnvPrime }
 
-// hashBytes folds p into h eight bytes at a time, then its length.
+// hashBytes folds p into h eight bytes at a time, then its length. The first loop takes
+// four words per turn only to spend fewer loop instructions on a datagram's payload.
 func hashBytes(h uint64, p []byte) uint64 {
 	n := len(p)
+	for len(p) >= 32 {
+		h = mix(h, binary.LittleEndian.Uint64(p[0:8]))
+		h = mix(h, binary.LittleEndian.Uint64(p[8:16]))
+		h = mix(h, binary.LittleEndian.Uint64(p[16:24]))
+		h = mix(h, binary.LittleEndian.Uint64(p[24:32]))
+		p = p[32:]
+	}
 	for len(p) >= 8 {
 		h = mix(h, binary.LittleEndian.Uint64(p))
 		p = p[8:]

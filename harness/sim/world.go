@@ -107,11 +107,10 @@ type World struct {
 	inv nodeapi.Invariants
 	// afterEvent, if set, runs after every event that ran server-node code.
 	afterEvent func(nodeapi.NodeID)
-	// onReach, if set, hears every event a server node reports (see Reporter); events
+	// onReach, if set, hears every event a server node reports (see Reporter); reach
 	// counts them.
 	onReach func(nodeapi.NodeID, string)
-	events  map[string]uint64
-	steps   map[[2]string]uint64
+	reach   reachCounts
 	life    nodeapi.LifecycleObserver
 	opts    Options
 	epoch   wallEpoch
