@@ -230,13 +230,18 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 // addClient registers the endpoints of script cs and its driver.
 func (r *runner) addClient(cs scenario.ClientScript, servers []nodeapi.NodeID) error {
 	d := &clientDriver{r: r, script: cs}
+	d.startFn, d.becomeDueFn = d.start, d.becomeDue
 	ids := cs.Endpoints()
 	for _, id := range ids {
 		c, err := r.w.AddClient(id, servers)
 		if err != nil {
 			return err
 		}
-		d.eps = append(d.eps, &endpoint{id: id, row: r.endpoints, c: c, op: -1})
+		ep := &endpoint{id: id, row: r.endpoints, c: c, op: -1}
+		ep.invokeFn = func() {
+			r.invoke(ep, ep.starting.op, ep.starting.route, ep.starting.done)
+		}
+		d.eps = append(d.eps, ep)
 		r.endpoints++
 	}
 	if cs.OpenLoop > 0 {
