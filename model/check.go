@@ -120,41 +120,40 @@ func Check(history []Operation) Verdict { return KV.Check(history) }
 // of the HTML view (WriteHTML computes it); a failing or undecided one always has it, for
 // every key.
 func (w *Workload) Check(history []Operation) Verdict {
-	v, keys, counts, ok := w.prepare(history)
+	v, ki, ok := w.prepare(history)
 	if !ok {
 		return v
 	}
-	if w.provenLinearizable(history, keys, counts) {
+	if w.provenLinearizable(history, ki) {
 		v.Ok = porcupine.Ok // Info is left out: WriteHTML computes it when asked
 		return v
 	}
 	// A key failed, or needs more steps than the budget: porcupine decides the history, so
 	// that the verdict and its HTML view cover every key.
-	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
+	return w.checkUpTo(v, history, ki.keys, ki.counts, maxStepBudget)
 }
 
-// checkVerbose is Check without the sequential shortcut: every key through porcupine, so
-// that the verdict carries the linearizations the HTML view draws.
+// checkVerbose is Check without proving keys first: every key through porcupine, so that
+// the verdict carries the linearizations the HTML view draws.
 func (w *Workload) checkVerbose(history []Operation) Verdict {
-	v, keys, counts, ok := w.prepare(history)
+	v, ki, ok := w.prepare(history)
 	if !ok {
 		return v
 	}
-	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
+	return w.checkUpTo(v, history, ki.keys, ki.counts, maxStepBudget)
 }
 
 // prepare validates history and counts what the verdict reports; ok is false for a
 // malformed history, whose verdict is then complete.
-func (w *Workload) prepare(history []Operation) (v Verdict, keys []string, counts []int,
-	ok bool) {
+func (w *Workload) prepare(history []Operation) (v Verdict, ki keyIndex, ok bool) {
 	v = Verdict{Ops: len(history), w: w}
 	if err := w.ValidateHistory(history); err != nil {
 		v.Ok, v.Err = porcupine.Illegal, err
-		return v, nil, nil, false
+		return v, keyIndex{}, false
 	}
-	keys, counts = keyCounts(history)
-	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
-	return v, keys, counts, true
+	ki = indexKeys(history)
+	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history, ki)
+	return v, ki, true
 }
 
 // checkUpTo runs the budget loop of Check with the given most steps per key.
@@ -257,21 +256,6 @@ func CheckOk(history []Operation) bool {
 		return false
 	}
 	return porcupine.CheckOperations(KVModel(), ToPorcupine(history))
-}
-
-// keyCounts returns the distinct keys in sorted order (the order of the model's
-// partitions) and the number of operations on each.
-func keyCounts(history []Operation) ([]string, []int) {
-	count := make(map[string]int)
-	for _, o := range history {
-		count[o.Op.Key]++
-	}
-	keys := sortedKeys(count)
-	counts := make([]int, len(keys))
-	for i, k := range keys {
-		counts[i] = count[k]
-	}
-	return keys, counts
 }
 
 // completeKeys reports for each partition whether porcupine found a linearization of all

@@ -53,8 +53,9 @@ func TestSearchTakesPorcupinesSteps(t *testing.T) {
 					}
 					h[i].Outcome = found("never written")
 				}
-				keys, counts := keyCounts(h)
-				start, byKey := groupByKey(h, keys, counts)
+				ki := indexKeys(h)
+				keys := ki.keys
+				start, byKey := ki.groups()
 				for k := range keys {
 					idx := byKey[start[k]:start[k+1]]
 					ops := make([]Operation, len(idx))

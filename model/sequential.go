@@ -13,14 +13,14 @@ import (
 // at a time on a key of their own, are the common case; so are the keys of a client that
 // alone touched them). Any other key is searched as porcupine searches it (searcher).
 
-// provenLinearizable reports whether every key of keys (sorted, as keyCounts returns them,
-// with counts[i] operations on keys[i]) is linearizable within maxStepBudget model steps of
-// porcupine's search: exactly when Check's porcupine search would pass the history.
-func (w *Workload) provenLinearizable(history []Operation, keys []string, counts []int) bool {
-	start, byKey := groupByKey(history, keys, counts)
+// provenLinearizable reports whether every key of the history (indexed by ki) is
+// linearizable within maxStepBudget model steps of porcupine's search: exactly when Check's
+// porcupine search would pass the history.
+func (w *Workload) provenLinearizable(history []Operation, ki keyIndex) bool {
+	start, byKey := ki.groups()
 	var s *searcher
 	var scratch []int32
-	for k := range keys {
+	for k := range ki.keys {
 		idx := byKey[start[k]:start[k+1]]
 		scratch = append(scratch[:0], idx...)
 		if w.sequentialLegal(history, scratch) {
@@ -34,24 +34,6 @@ func (w *Workload) provenLinearizable(history []Operation, keys []string, counts
 		}
 	}
 	return true
-}
-
-// groupByKey groups the operations' indexes by key, in history order, in one array: the
-// operations on keys[k] are byKey[start[k]:start[k+1]].
-func groupByKey(history []Operation, keys []string, counts []int) (start []int,
-	byKey []int32) {
-	start = make([]int, len(keys)+1)
-	for i, c := range counts {
-		start[i+1] = start[i] + c
-	}
-	next := slices.Clone(start[:len(keys)])
-	byKey = make([]int32, len(history))
-	for i, o := range history {
-		k, _ := slices.BinarySearch(keys, o.Op.Key)
-		byKey[next[k]] = int32(i)
-		next[k]++
-	}
-	return start, byKey
 }
 
 // sequentialLegal reports whether the operations idx of history are sequential and the
