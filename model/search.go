@@ -2,6 +2,21 @@ package model
 
 import "sort"
 
+// provenLinearizable reports whether every key of the history (indexed by ki) is
+// linearizable within maxStepBudget model steps of porcupine's search: exactly when Check's
+// porcupine search would pass the history. Check asks it before porcupine, which then
+// searches only when some key fails or needs more steps than the budget allows.
+func (w *Workload) provenLinearizable(history []Operation, ki keyIndex) bool {
+	start, byKey := ki.groups()
+	s := newSearcher(w)
+	for k := range ki.keys {
+		if !s.linearizable(history, byKey[start[k]:start[k+1]], maxStepBudget) {
+			return false
+		}
+	}
+	return true
+}
+
 // Porcupine decides one key by a depth-first search over the key's calls and returns in
 // time order (Wing and Gong's, with Lowe's memo of visited states): it linearizes the first
 // pending call the model accepts, backtracks at a return whose call it has not linearized,
@@ -14,7 +29,10 @@ import "sort"
 // from key to key: the same entries in the same order (sorted as porcupine sorts them), the
 // same model calls, so it linearizes a key within a number of steps exactly when porcupine
 // does. It only proves keys linearizable: a key it cannot linearize within the budget is
-// left to porcupine, which decides it and keeps the data the HTML view shows.
+// left to porcupine, which decides it and keeps the data the HTML view shows. A key whose
+// operations are sequential (the liveness probe's and the stability window's, one at a
+// time on a key of their own; a key only one client touched) it decides by stepping the
+// model once per operation, which is what the search does on such a key.
 type searcher struct {
 	w     *Workload
 	equal func(a, b any) bool
@@ -54,19 +72,18 @@ func newSearcher(w *Workload) *searcher {
 // order) and the same comparisons, it leaves ties in porcupine's order too.
 type byEntryTime []searchEntry
 
-func (a byEntryTime) Len() int      { return len(a) }
-func (a byEntryTime) Swap(i, j int) { a[i], a[j] = a[j], a[i] }
-func (a byEntryTime) Less(i, j int) bool {
-	if a[i].time != a[j].time {
-		return a[i].time < a[j].time
-	}
-	return !a[i].ret && a[j].ret
-}
+func (a byEntryTime) Len() int           { return len(a) }
+func (a byEntryTime) Swap(i, j int)      { a[i], a[j] = a[j], a[i] }
+func (a byEntryTime) Less(i, j int) bool { return entryBefore(a[i], a[j]) }
 
 // linearizable reports whether the search finds a linearization of the operations idx of
 // history (one key's, in history order) within most model steps.
 func (s *searcher) linearizable(history []Operation, idx []int32, most int) bool {
-	s.link(history, idx)
+	s.sortEntries(history, idx)
+	if s.sequential() {
+		return s.stepThrough(history, idx, most)
+	}
+	s.link(len(idx))
 	head := int32(len(s.entries))
 	s.memo.reset(len(s.linearized))
 	s.stack = s.stack[:0]
@@ -111,24 +128,85 @@ func (s *searcher) linearizable(history []Operation, idx []int32, most int) bool
 	return true
 }
 
-// link sorts the key's entries and links them in order, the head first.
-func (s *searcher) link(history []Operation, idx []int32) {
-	s.entries = s.entries[:0]
-	for j, i := range idx {
-		o := &history[i]
-		ret := o.Return
-		if o.Outcome.Unknown {
-			ret = Never
+// sequential reports whether the key's operations are sequential, each returning before
+// the next is called: its entries alternate between an operation's call and its return.
+// Two that touch at an instant are concurrent (a call sorts before a return at the same
+// time), and so is an unknown outcome before the last operation (it returns at Never).
+func (s *searcher) sequential() bool {
+	for p := 0; p < len(s.entries); p += 2 {
+		if s.entries[p].ret || s.entries[p+1].op != s.entries[p].op {
+			return false
 		}
-		s.entries = append(s.entries, searchEntry{time: o.Call, op: int32(j)},
-			searchEntry{time: ret, ret: true, op: int32(j)})
 	}
-	sort.Sort(byEntryTime(s.entries))
+	return true
+}
+
+// stepThrough is the search of a sequential key. The search then never backtracks unless a
+// step fails, and its memo never holds the linearized set it meets, which grows by one
+// operation a step: it takes the model's steps in call order, and a refused step means the
+// key has no linearization.
+func (s *searcher) stepThrough(history []Operation, idx []int32, most int) bool {
+	state := s.w.Spec.Init()
+	for p := 0; p < len(s.entries); p += 2 {
+		if p/2 == most {
+			return false
+		}
+		o := &history[idx[s.entries[p].op]]
+		ok, after := s.w.Spec.Step(state, o.Op, o.Outcome)
+		if !ok {
+			return false
+		}
+		state = after
+	}
+	return true
+}
+
+// sortEntries lists the key's entries in porcupine's order. They come nearly sorted, a
+// history being recorded as its operations complete (only a call that overlaps an earlier
+// operation is out of place), so an insertion sort orders them in about one comparison
+// each. Without ties the order is total and it is porcupine's; on a tie, or when the
+// entries prove far from sorted, they are sorted again as porcupine sorts them.
+func (s *searcher) sortEntries(history []Operation, idx []int32) {
+	s.collect(history, idx)
+	if !insertionSort(s.entries, 8*len(s.entries)) {
+		s.collect(history, idx)
+		sort.Sort(byEntryTime(s.entries))
+	}
+}
+
+// insertionSort sorts e by time, a call before a return at the same instant, moving
+// entries at most moves times; it reports false, leaving e in some order, on a tie (two
+// calls or two returns at the same instant) or when it would move more.
+func insertionSort(e []searchEntry, moves int) bool {
+	for p := 1; p < len(e); p++ {
+		x, q := e[p], p
+		for ; q > 0 && entryBefore(x, e[q-1]); q-- {
+			if moves == 0 {
+				return false
+			}
+			moves--
+			e[q] = e[q-1]
+		}
+		e[q] = x
+		if q > 0 && x.time == e[q-1].time && x.ret == e[q-1].ret {
+			return false
+		}
+	}
+	return true
+}
+
+// entryBefore is byEntryTime's order: by time, a call before a return at the same instant.
+func entryBefore(a, b searchEntry) bool {
+	return a.time < b.time || a.time == b.time && !a.ret && b.ret
+}
+
+// link links the sorted entries of ops operations in order, the head first.
+func (s *searcher) link(ops int) {
 	m := len(s.entries)
 	s.next = resized(s.next, m+1)
 	s.prev = resized(s.prev, m+1)
 	s.match = resized(s.match, m)
-	s.retAt = resized(s.retAt, len(idx))
+	s.retAt = resized(s.retAt, ops)
 	for p, e := range s.entries {
 		s.next[p], s.prev[p] = int32(p+1), int32(p-1)
 		if e.ret {
@@ -146,8 +224,22 @@ func (s *searcher) link(history []Operation, idx []int32) {
 			s.match[p] = s.retAt[e.op]
 		}
 	}
-	s.linearized = resized(s.linearized, (len(idx)+63)/64)
+	s.linearized = resized(s.linearized, (ops+63)/64)
 	clear(s.linearized)
+}
+
+// collect lists the key's entries in porcupine's order before sorting.
+func (s *searcher) collect(history []Operation, idx []int32) {
+	s.entries = s.entries[:0]
+	for j, i := range idx {
+		o := &history[i]
+		ret := o.Return
+		if o.Outcome.Unknown {
+			ret = Never
+		}
+		s.entries = append(s.entries, searchEntry{time: o.Call, op: int32(j)},
+			searchEntry{time: ret, ret: true, op: int32(j)})
+	}
 }
 
 // lift takes a call and its return out of the list; unlift puts them back.

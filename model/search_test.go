@@ -2,6 +2,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -24,7 +25,8 @@ func porcupineSteps(ops []Operation) (bool, int) {
 // The searcher must linearize a key exactly when porcupine does and, since Check's budget
 // counts porcupine's steps, within exactly porcupine's number of steps: it passes with that
 // many and fails with one fewer. Shapes: few and many clients, unknown outcomes, times
-// rounded so that calls and returns tie, each also with one read broken.
+// rounded so that calls and returns tie, histories in reverse (far from sorted), each also
+// with one read broken.
 func TestSearchTakesPorcupinesSteps(t *testing.T) {
 	shapes := []genOptions{
 		{clients: 2, keys: 1, ops: 60, unknownRate: 0.1},
@@ -44,6 +46,9 @@ func TestSearchTakesPorcupinesSteps(t *testing.T) {
 						h[i].Return = (h[i].Return + 39) / 40 * 40
 					}
 				}
+			}
+			if seed%3 == 2 {
+				slices.Reverse(h)
 			}
 			for broken := range 2 {
 				if broken == 1 {
