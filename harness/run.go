@@ -198,12 +198,13 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 		return nil, err
 	}
 	r := &runner{s: s, sys: sys, opts: opts, w: w, w8: opts.Workload}
-	w.SetServeHook(newServingCheck(sys))
 	ops, _ := s.Size()
 	// Room for every scripted operation and the probes (one, plus one every 100 ms of a
-	// stability window): the history then grows without copying itself.
-	r.history = make([]model.Operation, 0, ops+1+int(time.Duration(s.Stability)/
-		stabilityProbeEvery))
+	// stability window): the history then grows without copying itself, and so does the
+	// serving check's table of their requests.
+	ops += 1 + int(time.Duration(s.Stability)/stabilityProbeEvery)
+	r.history = make([]model.Operation, 0, ops)
+	w.SetServeHook(newServingCheck(sys, ops))
 	for _, id := range s.Cluster.Nodes {
 		if err := w.AddNode(id, nodeapi.Boot{Peers: s.Cluster.Nodes}); err != nil {
 			return nil, err
