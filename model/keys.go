@@ -18,12 +18,13 @@ func indexKeys(history []Operation) keyIndex {
 	ids := make(map[string]int32) // a key's index in order of first appearance
 	var seen []string
 	of := make([]int32, len(history))
-	for i, o := range history {
-		id, ok := ids[o.Op.Key]
+	for i := range history {
+		key := history[i].Op.Key
+		id, ok := ids[key]
 		if !ok {
 			id = int32(len(seen))
-			ids[o.Op.Key] = id
-			seen = append(seen, o.Op.Key)
+			ids[key] = id
+			seen = append(seen, key)
 		}
 		of[i] = id
 	}

@@ -10,7 +10,7 @@ import (
 
 // isProbe reports whether o is one of the probe's operations: marked so by the harness, or
 // on the workload's reserved probe key (a history recorded without the marks).
-func (w *Workload) isProbe(o Operation) bool {
+func (w *Workload) isProbe(o *Operation) bool {
 	return o.Probe || (w.Probe.Key != "" && o.Op.Key == w.Probe.Key)
 }
 
@@ -21,8 +21,8 @@ func (w *Workload) countObjects(history []Operation, ki keyIndex) (objects, prob
 	keyless bool) {
 	seen := make([]bool, len(ki.keys))
 	keyless = len(ki.keys) == 1 && ki.keys[0] == ""
-	for i, o := range history {
-		if w.isProbe(o) {
+	for i := range history {
+		if w.isProbe(&history[i]) {
 			probes++
 			continue
 		}
