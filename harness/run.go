@@ -231,7 +231,10 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 // addClient registers the endpoints of script cs and its driver.
 func (r *runner) addClient(cs scenario.ClientScript, servers []nodeapi.NodeID) error {
 	d := &clientDriver{r: r, script: cs}
-	d.startFn, d.becomeDueFn = d.start, d.becomeDue
+	d.nextFn = d.start
+	if d.openLoop() {
+		d.nextFn = d.becomeDue
+	}
 	ids := cs.Endpoints()
 	for _, id := range ids {
 		c, err := r.w.AddClient(id, servers)

@@ -22,9 +22,10 @@ type clientDriver struct {
 	due    []int // open loop: ops due and waiting for a free endpoint, in order
 	// polling is set while a poll for an endpoint that is no longer paused is scheduled.
 	polling bool
-	// startFn and becomeDueFn are d.start and d.becomeDue, made once: a method value handed
-	// to World.After is allocated anew each time, and every operation hands one.
-	startFn, becomeDueFn func()
+	// nextFn is what scheduleNext schedules, made once (a method value handed to
+	// World.After is allocated anew each time): d.start for a closed-loop script,
+	// d.becomeDue for an open-loop one.
+	nextFn func()
 }
 
 // endpoint is one client endpoint of a script: one Client, one operation at a time.
@@ -57,12 +58,7 @@ func (d *clientDriver) scheduleNext() {
 	if d.next >= len(d.script.Ops) {
 		return
 	}
-	think := time.Duration(d.script.Ops[d.next].Think)
-	if d.openLoop() {
-		d.r.w.After(think, d.becomeDueFn)
-		return
-	}
-	d.r.w.After(think, d.startFn)
+	d.r.w.After(time.Duration(d.script.Ops[d.next].Think), d.nextFn)
 }
 
 // start begins the next operation of a closed-loop script.
@@ -72,7 +68,7 @@ func (d *clientDriver) start() {
 	}
 	ep := d.eps[0]
 	if d.r.w.Paused(ep.id) { // a paused client thinks on until it resumes
-		d.r.w.After(pausedClientPoll, d.startFn)
+		d.r.w.After(pausedClientPoll, d.nextFn) // d.start
 		return
 	}
 	d.next++
