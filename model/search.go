@@ -1,6 +1,9 @@
 package model
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // provenLinearizable reports whether every key of the history (indexed by ki) is
 // linearizable within maxStepBudget model steps of porcupine's search: exactly when Check's
@@ -8,7 +11,9 @@ import "sort"
 // searches only when some key fails or needs more steps than the budget allows.
 func (w *Workload) provenLinearizable(history []Operation, ki keyIndex) bool {
 	start, byKey := ki.groups()
-	s := newSearcher(w)
+	s := searchers.Get().(*searcher)
+	defer searchers.Put(s)
+	s.use(w)
 	for k := range ki.keys {
 		if !s.linearizable(history, byKey[start[k]:start[k+1]], maxStepBudget) {
 			return false
@@ -63,7 +68,18 @@ type searchFrame struct {
 }
 
 func newSearcher(w *Workload) *searcher {
-	return &searcher{w: w, equal: w.equal(), hash: w.hash()}
+	s := &searcher{}
+	s.use(w)
+	return s
+}
+
+// searchers keeps searchers from check to check, with the arrays they grew: checks run
+// in parallel, and a searcher serves one at a time.
+var searchers = sync.Pool{New: func() any { return &searcher{} }}
+
+// use readies s for checks under w's model.
+func (s *searcher) use(w *Workload) {
+	s.w, s.equal, s.hash = w, w.equal(), w.hash()
 }
 
 // byEntryTime is porcupine's entry order: by time, a call before a return at the same

@@ -1,8 +1,8 @@
 package model
 
 // searchMemo is the searcher's set of visited (linearized set, state) pairs: an open
-// addressing table over records whose sets share one array, emptied between keys and
-// never freed, so a check allocates it once, however many steps its keys take. Which pairs
+// addressing table over records whose sets share one array, emptied between keys and kept
+// with its searcher, so that it allocates only when it grows, never per step. Which pairs
 // it holds depends only on Equal, never on the hash, as in porcupine's memo.
 type searchMemo struct {
 	slots []int32 // a record's index plus one; 0 is empty. The length is a power of two.
