@@ -198,12 +198,13 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 		return nil, err
 	}
 	r := &runner{s: s, sys: sys, opts: opts, w: w, w8: opts.Workload}
-	w.SetServeHook(newServingCheck(sys))
 	ops, _ := s.Size()
 	// Room for every scripted operation and the probes (one, plus one every 100 ms of a
-	// stability window): the history then grows without copying itself.
-	r.history = make([]model.Operation, 0, ops+1+int(time.Duration(s.Stability)/
-		stabilityProbeEvery))
+	// stability window): the history then grows without copying itself, and so does the
+	// serving check's table of their requests.
+	ops += 1 + int(time.Duration(s.Stability)/stabilityProbeEvery)
+	r.history = make([]model.Operation, 0, ops)
+	w.SetServeHook(newServingCheck(sys, ops))
 	for _, id := range s.Cluster.Nodes {
 		if err := w.AddNode(id, nodeapi.Boot{Peers: s.Cluster.Nodes}); err != nil {
 			return nil, err
@@ -230,13 +231,21 @@ func newRunner(s scenario.Scenario, sys nodeapi.System, opts RunOptions) (*runne
 // addClient registers the endpoints of script cs and its driver.
 func (r *runner) addClient(cs scenario.ClientScript, servers []nodeapi.NodeID) error {
 	d := &clientDriver{r: r, script: cs}
+	d.nextFn = d.start
+	if d.openLoop() {
+		d.nextFn = d.becomeDue
+	}
 	ids := cs.Endpoints()
 	for _, id := range ids {
 		c, err := r.w.AddClient(id, servers)
 		if err != nil {
 			return err
 		}
-		d.eps = append(d.eps, &endpoint{id: id, row: r.endpoints, c: c, op: -1})
+		ep := &endpoint{id: id, row: r.endpoints, c: c, op: -1}
+		ep.invokeFn = func() {
+			r.invoke(ep, ep.starting.op, ep.starting.route, ep.starting.done)
+		}
+		d.eps = append(d.eps, ep)
 		r.endpoints++
 	}
 	if cs.OpenLoop > 0 {

@@ -22,6 +22,10 @@ type clientDriver struct {
 	due    []int // open loop: ops due and waiting for a free endpoint, in order
 	// polling is set while a poll for an endpoint that is no longer paused is scheduled.
 	polling bool
+	// nextFn is what scheduleNext schedules, made once (a method value handed to
+	// World.After is allocated anew each time): d.start for a closed-loop script,
+	// d.becomeDue for an open-loop one.
+	nextFn func()
 }
 
 // endpoint is one client endpoint of a script: one Client, one operation at a time.
@@ -32,6 +36,18 @@ type endpoint struct {
 	op  int // index of the op in flight, -1 when idle
 	// unroutedNoted is set once the timeline says the client cannot route.
 	unroutedNoted bool
+	// starting is the operation run hands to World.Exec, and invokeFn, made once, what
+	// Exec runs: it invokes starting on the client. Each operation would otherwise
+	// allocate a closure for Exec.
+	starting invocation
+	invokeFn func()
+}
+
+// invocation is an operation about to be invoked on an endpoint's client.
+type invocation struct {
+	op    nodeapi.Op
+	route nodeapi.Route
+	done  func(nodeapi.Outcome)
 }
 
 func (d *clientDriver) openLoop() bool { return d.script.OpenLoop > 0 }
@@ -42,12 +58,7 @@ func (d *clientDriver) scheduleNext() {
 	if d.next >= len(d.script.Ops) {
 		return
 	}
-	think := time.Duration(d.script.Ops[d.next].Think)
-	if d.openLoop() {
-		d.r.w.After(think, d.becomeDue)
-		return
-	}
-	d.r.w.After(think, d.start)
+	d.r.w.After(time.Duration(d.script.Ops[d.next].Think), d.nextFn)
 }
 
 // start begins the next operation of a closed-loop script.
@@ -57,7 +68,7 @@ func (d *clientDriver) start() {
 	}
 	ep := d.eps[0]
 	if d.r.w.Paused(ep.id) { // a paused client thinks on until it resumes
-		d.r.w.After(pausedClientPoll, d.start)
+		d.r.w.After(pausedClientPoll, d.nextFn) // d.start
 		return
 	}
 	d.next++
@@ -119,23 +130,24 @@ func (d *clientDriver) run(ep *endpoint, i int) {
 	ep.op = i
 	call := d.r.w.Now()
 	route := d.r.route(d.script, ep, i)
+	done := func(out nodeapi.Outcome) {
+		if ep.op < 0 {
+			panic("harness: client " + string(ep.id) + " completed an op twice")
+		}
+		ep.op = -1
+		d.r.record(ep.row, op, call, out)
+		if d.openLoop() {
+			d.dispatch()
+		} else {
+			d.scheduleNext()
+		}
+	}
 	// Exec runs Invoke as the client's own code, so a panic in it is blamed on the client.
 	// It fails only when the run has stopped (reported from there) or when the driver
 	// misused the world, which must not pass for an operation that never returned.
-	err := d.r.w.Exec(ep.id, func() {
-		d.r.invoke(ep, op, route, func(out nodeapi.Outcome) {
-			if ep.op < 0 {
-				panic("harness: client " + string(ep.id) + " completed an op twice")
-			}
-			ep.op = -1
-			d.r.record(ep.row, op, call, out)
-			if d.openLoop() {
-				d.dispatch()
-			} else {
-				d.scheduleNext()
-			}
-		})
-	})
+	ep.starting = invocation{op: op, route: route, done: done}
+	err := d.r.w.Exec(ep.id, ep.invokeFn)
+	ep.starting = invocation{}
 	if err != nil && d.r.w.Err() == nil {
 		panic(fmt.Sprintf("harness: client %s could not start op %d: %v", ep.id, i, err))
 	}

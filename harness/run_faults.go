@@ -28,7 +28,7 @@ func (r *runner) fire(f scenario.Fault) {
 	if !ok {
 		return
 	}
-	for _, g := range r.perEndpoint(info, f) {
+	r.perEndpoint(info, f, func(g scenario.Fault) {
 		if b.announce {
 			r.announce(g)
 		}
@@ -40,15 +40,17 @@ func (r *runner) fire(f scenario.Fault) {
 				}
 			})
 		}
-	}
+	})
 }
 
-// perEndpoint spreads a fault that names an open-loop client over the client's endpoints:
-// a partition side gets them all, and a fault on the client (a pause, a clog, a cut link)
-// becomes one fault per endpoint. Any other fault is returned as it is.
-func (r *runner) perEndpoint(info scenario.FaultInfo, f scenario.Fault) []scenario.Fault {
+// perEndpoint spreads a fault that names an open-loop client over the client's endpoints
+// and calls do with each fault that results: a partition side gets them all, and a fault on
+// the client (a pause, a clog, a cut link) becomes one fault per endpoint. Any other fault
+// is passed on as it is.
+func (r *runner) perEndpoint(info scenario.FaultInfo, f scenario.Fault, do func(scenario.Fault)) {
 	if r.openLoop == nil {
-		return []scenario.Fault{f}
+		do(f)
+		return
 	}
 	if info.OnGroups {
 		groups := make([][]nodeapi.NodeID, len(f.Groups))
@@ -58,20 +60,20 @@ func (r *runner) perEndpoint(info scenario.FaultInfo, f scenario.Fault) []scenar
 			}
 		}
 		f.Groups = groups
-		return []scenario.Fault{f}
+		do(f)
+		return
 	}
 	if !info.UsesNode {
-		return []scenario.Fault{f}
+		do(f)
+		return
 	}
-	var out []scenario.Fault
 	for _, n := range r.endpointsOf(f.Node) {
 		for _, p := range r.endpointsOf(f.Peer) {
 			g := f
 			g.Node, g.Peer = n, p
-			out = append(out, g)
+			do(g)
 		}
 	}
-	return out
 }
 
 // endpointsOf is every endpoint of open-loop client id, else id alone.

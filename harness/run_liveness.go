@@ -3,6 +3,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
@@ -82,11 +83,6 @@ func (r *runner) pendingOps() string {
 }
 
 func (r *runner) upServers() []nodeapi.NodeID {
-	var up []nodeapi.NodeID
-	for _, id := range r.w.Nodes() {
-		if r.w.Up(id) {
-			up = append(up, id)
-		}
-	}
-	return up
+	// Nodes returns a copy, which is filtered in place.
+	return slices.DeleteFunc(r.w.Nodes(), func(id nodeapi.NodeID) bool { return !r.w.Up(id) })
 }

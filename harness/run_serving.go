@@ -24,9 +24,13 @@ type servingCheck struct {
 	arrivals map[string]uint64
 }
 
-func newServingCheck(sys nodeapi.System) *servingCheck {
-	c := &servingCheck{arrivals: map[string]uint64{}}
+// newServingCheck makes the check for a run of about requests requests.
+func newServingCheck(sys nodeapi.System, requests int) *servingCheck {
+	c := &servingCheck{}
 	c.commits, _ = sys.(nodeapi.CommitReporter)
+	if c.commits != nil { // else no arrival is recorded
+		c.arrivals = make(map[string]uint64, min(requests, maxOpenArrivals))
+	}
 	return c
 }
 

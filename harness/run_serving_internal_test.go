@@ -20,7 +20,7 @@ func (s *commitSys) CommittedIndex() uint64 { return s.index }
 
 func TestServingRuleRefusesAReadOlderThanItsArrival(t *testing.T) {
 	sys := &commitSys{}
-	c := newServingCheck(sys)
+	c := newServingCheck(sys, 0)
 	now := time.Unix(100, 0)
 	sys.index = 7
 	c.Arrived("n1", "c1/3")
@@ -42,7 +42,7 @@ func TestServingRuleRefusesAReadOlderThanItsArrival(t *testing.T) {
 }
 
 func TestServingRuleRefusesAnExpiredLease(t *testing.T) {
-	c := newServingCheck(&fixtures.ToyKV{}) // no commit index: leases only
+	c := newServingCheck(&fixtures.ToyKV{}, 0) // no commit index: leases only
 	now := time.Unix(100, 0)
 	ok := nodeapi.Serving{LeaseExpiry: now.Add(time.Millisecond)}
 	require.NoError(t, c.Served("n1", now, ok))

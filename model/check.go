@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/anishathalye/porcupine"
@@ -115,54 +114,46 @@ func Check(history []Operation) Verdict { return KV.Check(history) }
 // then the verdict is undecided (see Decided), never a pass. The result depends only on
 // the history. CheckOk is the cheaper pass/fail form.
 //
-// Keys whose operations are sequential are decided by stepping the model in their one
-// order (see sequentialKeys), and porcupine searches only the others. A verdict that
-// passes may so lack the linearization data of the HTML view (WriteHTML computes it); a
-// failing or undecided one always has it, for every key.
+// Check first tries to prove every key linearizable itself, by porcupine's search with
+// porcupine's step count but without its allocations (see provenLinearizable); porcupine
+// searches only when that fails. A verdict that passes may so lack the linearization data
+// of the HTML view (WriteHTML computes it); a failing or undecided one always has it, for
+// every key.
 func (w *Workload) Check(history []Operation) Verdict {
-	v, keys, counts, ok := w.prepare(history)
+	v, ki, ok := w.prepare(history)
 	if !ok {
 		return v
 	}
-	proven := w.sequentialKeys(history, keys, counts)
-	if !slices.Contains(proven, false) {
+	if w.provenLinearizable(history, ki) {
 		v.Ok = porcupine.Ok // Info is left out: WriteHTML computes it when asked
 		return v
 	}
-	if slices.Contains(proven, true) {
-		rest, restKeys, restCounts := without(history, keys, counts, proven)
-		if r := w.checkUpTo(v, rest, restKeys, restCounts, maxStepBudget); r.Linearizable() {
-			v.Ok = porcupine.Ok
-			return v
-		}
-		// A failure, or an undecided search: decide the whole history again, so that the
-		// verdict and its HTML view cover every key, as they did before the shortcut.
-	}
-	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
+	// A key failed, or needs more steps than the budget: porcupine decides the history, so
+	// that the verdict and its HTML view cover every key.
+	return w.checkUpTo(v, history, ki.keys, ki.counts, maxStepBudget)
 }
 
-// checkVerbose is Check without the sequential shortcut: every key through porcupine, so
-// that the verdict carries the linearizations the HTML view draws.
+// checkVerbose is Check without proving keys first: every key through porcupine, so that
+// the verdict carries the linearizations the HTML view draws.
 func (w *Workload) checkVerbose(history []Operation) Verdict {
-	v, keys, counts, ok := w.prepare(history)
+	v, ki, ok := w.prepare(history)
 	if !ok {
 		return v
 	}
-	return w.checkUpTo(v, history, keys, counts, maxStepBudget)
+	return w.checkUpTo(v, history, ki.keys, ki.counts, maxStepBudget)
 }
 
 // prepare validates history and counts what the verdict reports; ok is false for a
 // malformed history, whose verdict is then complete.
-func (w *Workload) prepare(history []Operation) (v Verdict, keys []string, counts []int,
-	ok bool) {
+func (w *Workload) prepare(history []Operation) (v Verdict, ki keyIndex, ok bool) {
 	v = Verdict{Ops: len(history), w: w}
 	if err := w.ValidateHistory(history); err != nil {
 		v.Ok, v.Err = porcupine.Illegal, err
-		return v, nil, nil, false
+		return v, keyIndex{}, false
 	}
-	keys, counts = keyCounts(history)
-	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history)
-	return v, keys, counts, true
+	ki = indexKeys(history)
+	v.Keys, v.ProbeOps, v.keyless = w.countObjects(history, ki)
+	return v, ki, true
 }
 
 // checkUpTo runs the budget loop of Check with the given most steps per key.
@@ -265,21 +256,6 @@ func CheckOk(history []Operation) bool {
 		return false
 	}
 	return porcupine.CheckOperations(KVModel(), ToPorcupine(history))
-}
-
-// keyCounts returns the distinct keys in sorted order (the order of the model's
-// partitions) and the number of operations on each.
-func keyCounts(history []Operation) ([]string, []int) {
-	count := make(map[string]int)
-	for _, o := range history {
-		count[o.Op.Key]++
-	}
-	keys := sortedKeys(count)
-	counts := make([]int, len(keys))
-	for i, k := range keys {
-		counts[i] = count[k]
-	}
-	return keys, counts
 }
 
 // completeKeys reports for each partition whether porcupine found a linearization of all

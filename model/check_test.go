@@ -146,7 +146,8 @@ func TestCheckGrowsTheBudget(t *testing.T) {
 	want := strings.Repeat("x", 40)
 	h = append(h, at(0, 1000, 1010).do(get("k"), found(want)))
 	ops := ToPorcupine(h)
-	keys, counts := keyCounts(h)
+	ki := indexKeys(h)
+	keys, counts := ki.keys, ki.counts
 	var v Verdict
 	require.False(t, v.checkWithin(KV, ops, keys, counts, 10), "41 steps cannot fit in 10")
 	require.True(t, v.checkWithin(KV, ops, keys, counts, 100))
@@ -165,7 +166,8 @@ func TestCheckGivesUpUndecided(t *testing.T) {
 	h := slowKey("slow", 12)
 	h = append(h, at(20, 0, 10).do(put("fast", "x"), done()),
 		at(20, 20, 30).do(get("fast"), found("x")))
-	keys, counts := keyCounts(h)
+	ki := indexKeys(h)
+	keys, counts := ki.keys, ki.counts
 	v := KV.checkUpTo(Verdict{Ops: len(h), Keys: len(keys), w: KV}, h, keys, counts, 1000)
 	require.False(t, v.Decided())
 	require.False(t, v.Linearizable())

@@ -36,15 +36,15 @@ func Validate(history []Operation) error { return KV.ValidateHistory(history) }
 // that returns before it is called. Check runs it first so that a harness bug is reported as
 // such, not as a linearizability failure or a panic inside the checker.
 func (w *Workload) ValidateHistory(history []Operation) error {
-	for i, o := range history {
-		if err := o.validate(w); err != nil {
-			return fmt.Errorf("history operation %d (%s): %w", i, w.Format(o.Op), err)
+	for i := range history {
+		if err := history[i].validate(w); err != nil {
+			return fmt.Errorf("history operation %d (%s): %w", i, w.Format(history[i].Op), err)
 		}
 	}
 	return nil
 }
 
-func (o Operation) validate(w *Workload) error {
+func (o *Operation) validate(w *Workload) error {
 	switch {
 	case o.ClientID < 0:
 		return fmt.Errorf("negative client ID %d", o.ClientID)

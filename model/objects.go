@@ -10,25 +10,28 @@ import (
 
 // isProbe reports whether o is one of the probe's operations: marked so by the harness, or
 // on the workload's reserved probe key (a history recorded without the marks).
-func (w *Workload) isProbe(o Operation) bool {
+func (w *Workload) isProbe(o *Operation) bool {
 	return o.Probe || (w.Probe.Key != "" && o.Op.Key == w.Probe.Key)
 }
 
 // countObjects counts the distinct keys of the operations that are not the probe's, and
 // the probe's operations; keyless says that every operation, the probe's included, acts on
-// the empty key (a workload without keys).
-func (w *Workload) countObjects(history []Operation) (objects, probes int, keyless bool) {
-	seen := map[string]bool{}
-	keyless = len(history) > 0
-	for _, o := range history {
-		keyless = keyless && o.Op.Key == ""
-		if w.isProbe(o) {
+// the empty key (a workload without keys). ki indexes the history's keys.
+func (w *Workload) countObjects(history []Operation, ki keyIndex) (objects, probes int,
+	keyless bool) {
+	seen := make([]bool, len(ki.keys))
+	keyless = len(ki.keys) == 1 && ki.keys[0] == ""
+	for i := range history {
+		if w.isProbe(&history[i]) {
 			probes++
 			continue
 		}
-		seen[o.Op.Key] = true
+		if k := ki.of[i]; !seen[k] {
+			seen[k] = true
+			objects++
+		}
 	}
-	return len(seen), probes, keyless
+	return objects, probes, keyless
 }
 
 // ObjectsNoun is the plural noun of what Op.Key names in reports: Workload.Objects, or

@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The shortcut of Check (keys whose operations are sequential decided by stepping the
-// model) must give porcupine's verdict: on histories with one client (every key
-// sequential), several clients over many keys (some keys sequential) and few keys (none),
-// each also with one read broken, Check's message equals checkVerbose's.
+// Check's proof of keys before porcupine (sequential keys decided by stepping the model,
+// the others by the searcher) must give porcupine's verdict: on histories with one client
+// (every key sequential), several clients over many keys (some keys sequential) and few
+// keys (none), each also with one read broken, Check's message equals checkVerbose's.
 func TestSequentialShortcutAgreesWithPorcupine(t *testing.T) {
 	shapes := []genOptions{
 		{clients: 1, keys: 3, ops: 60, unknownRate: 0.1},
@@ -49,24 +49,35 @@ func TestSequentialShortcutAgreesWithPorcupine(t *testing.T) {
 
 // A key is sequential only when each operation returns strictly before the next is called:
 // two that touch at an instant are concurrent (porcupine orders a call before a return at
-// the same time), and an unknown outcome (Return Never) overlaps everything after it.
+// the same time), and an unknown outcome (Return Never) overlaps everything after it. A
+// sequential key is linearizable exactly when the model accepts its operations in order.
 func TestSequentialKeysNeedStrictGaps(t *testing.T) {
-	keys, counts := []string{"k"}, []int{2}
-	proven := func(h []Operation) bool { return KV.sequentialKeys(h, keys, counts)[0] }
-	require.True(t, proven([]Operation{
-		at(0, 1, 2).do(put("k", "a"), done()), at(1, 3, 4).do(get("k"), found("a"))}))
-	require.False(t, proven([]Operation{
-		at(0, 1, 3).do(put("k", "a"), done()), at(1, 3, 4).do(get("k"), found("a"))}),
-		"touching at an instant is concurrent")
-	require.False(t, proven([]Operation{
-		at(0, 1, Never).do(put("k", "a"), unknown()), at(1, 3, 4).do(get("k"), found("a"))}),
-		"an unknown outcome overlaps what follows")
-	require.True(t, proven([]Operation{
-		at(1, 3, 4).do(get("k"), absentOutcome()), at(0, 5, Never).do(put("k", "a"), unknown())}),
+	s := newSearcher(KV)
+	sequential := func(h []Operation) bool {
+		s.sortEntries(h, []int32{0, 1})
+		return s.sequential()
+	}
+	linearizable := func(h []Operation) bool {
+		return s.linearizable(h, []int32{0, 1}, maxStepBudget)
+	}
+	h := []Operation{at(0, 1, 2).do(put("k", "a"), done()), at(1, 3, 4).do(get("k"), found("a"))}
+	require.True(t, sequential(h))
+	require.True(t, linearizable(h))
+	h = []Operation{at(0, 1, 3).do(put("k", "a"), done()), at(1, 3, 4).do(get("k"), found("a"))}
+	require.False(t, sequential(h), "touching at an instant is concurrent")
+	require.True(t, linearizable(h))
+	h = []Operation{
+		at(0, 1, Never).do(put("k", "a"), unknown()), at(1, 3, 4).do(get("k"), found("a"))}
+	require.False(t, sequential(h), "an unknown outcome overlaps what follows")
+	require.True(t, linearizable(h))
+	h = []Operation{
+		at(1, 3, 4).do(get("k"), absentOutcome()), at(0, 5, Never).do(put("k", "a"), unknown())}
+	require.True(t, sequential(h),
 		"an unknown outcome last is sequential; history order need not be call order")
-	require.False(t, proven([]Operation{
-		at(0, 1, 2).do(put("k", "a"), done()), at(1, 3, 4).do(get("k"), found("b"))}),
-		"a step the model refuses leaves the key to porcupine")
+	require.True(t, linearizable(h))
+	h = []Operation{at(0, 1, 2).do(put("k", "a"), done()), at(1, 3, 4).do(get("k"), found("b"))}
+	require.True(t, sequential(h))
+	require.False(t, linearizable(h), "a step the model refuses")
 }
 
 // A passing verdict from the shortcut lacks porcupine's data; WriteHTML computes it.
