@@ -27,12 +27,14 @@ func DecodeOp(d *wire.Decoder) nodeapi.Op {
 	return checkKind(d, op)
 }
 
-// DecodeOpInterned is DecodeOp with the key read through keys, so that a decoder of many
-// operations on a few keys (a replica applying its log) shares one string per key.
-func DecodeOpInterned(d *wire.Decoder, keys *wire.Interner) nodeapi.Op {
+// DecodeOpView is DecodeOp for a decoder of many operations on a few keys that keeps
+// little of each (a replica applying its log): the key is read through keys, so that it
+// shares one string per key, and Value and Expect share d's input (Decoder.StrView), so
+// they are valid only while the input is unchanged and the caller copies what it keeps.
+func DecodeOpView(d *wire.Decoder, keys *wire.Interner) nodeapi.Op {
 	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
 	op.Key = keys.Str(d)
-	op.Value, op.Expect = d.Str(), d.Str()
+	op.Value, op.Expect = d.StrView(), d.StrView()
 	return checkKind(d, op)
 }
 

@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/binary"
 	"math/bits"
+	"unsafe"
 )
 
 // Encoder appends values to Buf. Numbers are unsigned varints (small ones take one byte)
@@ -197,6 +198,15 @@ func (d *Decoder) Bytes() []byte {
 
 // Str reads a length-prefixed string (a copy, so it never aliases the input).
 func (d *Decoder) Str() string { return string(d.Bytes()) }
+
+// StrView reads a length-prefixed string that shares the input's bytes, as Bytes does,
+// instead of copying them: it is valid only while the input is unchanged, and a caller
+// that keeps it copies it (strings.Clone). It spares an allocation for a string that is
+// only looked at (compared, looked up, concatenated).
+func (d *Decoder) StrView() string {
+	p := d.Bytes()
+	return unsafe.String(unsafe.SliceData(p), len(p))
+}
 
 // Count reads a number of items that follow, each at least minSize bytes long (at least
 // 1 is assumed), and fails with ErrTruncated if the input left cannot hold them. A parser
