@@ -145,6 +145,19 @@ func TestBytesAliasesTheInputWithItsCapacityCapped(t *testing.T) {
 	require.Equal(t, byte('c'), in[3], "an append cannot overwrite the rest of the input")
 }
 
+// StrView reads what Str reads, sharing the input, and fails alike.
+func TestStrViewSharesTheInput(t *testing.T) {
+	in := []byte{2, 'a', 'b', 0, 5, 'c'}
+	d := wire.NewDecoder(in, 64)
+	s, empty := d.StrView(), d.StrView()
+	require.Equal(t, "ab", s)
+	require.Equal(t, "", empty)
+	in[1] = 'x'
+	require.Equal(t, "xb", s, "no copy")
+	require.Equal(t, "", d.StrView(), "a length past the input reads nothing")
+	require.ErrorIs(t, d.Err(), wire.ErrTruncated)
+}
+
 func TestOverflowingVarintIsAnError(t *testing.T) {
 	d := wire.NewDecoder([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
 		64)
