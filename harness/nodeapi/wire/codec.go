@@ -116,7 +116,7 @@ func (d *Decoder) U32() uint32 {
 // ErrTruncated.
 func (d *Decoder) Uvarint() uint64 {
 	// Most varints of a message are one byte (kinds, counts, lengths, small terms): that
-	// case is inlined into the caller; binary.Uvarint reads the rest.
+	// case is tested first; uvarint reads the rest.
 	if b := d.buf; len(b) > 0 && b[0] < 0x80 {
 		d.buf = b[1:]
 		return uint64(b[0])
@@ -180,7 +180,14 @@ func (d *Decoder) Bool() bool {
 // length over the limit is ErrLength, one past the end of the input ErrTruncated. The
 // caller copies the result if it outlives the input.
 func (d *Decoder) Bytes() []byte {
-	n := d.Uvarint()
+	// Uvarint's one-byte case, written out: Uvarint is not inlined, and most fields are
+	// shorter than 128 bytes.
+	var n uint64
+	if b := d.buf; len(b) > 0 && b[0] < 0x80 {
+		n, d.buf = uint64(b[0]), b[1:]
+	} else {
+		n = d.uvarint()
+	}
 	switch {
 	case d.err != nil:
 		return nil
