@@ -10,12 +10,16 @@ TEXT ·cpuHasSSE42(SB), NOSPLIT, $0-1
 	MOVB CX, ret+0(FP)
 	RET
 
-// func crc32cSSE42(crc uint32, p []byte) uint32
-TEXT ·crc32cSSE42(SB), NOSPLIT, $0-36
+// func crc32c(crc uint32, p []byte) uint32
+TEXT ·crc32c(SB), NOSPLIT, $0-36
+	MOVQ p_len+16(FP), CX
+	CMPQ CX, $256
+	JAE  generic
+	CMPB ·haveSSE42(SB), $0
+	JEQ  generic
 	MOVL crc+0(FP), AX
 	NOTL AX
 	MOVQ p_base+8(FP), SI
-	MOVQ p_len+16(FP), CX
 
 words:
 	CMPQ CX, $8
@@ -46,3 +50,6 @@ done:
 	NOTL AX
 	MOVL AX, ret+32(FP)
 	RET
+
+generic:
+	JMP ·crc32cGeneric(SB)
