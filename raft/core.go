@@ -228,7 +228,11 @@ func (r *raft) inLease() bool {
 }
 
 func (r *raft) send(to nodeapi.NodeID, m *message) {
-	r.msgs = append(r.msgs, outMsg{to: to, m: *m})
+	// Copied once, into the slot: append(r.msgs, outMsg{to: to, m: *m}) built the element
+	// first and copied it again, and a message is some 300 bytes.
+	n := len(r.msgs)
+	r.msgs = slices.Grow(r.msgs, 1)[:n+1]
+	r.msgs[n].to, r.msgs[n].m = to, *m
 }
 
 // note records a notable moment (leader changes and the like) for the trace and reports.

@@ -226,7 +226,9 @@ func (n *Node) sendOutputs() {
 		} else {
 			n.send(om.to, &om.m)
 		}
-		r.msgs[i] = outMsg{}
+		// The slot is reused: drop its references to log entries and a snapshot, which
+		// may be large (the few short strings are overwritten with the slot).
+		om.m.Entries, om.m.Snap = nil, nil
 	}
 	r.msgs = r.msgs[:0]
 }
