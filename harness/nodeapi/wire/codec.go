@@ -115,11 +115,17 @@ func (d *Decoder) U32() uint32 {
 // Uvarint reads an unsigned varint; one that is cut short or overflows 64 bits is
 // ErrTruncated.
 func (d *Decoder) Uvarint() uint64 {
-	// Most varints of a message are one byte (kinds, counts, lengths, small terms): that
-	// case is tested first; uvarint reads the rest.
-	if b := d.buf; len(b) > 0 && b[0] < 0x80 {
+	// Most varints of a message are one byte (kinds, counts, small terms) or two (log
+	// indexes, read rounds): those are read here, uvarint reads the rest. A two-byte
+	// varint is read as binary.Uvarint reads it, a non-minimal one (0x80 0x00) included.
+	b := d.buf
+	if len(b) > 0 && b[0] < 0x80 {
 		d.buf = b[1:]
 		return uint64(b[0])
+	}
+	if len(b) > 1 && b[1] < 0x80 {
+		d.buf = b[2:]
+		return uint64(b[0]&0x7f) | uint64(b[1])<<7
 	}
 	return d.uvarint()
 }

@@ -174,9 +174,9 @@ func TestZeroDecoderRefusesFields(t *testing.T) {
 	require.ErrorIs(t, d.Err(), wire.ErrLength, "a negative limit is 0")
 }
 
-// The decoder's varint reading (one byte inline, up to eight packed without a loop, the
-// rest through binary.Uvarint) reads what binary.Uvarint reads, consumes as many bytes,
-// and fails where it fails, on every length and with any bytes after the varint,
+// The decoder's varint reading (one and two bytes first, up to eight packed without a
+// loop, the rest through binary.Uvarint) reads what binary.Uvarint reads, consumes as many
+// bytes, and fails where it fails, on every length and with any bytes after the varint,
 // non-minimal encodings and overflows included.
 func TestUvarintIsBinaryUvarint(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
