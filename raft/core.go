@@ -235,6 +235,17 @@ func (r *raft) send(to nodeapi.NodeID, m *message) {
 	r.msgs[n].to, r.msgs[n].m = to, *m
 }
 
+// post queues a blank message to to and returns it, for the caller to fill in place: the
+// most frequent messages (AppendEntries and their acks) are built there instead of being
+// built elsewhere and copied in by send.
+func (r *raft) post(to nodeapi.NodeID) *message {
+	n := len(r.msgs)
+	r.msgs = slices.Grow(r.msgs, 1)[:n+1]
+	om := &r.msgs[n]
+	*om = outMsg{to: to} // the slot may hold a sent message's fields
+	return &om.m
+}
+
 // note records a notable moment (leader changes and the like) for the trace and reports.
 func (r *raft) note(text string) { r.notes = append(r.notes, text) }
 
