@@ -228,7 +228,22 @@ func (r *raft) inLease() bool {
 }
 
 func (r *raft) send(to nodeapi.NodeID, m *message) {
-	r.msgs = append(r.msgs, outMsg{to: to, m: *m})
+	// Copied once, into the slot: append(r.msgs, outMsg{to: to, m: *m}) built the element
+	// first and copied it again, and a message is some 300 bytes.
+	n := len(r.msgs)
+	r.msgs = slices.Grow(r.msgs, 1)[:n+1]
+	r.msgs[n].to, r.msgs[n].m = to, *m
+}
+
+// post queues a blank message to to and returns it, for the caller to fill in place: the
+// most frequent messages (AppendEntries and their acks) are built there instead of being
+// built elsewhere and copied in by send.
+func (r *raft) post(to nodeapi.NodeID) *message {
+	n := len(r.msgs)
+	r.msgs = slices.Grow(r.msgs, 1)[:n+1]
+	om := &r.msgs[n]
+	*om = outMsg{to: to} // the slot may hold a sent message's fields
+	return &om.m
 }
 
 // note records a notable moment (leader changes and the like) for the trace and reports.

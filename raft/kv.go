@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"hash/fnv"
 	"slices"
+	"strings"
 
 	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	kvop "github.com/simfuzz/simfuzz/harness/nodeapi/kv"
@@ -27,7 +28,8 @@ type session struct {
 	result nodeapi.Result
 }
 
-// command is a decoded client write as stored in a log entry.
+// command is a decoded client write as stored in a log entry. Decoded from an entry, its
+// op.Value and op.Expect share the entry's data (decodeCommand): what keeps one copies it.
 type command struct {
 	key sessionKey
 	seq uint64
@@ -47,7 +49,9 @@ func encodeCommand(c *command) []byte {
 // decodeCommand reads a command entry, its client ID and key through names: a replica
 // applies every write of a few clients on a few keys, and sharing one string for each
 // spares an allocation per name per entry. Its session key comes from sessions when the
-// entry starts with the encoding of a recent one.
+// entry starts with the encoding of a recent one. The operation's value and expected value
+// are not copied out of data (kvop.DecodeOpView): a write's value is often only looked at
+// (a cas that fails, an append, a duplicate), and applyCommand copies one it stores.
 func decodeCommand(data []byte, names *wire.Interner, sessions *sessionCache) (command, error) {
 	var c command
 	d := newDecoder(data)
@@ -60,7 +64,7 @@ func decodeCommand(data []byte, names *wire.Interner, sessions *sessionCache) (c
 		}
 	}
 	c.seq = d.Uvarint()
-	c.op = kvop.DecodeOpInterned(&d, names)
+	c.op = kvop.DecodeOpView(&d, names)
 	if err := d.Done(); err != nil {
 		return command{}, wrap("command entry", err)
 	}
@@ -178,6 +182,11 @@ func (kv *kvStore) applyCommand(c *command) nodeapi.Result {
 		value = *cell
 	}
 	value, present, res := kvop.Apply(value, cell != nil, c.op)
+	if present && value == c.op.Value {
+		// The new value is the operation's (a put, a cas, an append to nothing), which
+		// may share the entry's data: the store keeps a copy of its own.
+		value = strings.Clone(value)
+	}
 	switch {
 	case present && cell != nil:
 		*cell = value

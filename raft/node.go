@@ -31,6 +31,12 @@ type Node struct {
 	timerArmed bool
 	onTimerFn  func()
 	retryFn    func()
+	syncedFn   func(error)
+	// syncing holds the sequence number each outstanding Sync covers, oldest first. The
+	// node keeps one in flight (durability.startSync), so a completion is for the oldest;
+	// a queue rather than one field leaves durability.completed able to catch a second.
+	// One method value (syncedFn) serves every Sync instead of a closure each.
+	syncing []uint64
 
 	server serverState
 	// in is the decoded incoming message and out the encoding buffer, both reused: nothing
@@ -85,7 +91,7 @@ func newNode(env nodeapi.Env, boot nodeapi.Boot, cfg *Config) (*Node, error) {
 	}
 	n := &Node{env: env, disk: env.Disk(), cfg: cfg, kv: rec.kv}
 	n.annot, _ = env.(nodeapi.Annotator)
-	n.onTimerFn, n.retryFn = n.onTimer, n.requestSync
+	n.onTimerFn, n.retryFn, n.syncedFn = n.onTimer, n.requestSync, n.synced
 	n.server.init()
 	n.clock = newMonoClock(env.Now())
 	n.r = newRaft(env.ID(), cfg, env.Rand(), n.clock.read(env.Now()), rec.term, rec.vote,
@@ -220,7 +226,9 @@ func (n *Node) sendOutputs() {
 		} else {
 			n.send(om.to, &om.m)
 		}
-		r.msgs[i] = outMsg{}
+		// The slot is reused: drop its references to log entries and a snapshot, which
+		// may be large (the few short strings are overwritten with the slot).
+		om.m.Entries, om.m.Snap = nil, nil
 	}
 	r.msgs = r.msgs[:0]
 }
@@ -261,7 +269,15 @@ func (n *Node) requestSync() {
 	if !ok {
 		return
 	}
-	n.disk.Sync(func(err error) { n.onSynced(seq, err) })
+	n.syncing = append(n.syncing, seq)
+	n.disk.Sync(n.syncedFn)
+}
+
+// synced is the completion of the oldest outstanding Sync.
+func (n *Node) synced(err error) {
+	seq := n.syncing[0]
+	n.syncing = n.syncing[:copy(n.syncing, n.syncing[1:])]
+	n.onSynced(seq, err)
 }
 
 func (n *Node) onSynced(seq uint64, err error) {

@@ -91,8 +91,9 @@ func (r *raft) sendAppend(pr *progress, heartbeat bool) {
 	if len(ents) > 0 {
 		pr.sent(ents[len(ents)-1].Index)
 	}
-	r.send(pr.id, &message{Type: msgApp, Term: r.term, PrevIndex: prev, PrevTerm: prevTerm,
-		Commit: r.commit, ReadID: r.readSeq, Entries: ents})
+	m := r.post(pr.id)
+	m.Type, m.Term, m.PrevIndex, m.PrevTerm = msgApp, r.term, prev, prevTerm
+	m.Commit, m.ReadID, m.Entries = r.commit, r.readSeq, ents
 }
 
 // handleAppend is the AppendEntries receiver of Figure 2.
@@ -107,26 +108,29 @@ func (r *raft) handleAppend(from nodeapi.NodeID, m *message) {
 	if r.installing {
 		return // busy persisting a snapshot; the leader retries
 	}
-	resp := &message{Type: msgAppResp, Term: r.term, ReadID: m.ReadID}
+	var index, hintIndex, hintTerm uint64
+	reject := false
 	switch {
 	case m.PrevIndex < r.commit:
 		// Everything up to commit is committed and so matches the leader.
-		resp.Index = r.commit
+		index = r.commit
 	case !r.log.matchTerm(m.PrevIndex, m.PrevTerm):
-		resp.Reject, resp.Index = true, m.PrevIndex
-		resp.HintIndex, resp.HintTerm = r.conflictHint(m.PrevIndex)
+		reject, index = true, m.PrevIndex
+		hintIndex, hintTerm = r.conflictHint(m.PrevIndex)
 	default:
 		lastNew := m.PrevIndex + uint64(len(m.Entries))
 		r.appendFromLeader(m.Entries)
 		r.commitTo(min(m.Commit, lastNew))
-		resp.Index = lastNew
+		index = lastNew
 	}
-	if !resp.Reject && resp.Index > r.log.lastIndex() {
+	if !reject && index > r.log.lastIndex() {
 		// The leader counts an ack towards commit: it must only name entries we hold.
-		panic(broken(r.id, "append ack past the last log index", "ack", resp.Index,
+		panic(broken(r.id, "append ack past the last log index", "ack", index,
 			"last index", r.log.lastIndex()))
 	}
-	r.send(from, resp)
+	resp := r.post(from)
+	resp.Type, resp.Term, resp.ReadID, resp.Reject = msgAppResp, r.term, m.ReadID, reject
+	resp.Index, resp.HintIndex, resp.HintTerm = index, hintIndex, hintTerm
 }
 
 // hearFromLeader records contact with the current term's leader.

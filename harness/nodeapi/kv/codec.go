@@ -24,21 +24,25 @@ func EncodeOp(e *wire.Encoder, op nodeapi.Op) {
 func DecodeOp(d *wire.Decoder) nodeapi.Op {
 	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
 	op.Key, op.Value, op.Expect = d.Str(), d.Str(), d.Str()
-	return checkKind(d, op)
+	checkKind(d, op.Kind)
+	return op
 }
 
-// DecodeOpInterned is DecodeOp with the key read through keys, so that a decoder of many
-// operations on a few keys (a replica applying its log) shares one string per key.
-func DecodeOpInterned(d *wire.Decoder, keys *wire.Interner) nodeapi.Op {
+// DecodeOpView is DecodeOp for a decoder of many operations on a few keys that keeps
+// little of each (a replica applying its log): the key is read through keys, so that it
+// shares one string per key, and Value and Expect share d's input (Decoder.StrView), so
+// they are valid only while the input is unchanged and the caller copies what it keeps.
+func DecodeOpView(d *wire.Decoder, keys *wire.Interner) nodeapi.Op {
 	op := nodeapi.Op{Kind: nodeapi.Kind(d.U8())}
 	op.Key = keys.Str(d)
-	op.Value, op.Expect = d.Str(), d.Str()
-	return checkKind(d, op)
+	op.Value, op.Expect = d.StrView(), d.StrView()
+	checkKind(d, op.Kind)
+	return op
 }
 
-func checkKind(d *wire.Decoder, op nodeapi.Op) nodeapi.Op {
-	if d.Err() == nil && !Valid(op.Kind) {
-		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(op.Kind))))
+// checkKind fails d if k, just read, is not a key-value kind.
+func checkKind(d *wire.Decoder, k nodeapi.Kind) {
+	if d.Err() == nil && !Valid(k) {
+		d.Fail(errors.New("invalid operation kind " + strconv.Itoa(int(k))))
 	}
-	return op
 }

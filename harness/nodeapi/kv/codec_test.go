@@ -26,9 +26,9 @@ func TestOpRoundTrip(t *testing.T) {
 	require.ErrorContains(t, d.Err(), "invalid operation kind 99")
 }
 
-// DecodeOpInterned reads what DecodeOp reads, shares the key among operations, and fails
-// on a bad kind alike.
-func TestOpInternedRoundTrip(t *testing.T) {
+// DecodeOpView reads what DecodeOp reads, shares the key among operations, and fails on a
+// bad kind alike.
+func TestOpViewRoundTrip(t *testing.T) {
 	ops := []nodeapi.Op{{Kind: kv.Put, Key: "k1", Value: "v"},
 		{Kind: kv.CAS, Key: "k1", Value: "w", Expect: "v"}, {Kind: kv.Delete, Key: "k2"}}
 	var e wire.Encoder
@@ -39,9 +39,9 @@ func TestOpInternedRoundTrip(t *testing.T) {
 	d := wire.NewDecoder(e.Buf, 1<<10)
 	var keys wire.Interner
 	for _, op := range ops {
-		require.Equal(t, op, kv.DecodeOpInterned(&d, &keys))
+		require.Equal(t, op, kv.DecodeOpView(&d, &keys))
 	}
 	require.Equal(t, 2, keys.Len())
-	kv.DecodeOpInterned(&d, &keys)
+	kv.DecodeOpView(&d, &keys)
 	require.ErrorContains(t, d.Err(), "invalid operation kind 99")
 }

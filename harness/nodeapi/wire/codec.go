@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/binary"
 	"math/bits"
+	"unsafe"
 )
 
 // Encoder appends values to Buf. Numbers are unsigned varints (small ones take one byte)
@@ -52,7 +53,11 @@ func (e *Encoder) Bytes(p []byte) {
 //
 // The zero Decoder has no input and a limit of 0; use NewDecoder.
 type Decoder struct {
+	// buf is the input and pos the offset of the next read in it: advancing an offset
+	// stores an integer, where re-slicing buf would store a pointer (with its write
+	// barrier check) on every read.
 	buf   []byte
+	pos   int
 	err   error
 	limit uint64
 }
@@ -68,7 +73,7 @@ func NewDecoder(p []byte, limit int) Decoder {
 func (d *Decoder) Err() error { return d.err }
 
 // Len returns how many bytes of input are left (0 after an error).
-func (d *Decoder) Len() int { return len(d.buf) }
+func (d *Decoder) Len() int { return len(d.buf) - d.pos }
 
 // Fail records err as the decoder's error unless it already has one, and drops the input
 // left, so later reads return zero values. Parsers call it for a value that decoded but is
@@ -77,13 +82,13 @@ func (d *Decoder) Fail(err error) {
 	if d.err == nil {
 		d.err = err
 	}
-	d.buf = nil
+	d.buf, d.pos = nil, 0
 }
 
 // Done returns the first error, or ErrTrailing (and fails) if input is left over: a frame
 // must be consumed exactly, or the reader and the writer disagree about its fields.
 func (d *Decoder) Done() error {
-	if d.err == nil && len(d.buf) != 0 {
+	if d.err == nil && d.Len() != 0 {
 		d.Fail(ErrTrailing)
 	}
 	return d.err
@@ -91,34 +96,40 @@ func (d *Decoder) Done() error {
 
 // U8 reads one byte.
 func (d *Decoder) U8() uint8 {
-	if len(d.buf) < 1 {
+	if d.pos >= len(d.buf) {
 		d.Fail(ErrTruncated)
 		return 0
 	}
-	v := d.buf[0]
-	d.buf = d.buf[1:]
+	v := d.buf[d.pos]
+	d.pos++
 	return v
 }
 
 // U32 reads 4 bytes, little-endian.
 func (d *Decoder) U32() uint32 {
-	if len(d.buf) < 4 {
+	if d.Len() < 4 {
 		d.Fail(ErrTruncated)
 		return 0
 	}
-	v := binary.LittleEndian.Uint32(d.buf)
-	d.buf = d.buf[4:]
+	v := binary.LittleEndian.Uint32(d.buf[d.pos:])
+	d.pos += 4
 	return v
 }
 
 // Uvarint reads an unsigned varint; one that is cut short or overflows 64 bits is
 // ErrTruncated.
 func (d *Decoder) Uvarint() uint64 {
-	// Most varints of a message are one byte (kinds, counts, lengths, small terms): that
-	// case is inlined into the caller; binary.Uvarint reads the rest.
-	if b := d.buf; len(b) > 0 && b[0] < 0x80 {
-		d.buf = b[1:]
+	// Most varints of a message are one byte (kinds, counts, small terms) or two (log
+	// indexes, read rounds): those are read here, uvarint reads the rest. A two-byte
+	// varint is read as binary.Uvarint reads it, a non-minimal one (0x80 0x00) included.
+	b := d.buf[d.pos:]
+	if len(b) > 0 && b[0] < 0x80 {
+		d.pos++
 		return uint64(b[0])
+	}
+	if len(b) > 1 && b[1] < 0x80 {
+		d.pos += 2
+		return uint64(b[0]&0x7f) | uint64(b[1])<<7
 	}
 	return d.uvarint()
 }
@@ -133,7 +144,8 @@ func (d *Decoder) uvarint() uint64 {
 	// tenth byte are added as binary.Uvarint adds them. The value and the length are the
 	// ones binary.Uvarint reads, non-minimal encodings included; what it refuses (cut
 	// short, overflowing) falls through to it.
-	if b := d.buf; len(b) >= 8 {
+	b := d.buf[d.pos:]
+	if len(b) >= 8 {
 		w := binary.LittleEndian.Uint64(b)
 		stop := ^w & 0x8080808080808080
 		x := w & (stop ^ (stop - 1)) & 0x7f7f7f7f7f7f7f7f
@@ -142,22 +154,22 @@ func (d *Decoder) uvarint() uint64 {
 		x = x&0x000000000fffffff | (x&0x0fffffff00000000)>>4
 		switch {
 		case stop != 0:
-			d.buf = b[bits.TrailingZeros64(stop)/8+1:]
+			d.pos += bits.TrailingZeros64(stop)/8 + 1
 			return x
 		case len(b) >= 9 && b[8] < 0x80:
-			d.buf = b[9:]
+			d.pos += 9
 			return x | uint64(b[8])<<56
 		case len(b) >= 10 && b[9] <= 1: // b[8] >= 0x80; a larger tenth byte overflows
-			d.buf = b[10:]
+			d.pos += 10
 			return x | uint64(b[8]&0x7f)<<56 | uint64(b[9])<<63
 		}
 	}
-	v, n := binary.Uvarint(d.buf)
+	v, n := binary.Uvarint(b)
 	if n <= 0 {
 		d.Fail(ErrTruncated)
 		return 0
 	}
-	d.buf = d.buf[n:]
+	d.pos += n
 	return v
 }
 
@@ -179,31 +191,48 @@ func (d *Decoder) Bool() bool {
 // length over the limit is ErrLength, one past the end of the input ErrTruncated. The
 // caller copies the result if it outlives the input.
 func (d *Decoder) Bytes() []byte {
-	n := d.Uvarint()
+	// Uvarint's one-byte case, written out: Uvarint is not inlined, and most fields are
+	// shorter than 128 bytes.
+	var n uint64
+	if b := d.buf[d.pos:]; len(b) > 0 && b[0] < 0x80 {
+		n = uint64(b[0])
+		d.pos++
+	} else {
+		n = d.uvarint()
+	}
 	switch {
 	case d.err != nil:
 		return nil
 	case n > d.limit:
 		d.Fail(ErrLength)
 		return nil
-	case n > uint64(len(d.buf)):
+	case n > uint64(d.Len()):
 		d.Fail(ErrTruncated)
 		return nil
 	}
-	p := d.buf[:n:n]
-	d.buf = d.buf[n:]
-	return p
+	start, end := d.pos, d.pos+int(n)
+	d.pos = end
+	return d.buf[start:end:end]
 }
 
 // Str reads a length-prefixed string (a copy, so it never aliases the input).
 func (d *Decoder) Str() string { return string(d.Bytes()) }
+
+// StrView reads a length-prefixed string that shares the input's bytes, as Bytes does,
+// instead of copying them: it is valid only while the input is unchanged, and a caller
+// that keeps it copies it (strings.Clone). It spares an allocation for a string that is
+// only looked at (compared, looked up, concatenated).
+func (d *Decoder) StrView() string {
+	p := d.Bytes()
+	return unsafe.String(unsafe.SliceData(p), len(p))
+}
 
 // Count reads a number of items that follow, each at least minSize bytes long (at least
 // 1 is assumed), and fails with ErrTruncated if the input left cannot hold them. A parser
 // may then allocate for the count: a corrupted one cannot drive a large allocation.
 func (d *Decoder) Count(minSize int) int {
 	n := d.Uvarint()
-	if d.err == nil && n > uint64(len(d.buf)/max(minSize, 1)) {
+	if d.err == nil && n > uint64(d.Len()/max(minSize, 1)) {
 		d.Fail(ErrTruncated)
 		return 0
 	}

@@ -145,6 +145,19 @@ func TestBytesAliasesTheInputWithItsCapacityCapped(t *testing.T) {
 	require.Equal(t, byte('c'), in[3], "an append cannot overwrite the rest of the input")
 }
 
+// StrView reads what Str reads, sharing the input, and fails alike.
+func TestStrViewSharesTheInput(t *testing.T) {
+	in := []byte{2, 'a', 'b', 0, 5, 'c'}
+	d := wire.NewDecoder(in, 64)
+	s, empty := d.StrView(), d.StrView()
+	require.Equal(t, "ab", s)
+	require.Equal(t, "", empty)
+	in[1] = 'x'
+	require.Equal(t, "xb", s, "no copy")
+	require.Equal(t, "", d.StrView(), "a length past the input reads nothing")
+	require.ErrorIs(t, d.Err(), wire.ErrTruncated)
+}
+
 func TestOverflowingVarintIsAnError(t *testing.T) {
 	d := wire.NewDecoder([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
 		64)
@@ -161,9 +174,9 @@ func TestZeroDecoderRefusesFields(t *testing.T) {
 	require.ErrorIs(t, d.Err(), wire.ErrLength, "a negative limit is 0")
 }
 
-// The decoder's varint reading (one byte inline, up to eight packed without a loop, the
-// rest through binary.Uvarint) reads what binary.Uvarint reads, consumes as many bytes,
-// and fails where it fails, on every length and with any bytes after the varint,
+// The decoder's varint reading (one and two bytes first, up to eight packed without a
+// loop, the rest through binary.Uvarint) reads what binary.Uvarint reads, consumes as many
+// bytes, and fails where it fails, on every length and with any bytes after the varint,
 // non-minimal encodings and overflows included.
 func TestUvarintIsBinaryUvarint(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))

@@ -74,3 +74,25 @@ func TestInternerFailedRead(t *testing.T) {
 		t.Fatalf("got %q, err %v, %d names; want \"\", an error, none", got, d.Err(), in.Len())
 	}
 }
+
+// TestInternerSlotsShareAndMatch reads more names than Interner.recent has slots, so that
+// names displace each other there, and checks every read returns the right name, shared
+// with its first read.
+func TestInternerSlotsShareAndMatch(t *testing.T) {
+	var in Interner
+	first := map[string]string{}
+	for round := range 3 {
+		for i := range 3 * internSlots {
+			name := "k" + strconv.Itoa(i*7+round%2)
+			d := internInput(name)
+			got := in.Str(&d)
+			if got != name {
+				t.Fatalf("got %q, want %q", got, name)
+			}
+			if s, ok := first[name]; ok && unsafe.StringData(s) != unsafe.StringData(got) {
+				t.Fatalf("%q was copied again instead of shared", name)
+			}
+			first[name] = got
+		}
+	}
+}

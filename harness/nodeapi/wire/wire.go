@@ -51,14 +51,14 @@ const SumSize = 4
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Checksum returns the CRC-32C of p, the checksum every frame and record carries.
-func Checksum(p []byte) uint32 { return crc32.Checksum(p, castagnoli) }
+func Checksum(p []byte) uint32 { return crc32c(0, p) }
 
 // sumExcept is the CRC-32C of frame without the slot at frame[at:at+SumSize]: the bytes
 // before it, then the bytes after it.
 func sumExcept(frame []byte, at int) uint32 {
-	sum := crc32.Checksum(frame[:at], castagnoli)
+	sum := crc32c(0, frame[:at])
 	if rest := frame[at+SumSize:]; len(rest) > 0 { // most frames carry their slot last
-		sum = crc32.Update(sum, castagnoli, rest)
+		sum = crc32c(sum, rest)
 	}
 	return sum
 }
