@@ -219,22 +219,28 @@ func (q *eventQueue) take() int32 {
 	if n == 0 {
 		return top.slot
 	}
-	h = h[:n]
-	i := 0
+	siftDown(h[:n], 0, last)
+	return top.slot
+}
+
+// siftDown places k, which is to fill position i of h, at i or below it: it moves the
+// least child of each key up while that child is before k. The least of four children is
+// found by a two-round tournament, written out here rather than called, since a function
+// that does it is too large to inline and this loop runs at every pop.
+func siftDown(h []eventKey, i int, k eventKey) {
+	n := len(h)
 	for {
 		c := heapArity*i + 1
 		if c+heapArity > n {
-			// Fewer than four children: they are leaves, so last goes here or there.
+			// Fewer than four children: they are leaves, so k goes here or there.
 			if c < n {
-				if c = minChildTail(h, c); keyBefore(&h[c], &last) {
+				if c = minChildTail(h, c); keyBefore(&h[c], &k) {
 					h[i] = h[c]
 					i = c
 				}
 			}
 			break
 		}
-		// The least of the four children, by a two-round tournament (minOfFour, which
-		// is too large to inline).
 		g := h[c : c+heapArity : c+heapArity]
 		a, b := 0, 2
 		if keyBefore(&g[1], &g[0]) {
@@ -246,35 +252,18 @@ func (q *eventQueue) take() int32 {
 		if keyBefore(&g[b], &g[a]) {
 			a = b
 		}
-		if !keyBefore(&g[a], &last) {
+		if !keyBefore(&g[a], &k) {
 			break
 		}
 		c += a
 		h[i] = h[c]
 		i = c
 	}
-	h[i] = last
-	return top.slot
+	h[i] = k
 }
 
 // heapArity is the number of children of a key in the heap.
 const heapArity = 4
-
-// minOfFour returns the index of the least of four sibling keys: a two-round tournament.
-func minOfFour(g []eventKey) int {
-	g = g[:heapArity:heapArity]
-	a, b := 0, 2
-	if keyBefore(&g[1], &g[0]) {
-		a = 1
-	}
-	if keyBefore(&g[3], &g[2]) {
-		b = 3
-	}
-	if keyBefore(&g[b], &g[a]) {
-		a = b
-	}
-	return a
-}
 
 // minChildTail returns the index of the least of the keys from c to the end of h: the
 // children of a key that has fewer than heapArity.
@@ -321,25 +310,7 @@ func (q *eventQueue) heapify() {
 }
 
 // down sifts the key at i towards the leaves until the heap order holds below it.
-func (q *eventQueue) down(i int) {
-	h := q.h
-	for {
-		c := heapArity*i + 1
-		if c >= len(h) {
-			return
-		}
-		if c+heapArity <= len(h) {
-			c += minOfFour(h[c : c+heapArity : c+heapArity])
-		} else {
-			c = minChildTail(h, c)
-		}
-		if !keyBefore(&h[c], &h[i]) {
-			return
-		}
-		h[i], h[c] = h[c], h[i]
-		i = c
-	}
-}
+func (q *eventQueue) down(i int) { siftDown(q.h, i, q.h[i]) }
 
 // timerTable hands out timer handles without allocation. A handle is slot<<32 | generation;
 // exactly one queued event refers to a slot until that event is popped, when the slot is
