@@ -34,8 +34,7 @@ func BenchmarkCheckOk(b *testing.B) {
 // BenchmarkCheckIllegal measures the failing path: one read in the middle is broken.
 func BenchmarkCheckIllegal(b *testing.B) {
 	h := benchHistory()
-	i := completedRead(rand.New(rand.NewPCG(3, 4)), h)
-	h[i].Outcome = found("never written")
+	breakRead(rand.New(rand.NewPCG(3, 4)), h)
 	b.Run("Check", func(b *testing.B) {
 		for b.Loop() {
 			if Check(h).Linearizable() {

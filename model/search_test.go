@@ -51,12 +51,8 @@ func TestSearchTakesPorcupinesSteps(t *testing.T) {
 				slices.Reverse(h)
 			}
 			for broken := range 2 {
-				if broken == 1 {
-					i := completedRead(rng, h)
-					if i < 0 {
-						continue
-					}
-					h[i].Outcome = found("never written")
+				if broken == 1 && breakRead(rng, h) < 0 {
+					continue
 				}
 				ki := indexKeys(h)
 				keys := ki.keys
@@ -92,7 +88,7 @@ func TestSearchAgreesWithPorcupine(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 13))
 		h := genHistory(rng, genOptions{clients: 5, keys: 4, ops: 160, unknownRate: 0.15})
 		if seed%3 == 0 {
-			h[completedRead(rng, h)].Outcome = found("never written")
+			breakRead(rng, h)
 		}
 		got, want := KV.Check(h), KV.checkVerbose(h)
 		require.Equal(t, want.Message(), got.Message(), "seed %d", seed)

@@ -23,12 +23,8 @@ func TestSequentialShortcutAgreesWithPorcupine(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			h := genHistory(rng, o)
 			for broken := range 2 {
-				if broken == 1 {
-					i := completedRead(rng, h)
-					if i < 0 {
-						continue
-					}
-					h[i].Outcome = found("never written")
+				if broken == 1 && breakRead(rng, h) < 0 {
+					continue
 				}
 				got, want := KV.Check(h), KV.checkVerbose(h)
 				require.Equal(t, want.Message(), got.Message(), "%+v seed %d broken %d",
