@@ -303,7 +303,11 @@ func (q *eventQueue) retime(at int64, match func(*event) bool) int {
 }
 
 // heapify restores the heap order of all of q.h, from the last key that has children up.
+// A heap of fewer than two keys is in order (and (len-2)/heapArity would be 0 for it).
 func (q *eventQueue) heapify() {
+	if len(q.h) < 2 {
+		return
+	}
 	for i := (len(q.h) - 2) / heapArity; i >= 0; i-- {
 		q.down(i)
 	}

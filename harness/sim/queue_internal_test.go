@@ -159,6 +159,60 @@ func TestStoppedTimersAreSwept(t *testing.T) {
 	}
 }
 
+// A sweep may leave nothing queued: when every timer was stopped, the run goes on past
+// them with an empty queue (a heap rebuilt from no keys must not read its first).
+func TestSweepOfOnlyStoppedTimers(t *testing.T) {
+	w, err := NewWorld(idleSys{}, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddNode("n1", nodeapi.Boot{}); err != nil {
+		t.Fatal(err)
+	}
+	env := w.nodes[0].env
+	const n = 100
+	for i := range n {
+		tm := env.After(time.Duration(i+1)*time.Millisecond, func() {
+			t.Errorf("stopped timer %d fired", i)
+		})
+		if !tm.Stop() {
+			t.Fatalf("timer %d did not stop", i)
+		}
+	}
+	if err := w.RunFor(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if q := w.q.len(); q != 0 {
+		t.Fatalf("%d events queued after the run, want none", q)
+	}
+	if st := w.Stats(); st.Stale != n {
+		t.Fatalf("stale %d, want %d", st.Stale, n)
+	}
+}
+
+// The heap is rebuilt correctly whatever its size, the empty and one-key heaps included.
+func TestHeapifyAnySize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 40 {
+		var q eventQueue
+		for i := range n {
+			q.push(event{at: rng.Int64N(50), id: uint64(i)})
+		}
+		rng.Shuffle(len(q.h), func(i, j int) { q.h[i], q.h[j] = q.h[j], q.h[i] })
+		q.heapify()
+		var last event
+		for i := range n {
+			var e event
+			q.pop(&e)
+			if i > 0 && before(&e, &last) {
+				t.Fatalf("size %d: popped (%d,%d) after (%d,%d)", n, e.at, e.seq, last.at,
+					last.seq)
+			}
+			last = e
+		}
+	}
+}
+
 // An event taken from the queue stays where it is, neither queued nor free, while it runs:
 // pushes meanwhile (enough to move the slab) neither reuse its slot nor change what it
 // reads, and done frees the slot, zeroed, for the next push.
