@@ -39,12 +39,15 @@ func (a *app) cmdServer(args []string) error {
 	}
 	o.System, o.Log = tg.Name, a.stderr
 	o.New = func() (nodeapi.System, error) { return tg.NewSystem(nil) }
+	// Signals are watched before the server says it is listening: a SIGTERM sent as soon as
+	// that line appears ends it cleanly (Serve returns at once for a cancelled context)
+	// instead of killing it by the default action.
+	ctx, stop := a.interruptContext()
+	defer stop()
 	s, err := jepsen.StartServer(o)
 	if err != nil {
 		return usagef("server %s: %v", o.ID, err)
 	}
-	ctx, stop := a.interruptContext()
-	defer stop()
 	if code := s.Serve(ctx); code != 0 {
 		return exitStatus{code: code}
 	}
