@@ -112,9 +112,10 @@ func TestQueueOrderAtRandom(t *testing.T) {
 	}
 }
 
-// Stopped timers leave the queue in a sweep once they are half of it, without changing
-// which events run or in what order, and each counts as stale as if it had been popped.
-func TestStoppedTimersAreSwept(t *testing.T) {
+// worldOfOneIdleNode returns a world with one node, n1, that does nothing by itself, and
+// that node's Env, for tests that queue timers through it.
+func worldOfOneIdleNode(t *testing.T) (*World, *env) {
+	t.Helper()
 	w, err := NewWorld(idleSys{}, Options{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +123,13 @@ func TestStoppedTimersAreSwept(t *testing.T) {
 	if err := w.AddNode("n1", nodeapi.Boot{}); err != nil {
 		t.Fatal(err)
 	}
-	env := w.nodes[0].env
+	return w, w.nodes[0].env
+}
+
+// Stopped timers leave the queue in a sweep once they are half of it, without changing
+// which events run or in what order, and each counts as stale as if it had been popped.
+func TestStoppedTimersAreSwept(t *testing.T) {
+	w, env := worldOfOneIdleNode(t)
 	const n = 100
 	var fired []int
 	var queued []int // the queue's length as each live timer fires
@@ -162,14 +169,7 @@ func TestStoppedTimersAreSwept(t *testing.T) {
 // A sweep may leave nothing queued: when every timer was stopped, the run goes on past
 // them with an empty queue (a heap rebuilt from no keys must not read its first).
 func TestSweepOfOnlyStoppedTimers(t *testing.T) {
-	w, err := NewWorld(idleSys{}, Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.AddNode("n1", nodeapi.Boot{}); err != nil {
-		t.Fatal(err)
-	}
-	env := w.nodes[0].env
+	w, env := worldOfOneIdleNode(t)
 	const n = 100
 	for i := range n {
 		tm := env.After(time.Duration(i+1)*time.Millisecond, func() {
