@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/simfuzz/simfuzz/generators"
+	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 	"github.com/simfuzz/simfuzz/harness/shrink"
 )
@@ -104,24 +105,61 @@ func behaviourCount(s scenario.Scenario) int {
 	return n
 }
 
-// A failure that needs any client behaviour shrinks, with rapid, to a single client with a
-// single operation and a single behaviour: every draw heads to the plain closed loop.
+// A failure that needs any client behaviour shrinks, with rapid, to a single behaviour and
+// no fault: every draw heads to the plain closed loop (10,000 rapid seeds out of 10,000).
+// rapid cannot always delete the plain clients or operations ahead of the one that keeps
+// the behaviour (116 seeds of those 10,000): the behaviour draws follow all the scripts, so
+// deleting a script leaves its draws to the next one. That layout stays, since saved fuzz
+// inputs and fail files replay through it; the structural shrink, which properties and
+// campaigns report, removes the rest (3,000 seeds out of 3,000).
 func TestBehavioursShrinkToTheSimplestForm(t *testing.T) {
+	t.Chdir(t.TempDir()) // rapid's fail files stay out of the package: each run draws afresh
 	gen := generators.Scenario(generators.Default())
 	var last scenario.Scenario
 	tb := &failureTB{T: t}
 	rapid.Check(tb, func(rt *rapid.T) {
 		s := gen.Draw(rt, "scenario")
-		if behaviourCount(s) > 0 {
+		if needsBehaviour(s) {
 			last = s
 			rt.Fatalf("a client behaviour")
 		}
 	})
 	require.True(t, tb.failed, "no scenario with a client behaviour was drawn")
-	require.Len(t, last.Clients, 1)
-	require.Len(t, last.Clients[0].Ops, 1)
 	require.Equal(t, 1, behaviourCount(last), "shrunk clients: %+v", last.Clients)
 	require.Empty(t, last.Faults)
+	requireSimplestForm(t, last)
+}
+
+// The shape rapid left in the case above on one check seed: a plain client ahead of an
+// open-loop one. The structural shrink takes it to the open-loop client alone.
+func TestPlainClientAheadShrinksByStructure(t *testing.T) {
+	get := []scenario.ClientOp{{Kind: "get", Key: "k0"}}
+	ms := func(n time.Duration) scenario.Duration { return scenario.Duration(n * time.Millisecond) }
+	s := scenario.Scenario{Version: scenario.ScenarioVersion,
+		Cluster: scenario.ClusterConfig{Nodes: []nodeapi.NodeID{"n1", "n2", "n3"}},
+		Network: scenario.NetworkConfig{LatencyMin: ms(1), LatencyMax: ms(1), SpikeMax: ms(50)},
+		Disk:    scenario.DiskConfig{SyncLatencyMin: ms(1), SyncLatencyMax: ms(2)},
+		Clients: []scenario.ClientScript{{ID: "c1", Ops: get}, {ID: "c2", OpenLoop: 2, Ops: get}},
+		Safety:  ms(3000), Liveness: ms(20000)}
+	require.NoError(t, s.Validate())
+	requireSimplestForm(t, s)
+}
+
+// needsBehaviour is the failure of the two tests above: a client behaviour and an operation.
+func needsBehaviour(s scenario.Scenario) bool {
+	ops, _ := s.Size()
+	return behaviourCount(s) > 0 && ops > 0
+}
+
+// requireSimplestForm shrinks s by structure under needsBehaviour and requires one client
+// with one operation and one behaviour.
+func requireSimplestForm(t *testing.T, s scenario.Scenario) {
+	t.Helper()
+	s, _ = shrink.Shrink(s, needsBehaviour, 400)
+	require.Len(t, s.Clients, 1)
+	require.Len(t, s.Clients[0].Ops, 1)
+	require.Equal(t, 1, behaviourCount(s), "shrunk clients: %+v", s.Clients)
+	require.Empty(t, s.Faults)
 }
 
 // Once swarm testing turned a behaviour on, each of its draws still shrinks to the plain
@@ -132,6 +170,7 @@ func TestBehaviourDrawsShrinkToPlainClients(t *testing.T) {
 			o := generators.Default()
 			o.Behaviours = []generators.ClientBehaviour{b}
 			gen := generators.Scenario(o)
+			t.Chdir(t.TempDir()) // no fail file: each run draws afresh
 			var last scenario.Scenario
 			tb := &failureTB{T: t}
 			rapid.Check(tb, func(rt *rapid.T) {
