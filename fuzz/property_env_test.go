@@ -66,6 +66,7 @@ func checkRecorded(prop func(*rapid.T)) *recordingTB {
 // property over a system that draws from crypto/rand fails as nondeterministic, and passes
 // without the variable.
 func TestPropertyHonoursCheckDeterminism(t *testing.T) {
+	t.Chdir(t.TempDir()) // rapid's fail files stay out of the package: each run draws afresh
 	tg := echoTarget("echo-crypto-rand", true)
 	liveness := fuzz.FailsWith(harness.ClassLiveness)
 	t.Setenv(fuzz.EnvCheckDeterminism, "")

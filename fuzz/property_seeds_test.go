@@ -29,6 +29,7 @@ func failsOnSeed(s scenario.Scenario, _ *harness.RunResult) *harness.Failure {
 // the first check holds a seed that is 3 modulo 8 and fails, and rapid's log says the
 // batch; with one, a check runs one scenario and fails only when its seed is one of them.
 func TestPropertySeedsRunsABatchPerCheck(t *testing.T) {
+	t.Chdir(t.TempDir()) // rapid's fail files stay out of the package: each run draws afresh
 	tg := echoTarget("echo-batch", false)
 	tg.PropertySeeds = 8
 	r := checkRecorded(tg.Property(t.Name(), tg.Options(), failsOnSeed))
@@ -47,6 +48,7 @@ func TestPropertySeedsRunsABatchPerCheck(t *testing.T) {
 // A batch runs on several goroutines, but its verdicts are taken in batch order: of the
 // two seeds that are 3 modulo 8 in a batch of 16, the check reports the first.
 func TestPropertySeedsReportTheFirstFailureOfTheBatch(t *testing.T) {
+	t.Chdir(t.TempDir()) // rapid's fail files stay out of the package: each run draws afresh
 	tg := echoTarget("echo-batch", false)
 	tg.PropertySeeds = 16
 	r := checkRecorded(tg.Property(t.Name(), tg.Options(), failsOnSeed))
