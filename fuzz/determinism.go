@@ -36,6 +36,13 @@ func (tg Target) Deterministic(s scenario.Scenario, first *harness.RunResult) *h
 func (tg Target) CheckDeterminism(s scenario.Scenario, first *harness.RunResult,
 	started time.Time) *Divergence {
 	sim.WaitRerunGap(started)
+	return tg.Recheck(s, first)
+}
+
+// Recheck is CheckDeterminism without the wait, for a caller that let the rerun gap pass
+// itself (sim.WaitRerunGap) and ran other work meanwhile, as a campaign does: it reruns s
+// at once and compares the run with first.
+func (tg Target) Recheck(s scenario.Scenario, first *harness.RunResult) *Divergence {
 	second, err := tg.Run(s, harness.RunOptions{RecordTrace: first.Trace != nil})
 	if err != nil {
 		return &Divergence{Scenario: s, Message: "the second run could not run: " +

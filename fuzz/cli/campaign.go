@@ -34,6 +34,8 @@ type campaign struct {
 	shrinkAll bool
 	// ledger tells the first failure of each signature (nil with shrinkAll).
 	ledger *ledger
+	// cpu bounds the seeds computing at once to jobs with checkDet (nil otherwise).
+	cpu cpuSlots
 	// guided, with --guided: a coverage-guided campaign (see guide).
 	guided bool
 	guide  *guide
@@ -113,8 +115,12 @@ func (c *campaign) execute(p *progress, sig <-chan os.Signal, notices io.Writer)
 	jobs := make(chan job)
 	results := make(chan outcome, c.jobs)
 	go c.produce(jobs)
+	workers := c.jobs
+	if c.checkDet {
+		c.cpu, workers = newCPUSlots(c.jobs), c.jobs*rerunOverlap
+	}
 	var wg sync.WaitGroup
-	for range c.jobs {
+	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
 				c.setRunning(j, true)

@@ -12,16 +12,22 @@ import (
 	"github.com/simfuzz/simfuzz/harness"
 	"github.com/simfuzz/simfuzz/harness/report"
 	"github.com/simfuzz/simfuzz/harness/scenario"
+	"github.com/simfuzz/simfuzz/harness/sim"
 )
 
-// runSeed runs one seed and, on failure, settles it (see settle).
+// runSeed runs one seed and, on failure, settles it (see settle). With --check-determinism
+// it reruns the seed once the rerun gap has passed, holding a CPU slot only while it
+// computes; its wall time is then that of both runs, without the gap.
 func (c *campaign) runSeed(j job) outcome {
 	seed := j.seed
+	c.cpu.acquire()
 	s := c.scenarioFor(j)
 	o := outcome{index: j.index, seed: seed}
 	o.ops, _ = s.Size()
 	started := time.Now()
 	res, err := runTarget(c.target, s, harness.RunOptions{TraceTail: 1})
+	o.wall = time.Since(started)
+	c.cpu.release()
 	if err != nil {
 		c.firstOf(j, "")
 		o.err = fmt.Errorf("seed %d: %w", seed, err)
@@ -36,11 +42,16 @@ func (c *campaign) runSeed(j job) outcome {
 	failure := res.Failure
 	var div *fuzz.Divergence
 	if c.checkDet {
-		if div = c.target.CheckDeterminism(s, res, started); div != nil {
+		sim.WaitRerunGap(started) // other seeds compute meanwhile
+		c.cpu.acquire()
+		again := time.Now()
+		div = c.target.Recheck(s, res)
+		o.wall += time.Since(again)
+		c.cpu.release()
+		if div != nil {
 			failure = div.Failure()
 		}
 	}
-	o.wall = time.Since(started)
 	if failure == nil {
 		c.firstOf(j, "")
 		return o
@@ -57,6 +68,8 @@ func (c *campaign) settle(j job, s scenario.Scenario, res *harness.RunResult,
 	found := time.Since(c.start).Seconds()
 	sig := fuzz.SignatureOf(failure).String()
 	first, isFirst := c.firstOf(j, sig)
+	c.cpu.acquire() // never held while firstOf waits for the seeds before j
+	defer c.cpu.release()
 	var f *failureRecord
 	switch {
 	case div != nil:
