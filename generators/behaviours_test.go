@@ -106,12 +106,12 @@ func behaviourCount(s scenario.Scenario) int {
 }
 
 // A failure that needs any client behaviour shrinks, with rapid, to a single behaviour and
-// no fault: every draw heads to the plain closed loop (10,000 rapid seeds out of 10,000).
-// rapid cannot always delete the plain clients or operations ahead of the one that keeps
-// the behaviour (116 seeds of those 10,000): the behaviour draws follow all the scripts, so
-// deleting a script leaves its draws to the next one. That layout stays, since saved fuzz
-// inputs and fail files replay through it; the structural shrink, which properties and
-// campaigns report, removes the rest (3,000 seeds out of 3,000).
+// no fault: every draw heads to the plain closed loop (rapid seeds 1 to 12,000, all of
+// them). rapid cannot always delete the plain clients or operations ahead of the one that
+// keeps the behaviour (116 of seeds 1 to 10,000): the behaviour draws follow all the
+// scripts, so deleting a script leaves its draws to the next one. That layout stays, since
+// saved fuzz inputs and fail files replay through it; the structural shrink, which
+// properties and campaigns report, removes the rest (seeds 1 to 12,000, all of them).
 func TestBehavioursShrinkToTheSimplestForm(t *testing.T) {
 	t.Chdir(t.TempDir()) // rapid's fail files stay out of the package: each run draws afresh
 	gen := generators.Scenario(generators.Default())
