@@ -9,7 +9,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/simfuzz/simfuzz/generators"
-	"github.com/simfuzz/simfuzz/harness/nodeapi"
 	"github.com/simfuzz/simfuzz/harness/scenario"
 	"github.com/simfuzz/simfuzz/harness/shrink"
 )
@@ -133,14 +132,10 @@ func TestBehavioursShrinkToTheSimplestForm(t *testing.T) {
 // The shape rapid left in the case above on one check seed: a plain client ahead of an
 // open-loop one. The structural shrink takes it to the open-loop client alone.
 func TestPlainClientAheadShrinksByStructure(t *testing.T) {
+	s := generators.Standard(3, 1)
 	get := []scenario.ClientOp{{Kind: "get", Key: "k0"}}
-	ms := func(n time.Duration) scenario.Duration { return scenario.Duration(n * time.Millisecond) }
-	s := scenario.Scenario{Version: scenario.ScenarioVersion,
-		Cluster: scenario.ClusterConfig{Nodes: []nodeapi.NodeID{"n1", "n2", "n3"}},
-		Network: scenario.NetworkConfig{LatencyMin: ms(1), LatencyMax: ms(1), SpikeMax: ms(50)},
-		Disk:    scenario.DiskConfig{SyncLatencyMin: ms(1), SyncLatencyMax: ms(2)},
-		Clients: []scenario.ClientScript{{ID: "c1", Ops: get}, {ID: "c2", OpenLoop: 2, Ops: get}},
-		Safety:  ms(3000), Liveness: ms(20000)}
+	s.Clients = []scenario.ClientScript{{ID: "c1", Ops: get}, {ID: "c2", OpenLoop: 2, Ops: get}}
+	s.Faults = nil
 	require.NoError(t, s.Validate())
 	requireSimplestForm(t, s)
 }
